@@ -1,0 +1,107 @@
+/* clock.c: wall and monotonic clocks, RFC 3339 in and out. */
+#include "clock.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int64_t clock_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int64_t clock_now_cs(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 100 + ts.tv_nsec / 10000000;
+}
+
+int64_t clock_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void clock_rfc3339(int64_t t, char out[CLOCK_RFC3339_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, CLOCK_RFC3339_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void clock_rfc3339_cs(int64_t cs, char out[CLOCK_RFC3339_LEN])
+{
+	time_t tt = (time_t)(cs / 100);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	char head[24];
+	strftime(head, sizeof head, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, CLOCK_RFC3339_LEN, "%s.%02dZ", head, (int)(cs % 100));
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static const int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+bool clock_parse(const char *s, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	size_t n = strlen(s);
+	if (n < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || !digits(s + 8, 2, &d))
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1])
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo == 2 && d == 29 && !leap)
+		return false;
+	const char *p = s + 10;
+	long offset = 0;
+	if (*p) {
+		if ((*p != 'T' && *p != 't' && *p != ' ') || !digits(p + 1, 2, &h) ||
+		    p[3] != ':' || !digits(p + 4, 2, &mi) || p[6] != ':' ||
+		    !digits(p + 7, 2, &sec))
+			return false;
+		if (h > 23 || mi > 59 || sec > 60)
+			return false;
+		p += 9;
+		if (*p == '.') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return false;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int oh, om;
+			if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) ||
+			    oh > 23 || om > 59)
+				return false;
+			offset = (oh * 3600L + om * 60L) * (*p == '+' ? 1 : -1);
+			p += 6;
+		} else {
+			return false;
+		}
+		if (*p)
+			return false;
+	}
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+			.tm_hour = h, .tm_min = mi, .tm_sec = sec};
+	*out = (int64_t)timegm(&tm) - offset;
+	return true;
+}
