@@ -74,8 +74,10 @@ typedef int (*db_tx_fn)(db *d, void *ctx);
 int db_tx(db *d, db_tx_fn fn, void *ctx);
 bool db_in_tx(const db *d);
 
-/* Seconds spent in the database on this connection, for /metrics. */
+/* Seconds spent in the database, on this connection and by the whole
+ * process, for /metrics. */
 double db_busy_seconds(const db *d);
+double db_total_busy_seconds(void);
 
 /* Per-thread connections for the server: db_thread_setup once at start,
  * then db_thread() in any thread. Returns NULL (and logs) when the database

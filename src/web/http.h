@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../auth/principal.h"
 #include "../auth/roles.h"
 #include <jansson.h>
 
@@ -19,17 +20,6 @@
 #include "../base/kv.h"
 #include "../base/validate.h"
 
-/* Who is asking. Filled by the identity hook from a session cookie or a
- * bearer token; user_id == 0 means nobody is signed in. */
-typedef struct principal {
-	int64_t user_id, org_id, session_id, token_id;
-	unsigned roles;
-	const char *email, *name;
-	const char *csrf_token;     /* the session's; NULL for bearer tokens */
-	bool via_token;             /* authenticated by Authorization: Bearer */
-	bool needs_totp_enrolment;  /* role requires TOTP but none enrolled yet */
-	int64_t authenticated_at;   /* for re-authentication of privileged acts */
-} principal;
 
 typedef struct header {
 	const char *name, *value;
@@ -66,7 +56,7 @@ typedef struct request {
 	const char *remote_ip;
 	bool is_tls;
 	bool wants_json;            /* /api/ routes: errors as problem+json */
-	principal who;
+	principal who;              /* who.user_id == 0: nobody signed in */
 	const struct route *route;
 	response resp;
 	void *conn;                 /* struct MHD_Connection *, for request_header() */
