@@ -129,7 +129,11 @@ static void cli_ok(const char *what, int code)
 		char path[1100];
 		snprintf(path, sizeof path, "%s/cli.err", S.work);
 		char *e = slurp(path, NULL);
-		fail_msg("citkit %s exited %d; stderr so far:\n%s", what, code, e ? e : "");
+		char msg[4096];
+		size_t n = e ? strlen(e) : 0;
+		snprintf(msg, sizeof msg, "%s", e && n > 4000 ? e + n - 4000 : (e ? e : ""));
+		free(e);
+		fail_msg("citkit %s exited %d; its stderr:\n%s", what, code, msg);
 	}
 }
 
@@ -184,7 +188,10 @@ static void server_start(void)
 		if (waitpid(pid, &st, WNOHANG) == pid) {
 			S.pid = 0;
 			char *err = slurp(S.server_err, NULL);
-			fail_msg("citkit serve exited before serving:\n%s", err ? err : "");
+			char msg[4096];
+			snprintf(msg, sizeof msg, "%s", err ? err : "");
+			free(err);
+			fail_msg("citkit serve exited before serving:\n%s", msg);
 		}
 		sleep_ms(50);
 	}
@@ -795,14 +802,15 @@ int64_t user_id_of(tuser *u)
 	if (u->id) return u->id;
 	agent api = {0};
 	snprintf(api.bearer, sizeof api.bearer, "%s", admin_token());
-	char path[512] = "/api/v1/users?limit=100";
+	char path[512];
+	snprintf(path, sizeof path, "/api/v1/users?limit=200&q=%s", form_enc(u->email));
 	for (int page = 0; page < 200 && !u->id; page++) {
 		hresp r;
 		http_get(&api, path, &r);
 		expect_status(&r, 200);
 		json_t *j = hresp_json(&r);
-		json_t *list = json_object_get(j, "users");
-		if (!json_is_array(list)) fail_msg("GET /api/v1/users: no users array: %.300s", r.body);
+		json_t *list = json_object_get(j, "items");
+		if (!json_is_array(list)) fail_msg("GET /api/v1/users: no items array: %.300s", r.body);
 		size_t i;
 		json_t *it;
 		json_array_foreach(list, i, it) {
@@ -816,7 +824,9 @@ int64_t user_id_of(tuser *u)
 			hresp_free(&r);
 			break;
 		}
-		if (next) snprintf(path, sizeof path, "/api/v1/users?limit=100&cursor=%s", form_enc(next));
+		if (next)
+			snprintf(path, sizeof path, "/api/v1/users?limit=200&q=%s&cursor=%s",
+				 form_enc(u->email), form_enc(next));
 		json_decref(j);
 		hresp_free(&r);
 	}
