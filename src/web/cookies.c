@@ -58,15 +58,15 @@ static int add_cookie(arena *a, const char *p, size_t n, kv *out)
 	return 0;
 }
 
-int parse_cookies(arena *a, const char *header, size_t len, kv *out)
+int parse_cookies(arena *a, const char *text, size_t len, kv *out)
 {
 	kv_init(out, a);
 	size_t start = 0;
 	for (size_t i = 0; i <= len; i++) {
-		if (i < len && header[i] != ';')
+		if (i < len && text[i] != ';')
 			continue;
 		if (i > start) {
-			int rc = add_cookie(a, header + start, i - start, out);
+			int rc = add_cookie(a, text + start, i - start, out);
 			if (rc)
 				return rc;
 		}

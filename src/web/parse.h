@@ -47,7 +47,7 @@ int parse_target(arena *a, const char *target, size_t len, const char **path,
 /* cookies.c: a Cookie header "a=1; b=2". Names are tokens; values may be
  * quoted; no percent-decoding (RFC 6265). A pair without '=' is skipped,
  * as browsers do; bytes outside printable ASCII are malformed. */
-int parse_cookies(arena *a, const char *header, size_t len, kv *out);
+int parse_cookies(arena *a, const char *text, size_t len, kv *out);
 
 /* multipart.c: multipart/form-data (RFC 7578). */
 /* struct upload is declared in http.h (request.uploads). */
