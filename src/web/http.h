@@ -88,9 +88,30 @@ const char *request_cookie(request *req, const char *name);
 /* Path parameter i as a positive integer id; false when it is not one. */
 bool request_path_id(request *req, size_t i, int64_t *id);
 
+/* The request's input fields as one kv, so forms and JSON are validated
+ * with the same field specs: req->form for urlencoded and multipart
+ * bodies, or a flat JSON object converted by json_to_kv. On failure the
+ * error response (400 malformed JSON, 415 unsupported type) is already
+ * set and the code is returned: the handler just returns. */
+int request_fields(request *req, const kv **out);
+/* The body parsed as JSON (any value). On failure sets a 400 problem
+ * naming jansson's line and column (or 415 when the body is not JSON)
+ * and returns CK_E_MALFORMED / CK_E_UNSUPPORTED. The caller owns *out. */
+int request_json(request *req, json_t **out);
+/* A flat JSON object into name/value pairs: strings as they are, numbers
+ * in decimal, booleans as "true"/"false", null skipped, an array of
+ * strings (or numbers) as repeated names. Nested objects and other
+ * arrays: CK_E_MALFORMED with err naming the member. */
+int json_to_kv(arena *a, const json_t *obj, kv *out, char *err, size_t errlen);
+
 /* Responses (response.c). Each sets status, content type and body. */
 void resp_header(request *req, const char *name, const char *value);
 void resp_redirect(request *req, const char *location);       /* 303 See Other */
+/* A text body copied into the arena; content_type should name a charset. */
+void resp_text(request *req, int status, const char *content_type, const char *text);
+/* A body that outlives the request (embedded assets): not copied. */
+void resp_static(request *req, int status, const char *content_type,
+		 const void *data, size_t len);
 /* A JSON body; takes ownership of json (one reference). */
 void resp_json(request *req, int status, json_t *json);
 /* RFC 9457 problem (+json for API routes, an HTML error page otherwise),
@@ -111,6 +132,8 @@ void router_add(const route *routes, size_t n);
 /* Walks every registered route (openapi.json, tests). */
 size_t router_count(void);
 const route *router_at(size_t i);
+/* Forgets every registered route (tests that build their own table). */
+void router_clear(void);
 
 #define ROUTES_ADD(table) router_add((table), sizeof(table) / sizeof((table)[0]))
 
