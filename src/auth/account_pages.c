@@ -127,7 +127,7 @@ static int password_submit(request *req)
 	if (!next || !*next)
 		field_errors_add(&errs, "password", "Enter a new password");
 	else if (!again || strcmp(next, again) != 0)
-		field_errors_add(&errs, "password_confirm", "does not match the new password");
+		field_errors_add(&errs, "password_confirm", "The two new passwords do not match");
 	if (!errs.len) {
 		db *d = auth_db(req);
 		if (!d)
@@ -143,6 +143,11 @@ static int password_submit(request *req)
 			return 0;
 		}
 	}
+	static const field_label labels[] = {
+		{"current_password", "Current password"},
+		{"password", "New password"},
+	};
+	AUTH_NAME_ERRORS(req->arena, &errs, labels);
 	req->resp.status = ck_error_status(CK_E_INVALID);
 	return render_account(req, &errs);
 }
@@ -199,7 +204,7 @@ static int sessions_page(request *req)
 	done_flash(req);
 	html_raw(b, "<p>Each place you are signed in. End any you do not recognise, "
 		    "then change your password.</p>");
-	static const char *const headers[] = {"Device", "IP address", "Signed in", "Last seen", "", NULL};
+	static const char *const headers[] = {"Device", "IP address", "Signed in", "Last seen", "Action", NULL};
 	page_table_begin(req, "Active sessions", headers);
 	for (size_t i = 0; i < n; i++) {
 		const session_info *s = &items[i];
@@ -319,7 +324,7 @@ static int render_tokens(request *req, const char *created, const kv *values,
 	html_raw(b, "<p>A token lets a program call the JSON API as you, with your roles. "
 		    "Revoke a token you no longer use.</p>");
 
-	static const char *const headers[] = {"Name", "Starts with", "Created", "Last used", "Expires", "Status", "", NULL};
+	static const char *const headers[] = {"Name", "Starts with", "Created", "Last used", "Expires", "Status", "Action", NULL};
 	if (n == 0) {
 		html_raw(b, "<p class=\"empty\">You have no API tokens yet.</p>");
 	} else {
@@ -386,6 +391,8 @@ static int token_create_submit(request *req)
 	const char *plain = NULL;
 	int rc = token_create(d, req->arena, &req->who, 0, &req->form, &id, &plain, &errs);
 	if (rc == CK_E_INVALID) {
+		static const field_label labels[] = {{"name", "Name"}, {"expires_at", "Expiry date"}};
+		AUTH_NAME_ERRORS(req->arena, &errs, labels);
 		req->resp.status = ck_error_status(rc);
 		return render_tokens(req, NULL, &req->form, &errs);
 	}

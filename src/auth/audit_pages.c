@@ -159,8 +159,11 @@ static int audit_page(request *req)
 		auth_fail(req, rc);
 		return 0;
 	}
-	if (errs.len)
+	if (errs.len) {
+		static const field_label labels[] = {{"user", "Person"}, {"from", "From"}, {"to", "To"}};
+		AUTH_NAME_ERRORS(req->arena, &errs, labels);
 		req->resp.status = ck_error_status(CK_E_INVALID);
+	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Audit log");
 	verify_section(req, d);

@@ -141,3 +141,45 @@ int64_t auth_query_id(request *req, const char *name)
 	long long v = strtoll(s, &end, 10);
 	return (*end || v < 1) ? -1 : (int64_t)v;
 }
+
+void auth_api_fail(request *req, int rc, const field_errors *errs)
+{
+	if (rc == CK_E_INVALID && errs && errs->len) {
+		resp_validation(req, errs);
+		return;
+	}
+	if (rc == CK_E_CONFLICT && errs && errs->len) {
+		resp_error(req, rc, arena_printf(req->arena, "%s %s", errs->items[0].field,
+						 errs->items[0].message));
+		return;
+	}
+	auth_fail(req, rc);
+}
+
+json_t *auth_list_json(json_t *items, const char *next)
+{
+	return json_pack("{s:o, s:o}", "items", items, "next_cursor",
+			 next ? json_string(next) : json_null());
+}
+
+int64_t auth_id_cursor(request *req)
+{
+	int64_t id = auth_query_id(req, "cursor");
+	if (id < 0)
+		resp_error(req, CK_E_MALFORMED, "cursor is not one this list gave out");
+	return id;
+}
+
+void auth_name_errors(arena *a, field_errors *errs, const field_label *labels, size_t n)
+{
+	for (size_t i = 0; errs && i < errs->len; i++) {
+		field_error *e = &errs->items[i];
+		if (!e->message || !(e->message[0] >= 'a' && e->message[0] <= 'z'))
+			continue;
+		const char *label = e->field;
+		for (size_t j = 0; j < n; j++)
+			if (e->field && !strcmp(e->field, labels[j].name))
+				label = labels[j].label;
+		e->message = arena_printf(a, "%s %s", label ? label : "This field", e->message);
+	}
+}

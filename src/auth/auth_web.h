@@ -23,8 +23,6 @@ void orgs_pages_register(void);
 void users_pages_register(void);
 void roster_pages_register(void);
 void audit_pages_register(void);
-void dashboard_register(void);
-void me_api_register(void);
 void orgs_api_register(void);
 void users_api_register(void);
 void tokens_api_register(void);
@@ -70,6 +68,30 @@ json_t *auth_json_time(int64_t t);
 /* limit=… from the query: default def, clamped to [1, max]; false (and a
  * 422 set) when it is present but not a number. */
 bool auth_query_limit(request *req, int def, int max, int *out);
+
+/* API errors from a service's result: CK_E_INVALID becomes a 422 with
+ * errs; CK_E_CONFLICT a 409 naming the field; anything else its status
+ * from the registry. errs may be NULL. */
+void auth_api_fail(request *req, int rc, const field_errors *errs);
+/* {"items": items, "next_cursor": next or null}; takes items. */
+json_t *auth_list_json(json_t *items, const char *next);
+/* The cursor of an API list over a short list held in full (tokens,
+ * sessions): the id after which to continue. 0 = from the start, -1 =
+ * malformed (a 400 is set). */
+int64_t auth_id_cursor(request *req);
+
+/* A field's name and the label the form shows for it. */
+typedef struct field_label {
+	const char *name, *label;
+} field_label;
+/* Turns each message that is a fragment ("must be at least 12
+ * characters", as services write them to follow a label) into a sentence
+ * naming its field ("New password must be at least 12 characters"), so
+ * the error summary above a form, which shows messages alone, reads
+ * well. Messages that already start with a capital are left alone. */
+void auth_name_errors(arena *a, field_errors *errs, const field_label *labels, size_t n);
+#define AUTH_NAME_ERRORS(a, errs, labels) \
+	auth_name_errors((a), (errs), (labels), sizeof(labels) / sizeof((labels)[0]))
 
 /* A query parameter as a positive id: 0 when absent or empty, -1 when
  * present but not a positive whole number. */

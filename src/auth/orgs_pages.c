@@ -10,6 +10,8 @@
 
 #define PATH_ORGS "/orgs"
 
+static const field_label org_labels[] = {{"name", "Name"}, {"kind", "Kind"}};
+
 static const char *const *kind_labels(arena *a)
 {
 	const char *const *kinds = org_kinds();
@@ -101,6 +103,7 @@ static int org_new_submit(request *req)
 	int64_t id = 0;
 	int rc = org_create(d, req->arena, &req->who, &req->form, &id, &errs);
 	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
+		AUTH_NAME_ERRORS(req->arena, &errs, org_labels);
 		req->resp.status = ck_error_status(rc);
 		return render_new(req, &req->form, &errs);
 	}
@@ -175,6 +178,7 @@ static int org_submit(request *req)
 	field_errors errs = {0};
 	int rc = org_update(d, req->arena, &req->who, id, &req->form, &errs);
 	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
+		AUTH_NAME_ERRORS(req->arena, &errs, org_labels);
 		req->resp.status = ck_error_status(rc);
 		return render_org(req, id, &req->form, &errs);
 	}

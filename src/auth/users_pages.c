@@ -19,6 +19,11 @@
 
 #define PATH_USERS "/users"
 
+static const field_label user_labels[] = {
+	{"name", "Full name"}, {"email", "Email"},     {"org_id", "Organization"},
+	{"roles", "Roles"},    {"is_active", "Active"}, {"password", "Password"},
+};
+
 typedef struct org_choices {
 	const char **ids, **names; /* parallel, NULL-terminated */
 } org_choices;
@@ -131,12 +136,16 @@ static int users_page(request *req)
 		page_flash(req, FLASH_SUCCESS,
 			   arena_printf(req->arena, "%lld %s imported.", (long long)imported,
 					imported == 1 ? "person was" : "people were"));
-	if (perm_granted(req->who.roles, PERM_USERS_WRITE))
-		html_raw(b, "<p class=\"actions\"><a class=\"button\" href=\"/users/new\">Add a person</a>");
-	if (perm_granted(req->who.roles, PERM_ROSTER_IMPORT))
-		html_raw(b, " <a class=\"button button-secondary\" href=\"/users/import\">Import a roster</a>");
-	if (perm_granted(req->who.roles, PERM_USERS_WRITE))
+	bool may_add = perm_granted(req->who.roles, PERM_USERS_WRITE);
+	bool may_import = perm_granted(req->who.roles, PERM_ROSTER_IMPORT);
+	if (may_add || may_import) {
+		html_raw(b, "<p class=\"actions\">");
+		if (may_add)
+			html_raw(b, "<a class=\"button\" href=\"/users/new\">Add a person</a> ");
+		if (may_import)
+			html_raw(b, "<a class=\"button button-secondary\" href=\"/users/import\">Import a roster</a>");
 		html_raw(b, "</p>");
+	}
 	filter_form(req, all_orgs ? &orgs : NULL,
 		    org_id > 0 ? kv_get(&req->query, "org") : NULL, role_sel, active, q);
 	if (n == 0) {
@@ -275,6 +284,7 @@ static int user_new_submit(request *req)
 	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
 		user_form_values v;
 		values_from_form(&req->form, &v);
+		AUTH_NAME_ERRORS(req->arena, &errs, user_labels);
 		req->resp.status = ck_error_status(rc);
 		return render_new(req, &v, &errs);
 	}
@@ -444,6 +454,7 @@ static int user_submit(request *req)
 	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
 		user_form_values v;
 		values_from_form(&req->form, &v);
+		AUTH_NAME_ERRORS(req->arena, &errs, user_labels);
 		req->resp.status = ck_error_status(rc);
 		return render_user(req, id, &v, &errs, NULL);
 	}
@@ -509,6 +520,8 @@ static int user_password_submit(request *req)
 	else
 		rc = user_set_password(d, req->arena, &req->who, id, NULL, pw, &errs);
 	if (rc == CK_E_INVALID) {
+		static const field_label labels[] = {{"password", "New password"}};
+		AUTH_NAME_ERRORS(req->arena, &errs, labels);
 		req->resp.status = ck_error_status(rc);
 		return render_user(req, id, NULL, NULL, &errs);
 	}
