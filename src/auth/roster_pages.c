@@ -100,28 +100,19 @@ static int import_page(request *req)
 	return render_import(req, kv_get(&req->query, "org"), NULL, NULL);
 }
 
-/* The uploaded file's bytes: the multipart part named "file". */
-static const kv_pair *upload(const kv *form)
-{
-	for (size_t i = 0; i < form->len; i++)
-		if (!strcmp(form->items[i].name, "file"))
-			return &form->items[i];
-	return NULL;
-}
-
 /* POST /users/import: multipart fields org_id and file. Success goes to
  * the organization's people with the count; any bad row re-shows the
  * form with every problem and imports nothing. */
 static int import_submit(request *req)
 {
 	const char *org_sel = kv_get(&req->form, "org_id");
-	const kv_pair *file = upload(&req->form);
+	const upload *file = request_upload(req, "file");
 	field_errors errs = {0};
 	char *end = NULL;
 	long long org_id = org_sel ? strtoll(org_sel, &end, 10) : 0;
 	if (!org_sel || !*org_sel || *end || org_id < 1)
 		field_errors_add(&errs, "org_id", "Choose the organization");
-	if (!file || file->value_len == 0)
+	if (!file || file->len == 0)
 		field_errors_add(&errs, "file", "Choose a CSV file to upload");
 	if (errs.len) {
 		req->resp.status = ck_error_status(CK_E_INVALID);
@@ -131,8 +122,8 @@ static int import_submit(request *req)
 	if (!d)
 		return 0;
 	roster_report rep = {0};
-	int rc = roster_import(d, req->arena, &req->who, (int64_t)org_id, file->value,
-			       file->value_len, &rep);
+	int rc = roster_import(d, req->arena, &req->who, (int64_t)org_id, file->data, file->len,
+			       &rep);
 	if (rc == CK_E_NOT_FOUND) {
 		field_errors_add(&errs, "org_id", "Choose the organization");
 		req->resp.status = ck_error_status(CK_E_INVALID);
