@@ -311,11 +311,11 @@ static void test_csrf(void **state)
 	tuser u;
 	signed_in_officer(&a, &u);
 	hresp r;
-	http_get(&a, "/account/password", &r);
+	http_get(&a, "/account", &r);
 	expect_status(&r, 200);
 	char action[512];
 	if (!form_action(r.body, "/account/password", action, sizeof action))
-		fail_msg("no password form on /account/password");
+		fail_msg("no password form on /account");
 	hresp_free(&r);
 	char good[256];
 	snprintf(good, sizeof good, "%s", a.csrf);
@@ -860,8 +860,7 @@ static void test_authenticated_pages(void **state)
 	snprintf(user_page, sizeof user_page, "/users/%ld", (long)user_id_of(&other));
 	snprintf(org_page, sizeof org_page, "/orgs/%d", ORG_A);
 	const char *pages[] = {"/", "/orgs", "/orgs/new", org_page, "/users", "/users/new",
-			       user_page, "/users/import", "/account", "/account/password",
-			       "/account/totp", "/account/sessions", "/account/tokens", "/audit",
+			       user_page, "/users/import", "/account", "/account/totp", "/account/sessions", "/account/tokens", "/audit",
 			       NULL};
 	for (int i = 0; pages[i]; i++) {
 		hresp r;
