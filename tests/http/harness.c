@@ -401,6 +401,54 @@ static const char *tidy_allowed[] = {
 	NULL,
 };
 
+/* HTML 5.2 lets a <div> group each <dt>/<dd> pair of a <dl> (for styling);
+ * tidy 5.6 predates that and reports the grouping as broken nesting. The
+ * copy given to tidy drops exactly those <div> and </div> tags (the direct
+ * children of a <dl>), so tidy still checks the <dl>, <dt> and <dd>
+ * structure and everything else as strictly as before. */
+static char *ungroup_dl(const char *html, size_t len, size_t *outlen)
+{
+	char *out = malloc(len + 1);
+	size_t n = 0;
+	int in_dl = 0, div_depth = 0;
+	bool drop_close[64] = {false};
+	for (size_t i = 0; i < len;) {
+		const char *p = html + i;
+		size_t tag_len = 0;
+		if (*p == '<') {
+			const char *gt = memchr(p, '>', len - i);
+			tag_len = gt ? (size_t)(gt - p) + 1 : 0;
+		}
+		bool drop = false;
+		if (tag_len) {
+			if (strncasecmp(p, "<dl", 3) == 0 && (p[3] == '>' || p[3] == ' ')) {
+				in_dl++;
+				div_depth = 0;
+			} else if (strncasecmp(p, "</dl>", 5) == 0 && in_dl > 0) {
+				in_dl--;
+			} else if (in_dl && strncasecmp(p, "<div", 4) == 0 && (p[4] == '>' || p[4] == ' ')) {
+				if (div_depth < 64) drop_close[div_depth] = div_depth == 0;
+				drop = div_depth == 0;
+				div_depth++;
+			} else if (in_dl && strncasecmp(p, "</div>", 6) == 0 && div_depth > 0) {
+				div_depth--;
+				drop = div_depth < 64 && drop_close[div_depth];
+			}
+		}
+		if (drop) {
+			i += tag_len;
+			continue;
+		}
+		size_t k = tag_len ? tag_len : 1;
+		memcpy(out + n, p, k);
+		n += k;
+		i += k;
+	}
+	out[n] = '\0';
+	*outlen = n;
+	return out;
+}
+
 static void check_tidy(const char *path_hint, const hresp *r)
 {
 	char page[1100], out[1100], err[1100];
@@ -408,7 +456,10 @@ static void check_tidy(const char *path_hint, const hresp *r)
 	snprintf(page, sizeof page, "%s/page-%d.html", S.work, S.n_pages);
 	snprintf(out, sizeof out, "%s/tidy-out", S.work);
 	snprintf(err, sizeof err, "%s/tidy-%d.txt", S.work, S.n_pages);
-	write_file(page, r->body, r->len);
+	size_t tlen;
+	char *tidy_copy = ungroup_dl(r->body, r->len, &tlen);
+	write_file(page, tidy_copy, tlen);
+	free(tidy_copy);
 	unlink(err);
 	char *argv[] = {"/usr/bin/tidy", "-q", "-e", "-utf8", page, NULL};
 	int code = run_argv(argv, NULL, out, err);
