@@ -220,7 +220,7 @@ static int parse_options(cli_ctx *c, int argc, char **argv, int i, const char **
 			return cli_usage("unknown option %s", arg);
 		const char *inline_value;
 		const char *name = split_option(c->arena, arg, &inline_value);
-		const char *value;
+		const char *value = NULL;
 		if (!strcmp(name, "db") || !strcmp(name, "config")) {
 			if (take_value(argc, argv, &i, name, inline_value, &value) ||
 			    set_global(c, name, value, db_opt))
@@ -339,7 +339,7 @@ int main(int argc, char **argv)
 			status = CLI_OK;
 			goto done;
 		}
-		const char *inline_value, *value;
+		const char *inline_value, *value = NULL;
 		const char *name = split_option(c.arena, argv[i], &inline_value);
 		if (strncmp(argv[i], "--", 2) || (strcmp(name, "db") && strcmp(name, "config"))) {
 			status = cli_usage("unknown option %s (see citkit --help)", argv[i]);

@@ -15,11 +15,31 @@
 #include "../web/server.h"
 #include "cli.h"
 
-/* Every feature's route tables, registered once before the server starts. */
+/* Every feature's route registration, called once before the server
+ * starts. A new feature adds its line here. */
+static void (*const route_tables[])(void) = {
+	web_routes_register,
+	login_pages_register,
+	account_pages_register,
+	totp_pages_register,
+	orgs_pages_register,
+	users_pages_register,
+	roster_pages_register,
+	audit_pages_register,
+	dashboard_register,
+	me_api_register,
+	orgs_api_register,
+	users_api_register,
+	tokens_api_register,
+	sessions_api_register,
+	audit_api_register,
+	roster_api_register,
+};
+
 static void register_routes(void)
 {
-	web_routes_register();
-	auth_routes_register();
+	for (size_t i = 0; i < sizeof route_tables / sizeof route_tables[0]; i++)
+		route_tables[i]();
 }
 
 /* The program's name: the config's when it sets one, else the one kept in
@@ -89,9 +109,13 @@ int cli_serve(cli_ctx *c)
 	block_signals(&signals);
 	if (!crypto_init())
 		return cli_fail("libsodium could not be initialised");
-	db *d;
-	if (cli_setup_services(c) || prepare_db(c, &d))
+	db *d = NULL;
+	if (cli_setup_services(c))
 		return CLI_FAIL;
+	if (prepare_db(c, &d)) {
+		db_thread_teardown();
+		return CLI_FAIL;
+	}
 
 	web_options opt = {
 		.listen = listen,
@@ -108,8 +132,10 @@ int cli_serve(cli_ctx *c)
 	register_routes();
 	web_server *server;
 	char err[512] = "";
-	if (web_server_start(&opt, &server, err, sizeof err))
+	if (web_server_start(&opt, &server, err, sizeof err)) {
+		db_thread_teardown();
 		return cli_fail("cannot start the server: %s", err);
+	}
 	printf("citkit serving %s at %s\n", opt.program_name,
 	       base_url(c, listen, web_server_port(server), opt.tls_cert != NULL));
 	fflush(stdout);
