@@ -57,6 +57,11 @@ static const cli_option import_roster_opts[] = {
 	OPT_END,
 };
 
+static const cli_option export_users_opts[] = {
+	{"org", "ORG", false, "only this organization, by id or exact name"},
+	OPT_END,
+};
+
 static const cli_command commands[] = {
 	{"serve", NULL, cli_serve, "run the web server until SIGINT or SIGTERM", NULL, serve_opts, true},
 	{"init", NULL, cli_init, "create the database, apply migrations, create the secret key (idempotent)", NULL, no_opts, true},
@@ -69,6 +74,7 @@ static const cli_command commands[] = {
 	{"token", "create", cli_token_create, "create an API token and print it (only once)", NULL, token_create_opts, true},
 	{"token", "revoke", cli_token_revoke, "revoke an API token", NULL, token_revoke_opts, true},
 	{"import", "roster", cli_import_roster, "import an agency roster from CSV: all rows or none", "FILE", import_roster_opts, true},
+	{"export", "users", cli_export_users, "write the users as CSV (the roster's columns) to stdout", NULL, export_users_opts, true},
 	{"backup", NULL, cli_backup, "write a consistent copy of a SQLite database (also while serving)", "FILE", no_opts, true},
 	{"audit", "verify", cli_audit_verify, "check the audit log's hash chain", NULL, no_opts, true},
 	{"version", NULL, cli_show_version, "print the version", NULL, no_opts, false},

@@ -107,6 +107,7 @@ int cli_user_unlock(cli_ctx *c);
 int cli_token_create(cli_ctx *c);
 int cli_token_revoke(cli_ctx *c);
 int cli_import_roster(cli_ctx *c);
+int cli_export_users(cli_ctx *c);
 int cli_backup(cli_ctx *c);
 int cli_audit_verify(cli_ctx *c);
 int cli_show_version(cli_ctx *c);
