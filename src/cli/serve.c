@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../auth/auth.h"
-#include "../auth/auth_web.h"
+#include "../auth/auth_routes.h"
 #include "../base/crypto.h"
 #include "../base/log.h"
 #include "../web/server.h"
@@ -19,21 +19,8 @@
  * starts. A new feature adds its line here. */
 static void (*const route_tables[])(void) = {
 	web_routes_register,
-	login_pages_register,
-	account_pages_register,
-	totp_pages_register,
-	orgs_pages_register,
-	users_pages_register,
-	roster_pages_register,
-	audit_pages_register,
-	dashboard_register,
-	me_api_register,
-	orgs_api_register,
-	users_api_register,
-	tokens_api_register,
-	sessions_api_register,
-	audit_api_register,
-	roster_api_register,
+	auth_pages_register,
+	auth_api_register,
 };
 
 static void register_routes(void)
