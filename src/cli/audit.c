@@ -9,7 +9,7 @@ int cli_audit_verify(cli_ctx *c)
 {
 	db *d = NULL;
 	int status = CLI_FAIL;
-	if (cli_setup_services(c) || cli_open_db(c, CLI_DB_CURRENT, &d))
+	if (cli_open_services(c, &d))
 		goto done;
 	audit_report r;
 	int rc = audit_verify(d, c->arena, &r);

@@ -88,6 +88,10 @@ int cli_init_database(cli_ctx *c, db **out);
  * their audit rows carry the secret-keyed anchor. CLI_OK or CLI_FAIL. */
 int cli_setup_services(cli_ctx *c);
 
+/* Both of the above for the commands that call services: the database
+ * (current schema) and the policy. CLI_OK, or CLI_FAIL with *out NULL. */
+int cli_open_services(cli_ctx *c, db **out);
+
 /* Reads one line (the password) from stdin without its line end; with a
  * terminal, asks without echo. CLI_OK or CLI_FAIL. */
 int cli_read_password(cli_ctx *c, const char **out);

@@ -226,6 +226,18 @@ int cli_setup_services(cli_ctx *c)
 	return CLI_OK;
 }
 
+int cli_open_services(cli_ctx *c, db **out)
+{
+	if (cli_open_db(c, CLI_DB_CURRENT, out))
+		return CLI_FAIL;
+	if (cli_setup_services(c)) {
+		db_close(*out);
+		*out = NULL;
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 /* With a terminal: a prompt on stderr and no echo. */
 static bool echo_off(struct termios *saved)
 {

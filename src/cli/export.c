@@ -70,7 +70,7 @@ int cli_export_users(cli_ctx *c)
 {
 	db *d = NULL;
 	int status = CLI_FAIL;
-	if (cli_setup_services(c) || cli_open_db(c, CLI_DB_CURRENT, &d))
+	if (cli_open_services(c, &d))
 		goto done;
 	user_filter f = {.active = -1};
 	org o = {0};

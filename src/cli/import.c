@@ -58,7 +58,7 @@ int cli_import_roster(cli_ctx *c)
 	buf_init(&data, c->arena);
 	if (read_file(c->operand, c->cfg.max_upload_bytes, &data))
 		return CLI_FAIL;
-	if (cli_setup_services(c) || cli_open_db(c, CLI_DB_CURRENT, &d))
+	if (cli_open_services(c, &d))
 		goto done;
 	org o;
 	int rc = org_find(d, c->arena, cli_opt(c, "org"), &o);

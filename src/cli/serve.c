@@ -97,9 +97,7 @@ int cli_serve(cli_ctx *c)
 	if (!crypto_init())
 		return cli_fail("libsodium could not be initialised");
 	db *d = NULL;
-	if (cli_setup_services(c))
-		return CLI_FAIL;
-	if (prepare_db(c, &d)) {
+	if (prepare_db(c, &d) || cli_setup_services(c)) {
 		db_thread_teardown();
 		return CLI_FAIL;
 	}

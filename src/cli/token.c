@@ -18,7 +18,7 @@ int cli_token_create(cli_ctx *c)
 	int status = CLI_FAIL;
 	const char *email = cli_opt(c, "email");
 	const char *name = cli_opt(c, "name") ? cli_opt(c, "name") : "cli";
-	if (cli_setup_services(c) || cli_open_db(c, CLI_DB_CURRENT, &d))
+	if (cli_open_services(c, &d))
 		goto done;
 	user u;
 	int rc = user_get_by_email(d, c->arena, &c->actor, email, &u);
@@ -60,7 +60,7 @@ int cli_token_revoke(cli_ctx *c)
 	long long id = strtoll(text, &end, 10);
 	if (errno || *end || id <= 0)
 		return cli_usage("--id must be a token id (a positive whole number), not '%s'", text);
-	if (cli_setup_services(c) || cli_open_db(c, CLI_DB_CURRENT, &d))
+	if (cli_open_services(c, &d))
 		goto done;
 	int rc = token_revoke(d, &c->actor, id);
 	if (rc) {

@@ -10,14 +10,6 @@
 #include "../base/kv.h"
 #include "cli.h"
 
-/* Opens the database with the services ready. */
-static int open_services(cli_ctx *c, db **d)
-{
-	if (cli_setup_services(c))
-		return CLI_FAIL;
-	return cli_open_db(c, CLI_DB_CURRENT, d);
-}
-
 /* The user with --email, or a one-line failure. */
 static int find_user(cli_ctx *c, db *d, user *u)
 {
@@ -38,7 +30,7 @@ int cli_user_add(cli_ctx *c)
 	const char *password = NULL;
 	if (cli_flag(c, "password-stdin") && cli_read_password(c, &password))
 		return CLI_FAIL;
-	if (open_services(c, &d))
+	if (cli_open_services(c, &d))
 		return CLI_FAIL;
 	org o;
 	int rc = org_find(d, c->arena, cli_opt(c, "org"), &o);
@@ -83,7 +75,7 @@ int cli_user_passwd(cli_ctx *c)
 	db *d = NULL;
 	int status = CLI_FAIL;
 	const char *password;
-	if (cli_read_password(c, &password) || open_services(c, &d))
+	if (cli_read_password(c, &password) || cli_open_services(c, &d))
 		goto done;
 	user u;
 	if (find_user(c, d, &u))
@@ -111,7 +103,7 @@ static int act_on_user(cli_ctx *c, int (*act)(db *, const principal *, int64_t),
 {
 	db *d = NULL;
 	int status = CLI_FAIL;
-	if (open_services(c, &d))
+	if (cli_open_services(c, &d))
 		goto done;
 	user u;
 	if (find_user(c, d, &u))
