@@ -35,7 +35,17 @@ typedef struct response {
 	const void *static_body;
 	size_t static_len;
 	bool is_sse;                /* handed to sse.c instead of queued */
+	const char *sse_channel;    /* set by sse_begin (sse.h) */
 } response;
+
+/* A file sent in a multipart/form-data body. */
+typedef struct upload {
+	const char *name;          /* the form field */
+	const char *filename;      /* as sent; never use it as a path */
+	const char *content_type;  /* the part's, or "application/octet-stream" */
+	const char *data;          /* NUL-terminated copy, len bytes */
+	size_t len;
+} upload;
 
 enum {
 	MAX_PATH_PARAMS = 4,
@@ -50,6 +60,8 @@ typedef struct request {
 	size_t n_path_params;
 	kv query;                   /* decoded query string */
 	kv form;                    /* urlencoded or multipart fields (POST) */
+	const upload *uploads;      /* multipart files (also in form by name) */
+	size_t n_uploads;
 	const char *body;           /* raw body, NUL-terminated */
 	size_t body_len;
 	const char *content_type;
@@ -87,6 +99,8 @@ const char *request_header(request *req, const char *name);
 const char *request_cookie(request *req, const char *name);
 /* Path parameter i as a positive integer id; false when it is not one. */
 bool request_path_id(request *req, size_t i, int64_t *id);
+/* The first uploaded file of form field name, or NULL. */
+const upload *request_upload(request *req, const char *name);
 
 /* The request's input fields as one kv, so forms and JSON are validated
  * with the same field specs: req->form for urlencoded and multipart

@@ -1,0 +1,66 @@
+/* web_internal.h: what the files of src/web/ share among themselves and
+ * no feature should call: route matching, the middleware entry point,
+ * final headers, metrics recording and the server's own state. */
+#ifndef CITKIT_WEB_INTERNAL_H
+#define CITKIT_WEB_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http.h"
+#include "server.h"
+
+/* router.c */
+/* Matches path against pattern ("/users/{id}", "/feeds/{id}.ics"); on a
+ * match fills params (arena copies, at most MAX_PATH_PARAMS). Pure. */
+bool route_pattern_match(arena *a, const char *pattern, const char *path,
+			 const char **params, size_t *n_params);
+
+typedef struct route_match {
+	const route *route;
+	const char *params[MAX_PATH_PARAMS];
+	size_t n_params;
+	char allow[96];        /* "GET, HEAD, POST, OPTIONS" for 405 / OPTIONS */
+} route_match;
+
+/* 0 with m->route set; CK_E_NOT_FOUND; or CK_E_METHOD with m->allow set
+ * (the path exists under other methods). HEAD finds GET routes. */
+int router_find(arena *a, const char *method, const char *path, route_match *m);
+/* Start-up check of every registered table: 0 or CK_E_INVALID with err
+ * naming the first bad route. */
+int router_check(char *err, size_t errlen);
+/* Runs the middleware and the handler. input_error is a problem found
+ * while reading the body (CK_E_MALFORMED, CK_E_UNSUPPORTED, 0), answered
+ * once the route is known. */
+void router_dispatch(request *req, const web_options *opt, int input_error);
+
+/* response.c: the security headers every response carries, and the
+ * defaults (Cache-Control, Content-Type) a handler did not set. */
+void resp_finalize(request *req);
+/* True when the response already has a header of that name. */
+bool resp_has_header(const request *req, const char *name);
+
+/* metrics.c */
+void metrics_init(void);
+void metrics_observe(const char *route_pattern, const char *method, int status,
+		     int64_t duration_us);
+
+/* assets.c: computes ETags once; 0 or CK_E_INTERNAL. */
+int assets_init(void);
+
+/* sse.c */
+typedef struct sse_stream sse_stream;
+/* Called by server.c after a handler marked its response as SSE: builds
+ * the libmicrohttpd response that streams the channel. */
+struct MHD_Response;
+struct MHD_Response *sse_response(request *req);
+/* Starts/stops the heartbeat and closes every stream (server stop). */
+void sse_start(void);
+void sse_shutdown(void);
+
+/* server.c */
+const char *web_program_name(const request *req);
+const web_options *web_request_options(const request *req);
+
+#endif

@@ -1,0 +1,932 @@
+/* test_http.c: the HTTP integration suite. Each test is one contract of
+ * DESIGN.md or one line of issue 2's "Bad input" list, checked against the
+ * real `citkit serve` over HTTP (harness.c starts it on a fresh database).
+ * Every response is also checked for the security headers, and every HTML
+ * page for valid markup with tidy, inside http(). tests/run runs this
+ * program twice: on SQLite and on PostgreSQL (CITKIT_HTTP_DB). */
+#include "harness.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* The demo program makes several partner organizations; the suite's own
+ * users go into the first two. */
+enum { ORG_A = 1, ORG_B = 2 };
+
+static int setup(void **state)
+{
+	(void)state;
+	suite_setup();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	suite_teardown();
+	return 0;
+}
+
+/* The action of the first <form> whose action contains `part`. */
+static bool form_action(const char *html, const char *part, char *out, size_t outlen)
+{
+	for (const char *f = strstr(html, "<form"); f; f = strstr(f + 1, "<form")) {
+		const char *close = strchr(f, '>');
+		const char *a = strstr(f, "action=\"");
+		if (!close || !a || a > close) continue;
+		a += 8;
+		size_t n = strcspn(a, "\"");
+		if (n >= outlen) continue;
+		char tmp[512];
+		snprintf(tmp, sizeof tmp, "%.*s", (int)n, a);
+		if (strstr(tmp, part)) {
+			snprintf(out, outlen, "%s", tmp);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void expect_problem(const hresp *r, long status)
+{
+	expect_status(r, status);
+	if (strncmp(r->content_type, "application/problem+json", 24) != 0)
+		fail_msg("%ld: Content-Type %s, want application/problem+json", status, r->content_type);
+	json_t *j = hresp_json(r);
+	assert_int_equal(json_integer_value(json_object_get(j, "status")), status);
+	assert_non_null(json_string_value(json_object_get(j, "title")));
+	json_decref(j);
+}
+
+static void expect_login_redirect(agent *a, const char *path)
+{
+	hresp r;
+	http_get(a, path, &r);
+	expect_redirect(&r, "/login");
+	hresp_free(&r);
+}
+
+static void bearer_agent(agent *a, const char *email)
+{
+	memset(a, 0, sizeof *a);
+	harness_token_for(email, a->bearer, sizeof a->bearer);
+}
+
+/* ---- public endpoints ---- */
+
+static void test_healthz(void **state)
+{
+	(void)state;
+	hresp r;
+	http_get(NULL, "/healthz", &r);
+	expect_status(&r, 200);
+	assert_true(strncmp(r.content_type, "application/json", 16) == 0);
+	json_t *j = hresp_json(&r);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "ok");
+	assert_int_equal(json_object_size(j), 1);
+	json_decref(j);
+	hresp_free(&r);
+}
+
+/* Prometheus text format 0.0.4: comments and `name{labels} value` lines. */
+static void test_metrics(void **state)
+{
+	(void)state;
+	hresp r;
+	http_get(NULL, "/healthz", &r); /* at least one request to count */
+	hresp_free(&r);
+	http_get(NULL, "/metrics", &r);
+	expect_status(&r, 200);
+	assert_true(strncmp(r.content_type, "text/plain", 10) == 0);
+	int samples = 0, types = 0;
+	char *copy = strdup(r.body);
+	for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strncmp(line, "# TYPE ", 7) == 0) types++;
+		if (line[0] == '#') continue;
+		char name[256];
+		double v;
+		const char *sp = strrchr(line, ' ');
+		if (!sp || sscanf(line, "%255[a-zA-Z0-9_:]", name) != 1 ||
+		    sscanf(sp + 1, "%lf", &v) != 1)
+			fail_msg("not a Prometheus sample line: %s", line);
+		samples++;
+	}
+	free(copy);
+	assert_true(types >= 4);   /* requests, latency, database time, sessions */
+	assert_true(samples >= 4);
+	assert_non_null(strstr(r.body, "_bucket{"));   /* the latency histogram */
+	hresp_free(&r);
+}
+
+static const char *api_paths[] = {
+	"/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{id}", "/api/v1/users",
+	"/api/v1/users/{id}", "/api/v1/users/{id}/unlock", "/api/v1/tokens",
+	"/api/v1/tokens/{id}", "/api/v1/audit", "/api/v1/sessions", "/api/v1/sessions/{id}",
+	"/api/v1/roster", NULL,
+};
+
+static void test_openapi(void **state)
+{
+	(void)state;
+	hresp r;
+	http_get(NULL, "/api/v1/openapi.json", &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	const char *version = json_string_value(json_object_get(j, "openapi"));
+	assert_non_null(version);
+	assert_true(strncmp(version, "3.1", 3) == 0);
+	json_t *paths = json_object_get(j, "paths");
+	assert_true(json_is_object(paths));
+	for (int i = 0; api_paths[i]; i++) {
+		json_t *item = json_object_get(paths, api_paths[i]);
+		if (!json_is_object(item)) fail_msg("openapi.json lacks %s", api_paths[i]);
+		const char *key;
+		json_t *op;
+		int ops = 0;
+		json_object_foreach(item, key, op) {
+			if (json_object_get(op, "responses")) ops++;
+		}
+		if (ops == 0) fail_msg("openapi.json: %s has no operation with responses", api_paths[i]);
+	}
+	json_decref(j);
+	hresp_free(&r);
+}
+
+/* ---- bad input ---- */
+
+static void test_unknown_route(void **state)
+{
+	(void)state;
+	hresp r;
+	http_get(NULL, "/no/such/page", &r);
+	expect_status(&r, 404);
+	assert_true(strncmp(r.content_type, "text/html", 9) == 0);
+	hresp_free(&r);
+	agent api;
+	admin_agent();
+	bearer_agent(&api, admin_user()->email);
+	http_get(&api, "/api/v1/no-such-collection", &r);
+	expect_problem(&r, 404);
+	hresp_free(&r);
+}
+
+static void expect_allow(const char *method, const char *path, const char *must)
+{
+	hresp r;
+	http(NULL, method, path, NULL, NULL, 0, NULL, &r);
+	expect_status(&r, 405);
+	const char *allow = hresp_header(&r, "Allow");
+	if (!allow || !strstr(allow, must))
+		fail_msg("%s %s: Allow is \"%s\", want it to name %s", method, path, allow ? allow : "",
+			 must);
+	hresp_free(&r);
+}
+
+static void test_wrong_method(void **state)
+{
+	(void)state;
+	expect_allow("DELETE", "/healthz", "GET");
+	expect_allow("PUT", "/login", "POST");
+	expect_allow("PATCH", "/api/v1/me", "GET");
+}
+
+static void test_body_too_large(void **state)
+{
+	(void)state;
+	size_t n = 16u << 20;
+	char *big = malloc(n + 1);
+	memset(big, 'a', n);
+	memcpy(big, "email=", 6);
+	big[n] = '\0';
+	hresp r;
+	http(NULL, "POST", "/login", "application/x-www-form-urlencoded", big, n, NULL, &r);
+	expect_status(&r, 413);
+	hresp_free(&r);
+	agent api;
+	admin_agent();
+	bearer_agent(&api, admin_user()->email);
+	big[0] = '"';
+	big[n - 1] = '"';
+	http_json(&api, "POST", "/api/v1/orgs", big, &r);
+	expect_problem(&r, 413);
+	hresp_free(&r);
+	free(big);
+}
+
+static void test_malformed_form(void **state)
+{
+	(void)state;
+	agent a = {0};
+	hresp r;
+	http_get(&a, "/login", &r);
+	hresp_free(&r);
+	http_post_form(&a, "/login", "email=%ZZ&password=x", &r);   /* bad percent escape */
+	expect_status(&r, 400);
+	hresp_free(&r);
+	http_post_form(&a, "/login", "email=%FF%FEa&password=x", &r); /* not UTF-8 */
+	expect_status(&r, 400);
+	hresp_free(&r);
+}
+
+static void test_malformed_json(void **state)
+{
+	(void)state;
+	agent api;
+	admin_agent();
+	bearer_agent(&api, admin_user()->email);
+	hresp r;
+	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Unfinished", &r);
+	expect_problem(&r, 400);
+	hresp_free(&r);
+	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Bad \xff\xfe bytes\", \"kind\": \"other\"}",
+		  &r);
+	expect_problem(&r, 400);
+	hresp_free(&r);
+	http_json(&api, "POST", "/api/v1/orgs", "[1, 2, 3]", &r);
+	if (r.status != 400 && r.status != 422) fail_msg("a JSON array for an object: %ld", r.status);
+	hresp_free(&r);
+}
+
+/* The API answers 422 with errors[{field, message}]; the page shows the
+ * form again with the same message beside each field. */
+static void test_validation(void **state)
+{
+	(void)state;
+	agent api;
+	agent *admin = admin_agent();
+	bearer_agent(&api, admin_user()->email);
+	hresp r;
+	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"\", \"kind\": \"spaceship\"}", &r);
+	expect_problem(&r, 422);
+	json_t *j = hresp_json(&r);
+	json_t *errs = json_object_get(j, "errors");
+	assert_true(json_is_array(errs));
+	char name_msg[256] = "", kind_msg[256] = "";
+	size_t i;
+	json_t *e;
+	json_array_foreach(errs, i, e) {
+		const char *field = json_string_value(json_object_get(e, "field"));
+		const char *msg = json_string_value(json_object_get(e, "message"));
+		assert_non_null(field);
+		assert_non_null(msg);
+		if (strcmp(field, "name") == 0) snprintf(name_msg, sizeof name_msg, "%s", msg);
+		if (strcmp(field, "kind") == 0) snprintf(kind_msg, sizeof kind_msg, "%s", msg);
+	}
+	if (!name_msg[0] || !kind_msg[0]) fail_msg("422 without both name and kind: %s", r.body);
+	json_decref(j);
+	hresp_free(&r);
+
+	http_get(admin, "/orgs/new", &r);
+	expect_status(&r, 200);
+	char action[512];
+	if (!form_action(r.body, "/orgs", action, sizeof action))
+		fail_msg("no form posting to /orgs… on /orgs/new");
+	hresp_free(&r);
+	http_post_form(admin, action, "name=&kind=spaceship", &r);
+	if (r.status != 422 && r.status != 200)
+		fail_msg("invalid org form: status %ld, want the form again (422)", r.status);
+	if (!strstr(r.body, "name=\"name\"") || !strstr(r.body, "name=\"kind\""))
+		fail_msg("the form is not shown again");
+	if (!strstr(r.body, name_msg)) fail_msg("the page lacks the name message \"%s\"", name_msg);
+	if (!strstr(r.body, kind_msg)) fail_msg("the page lacks the kind message \"%s\"", kind_msg);
+	hresp_free(&r);
+	/* Nothing was written: the API lists no org named "". */
+}
+
+static void signed_in_officer(agent *a, tuser *u)
+{
+	user_make(u, "officer", ORG_A);
+	memset(a, 0, sizeof *a);
+	login(a, u);
+}
+
+static void test_csrf(void **state)
+{
+	(void)state;
+	agent a;
+	tuser u;
+	signed_in_officer(&a, &u);
+	hresp r;
+	http_get(&a, "/account/password", &r);
+	expect_status(&r, 200);
+	char action[512];
+	if (!form_action(r.body, "/account/password", action, sizeof action))
+		fail_msg("no password form on /account/password");
+	hresp_free(&r);
+	char good[256];
+	snprintf(good, sizeof good, "%s", a.csrf);
+	assert_true(good[0] != '\0');
+
+	char origin[256];
+	snprintf(origin, sizeof origin, "Origin: %s", base_url());
+	const char *same[] = {origin, "Sec-Fetch-Site: same-origin", NULL};
+	const char *body = "current_password=x&new_password=y";
+	http(&a, "POST", action, "application/x-www-form-urlencoded", body, strlen(body), same, &r);
+	expect_status(&r, 403);   /* no token */
+	hresp_free(&r);
+	char stale[512];
+	snprintf(stale, sizeof stale, "%s&csrf=%s", body, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	http(&a, "POST", action, "application/x-www-form-urlencoded", stale, strlen(stale), same, &r);
+	expect_status(&r, 403);   /* someone else's or made-up token */
+	hresp_free(&r);
+
+	/* A token from an ended session is stale in the next one. */
+	http_post_form(&a, "/logout", "", &r);
+	expect_redirect(&r, "/");
+	hresp_free(&r);
+	login(&a, &u);
+	snprintf(stale, sizeof stale, "%s&csrf=%s", body, form_enc(good));
+	http(&a, "POST", action, "application/x-www-form-urlencoded", stale, strlen(stale), same, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+}
+
+static void test_cross_site(void **state)
+{
+	(void)state;
+	agent a;
+	tuser u;
+	signed_in_officer(&a, &u);
+	hresp r;
+	http_get(&a, "/account", &r);
+	hresp_free(&r);
+	char body[512];
+	snprintf(body, sizeof body, "current_password=x&new_password=y&csrf=%s", form_enc(a.csrf));
+	const char *foreign[] = {"Origin: http://evil.example", NULL};
+	http(&a, "POST", "/account/password", "application/x-www-form-urlencoded", body, strlen(body),
+	     foreign, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	const char *cross[] = {"Sec-Fetch-Site: cross-site", NULL};
+	http(&a, "POST", "/account/password", "application/x-www-form-urlencoded", body, strlen(body),
+	     cross, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	/* The same token from our own origin is accepted (not a 403). */
+	char origin[256];
+	snprintf(origin, sizeof origin, "Origin: %s", base_url());
+	const char *same[] = {origin, "Sec-Fetch-Site: same-origin", NULL};
+	http(&a, "POST", "/account/password", "application/x-www-form-urlencoded", body, strlen(body),
+	     same, &r);
+	if (r.status == 403) fail_msg("a same-origin POST with the right token was refused");
+	hresp_free(&r);
+}
+
+static void test_no_credentials(void **state)
+{
+	(void)state;
+	agent a = {0};
+	expect_login_redirect(&a, "/");
+	expect_login_redirect(&a, "/users");
+	expect_login_redirect(&a, "/account");
+	expect_login_redirect(&a, "/audit");
+	hresp r;
+	http_get(&a, "/api/v1/me", &r);
+	expect_problem(&r, 401);
+	hresp_free(&r);
+	http_get(&a, "/api/v1/users", &r);
+	expect_problem(&r, 401);
+	hresp_free(&r);
+	snprintf(a.bearer, sizeof a.bearer, "%s", "not-a-real-token");
+	http_get(&a, "/api/v1/me", &r);
+	expect_problem(&r, 401);
+	hresp_free(&r);
+}
+
+static void test_lacking_permission(void **state)
+{
+	(void)state;
+	agent a;
+	tuser u;
+	signed_in_officer(&a, &u);
+	hresp r;
+	const char *pages[] = {"/users", "/users/new", "/orgs/new", "/audit", "/users/import", NULL};
+	for (int i = 0; pages[i]; i++) {
+		http_get(&a, pages[i], &r);
+		if (r.status != 403) fail_msg("officer GET %s: %ld, want 403", pages[i], r.status);
+		hresp_free(&r);
+	}
+	agent api;
+	bearer_agent(&api, u.email);
+	http_get(&api, "/api/v1/me", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	http_get(&api, "/api/v1/users", &r);
+	expect_problem(&r, 403);
+	hresp_free(&r);
+	http_get(&api, "/api/v1/audit", &r);
+	expect_problem(&r, 403);
+	hresp_free(&r);
+	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Not Allowed\", \"kind\": \"other\"}", &r);
+	expect_problem(&r, 403);
+	hresp_free(&r);
+}
+
+/* A supervisor sees the people of their own organization only; another
+ * organization's user is "not found", not "forbidden". */
+static void test_other_org_is_not_found(void **state)
+{
+	(void)state;
+	tuser sup, mine, theirs;
+	user_make(&sup, "supervisor", ORG_A);
+	user_make(&mine, "officer", ORG_A);
+	user_make(&theirs, "officer", ORG_B);
+	int64_t mine_id = user_id_of(&mine), theirs_id = user_id_of(&theirs);
+	agent a = {0};
+	login(&a, &sup);
+	char path[128];
+	hresp r;
+	snprintf(path, sizeof path, "/users/%ld", (long)mine_id);
+	http_get(&a, path, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/users/%ld", (long)theirs_id);
+	http_get(&a, path, &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	agent api;
+	bearer_agent(&api, sup.email);
+	snprintf(path, sizeof path, "/api/v1/users/%ld", (long)mine_id);
+	http_get(&api, path, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/users/%ld", (long)theirs_id);
+	http_get(&api, path, &r);
+	expect_problem(&r, 404);
+	hresp_free(&r);
+}
+
+/* ---- sign-in ---- */
+
+static bool has_attr(const char *set_cookie, const char *attr)
+{
+	char lower[1024], want[64];
+	size_t i;
+	for (i = 0; set_cookie[i] && i + 1 < sizeof lower; i++) lower[i] = (char)tolower((unsigned char)set_cookie[i]);
+	lower[i] = '\0';
+	for (i = 0; attr[i] && i + 1 < sizeof want; i++) want[i] = (char)tolower((unsigned char)attr[i]);
+	want[i] = '\0';
+	return strstr(lower, want) != NULL;
+}
+
+/* The session cookie that a successful POST /login sets; checked for its
+ * attributes. Returns its value in out. */
+static void login_cookie(tuser *u, char *out, size_t outlen)
+{
+	agent a = {0};
+	hresp r;
+	http_get(&a, "/login", &r);
+	hresp_free(&r);
+	agent before = a;
+	char fields[512];
+	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u->email), form_enc(u->password));
+	http_post_form(&a, "/login", fields, &r);
+	expect_status(&r, 303);
+	int n = 0;
+	out[0] = '\0';
+	for (const char *line = r.headers; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncasecmp(line, "Set-Cookie:", 11) != 0) continue;
+		char sc[1024];
+		snprintf(sc, sizeof sc, "%.*s", (int)strcspn(line, "\r\n"), line);
+		if (!has_attr(sc, "; HttpOnly")) fail_msg("cookie without HttpOnly: %s", sc);
+		if (!has_attr(sc, "; SameSite=Strict")) fail_msg("cookie without SameSite=Strict: %s", sc);
+		if (has_attr(sc, "max-age=0")) continue;
+		const char *v = strchr(sc, '=');
+		if (!v) continue;
+		snprintf(out, outlen, "%.*s", (int)strcspn(v + 1, ";"), v + 1);
+		n++;
+	}
+	if (n == 0) fail_msg("a successful login set no cookie");
+	/* Renewed at login: no cookie value from before sign-in survives. */
+	for (size_t i = 0; i < before.n_cookies; i++)
+		if (strcmp(before.jar[i].value, out) == 0) fail_msg("the pre-login cookie was kept as the session");
+	hresp_free(&r);
+	http_get(&a, "/", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+}
+
+static void test_login_cookie(void **state)
+{
+	(void)state;
+	tuser u;
+	user_make(&u, "officer", ORG_A);
+	char first[256], second[256];
+	login_cookie(&u, first, sizeof first);
+	login_cookie(&u, second, sizeof second);
+	assert_true(strlen(first) >= 43);   /* 256 bits, base64url or hex */
+	assert_string_not_equal(first, second);
+}
+
+static void test_wrong_password(void **state)
+{
+	(void)state;
+	tuser u;
+	user_make(&u, "officer", ORG_A);
+	agent a = {0};
+	hresp r;
+	http_get(&a, "/login", &r);
+	hresp_free(&r);
+	char fields[512];
+	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u.email), "Wrong-Password-Here-1");
+	http_post_form(&a, "/login", fields, &r);
+	if (r.status == 303) fail_msg("a wrong password signed in");
+	hresp_free(&r);
+	/* An unknown email gets the same answer (no account enumeration). */
+	snprintf(fields, sizeof fields, "email=%s&password=%s", "nobody@suite.example", "Wrong-Password-Here-1");
+	http_post_form(&a, "/login", fields, &r);
+	if (r.status == 303) fail_msg("an unknown email signed in");
+	hresp_free(&r);
+	expect_login_redirect(&a, "/");
+}
+
+static void test_logout(void **state)
+{
+	(void)state;
+	agent a;
+	tuser u;
+	signed_in_officer(&a, &u);
+	agent old = a;   /* a copy of the cookie, as a thief would keep it */
+	hresp r;
+	http_get(&a, "/", &r);
+	expect_status(&r, 200);
+	char action[512];
+	if (!form_action(r.body, "/logout", action, sizeof action))
+		fail_msg("the dashboard has no log-out form");
+	hresp_free(&r);
+	http_post_form(&a, action, "", &r);
+	if (r.status != 303) fail_msg("logout: %ld", r.status);
+	hresp_free(&r);
+	expect_login_redirect(&a, "/");
+	expect_login_redirect(&old, "/");      /* ended on the server, not just forgotten */
+	http_get(&old, "/api/v1/me", &r);
+	expect_problem(&r, 401);
+	hresp_free(&r);
+}
+
+static void post_login(agent *a, const tuser *u, const char *password, hresp *r)
+{
+	hresp page;
+	http_get(a, "/login", &page);
+	hresp_free(&page);
+	char fields[512];
+	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u->email), form_enc(password));
+	http_post_form(a, "/login", fields, r);
+}
+
+static void test_lockout(void **state)
+{
+	(void)state;
+	tuser u;
+	user_make(&u, "officer", ORG_A);
+	agent a = {0};
+	hresp r;
+	for (int i = 0; i < 5; i++) {
+		post_login(&a, &u, "Not-The-Password-At-All", &r);
+		if (r.status == 303) fail_msg("wrong password %d signed in", i + 1);
+		hresp_free(&r);
+	}
+	post_login(&a, &u, u.password, &r);
+	if (r.status == 303) fail_msg("a locked account signed in with the right password");
+	hresp_free(&r);
+
+	/* The admin unlocks from the user's page. */
+	agent *admin = admin_agent();
+	char path[128], action[512];
+	snprintf(path, sizeof path, "/users/%ld", (long)user_id_of(&u));
+	http_get(admin, path, &r);
+	expect_status(&r, 200);
+	if (!form_action(r.body, "/unlock", action, sizeof action))
+		fail_msg("no unlock form on %s for a locked user", path);
+	hresp_free(&r);
+	http_post_form(admin, action, "", &r);
+	expect_status(&r, 303);
+	hresp_free(&r);
+	post_login(&a, &u, u.password, &r);
+	expect_status(&r, 303);
+	hresp_free(&r);
+}
+
+static void test_totp(void **state)
+{
+	(void)state;
+	agent a;
+	tuser u;
+	signed_in_officer(&a, &u);
+	totp_enrol(&a, &u);
+	hresp r;
+	http_post_form(&a, "/logout", "", &r);
+	hresp_free(&r);
+
+	/* The password alone is not enough now. */
+	agent b = {0};
+	post_login(&b, &u, u.password, &r);
+	expect_redirect(&r, "/login/totp");
+	hresp_free(&r);
+	expect_login_redirect(&b, "/account");
+	http_get(&b, "/login/totp", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	/* The enrolment code again: each code is accepted once. */
+	char code[7], fields[64];
+	totp_code(&u, u.totp_last_step, code);
+	snprintf(fields, sizeof fields, "code=%s", code);
+	http_post_form(&b, "/login/totp", fields, &r);
+	if (r.status == 303 && strncmp(r.location, "/login", 6) != 0)
+		fail_msg("a reused TOTP code signed in (to %s)", r.location);
+	hresp_free(&r);
+	http_post_form(&b, "/login/totp", "code=000000", &r);
+	if (r.status == 303 && strncmp(r.location, "/login", 6) != 0)
+		fail_msg("a wrong TOTP code signed in");
+	hresp_free(&r);
+
+	/* A fresh code signs in. */
+	agent c = {0};
+	login(&c, &u);
+	http_get(&c, "/account", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+}
+
+static void test_sessions(void **state)
+{
+	(void)state;
+	agent a, b = {0};
+	tuser u;
+	signed_in_officer(&a, &u);
+	login(&b, &u);
+	hresp r;
+	http_get(&a, "/account/sessions", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+
+	agent api;
+	bearer_agent(&api, u.email);
+	http_get(&api, "/api/v1/sessions", &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	json_t *list = json_object_get(j, "sessions");
+	if (!json_is_array(list) || json_array_size(list) < 2)
+		fail_msg("GET /api/v1/sessions: want both sessions: %s", r.body);
+	int64_t newest = 0;
+	size_t i;
+	json_t *s;
+	json_array_foreach(list, i, s) {
+		int64_t id = json_integer_value(json_object_get(s, "id"));
+		if (id > newest) newest = id;
+	}
+	json_decref(j);
+	hresp_free(&r);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/sessions/%ld", (long)newest);
+	http(&api, "DELETE", path, NULL, NULL, 0, NULL, &r);
+	if (r.status != 204 && r.status != 200) fail_msg("DELETE %s: %ld", path, r.status);
+	hresp_free(&r);
+	expect_login_redirect(&b, "/");   /* b's session (the newest) ended */
+	http_get(&a, "/", &r);
+	expect_status(&r, 200);           /* a's goes on */
+	hresp_free(&r);
+}
+
+static void test_api_tokens(void **state)
+{
+	(void)state;
+	agent a;
+	tuser u;
+	signed_in_officer(&a, &u);
+	agent api;
+	bearer_agent(&api, u.email);
+	hresp r;
+	http_get(&api, "/api/v1/me", &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	const char *email = json_string_value(json_object_get(j, "email"));
+	assert_non_null(email);
+	assert_string_equal(email, u.email);
+	json_decref(j);
+	hresp_free(&r);
+
+	http_get(&a, "/account/tokens", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+
+	http_get(&api, "/api/v1/tokens", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	json_t *list = json_object_get(j, "tokens");
+	if (!json_is_array(list) || json_array_size(list) != 1)
+		fail_msg("GET /api/v1/tokens: want the one token: %s", r.body);
+	int64_t id = json_integer_value(json_object_get(json_array_get(list, 0), "id"));
+	json_decref(j);
+	hresp_free(&r);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/tokens/%ld", (long)id);
+	http(&api, "DELETE", path, NULL, NULL, 0, NULL, &r);
+	if (r.status != 204 && r.status != 200) fail_msg("DELETE %s: %ld", path, r.status);
+	hresp_free(&r);
+	http_get(&api, "/api/v1/me", &r);
+	expect_problem(&r, 401);
+	hresp_free(&r);
+}
+
+/* ---- roster import ---- */
+
+static bool user_listed(const char *email)
+{
+	tuser probe = {0};
+	snprintf(probe.email, sizeof probe.email, "%s", email);
+	agent api = {0};
+	snprintf(api.bearer, sizeof api.bearer, "%s", admin_token());
+	hresp r;
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/users?limit=100");
+	bool found = false;
+	for (int page = 0; page < 200; page++) {
+		http_get(&api, path, &r);
+		expect_status(&r, 200);
+		json_t *j = hresp_json(&r);
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(j, "users"), i, it) {
+			const char *e = json_string_value(json_object_get(it, "email"));
+			if (e && strcasecmp(e, email) == 0) found = true;
+		}
+		const char *next = json_string_value(json_object_get(j, "next_cursor"));
+		bool more = next && *next && !found;
+		if (more) snprintf(path, sizeof path, "/api/v1/users?limit=100&cursor=%s", form_enc(next));
+		json_decref(j);
+		hresp_free(&r);
+		if (!more) break;
+	}
+	return found;
+}
+
+static void test_roster_import(void **state)
+{
+	(void)state;
+	agent *admin = admin_agent();
+	char csv[1024];
+	long pid = (long)getpid();
+	snprintf(csv, sizeof csv,
+		 "email,name,roles\r\n"
+		 "good.one.%ld@suite.example,Good One,officer\r\n"
+		 "not-an-email,Bad Email,officer\r\n"
+		 "good.two.%ld@suite.example,Good Two,officer;supervisor\r\n"
+		 "bad.role.%ld@suite.example,Bad Role,wizard\r\n",
+		 pid, pid, pid);
+	hresp r;
+	http_get(admin, "/users/import", &r);
+	expect_status(&r, 200);
+	char action[512];
+	if (!form_action(r.body, "/import", action, sizeof action))
+		fail_msg("no import form on /users/import");
+	if (!strstr(r.body, "multipart/form-data")) fail_msg("the import form is not multipart");
+	hresp_free(&r);
+
+	const char *boundary = "----citkitSuiteBoundary7MA4YWxk";
+	char body[4096], ctype[128], org[16];
+	snprintf(org, sizeof org, "%d", ORG_B);
+	snprintf(body, sizeof body,
+		 "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+		 "--%s\r\nContent-Disposition: form-data; name=\"org\"\r\n\r\n%s\r\n"
+		 "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\n"
+		 "Content-Type: text/csv\r\n\r\n%s\r\n--%s--\r\n",
+		 boundary, admin->csrf, boundary, org, boundary, csv, boundary);
+	snprintf(ctype, sizeof ctype, "multipart/form-data; boundary=%s", boundary);
+	char origin[256];
+	snprintf(origin, sizeof origin, "Origin: %s", base_url());
+	const char *same[] = {origin, "Sec-Fetch-Site: same-origin", NULL};
+	http(admin, "POST", action, ctype, body, strlen(body), same, &r);
+	if (r.status != 422 && r.status != 200)
+		fail_msg("a roster with bad rows: status %ld, want the report (422)", r.status);
+	if (!strcasestr(r.body, "line 3") || !strcasestr(r.body, "line 5"))
+		fail_msg("the report does not name lines 3 and 5:\n%.1500s", r.body);
+	if (strcasestr(r.body, "line 2") || strcasestr(r.body, "line 4"))
+		fail_msg("the report blames a good line");
+	hresp_free(&r);
+	char good[128];
+	snprintf(good, sizeof good, "good.one.%ld@suite.example", pid);
+	assert_false(user_listed(good));
+	snprintf(good, sizeof good, "good.two.%ld@suite.example", pid);
+	assert_false(user_listed(good));
+}
+
+/* ---- audit, headers, pages ---- */
+
+static void test_audit(void **state)
+{
+	(void)state;
+	tuser u;
+	agent a;
+	signed_in_officer(&a, &u);
+	agent *admin = admin_agent();
+	hresp r;
+	http_get(admin, "/audit", &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, u.email)) fail_msg("the audit page does not list %s's login", u.email);
+	if (!strstr(r.body, "login")) fail_msg("the audit page shows no login");
+	hresp_free(&r);
+	char path[256];
+	snprintf(path, sizeof path, "/audit?user=%s", form_enc(u.email));
+	http_get(admin, path, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	agent api;
+	bearer_agent(&api, admin_user()->email);
+	http_get(&api, "/api/v1/audit?limit=50", &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	assert_true(json_is_array(json_object_get(j, "audit")));
+	json_decref(j);
+	hresp_free(&r);
+	char *out = NULL;
+	int code = cli(NULL, &out, "audit", "verify", "--db", db_url(), NULL);
+	if (code != 0) fail_msg("citkit audit verify exited %d: %s", code, out);
+	free(out);
+}
+
+static void test_authenticated_pages(void **state)
+{
+	(void)state;
+	agent *admin = admin_agent();
+	tuser other;
+	user_make(&other, "officer", ORG_A);
+	char user_page[64], org_page[64];
+	snprintf(user_page, sizeof user_page, "/users/%ld", (long)user_id_of(&other));
+	snprintf(org_page, sizeof org_page, "/orgs/%d", ORG_A);
+	const char *pages[] = {"/", "/orgs", "/orgs/new", org_page, "/users", "/users/new",
+			       user_page, "/users/import", "/account", "/account/password",
+			       "/account/totp", "/account/sessions", "/account/tokens", "/audit",
+			       NULL};
+	for (int i = 0; pages[i]; i++) {
+		hresp r;
+		http_get(admin, pages[i], &r);
+		if (r.status != 200) fail_msg("GET %s as admin: %ld", pages[i], r.status);
+		const char *cc = hresp_header(&r, "Cache-Control");
+		if (!cc || !strstr(cc, "no-store")) fail_msg("%s: Cache-Control is not no-store", pages[i]);
+		if (strncmp(r.content_type, "text/html", 9) != 0)
+			fail_msg("%s: Content-Type %s", pages[i], r.content_type);
+		hresp_free(&r);
+	}
+}
+
+static void test_public_pages(void **state)
+{
+	(void)state;
+	hresp r;
+	http_get(NULL, "/login", &r);
+	expect_status(&r, 200);
+	assert_true(strncmp(r.content_type, "text/html", 9) == 0);
+	/* HEAD is answered like GET, without a body. */
+	hresp_free(&r);
+	http(NULL, "HEAD", "/login", NULL, NULL, 0, NULL, &r);
+	expect_status(&r, 200);
+	assert_int_equal(r.len, 0);
+	hresp_free(&r);
+}
+
+/* Last: the server shuts down cleanly on SIGTERM, with no sanitizer
+ * report (LeakSanitizer reports only at exit). */
+static void test_clean_shutdown(void **state)
+{
+	(void)state;
+	char why[600];
+	if (!server_stop(why, sizeof why)) fail_msg("%s", why);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_healthz),
+		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_openapi),
+		cmocka_unit_test(test_public_pages),
+		cmocka_unit_test(test_unknown_route),
+		cmocka_unit_test(test_wrong_method),
+		cmocka_unit_test(test_body_too_large),
+		cmocka_unit_test(test_malformed_form),
+		cmocka_unit_test(test_malformed_json),
+		cmocka_unit_test(test_validation),
+		cmocka_unit_test(test_csrf),
+		cmocka_unit_test(test_cross_site),
+		cmocka_unit_test(test_no_credentials),
+		cmocka_unit_test(test_lacking_permission),
+		cmocka_unit_test(test_other_org_is_not_found),
+		cmocka_unit_test(test_login_cookie),
+		cmocka_unit_test(test_wrong_password),
+		cmocka_unit_test(test_logout),
+		cmocka_unit_test(test_lockout),
+		cmocka_unit_test(test_totp),
+		cmocka_unit_test(test_sessions),
+		cmocka_unit_test(test_api_tokens),
+		cmocka_unit_test(test_roster_import),
+		cmocka_unit_test(test_audit),
+		cmocka_unit_test(test_authenticated_pages),
+		cmocka_unit_test(test_clean_shutdown),
+	};
+	return cmocka_run_group_tests_name("http", tests, setup, teardown);
+}
