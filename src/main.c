@@ -15,16 +15,16 @@
 #include "base/log.h"
 #include "cli/cli.h"
 
-#define OPT_END {NULL, NULL, false, NULL}
-
+/* The tables read best as tables. */
+/* clang-format off */
 static const cli_option serve_opts[] = {
 	{"listen", "ADDR:PORT", false, "address to listen on (port 0 picks a free one) [127.0.0.1:8080]"},
-	OPT_END,
+	{0},
 };
-static const cli_option no_opts[] = {OPT_END};
+static const cli_option no_opts[] = {{0}};
 static const cli_option demo_opts[] = {
 	{"logins", NULL, false, "only print the demo logins (email, role, password)"},
-	OPT_END,
+	{0},
 };
 static const cli_option user_add_opts[] = {
 	{"email", "E", true, "email address (the sign-in name)"},
@@ -32,34 +32,34 @@ static const cli_option user_add_opts[] = {
 	{"org", "ORG", true, "organization, by id or exact name"},
 	{"role", "R[,R]", true, "one or more of admin, coordinator, instructor, officer, supervisor, clinician, presenter, dispatcher, analyst"},
 	{"password-stdin", NULL, false, "read the password from stdin (one line); without it the user has none yet"},
-	OPT_END,
+	{0},
 };
 static const cli_option user_passwd_opts[] = {
 	{"email", "E", true, "the user's email"},
 	{"password-stdin", NULL, true, "read the new password from stdin (one line)"},
-	OPT_END,
+	{0},
 };
 static const cli_option user_email_opts[] = {
 	{"email", "E", true, "the user's email"},
-	OPT_END,
+	{0},
 };
 static const cli_option token_create_opts[] = {
 	{"email", "E", true, "the user the token acts as"},
 	{"name", "NAME", false, "what the token is for [cli]"},
-	OPT_END,
+	{0},
 };
 static const cli_option token_revoke_opts[] = {
 	{"id", "ID", true, "the token's id"},
-	OPT_END,
+	{0},
 };
 static const cli_option import_roster_opts[] = {
 	{"org", "ORG", true, "organization the people belong to, by id or exact name"},
-	OPT_END,
+	{0},
 };
 
 static const cli_option export_users_opts[] = {
 	{"org", "ORG", false, "only this organization, by id or exact name"},
-	OPT_END,
+	{0},
 };
 
 static const cli_command commands[] = {
@@ -80,24 +80,26 @@ static const cli_command commands[] = {
 	{"version", NULL, cli_show_version, "print the version", NULL, no_opts, false},
 };
 
+/* clang-format on */
+
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
 static void print_overview(FILE *out)
 {
 	fprintf(out, "usage: citkit COMMAND [options]   (citkit COMMAND --help for its options)\n\n"
-		     "citkit: the system of record for a Crisis Intervention Team program.\n\n"
-		     "commands:\n");
+	             "citkit: the system of record for a Crisis Intervention Team program.\n\n"
+	             "commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		char words[64];
 		snprintf(words, sizeof words, "%s%s%s", commands[i].name,
-			 commands[i].sub ? " " : "", commands[i].sub ? commands[i].sub : "");
+		         commands[i].sub ? " " : "", commands[i].sub ? commands[i].sub : "");
 		fprintf(out, "  %-16s %s\n", words, commands[i].summary);
 	}
 	fprintf(out, "\nglobal options:\n"
-		     "  --db DB          database: a file path (SQLite) or a postgres:// URL\n"
-		     "                   [$CITKIT_DB, else [database] url, else var/citkit.db]\n"
-		     "  --config FILE    INI settings file (see docs/citkit.ini.example)\n"
-		     "  -h, --help       help\n");
+	             "  --db DB          database: a file path (SQLite) or a postgres:// URL\n"
+	             "                   [$CITKIT_DB, else [database] url, else var/citkit.db]\n"
+	             "  --config FILE    INI settings file (see docs/citkit.ini.example)\n"
+	             "  -h, --help       help\n");
 }
 
 static void print_words(FILE *out, const cli_command *cmd)
@@ -113,7 +115,7 @@ static void print_usage_line(FILE *out, const cli_command *cmd)
 		fprintf(out, " %s", cmd->operand);
 	for (const cli_option *o = cmd->options; o->name; o++) {
 		fprintf(out, " %s--%s%s%s%s", o->required ? "" : "[", o->name, o->arg ? " " : "",
-			o->arg ? o->arg : "", o->required ? "" : "]");
+		        o->arg ? o->arg : "", o->required ? "" : "]");
 	}
 	if (cmd->uses_db)
 		fprintf(out, " [--db DB]");
@@ -126,11 +128,14 @@ static void print_command_help(const cli_command *cmd)
 	printf("\n%c%s.\n\noptions:\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
 	for (const cli_option *o = cmd->options; o->name; o++) {
 		char left[64];
-		snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "",
+		         o->arg ? o->arg : "");
 		printf("  %-22s %s\n", left, o->help);
 	}
 	if (cmd->uses_db)
-		printf("  %-22s %s\n", "--db DB", "database: file path (SQLite) or postgres:// URL [$CITKIT_DB, var/citkit.db]");
+		printf(
+		    "  %-22s %s\n", "--db DB",
+		    "database: file path (SQLite) or postgres:// URL [$CITKIT_DB, var/citkit.db]");
 	printf("  %-22s %s\n", "--config FILE", "INI settings file");
 	printf("  %-22s %s\n", "-h, --help", "this help");
 }
@@ -143,7 +148,8 @@ static void list_subcommands(FILE *out, const char *family, bool is_long)
 		if (strcmp(commands[i].name, family) || !commands[i].sub)
 			continue;
 		if (is_long)
-			fprintf(out, "  %s %-10s %s\n", family, commands[i].sub, commands[i].summary);
+			fprintf(out, "  %s %-10s %s\n", family, commands[i].sub,
+			        commands[i].summary);
 		else
 			fprintf(out, "%s%s", first ? "" : ", ", commands[i].sub);
 		first = false;
@@ -184,7 +190,7 @@ static const char *split_option(arena *a, const char *arg, const char **inline_v
 
 /* The value of an option that takes one: inline or the next argument. */
 static int take_value(int argc, char **argv, int *i, const char *name, const char *inline_value,
-		      const char **out)
+                      const char **out)
 {
 	if (inline_value) {
 		*out = inline_value;
@@ -238,9 +244,10 @@ static int parse_options(cli_ctx *c, int argc, char **argv, int i, const char **
 			k++;
 		const cli_option *o = &cmd->options[k];
 		if (!o->name)
-			return cli_usage("unknown option --%s for '%s%s%s' (see citkit %s%s%s --help)", name,
-					 cmd->name, cmd->sub ? " " : "", cmd->sub ? cmd->sub : "",
-					 cmd->name, cmd->sub ? " " : "", cmd->sub ? cmd->sub : "");
+			return cli_usage(
+			    "unknown option --%s for '%s%s%s' (see citkit %s%s%s --help)", name,
+			    cmd->name, cmd->sub ? " " : "", cmd->sub ? cmd->sub : "", cmd->name,
+			    cmd->sub ? " " : "", cmd->sub ? cmd->sub : "");
 		if (c->values[k])
 			return cli_usage("--%s given twice", name);
 		if (!o->arg) {
@@ -253,11 +260,12 @@ static int parse_options(cli_ctx *c, int argc, char **argv, int i, const char **
 	}
 	for (size_t k = 0; cmd->options[k].name; k++)
 		if (cmd->options[k].required && !c->values[k])
-			return cli_usage("missing --%s (see citkit %s%s%s --help)", cmd->options[k].name,
-					 cmd->name, cmd->sub ? " " : "", cmd->sub ? cmd->sub : "");
+			return cli_usage("missing --%s (see citkit %s%s%s --help)",
+			                 cmd->options[k].name, cmd->name, cmd->sub ? " " : "",
+			                 cmd->sub ? cmd->sub : "");
 	if (cmd->operand && !c->operand)
 		return cli_usage("missing %s (see citkit %s%s%s --help)", cmd->operand, cmd->name,
-				 cmd->sub ? " " : "", cmd->sub ? cmd->sub : "");
+		                 cmd->sub ? " " : "", cmd->sub ? cmd->sub : "");
 	return CLI_OK;
 }
 
@@ -310,7 +318,8 @@ static int resolve(int argc, char **argv, int i, const cli_command **out, int *s
 		if (!*out) {
 			fprintf(stderr, "citkit: %s needs a subcommand: ", name);
 			list_subcommands(stderr, name, false);
-			fprintf(stderr, "%s%s%s\n", sub ? " (not '" : "", sub ? sub : "", sub ? "')" : "");
+			fprintf(stderr, "%s%s%s\n", sub ? " (not '" : "", sub ? sub : "",
+			        sub ? "')" : "");
 			*status = CLI_USAGE;
 			return -1;
 		}

@@ -19,7 +19,8 @@ int cli_audit_verify(cli_ctx *c)
 	}
 	if (!r.ok) {
 		if (r.first_bad_id)
-			cli_fail("audit log damaged at entry %lld: %s", (long long)r.first_bad_id, r.problem);
+			cli_fail("audit log damaged at entry %lld: %s", (long long)r.first_bad_id,
+			         r.problem);
 		else
 			cli_fail("audit log damaged: %s", r.problem);
 		goto done;

@@ -25,7 +25,7 @@ enum { CLI_MAX_OPTIONS = 12 };
 /* One option of one command. arg names the value ("E", "FILE"); NULL makes
  * it a flag. */
 typedef struct cli_option {
-	const char *name;          /* without the leading "--" */
+	const char *name; /* without the leading "--" */
 	const char *arg;
 	bool required;
 	const char *help;
@@ -35,8 +35,8 @@ struct cli_ctx;
 typedef int (*cli_handler)(struct cli_ctx *c);
 
 typedef struct cli_command {
-	const char *name;          /* "user" */
-	const char *sub;           /* "add", or NULL for a command without */
+	const char *name; /* "user" */
+	const char *sub;  /* "add", or NULL for a command without */
 	cli_handler run;
 	const char *summary;       /* one line for `citkit --help` */
 	const char *operand;       /* a required positional argument ("FILE"), or NULL */
@@ -48,11 +48,11 @@ typedef struct cli_ctx {
 	const cli_command *cmd;
 	const char *values[CLI_MAX_OPTIONS]; /* parallel to cmd->options; "1" for flags */
 	const char *operand;
-	const char *config_path;   /* --config, or NULL */
-	config cfg;                /* defaults, then --config */
-	const char *db_url;        /* --db, else $CITKIT_DB, else [database] url */
-	arena *arena;              /* for the whole command; freed by main */
-	principal actor;           /* "cli:<unix user>", every role (cli_actor) */
+	const char *config_path; /* --config, or NULL */
+	config cfg;              /* defaults, then --config */
+	const char *db_url;      /* --db, else $CITKIT_DB, else [database] url */
+	arena *arena;            /* for the whole command; freed by main */
+	principal actor;         /* "cli:<unix user>", every role (cli_actor) */
 } cli_ctx;
 
 /* Errors: print "citkit: <message>" as one line to stderr and return the

@@ -51,7 +51,8 @@ int cli_fail_fields(const char *what, const field_errors *errs)
 	fflush(stdout);
 	fprintf(stderr, "citkit: %s:", what);
 	for (size_t i = 0; i < errs->len; i++)
-		fprintf(stderr, "%s %s %s", i ? ";" : "", errs->items[i].field, errs->items[i].message);
+		fprintf(stderr, "%s %s %s", i ? ";" : "", errs->items[i].field,
+		        errs->items[i].message);
 	fputc('\n', stderr);
 	return CLI_FAIL;
 }
@@ -75,7 +76,8 @@ static char *folder_of(arena *a, const char *path)
 	const char *slash = strrchr(path, '/');
 	if (!slash)
 		return arena_strdup(a, ".");
-	return slash == path ? arena_strdup(a, "/") : arena_strndup(a, path, (size_t)(slash - path));
+	return slash == path ? arena_strdup(a, "/")
+	                     : arena_strndup(a, path, (size_t)(slash - path));
 }
 
 /* mkdir -p, mode 0750: the database folder holds personal data. */
@@ -113,9 +115,10 @@ const char *cli_secret_key_path(cli_ctx *c)
 {
 	config *cfg = &c->cfg;
 	if (!*cfg->secret_key_file) {
-		const char *path = db_is_postgres_url(c->db_url)
-			? "citkit.key"
-			: arena_printf(c->arena, "%s/secret.key", folder_of(c->arena, c->db_url));
+		const char *path =
+		    db_is_postgres_url(c->db_url)
+		        ? "citkit.key"
+		        : arena_printf(c->arena, "%s/secret.key", folder_of(c->arena, c->db_url));
 		snprintf(cfg->secret_key_file, sizeof cfg->secret_key_file, "%s", path);
 	}
 	return cfg->secret_key_file;
@@ -131,11 +134,13 @@ int cli_secret_key_ensure(const char *path, bool *created, char *err, size_t err
 		struct stat st;
 		if (stat(path, &st) == 0 && st.st_size >= (off_t)sizeof key)
 			return 0;
-		snprintf(err, errlen, "secret key file %s is shorter than %zu bytes", path, sizeof key);
+		snprintf(err, errlen, "secret key file %s is shorter than %zu bytes", path,
+		         sizeof key);
 		return CK_E_IO;
 	}
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot create secret key file %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot create secret key file %s: %s", path,
+		         strerror(errno));
 		return CK_E_IO;
 	}
 	crypto_random_bytes(key, sizeof key);
@@ -159,16 +164,19 @@ static int check_schema(cli_ctx *c, db *d)
 	int64_t version = 0;
 	int latest = db_latest_version();
 	if (db_schema_version(d, &version))
-		return cli_fail("cannot read the schema version of %s", shown_url(c->arena, c->db_url));
+		return cli_fail("cannot read the schema version of %s",
+		                shown_url(c->arena, c->db_url));
 	if (version == 0)
 		return cli_fail("%s is not initialised (run citkit init --db %s)",
-				shown_url(c->arena, c->db_url), shown_url(c->arena, c->db_url));
+		                shown_url(c->arena, c->db_url), shown_url(c->arena, c->db_url));
 	if (version < latest)
-		return cli_fail("database schema is version %lld, this citkit needs %d (run citkit migrate)",
-				(long long)version, latest);
+		return cli_fail(
+		    "database schema is version %lld, this citkit needs %d (run citkit migrate)",
+		    (long long)version, latest);
 	if (version > latest)
-		return cli_fail("database schema version %lld is newer than this citkit (%d): use a newer citkit",
-				(long long)version, latest);
+		return cli_fail("database schema version %lld is newer than this citkit (%d): use "
+		                "a newer citkit",
+		                (long long)version, latest);
 	return CLI_OK;
 }
 
@@ -178,9 +186,11 @@ int cli_open_db(cli_ctx *c, cli_db_mode mode, db **out)
 	const char *shown = shown_url(c->arena, c->db_url);
 	if (!db_is_postgres_url(c->db_url) && access(c->db_url, F_OK)) {
 		if (mode != CLI_DB_CREATE)
-			return cli_fail("no database at %s (run citkit init --db %s)", shown, shown);
+			return cli_fail("no database at %s (run citkit init --db %s)", shown,
+			                shown);
 		if (make_folders(c->arena, folder_of(c->arena, c->db_url)))
-			return cli_fail("cannot create the folder of %s: %s", shown, strerror(errno));
+			return cli_fail("cannot create the folder of %s: %s", shown,
+			                strerror(errno));
 		/* The file holds personal data: owner only, before SQLite
 		 * creates it (its -wal and -shm files copy these bits). */
 		int fd = open(c->db_url, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -215,7 +225,8 @@ int cli_setup_services(cli_ctx *c)
 		return cli_fail("libsodium could not be initialised");
 	const char *key_path = cli_secret_key_path(c);
 	if (access(key_path, R_OK))
-		return cli_fail("secret key file %s: %s (run citkit init)", key_path, strerror(errno));
+		return cli_fail("secret key file %s: %s (run citkit init)", key_path,
+		                strerror(errno));
 	auth_policy p;
 	char err[512];
 	if (auth_policy_from_config(&c->cfg, &p, err, sizeof err))

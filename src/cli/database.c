@@ -79,11 +79,13 @@ done:
 int cli_backup(cli_ctx *c)
 {
 	if (db_is_postgres_url(c->db_url)) {
-		printf("citkit backup copies SQLite databases only. For PostgreSQL use its own tools:\n"
-		       "  pg_dump --format=custom --file=%s \"$DATABASE_URL\"\n"
-		       "Back up the secret key file (%s) as well, but store it apart from the dump:\n"
-		       "the audit log's anchor and encrypted fields need it.\n",
-		       c->operand, cli_secret_key_path(c));
+		printf(
+		    "citkit backup copies SQLite databases only. For PostgreSQL use its own "
+		    "tools:\n"
+		    "  pg_dump --format=custom --file=%s \"$DATABASE_URL\"\n"
+		    "Back up the secret key file (%s) as well, but store it apart from the dump:\n"
+		    "the audit log's anchor and encrypted fields need it.\n",
+		    c->operand, cli_secret_key_path(c));
 		return CLI_OK;
 	}
 	db *d = NULL;

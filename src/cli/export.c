@@ -44,7 +44,8 @@ static int gather_users(cli_ctx *c, db *d, const user_filter *f, buf *rows, size
 	do {
 		user *items;
 		size_t n;
-		int rc = user_list(d, c->arena, &c->actor, f, AUTH_LIST_MAX, cursor, &items, &n, &cursor);
+		int rc = user_list(d, c->arena, &c->actor, f, AUTH_LIST_MAX, cursor, &items, &n,
+		                   &cursor);
 		if (rc)
 			return rc;
 		buf_append(rows, items, n * sizeof *items);
@@ -93,8 +94,8 @@ int cli_export_users(cli_ctx *c)
 	}
 	const char *detail = arena_printf(c->arena, "{\"rows\":%zu}", rows);
 	rc = audit_append(d, &c->actor, "export.users", o.id ? "org" : NULL,
-			  o.id ? arena_printf(c->arena, "%lld", (long long)o.id) : NULL,
-			  AUDIT_SUCCESS, detail);
+	                  o.id ? arena_printf(c->arena, "%lld", (long long)o.id) : NULL,
+	                  AUDIT_SUCCESS, detail);
 	if (rc) {
 		cli_fail("export not audited, so not written: %s", ck_error_title(rc));
 		goto done;

@@ -23,7 +23,8 @@ static int read_file(const char *path, size_t limit, buf *out)
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (out->len + n > limit) {
-			status = cli_fail("%s is larger than %zu bytes ([server] max_upload_bytes)", path, limit);
+			status = cli_fail("%s is larger than %zu bytes ([server] max_upload_bytes)",
+			                  path, limit);
 			break;
 		}
 		buf_append(out, chunk, n);
@@ -40,14 +41,16 @@ static void print_report(const char *path, const roster_report *rep)
 	for (size_t i = 0; i < rep->n_problems; i++) {
 		const roster_problem *p = &rep->problems[i];
 		if (p->line)
-			fprintf(stderr, "citkit: %s:%lld: %s: %s\n", path, (long long)p->line, p->field, p->message);
+			fprintf(stderr, "citkit: %s:%lld: %s: %s\n", path, (long long)p->line,
+			        p->field, p->message);
 		else
 			fprintf(stderr, "citkit: %s: %s: %s\n", path, p->field, p->message);
 	}
 	if (rep->more_problems)
-		fprintf(stderr, "citkit: %s: %zu more problems not listed\n", path, rep->more_problems);
+		fprintf(stderr, "citkit: %s: %zu more problems not listed\n", path,
+		        rep->more_problems);
 	fprintf(stderr, "citkit: %s: nothing imported (%zu problems in %zu rows)\n", path,
-		rep->n_problems + rep->more_problems, rep->rows);
+	        rep->n_problems + rep->more_problems, rep->rows);
 }
 
 int cli_import_roster(cli_ctx *c)
@@ -64,12 +67,13 @@ int cli_import_roster(cli_ctx *c)
 	int rc = org_find(d, c->arena, cli_opt(c, "org"), &o);
 	if (rc) {
 		cli_fail(rc == CK_E_NOT_FOUND ? "no organization '%s' (by id or exact name)"
-					      : "cannot look up organization '%s'",
-			 cli_opt(c, "org"));
+		                              : "cannot look up organization '%s'",
+		         cli_opt(c, "org"));
 		goto done;
 	}
 	roster_report rep = {0};
-	rc = roster_import(d, c->arena, &c->actor, o.id, data.data ? data.data : "", data.len, &rep);
+	rc =
+	    roster_import(d, c->arena, &c->actor, o.id, data.data ? data.data : "", data.len, &rep);
 	if (rc == CK_E_INVALID) {
 		print_report(c->operand, &rep);
 		goto done;

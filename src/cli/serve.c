@@ -18,9 +18,9 @@
 /* Every feature's route registration, called once before the server
  * starts. A new feature adds its line here. */
 static void (*const route_tables[])(void) = {
-	web_routes_register,
-	auth_pages_register,
-	auth_api_register,
+    web_routes_register,
+    auth_pages_register,
+    auth_api_register,
 };
 
 static void register_routes(void)
@@ -52,7 +52,7 @@ static const char *base_url(cli_ctx *c, const char *listen, int port, bool is_tl
 {
 	const char *colon = strrchr(listen, ':');
 	return arena_printf(c->arena, "%s://%.*s:%d", is_tls ? "https" : "http",
-			    (int)(colon - listen), listen, port);
+	                    (int)(colon - listen), listen, port);
 }
 
 /* Signals are blocked in every thread (the server's inherit the mask)
@@ -103,16 +103,16 @@ int cli_serve(cli_ctx *c)
 	}
 
 	web_options opt = {
-		.listen = listen,
-		.threads = c->cfg.threads,
-		.tls_cert = *c->cfg.tls_cert ? c->cfg.tls_cert : NULL,
-		.tls_key = *c->cfg.tls_key ? c->cfg.tls_key : NULL,
-		.max_body_bytes = c->cfg.max_body_bytes,
-		.max_upload_bytes = c->cfg.max_upload_bytes,
-		.program_name = program_name(c, d),
-		.identify_session = auth_identify_session,
-		.identify_token = auth_identify_token,
-		.active_sessions = auth_active_sessions,
+	    .listen = listen,
+	    .threads = c->cfg.threads,
+	    .tls_cert = *c->cfg.tls_cert ? c->cfg.tls_cert : NULL,
+	    .tls_key = *c->cfg.tls_key ? c->cfg.tls_key : NULL,
+	    .max_body_bytes = c->cfg.max_body_bytes,
+	    .max_upload_bytes = c->cfg.max_upload_bytes,
+	    .program_name = program_name(c, d),
+	    .identify_session = auth_identify_session,
+	    .identify_token = auth_identify_token,
+	    .active_sessions = auth_active_sessions,
 	};
 	register_routes();
 	web_server *server;

@@ -23,7 +23,8 @@ int cli_token_create(cli_ctx *c)
 	user u;
 	int rc = user_get_by_email(d, c->arena, &c->actor, email, &u);
 	if (rc) {
-		cli_fail(rc == CK_E_NOT_FOUND ? "no user with email %s" : "cannot look up %s", email);
+		cli_fail(rc == CK_E_NOT_FOUND ? "no user with email %s" : "cannot look up %s",
+		         email);
 		goto done;
 	}
 	kv in;
@@ -59,12 +60,14 @@ int cli_token_revoke(cli_ctx *c)
 	errno = 0;
 	long long id = strtoll(text, &end, 10);
 	if (errno || *end || id <= 0)
-		return cli_usage("--id must be a token id (a positive whole number), not '%s'", text);
+		return cli_usage("--id must be a token id (a positive whole number), not '%s'",
+		                 text);
 	if (cli_open_services(c, &d))
 		goto done;
 	int rc = token_revoke(d, &c->actor, id);
 	if (rc) {
-		cli_fail(rc == CK_E_NOT_FOUND ? "no token with id %lld" : "token %lld not revoked", id);
+		cli_fail(rc == CK_E_NOT_FOUND ? "no token with id %lld" : "token %lld not revoked",
+		         id);
 		goto done;
 	}
 	printf("token %lld revoked\n", id);

@@ -36,8 +36,8 @@ int cli_user_add(cli_ctx *c)
 	int rc = org_find(d, c->arena, cli_opt(c, "org"), &o);
 	if (rc) {
 		cli_fail(rc == CK_E_NOT_FOUND ? "no organization '%s' (by id or exact name)"
-					      : "cannot look up organization '%s'",
-			 cli_opt(c, "org"));
+		                              : "cannot look up organization '%s'",
+		         cli_opt(c, "org"));
 		goto done;
 	}
 	kv in;
@@ -99,7 +99,8 @@ done:
 }
 
 /* disable and unlock: one user by email, one service call. */
-static int act_on_user(cli_ctx *c, int (*act)(db *, const principal *, int64_t), const char *done_word)
+static int act_on_user(cli_ctx *c, int (*act)(db *, const principal *, int64_t),
+                       const char *done_word)
 {
 	db *d = NULL;
 	int status = CLI_FAIL;

@@ -15,6 +15,7 @@
 #include "../base/errors.h"
 #include "../base/kv.h"
 
+/* clang-format off */
 /* The partners of the regional program. */
 static const struct demo_org {
 	const char *name, *kind;
@@ -63,6 +64,8 @@ static const struct demo_user {
 	{"a.tran@pinebeltcit.example", "Deputy Ashley Tran", "Forrest County Sheriff's Office", "officer,instructor"},
 };
 
+/* clang-format on */
+
 #define COUNT(t) (sizeof(t) / sizeof((t)[0]))
 
 /* The passphrase of a role list's first role. */
@@ -86,7 +89,7 @@ static void explain(char *err, size_t errlen, const char *item, int rc, const fi
 	size_t used = (size_t)snprintf(err, errlen, "%s: %s", item, ck_error_title(rc));
 	for (size_t i = 0; i < errs->len && used < errlen; i++)
 		used += (size_t)snprintf(err + used, errlen - used, "%s %s %s", i ? ";" : ":",
-					 errs->items[i].field, errs->items[i].message);
+		                         errs->items[i].field, errs->items[i].message);
 }
 
 typedef struct demo_run {
@@ -167,9 +170,10 @@ static int load_users(demo_run *r)
  * (by an admin) is kept. */
 static int load_settings(demo_run *r)
 {
-	int rc = db_run(r->d, "INSERT INTO settings (name, value) VALUES ('program_name', $1) "
-			      "ON CONFLICT (name) DO NOTHING",
-			"t", DEMO_PROGRAM_NAME);
+	int rc = db_run(r->d,
+	                "INSERT INTO settings (name, value) VALUES ('program_name', $1) "
+	                "ON CONFLICT (name) DO NOTHING",
+	                "t", DEMO_PROGRAM_NAME);
 	if (rc < 0) {
 		snprintf(r->err, r->errlen, "program name: %s", ck_error_title(rc));
 		return rc;
@@ -184,13 +188,12 @@ static const struct demo_step {
 	const char *name;
 	int (*load)(demo_run *r);
 } steps[] = {
-	{"program", load_settings},
-	{"partners", load_orgs},
-	{"users", load_users},
+    {"program", load_settings},
+    {"partners", load_orgs},
+    {"users", load_users},
 };
 
-int demo_load(db *d, arena *a, const principal *actor, demo_result *out, char *err,
-	      size_t errlen)
+int demo_load(db *d, arena *a, const principal *actor, demo_result *out, char *err, size_t errlen)
 {
 	demo_run r = {d, a, actor, out, err, errlen};
 	memset(out, 0, sizeof *out);
@@ -207,5 +210,5 @@ void demo_print_logins(FILE *out)
 	fprintf(out, "%-34s %-20s %s\n", "email", "role", "password");
 	for (size_t i = 0; i < COUNT(users); i++)
 		fprintf(out, "%-34s %-20s %s\n", users[i].email, users[i].roles,
-			password_for(users[i].roles));
+		        password_for(users[i].roles));
 }

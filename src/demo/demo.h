@@ -14,14 +14,13 @@
 #define DEMO_PROGRAM_NAME "Pine Belt Regional CIT"
 
 typedef struct demo_result {
-	int created;          /* rows the run added (0: it was all there) */
-	int existing;         /* rows already present and left alone */
+	int created;  /* rows the run added (0: it was all there) */
+	int existing; /* rows already present and left alone */
 } demo_result;
 
 /* Adds whatever part of the demo program is missing, as actor. Safe to
  * run again. 0, or a CK_E_* error with err saying which item failed. */
-int demo_load(db *d, arena *a, const principal *actor, demo_result *out, char *err,
-	      size_t errlen);
+int demo_load(db *d, arena *a, const principal *actor, demo_result *out, char *err, size_t errlen);
 
 /* The demo sign-ins: email, roles, password, one per line. */
 void demo_print_logins(FILE *out);
