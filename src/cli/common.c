@@ -46,12 +46,27 @@ int cli_usage(const char *fmt, ...)
 	return status;
 }
 
+/* A service's field name as the option that carries it. */
+static const char *option_of(const char *field)
+{
+	static const char *const map[][2] = {
+	    {"email", "--email"},
+	    {"name", "--name"},
+	    {"org_id", "--org"},
+	    {"roles", "--role"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(field, map[i][0]))
+			return map[i][1];
+	return field;
+}
+
 int cli_fail_fields(const char *what, const field_errors *errs)
 {
 	fflush(stdout);
 	fprintf(stderr, "citkit: %s:", what);
 	for (size_t i = 0; i < errs->len; i++)
-		fprintf(stderr, "%s %s %s", i ? ";" : "", errs->items[i].field,
+		fprintf(stderr, "%s %s %s", i ? ";" : "", option_of(errs->items[i].field),
 		        errs->items[i].message);
 	fputc('\n', stderr);
 	return CLI_FAIL;
