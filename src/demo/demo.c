@@ -205,6 +205,16 @@ int demo_load(db *d, arena *a, const principal *actor, demo_result *out, char *e
 	return 0;
 }
 
+size_t demo_login_count(void)
+{
+	return COUNT(users);
+}
+
+demo_login demo_login_at(size_t i)
+{
+	return (demo_login){users[i].email, users[i].roles, password_for(users[i].roles)};
+}
+
 void demo_print_logins(FILE *out)
 {
 	fprintf(out, "%-34s %-20s %s\n", "email", "role", "password");

@@ -22,7 +22,15 @@ typedef struct demo_result {
  * run again. 0, or a CK_E_* error with err saying which item failed. */
 int demo_load(db *d, arena *a, const principal *actor, demo_result *out, char *err, size_t errlen);
 
-/* The demo sign-ins: email, roles, password, one per line. */
+/* One demo sign-in. */
+typedef struct demo_login {
+	const char *email, *roles, *password;
+} demo_login;
+
+/* The i-th sign-in (0 ≤ i < demo_login_count()), one per demo user. */
+size_t demo_login_count(void);
+demo_login demo_login_at(size_t i);
+/* The sign-ins as a table: email, roles, password, one per line. */
 void demo_print_logins(FILE *out);
 
 #endif
