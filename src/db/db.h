@@ -70,9 +70,18 @@ int db_query_int(db *d, int64_t *out, const char *sql, const char *types, ...);
  * on SQLite); fn returns 0 to commit or a negative error to roll back.
  * Retries the whole of fn on SQLITE_BUSY or a PostgreSQL serialization
  * failure / deadlock, a few times with a short backoff. */
+enum { DB_TX_ATTEMPTS = 6 }; /* the first try and up to five retries */
 typedef int (*db_tx_fn)(db *d, void *ctx);
 int db_tx(db *d, db_tx_fn fn, void *ctx);
 bool db_in_tx(const db *d);
+/* How many times db_tx has retried on this connection (for /metrics). */
+int64_t db_tx_retries(const db *d);
+
+/* The end-of-request check (cf. GNU Taler): a connection must come back
+ * with no transaction open and every statement finished. Anything left is
+ * rolled back / reset and logged, and CK_E_INTERNAL returned; 0 when the
+ * connection was clean. db_close runs it too. */
+int db_check_idle(db *d);
 
 /* Seconds spent in the database, on this connection and by the whole
  * process, for /metrics. */
