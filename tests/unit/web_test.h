@@ -31,7 +31,7 @@ static void http_do(int port, const char *method, const char *path,
 		    const char *const *extra_headers, const char *body, size_t body_len,
 		    http_result *r)
 {
-	char url[2048];
+	char url[16384];
 	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
 	buf_init(&r->body, NULL);
 	buf_init(&r->headers, NULL);
