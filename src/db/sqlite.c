@@ -46,36 +46,29 @@ static int map_rc(int rc)
 	switch (rc) {
 	case SQLITE_CONSTRAINT_UNIQUE:
 	case SQLITE_CONSTRAINT_PRIMARYKEY:
-	case SQLITE_CONSTRAINT_FOREIGNKEY:
-		return CK_E_CONFLICT;
-	case SQLITE_CONSTRAINT_TRIGGER:
-		return CK_E_FORBIDDEN;
-	default:
-		break;
+	case SQLITE_CONSTRAINT_FOREIGNKEY: return CK_E_CONFLICT;
+	case SQLITE_CONSTRAINT_TRIGGER: return CK_E_FORBIDDEN;
+	default: break;
 	}
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return CK_E_BUSY;
-	case SQLITE_CONSTRAINT:
-		return CK_E_INVALID;
+	case SQLITE_LOCKED: return CK_E_BUSY;
+	case SQLITE_CONSTRAINT: return CK_E_INVALID;
 	case SQLITE_CANTOPEN:
 	case SQLITE_IOERR:
 	case SQLITE_FULL:
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 	case SQLITE_READONLY:
-	case SQLITE_PERM:
-		return CK_E_DB;
-	default:
-		return CK_E_INTERNAL;
+	case SQLITE_PERM: return CK_E_DB;
+	default: return CK_E_INTERNAL;
 	}
 }
 
 static int fail(db *d, int rc, const char *what)
 {
 	db_set_error(d, "sqlite %s: %s (%d)", what, sqlite3_errmsg(handle(d)),
-		     sqlite3_extended_errcode(handle(d)));
+	             sqlite3_extended_errcode(handle(d)));
 	return map_rc(rc);
 }
 
@@ -104,9 +97,10 @@ static int set_wal(sqlite3 *h, const char *path, char *err, size_t errlen)
 	}
 	const char *mode = (const char *)sqlite3_column_text(st, 0);
 	bool is_ok = mode && (strcmp(mode, "wal") == 0 ||
-			      (strcmp(mode, "memory") == 0 && strcmp(path, ":memory:") == 0));
+	                      (strcmp(mode, "memory") == 0 && strcmp(path, ":memory:") == 0));
 	if (!is_ok)
-		snprintf(err, errlen, "cannot set WAL mode (journal mode stays %s)", mode ? mode : "?");
+		snprintf(err, errlen, "cannot set WAL mode (journal mode stays %s)",
+		         mode ? mode : "?");
 	sqlite3_finalize(st);
 	return is_ok ? 0 : CK_E_DB;
 }
@@ -120,14 +114,15 @@ static int configure(sqlite3 *h, const char *path, const db_options *opt, char *
 	}
 	sqlite3_extended_result_codes(h, 1);
 	sqlite3_busy_timeout(h, opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms
-							 : DEFAULT_BUSY_TIMEOUT_MS);
+	                                                 : DEFAULT_BUSY_TIMEOUT_MS);
 	int rc = set_wal(h, path, err, errlen);
 	if (rc == 0)
 		rc = pragma(h, "PRAGMA foreign_keys=ON", err, errlen);
 	if (rc == 0)
-		rc = pragma(h, strcasecmp(sync, "FULL") == 0 ? "PRAGMA synchronous=FULL"
-							     : "PRAGMA synchronous=NORMAL",
-			    err, errlen);
+		rc = pragma(h,
+		            strcasecmp(sync, "FULL") == 0 ? "PRAGMA synchronous=FULL"
+		                                          : "PRAGMA synchronous=NORMAL",
+		            err, errlen);
 	return rc;
 }
 
@@ -142,7 +137,7 @@ static int sq_open(const char *url, const db_options *opt, db **out, char *err, 
 	int rc = sqlite3_open_v2(url, &d->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", url,
-			 d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+		         d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
 		rc = CK_E_DB;
 		goto done;
 	}
@@ -169,7 +164,7 @@ static int sq_exec(db *d, const char *sql)
 	int rc = sqlite3_exec(handle(d), sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		db_set_error(d, "sqlite exec: %s (%d)", msg ? msg : sqlite3_errstr(rc),
-			     sqlite3_extended_errcode(handle(d)));
+		             sqlite3_extended_errcode(handle(d)));
 		rc = map_rc(rc);
 	}
 	sqlite3_free(msg);
@@ -220,7 +215,9 @@ static int sq_bind(db_stmt *s, int index, const struct db_value *v)
 	int rc;
 	switch (v->type) {
 	case DB_V_INT: rc = sqlite3_bind_int64(stmt_of(s), slot, v->i); break;
-	case DB_V_TEXT: rc = sqlite3_bind_text(stmt_of(s), slot, v->text, -1, SQLITE_TRANSIENT); break;
+	case DB_V_TEXT:
+		rc = sqlite3_bind_text(stmt_of(s), slot, v->text, -1, SQLITE_TRANSIENT);
+		break;
 	case DB_V_BLOB:
 		rc = sqlite3_bind_blob64(stmt_of(s), slot, v->blob, v->len, SQLITE_TRANSIENT);
 		break;
@@ -235,7 +232,8 @@ static int sq_step(db_stmt *s)
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
 	if (rc == SQLITE_DONE) {
-		s->changes = sqlite3_stmt_readonly(stmt_of(s)) ? 0 : sqlite3_changes64(handle(s->d));
+		s->changes =
+		    sqlite3_stmt_readonly(stmt_of(s)) ? 0 : sqlite3_changes64(handle(s->d));
 		return DB_DONE;
 	}
 	return fail(s->d, rc, "step");
@@ -269,23 +267,23 @@ static int sq_col_count(db_stmt *s)
 }
 
 const struct db_driver db_sqlite_driver = {
-	.name = "sqlite",
-	.dialect = DB_SQLITE,
-	.begin_sql = "BEGIN IMMEDIATE",
-	.open = sq_open,
-	.close = sq_close,
-	.exec = sq_exec,
-	.in_tx = sq_in_tx,
-	.prepare = sq_prepare,
-	.stmt_free = sq_stmt_free,
-	.reset = sq_reset,
-	.bind = sq_bind,
-	.step = sq_step,
-	.col_int = sq_col_int,
-	.col_text = sq_col_text,
-	.col_blob = sq_col_blob,
-	.col_is_null = sq_col_is_null,
-	.col_count = sq_col_count,
+    .name = "sqlite",
+    .dialect = DB_SQLITE,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .in_tx = sq_in_tx,
+    .prepare = sq_prepare,
+    .stmt_free = sq_stmt_free,
+    .reset = sq_reset,
+    .bind = sq_bind,
+    .step = sq_step,
+    .col_int = sq_col_int,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .col_is_null = sq_col_is_null,
+    .col_count = sq_col_count,
 };
 
 /* Backup -------------------------------------------------------------- */

@@ -1,0 +1,222 @@
+/* users_api.c: the JSON API for people: who am I (/api/v1/me), the list
+ * with filters, one person, adding, changing and unlocking. Scope rules
+ * are the users service's: a person outside the caller's scope is 404. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/errors.h"
+#include "auth_web.h"
+#include "users.h"
+
+static json_t *user_json(const user *u)
+{
+	json_t *roles = json_array();
+	for (unsigned i = 0; i < ROLE_COUNT; i++)
+		if (u->roles & (1u << i))
+			json_array_append_new(roles, json_string(role_name((role)(1u << i))));
+	return json_pack("{s:I, s:I, s:s?, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o, s:o, s:o}",
+			 "id", (json_int_t)u->id, "org_id", (json_int_t)u->org_id, "org_name",
+			 u->org_name, "email", u->email, "name", u->name, "roles", roles,
+			 "is_active", u->is_active, "is_locked", u->is_locked, "has_password",
+			 u->has_password, "totp_enabled", u->totp_enabled, "locked_at",
+			 auth_json_time(u->locked_at), "password_changed_at",
+			 auth_json_time(u->password_changed_at), "created_at",
+			 auth_json_time(u->created_at), "updated_at", auth_json_time(u->updated_at));
+}
+
+/* The permissions roles grant, by name: what a client may try. */
+static json_t *permissions_json(unsigned roles)
+{
+	json_t *out = json_array();
+	for (int p = PERM_SIGNED_IN; p < PERM_COUNT; p++)
+		if (p != PERM_METRICS && perm_granted(roles, (perm)p))
+			json_array_append_new(out, json_string(perm_name((perm)p)));
+	return out;
+}
+
+static int reply_user(request *req, db *d, int64_t id, int status)
+{
+	user u;
+	int rc = user_get(d, req->arena, &req->who, id, &u);
+	if (rc < 0) {
+		auth_api_fail(req, rc, NULL);
+		return 0;
+	}
+	resp_json(req, status, user_json(&u));
+	return 0;
+}
+
+/* GET /api/v1/me: the caller, with their roles, permissions and how they
+ * signed in (session or token). */
+static int me_get(request *req)
+{
+	db *d = auth_db(req);
+	if (!d)
+		return 0;
+	user u;
+	int rc = user_get(d, req->arena, &req->who, req->who.user_id, &u);
+	if (rc < 0) {
+		auth_api_fail(req, rc, NULL);
+		return 0;
+	}
+	json_t *j = user_json(&u);
+	json_object_set_new(j, "permissions", permissions_json(u.roles));
+	json_object_set_new(j, "auth", json_string(req->who.via_token ? "token" : "session"));
+	resp_json(req, 200, j);
+	return 0;
+}
+
+/* The list filters from the query; false with a 422 set when one is
+ * malformed. */
+static bool read_filter(request *req, user_filter *f)
+{
+	field_errors errs = {0};
+	memset(f, 0, sizeof *f);
+	f->active = -1;
+	int64_t org_id = auth_query_id(req, "org");
+	if (org_id < 0)
+		field_errors_add(&errs, "org", "must be an organization id");
+	else
+		f->org_id = org_id;
+	const char *r = kv_get(&req->query, "role");
+	if (r && *r && !(f->role = role_parse(r)))
+		field_errors_add(&errs, "role", "must be one of the role names");
+	const char *active = kv_get(&req->query, "active");
+	if (active && *active) {
+		if (!strcmp(active, "true") || !strcmp(active, "1"))
+			f->active = 1;
+		else if (!strcmp(active, "false") || !strcmp(active, "0"))
+			f->active = 0;
+		else
+			field_errors_add(&errs, "active", "must be true or false");
+	}
+	const char *q = kv_get(&req->query, "q");
+	f->q = q && *q ? q : NULL;
+	if (errs.len) {
+		resp_validation(req, &errs);
+		return false;
+	}
+	return true;
+}
+
+/* GET /api/v1/users?limit=N&cursor=C&org=ID&role=NAME&active=true|false&q=TEXT:
+ * people in the caller's scope, by name. */
+static int users_list(request *req)
+{
+	user_filter f;
+	int limit;
+	if (!read_filter(req, &f) || !auth_query_limit(req, 50, 200, &limit))
+		return 0;
+	db *d = auth_db(req);
+	if (!d)
+		return 0;
+	user *items = NULL;
+	size_t n = 0;
+	const char *next = NULL;
+	int rc = user_list(d, req->arena, &req->who, &f, limit, kv_get(&req->query, "cursor"),
+			   &items, &n, &next);
+	if (rc < 0) {
+		auth_api_fail(req, rc, NULL);
+		return 0;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, user_json(&items[i]));
+	resp_json(req, 200, auth_list_json(arr, next));
+	return 0;
+}
+
+/* POST /api/v1/users: JSON {email, name, org_id, roles: [..], is_active?,
+ * password?}. 201 with the person and Location; 422 naming each bad
+ * field; 409 when the email is taken. */
+static int users_create(request *req)
+{
+	const kv *in = NULL;
+	if (request_fields(req, &in) < 0)
+		return 0;
+	db *d = auth_db(req);
+	if (!d)
+		return 0;
+	field_errors errs = {0};
+	int64_t id = 0;
+	int rc = user_create(d, req->arena, &req->who, in, &id, &errs);
+	if (rc < 0) {
+		auth_api_fail(req, rc, &errs);
+		return 0;
+	}
+	resp_header(req, "Location", arena_printf(req->arena, "/api/v1/users/%lld", (long long)id));
+	return reply_user(req, d, id, 201);
+}
+
+/* GET /api/v1/users/{id}: one person (404 outside the caller's scope). */
+static int users_get(request *req)
+{
+	int64_t id;
+	if (!request_path_id(req, 0, &id)) {
+		resp_error(req, CK_E_NOT_FOUND, NULL);
+		return 0;
+	}
+	db *d = auth_db(req);
+	return d ? reply_user(req, d, id, 200) : 0;
+}
+
+/* PATCH /api/v1/users/{id}: JSON with any of email, name, org_id, roles,
+ * is_active; absent fields keep their values. 200 with the person. */
+static int users_patch(request *req)
+{
+	int64_t id;
+	if (!request_path_id(req, 0, &id)) {
+		resp_error(req, CK_E_NOT_FOUND, NULL);
+		return 0;
+	}
+	const kv *in = NULL;
+	if (request_fields(req, &in) < 0)
+		return 0;
+	db *d = auth_db(req);
+	if (!d)
+		return 0;
+	field_errors errs = {0};
+	int rc = user_update(d, req->arena, &req->who, id, in, &errs);
+	if (rc < 0) {
+		auth_api_fail(req, rc, &errs);
+		return 0;
+	}
+	return reply_user(req, d, id, 200);
+}
+
+/* POST /api/v1/users/{id}/unlock: clears a lockout. 200 with the person. */
+static int users_unlock(request *req)
+{
+	int64_t id;
+	if (!request_path_id(req, 0, &id)) {
+		resp_error(req, CK_E_NOT_FOUND, NULL);
+		return 0;
+	}
+	db *d = auth_db(req);
+	if (!d)
+		return 0;
+	int rc = user_unlock(d, &req->who, id);
+	if (rc < 0) {
+		auth_api_fail(req, rc, NULL);
+		return 0;
+	}
+	return reply_user(req, d, id, 200);
+}
+
+static const route users_api_routes[] = {
+	{"GET", "/api/v1/me", me_get, PERM_SIGNED_IN, ROUTE_API,
+	 "The caller: profile, roles and permissions"},
+	{"GET", "/api/v1/users", users_list, PERM_USERS_READ, ROUTE_API,
+	 "People in scope; filters org, role, active, q; paged by limit and cursor"},
+	{"POST", "/api/v1/users", users_create, PERM_USERS_WRITE, ROUTE_API, "Add a person"},
+	{"GET", "/api/v1/users/{id}", users_get, PERM_USERS_READ, ROUTE_API, "One person"},
+	{"PATCH", "/api/v1/users/{id}", users_patch, PERM_USERS_WRITE, ROUTE_API,
+	 "Change a person's name, email, organization, roles or active flag"},
+	{"POST", "/api/v1/users/{id}/unlock", users_unlock, PERM_USERS_UNLOCK, ROUTE_API,
+	 "Unlock an account locked by failed sign-ins"},
+};
+
+void users_api_register(void)
+{
+	ROUTES_ADD(users_api_routes);
+}
