@@ -3,11 +3,13 @@
  * chose NORMAL. Statements use PostgreSQL's $1, $2 … which SQLite reads as
  * *named* parameters numbered by order of appearance, so every bind looks
  * its slot up by name. Also here: db_sqlite_backup, the online copy. */
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -315,6 +317,51 @@ static int copy_pages(sqlite3 *src, sqlite3 *dst, char *err, size_t errlen)
 	return 0;
 }
 
+/* Renaming the copy over the live database would destroy it. */
+static bool is_live_file(sqlite3 *src, const char *dest_path)
+{
+	const char *live = sqlite3_db_filename(src, "main");
+	struct stat a, b;
+	return live && *live && stat(live, &a) == 0 && stat(dest_path, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* A backup is one self-contained file: rollback-journal mode, so that it
+ * can be copied or opened read-only without a -wal beside it. A -wal or
+ * -shm left at dest by an earlier copy would be replayed into the new file
+ * when it is opened, so they go. */
+static int make_standalone(sqlite3 *dst, const char *dest_path, char *err, size_t errlen)
+{
+	int rc = pragma(dst, "PRAGMA journal_mode=DELETE", err, errlen);
+	static const char *const stale[] = {"-wal", "-shm"};
+	char p[4200];
+	for (size_t i = 0; rc == 0 && i < sizeof stale / sizeof stale[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", dest_path, stale[i]);
+		unlink(p);
+	}
+	return rc;
+}
+
+/* The rename itself must survive a crash too: sync the folder entry. */
+static int sync_parent_dir(const char *path)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return CK_E_IO;
+	int rc = fsync(fd) == 0 ? 0 : CK_E_IO;
+	close(fd);
+	return rc;
+}
+
 /* The copy is written beside dest and renamed over it at the end, so an
  * interrupted backup never leaves a half-written file under dest's name. */
 int db_sqlite_backup(db *d, const char *dest_path, char *err, size_t errlen)
@@ -323,11 +370,16 @@ int db_sqlite_backup(db *d, const char *dest_path, char *err, size_t errlen)
 		snprintf(err, errlen, "backup works on SQLite; use pg_dump for PostgreSQL");
 		return CK_E_INVALID;
 	}
+	if (is_live_file(handle(d), dest_path)) {
+		snprintf(err, errlen, "backup: %s is the database itself", dest_path);
+		return CK_E_INVALID;
+	}
 	char tmp[4096];
 	if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dest_path, (long)getpid()) >= (int)sizeof tmp) {
 		snprintf(err, errlen, "backup: destination path too long");
 		return CK_E_INVALID;
 	}
+	unlink(tmp); /* left by a crashed backup of a process with our pid */
 	sqlite3 *dst = NULL;
 	int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
@@ -336,13 +388,20 @@ int db_sqlite_backup(db *d, const char *dest_path, char *err, size_t errlen)
 		goto done;
 	}
 	rc = copy_pages(handle(d), dst, err, errlen);
-	if (rc == 0 && sqlite3_close(dst) != SQLITE_OK) {
+	if (rc == 0)
+		rc = make_standalone(dst, dest_path, err, errlen);
+	int close_rc = sqlite3_close(dst);
+	dst = NULL;
+	if (rc == 0 && close_rc != SQLITE_OK) {
 		snprintf(err, errlen, "backup: cannot close %s", tmp);
 		rc = CK_E_IO;
 	}
-	dst = NULL;
 	if (rc == 0 && rename(tmp, dest_path) != 0) {
 		snprintf(err, errlen, "backup: cannot rename %s to %s", tmp, dest_path);
+		rc = CK_E_IO;
+	}
+	if (rc == 0 && sync_parent_dir(dest_path) < 0) {
+		snprintf(err, errlen, "backup: cannot sync the folder of %s", dest_path);
 		rc = CK_E_IO;
 	}
 done:

@@ -433,8 +433,8 @@ static void test_pg_reconnect(void **state)
 	assert_int_equal(db_query_int(victim, &pid, "SELECT pg_backend_pid()", ""), DB_ROW);
 	assert_int_equal(db_query_int(victim, &n, "SELECT count(*) FROM orgs", ""), DB_ROW);
 	/* Waits (up to a minute) until the backend is gone. */
-	assert_int_equal(db_query_int(f->d, &ok, "SELECT pg_terminate_backend($1, 60000)", "i", pid),
-	                 DB_ROW);
+	assert_int_equal(
+	    db_query_int(f->d, &ok, "SELECT pg_terminate_backend($1, 60000)", "i", pid), DB_ROW);
 	assert_int_equal(ok, 1);
 	assert_int_equal(db_query_int(victim, &n, "SELECT count(*) FROM orgs", ""), CK_E_DB);
 	assert_int_equal(db_query_int(victim, &n, "SELECT count(*) FROM orgs", ""), DB_ROW);
@@ -826,6 +826,29 @@ static void test_statement_cache(void **state)
 	db_finish(b); /* a second finish is harmless */
 }
 
+/* Enough statements to make the cache grow several times; each comes back
+ * as the same statement afterwards. */
+static void test_statement_cache_grows(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 200 };
+	static char texts[N][48];
+	db_stmt *first[N];
+	for (int i = 0; i < N; i++) {
+		snprintf(texts[i], sizeof texts[i], "SELECT %d + count(*) FROM orgs", i);
+		assert_int_equal(db_prepare(f->d, texts[i], &first[i]), 0);
+		assert_int_equal(db_step(first[i]), DB_ROW);
+		assert_int_equal(db_col_int(first[i], 0), i);
+		db_finish(first[i]);
+	}
+	for (int i = 0; i < N; i++) {
+		db_stmt *s;
+		assert_int_equal(db_prepare(f->d, texts[i], &s), 0);
+		assert_ptr_equal(s, first[i]);
+		db_finish(s);
+	}
+}
+
 static void test_busy_time(void **state)
 {
 	struct fixture *f = *state;
@@ -898,7 +921,7 @@ struct writer {
 	const char *url;
 	atomic_int commits;
 	atomic_bool stop;
-	int rc;
+	atomic_int rc;
 };
 
 static int pair_fn(db *d, void *p)
@@ -915,11 +938,12 @@ static void *writer_thread(void *p)
 	struct writer *w = p;
 	db *d = NULL;
 	char err[256];
-	w->rc = db_open(w->url, NULL, &d, err, sizeof err);
-	while (w->rc == 0 && !atomic_load(&w->stop)) {
-		w->rc = db_tx(d, pair_fn, NULL);
+	int rc = db_open(w->url, NULL, &d, err, sizeof err);
+	while (rc == 0 && !atomic_load(&w->stop)) {
+		rc = db_tx(d, pair_fn, NULL);
 		atomic_fetch_add(&w->commits, 1);
 	}
+	atomic_store(&w->rc, rc);
 	db_close(d);
 	return NULL;
 }
@@ -935,8 +959,21 @@ static int fill_pairs(db *d, void *p)
 	return 0;
 }
 
+/* Bytes 18 and 19 of an SQLite file: 1 for rollback journal, 2 for WAL. */
+static void assert_rollback_mode(const char *path)
+{
+	unsigned char header[20] = {0};
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(header, 1, sizeof header, fp), sizeof header);
+	fclose(fp);
+	assert_int_equal(header[18], 1);
+	assert_int_equal(header[19], 1);
+}
+
 static void check_copy(const char *path, int64_t min_rows)
 {
+	assert_rollback_mode(path);
 	db *c = open_url(path, NULL);
 	db_stmt *s;
 	assert_int_equal(db_prepare(c, "PRAGMA integrity_check", &s), 0);
@@ -971,39 +1008,58 @@ static void test_backup_live(void **state)
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, writer_thread, &w), 0);
 	/* Start copying only once the writer is well under way. */
-	while (atomic_load(&w.commits) < 20 && w.rc == 0)
+	while (atomic_load(&w.commits) < 20 && atomic_load(&w.rc) == 0)
 		sched_yield();
 	int rc = db_sqlite_backup(f->d, dest, err, sizeof err);
 	int commits_after_backup = atomic_load(&w.commits);
 	/* Keep writing a little past the copy, then stop. */
-	while (atomic_load(&w.commits) < commits_after_backup + 5 && w.rc == 0)
+	while (atomic_load(&w.commits) < commits_after_backup + 5 && atomic_load(&w.rc) == 0)
 		sched_yield();
 	atomic_store(&w.stop, true);
 	pthread_join(t, NULL);
 	if (rc < 0)
 		fail_msg("backup: %s", err);
-	assert_int_equal(w.rc, 0);
+	assert_int_equal(atomic_load(&w.rc), 0);
 	check_copy(dest, 500 + 20);
+	/* A second backup replaces the first; the live file is refused. */
+	assert_int_equal(db_sqlite_backup(f->d, dest, err, sizeof err), 0);
+	check_copy(dest, 500 + 25);
+	assert_int_equal(db_sqlite_backup(f->d, f->url, err, sizeof err), CK_E_INVALID);
+	assert_non_null(strstr(err, "database itself"));
 	int64_t live = count_where(f->d, "SELECT count(*) FROM pair_a", NULL);
 	assert_true(live >= 500 + 25);
 }
 
 /* ------------------------------------------------------------------------ */
 
-#define CASE(fn, engine)                                                                           \
+/* clang-format off */
+#define CASE(fn, engine) \
 	cmocka_unit_test_prestate_setup_teardown(fn, case_setup, case_teardown, &engine)
-#define ALL_CASES(engine)                                                                          \
-	CASE(test_migrate_twice, engine), CASE(test_empty_database_version, engine),               \
-	    CASE(test_newer_schema_refused, engine), CASE(test_concurrent_migrate, engine),        \
-	    CASE(test_open_errors, engine), CASE(test_session_settings, engine),                   \
-	    CASE(test_bind_all_types, engine), CASE(test_bind_errors, engine),                     \
-	    CASE(test_returning_id, engine), CASE(test_constraint_errors, engine),                 \
-	    CASE(test_audit_append_only, engine), CASE(test_tx_commit_and_rollback, engine),       \
-	    CASE(test_tx_nested, engine), CASE(test_tx_retries_lost_race, engine),                 \
-	    CASE(test_tx_retries_on_lock, engine), CASE(test_tx_serialization, engine),            \
-	    CASE(test_idle_check, engine), CASE(test_statement_cache, engine),                     \
-	    CASE(test_busy_time, engine), CASE(test_thread_connections, engine),                   \
-	    CASE(test_backup_live, engine)
+/* Every case, on one engine. */
+#define ALL_CASES(engine) \
+	CASE(test_migrate_twice, engine), \
+	CASE(test_empty_database_version, engine), \
+	CASE(test_newer_schema_refused, engine), \
+	CASE(test_concurrent_migrate, engine), \
+	CASE(test_open_errors, engine), \
+	CASE(test_session_settings, engine), \
+	CASE(test_bind_all_types, engine), \
+	CASE(test_bind_errors, engine), \
+	CASE(test_returning_id, engine), \
+	CASE(test_constraint_errors, engine), \
+	CASE(test_audit_append_only, engine), \
+	CASE(test_tx_commit_and_rollback, engine), \
+	CASE(test_tx_nested, engine), \
+	CASE(test_tx_retries_lost_race, engine), \
+	CASE(test_tx_retries_on_lock, engine), \
+	CASE(test_tx_serialization, engine), \
+	CASE(test_idle_check, engine), \
+	CASE(test_statement_cache, engine), \
+	CASE(test_statement_cache_grows, engine), \
+	CASE(test_busy_time, engine), \
+	CASE(test_thread_connections, engine), \
+	CASE(test_backup_live, engine)
+/* clang-format on */
 
 int main(void)
 {
