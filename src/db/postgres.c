@@ -196,8 +196,10 @@ static int server_prepare(db *d, struct pg_stmt *s)
 	PGresult *res = PQprepare(p->conn, s->name, s->base.sql, 0, NULL);
 	int rc = is_ok(res) ? 0 : fail(d, res, "prepare");
 	PQclear(res);
-	if (rc < 0)
+	if (rc < 0) {
+		s->name[0] = '\0'; /* nothing to deallocate */
 		return rc;
+	}
 	res = PQdescribePrepared(p->conn, s->name);
 	rc = is_ok(res) ? 0 : fail(d, res, "describe");
 	if (rc == 0) {

@@ -826,6 +826,29 @@ static void test_statement_cache(void **state)
 	db_finish(b); /* a second finish is harmless */
 }
 
+/* Enough statements to make the cache grow several times; each comes back
+ * as the same statement afterwards. */
+static void test_statement_cache_grows(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 200 };
+	static char texts[N][48];
+	db_stmt *first[N];
+	for (int i = 0; i < N; i++) {
+		snprintf(texts[i], sizeof texts[i], "SELECT %d + count(*) FROM orgs", i);
+		assert_int_equal(db_prepare(f->d, texts[i], &first[i]), 0);
+		assert_int_equal(db_step(first[i]), DB_ROW);
+		assert_int_equal(db_col_int(first[i], 0), i);
+		db_finish(first[i]);
+	}
+	for (int i = 0; i < N; i++) {
+		db_stmt *s;
+		assert_int_equal(db_prepare(f->d, texts[i], &s), 0);
+		assert_ptr_equal(s, first[i]);
+		db_finish(s);
+	}
+}
+
 static void test_busy_time(void **state)
 {
 	struct fixture *f = *state;
@@ -1009,20 +1032,34 @@ static void test_backup_live(void **state)
 
 /* ------------------------------------------------------------------------ */
 
-#define CASE(fn, engine)                                                                           \
+/* clang-format off */
+#define CASE(fn, engine) \
 	cmocka_unit_test_prestate_setup_teardown(fn, case_setup, case_teardown, &engine)
-#define ALL_CASES(engine)                                                                          \
-	CASE(test_migrate_twice, engine), CASE(test_empty_database_version, engine),               \
-	    CASE(test_newer_schema_refused, engine), CASE(test_concurrent_migrate, engine),        \
-	    CASE(test_open_errors, engine), CASE(test_session_settings, engine),                   \
-	    CASE(test_bind_all_types, engine), CASE(test_bind_errors, engine),                     \
-	    CASE(test_returning_id, engine), CASE(test_constraint_errors, engine),                 \
-	    CASE(test_audit_append_only, engine), CASE(test_tx_commit_and_rollback, engine),       \
-	    CASE(test_tx_nested, engine), CASE(test_tx_retries_lost_race, engine),                 \
-	    CASE(test_tx_retries_on_lock, engine), CASE(test_tx_serialization, engine),            \
-	    CASE(test_idle_check, engine), CASE(test_statement_cache, engine),                     \
-	    CASE(test_busy_time, engine), CASE(test_thread_connections, engine),                   \
-	    CASE(test_backup_live, engine)
+/* Every case, on one engine. */
+#define ALL_CASES(engine) \
+	CASE(test_migrate_twice, engine), \
+	CASE(test_empty_database_version, engine), \
+	CASE(test_newer_schema_refused, engine), \
+	CASE(test_concurrent_migrate, engine), \
+	CASE(test_open_errors, engine), \
+	CASE(test_session_settings, engine), \
+	CASE(test_bind_all_types, engine), \
+	CASE(test_bind_errors, engine), \
+	CASE(test_returning_id, engine), \
+	CASE(test_constraint_errors, engine), \
+	CASE(test_audit_append_only, engine), \
+	CASE(test_tx_commit_and_rollback, engine), \
+	CASE(test_tx_nested, engine), \
+	CASE(test_tx_retries_lost_race, engine), \
+	CASE(test_tx_retries_on_lock, engine), \
+	CASE(test_tx_serialization, engine), \
+	CASE(test_idle_check, engine), \
+	CASE(test_statement_cache, engine), \
+	CASE(test_statement_cache_grows, engine), \
+	CASE(test_busy_time, engine), \
+	CASE(test_thread_connections, engine), \
+	CASE(test_backup_live, engine)
+/* clang-format on */
 
 int main(void)
 {
