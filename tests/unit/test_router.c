@@ -222,6 +222,10 @@ static void sign_in_required(void **state)
 	assert_int_equal(r.status, 303);
 	assert_string_equal(http_header(&r, "Location", v, sizeof v), "/login?next=%2Fitems");
 	http_free(&r);
+	/* Someone else's malformed cookie does not hide ours. */
+	http_do(port, "GET", "/items", H("Cookie: other={\"json\":1}; citkit_session=admin"), NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	http_free(&r);
 	http_do(port, "GET", "/items", H("Cookie: citkit_session=stale"), NULL, 0, &r);
 	assert_int_equal(r.status, 303);
 	http_free(&r);
