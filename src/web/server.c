@@ -192,14 +192,14 @@ static enum MHD_Result queue(conn_ctx *ctx, struct MHD_Connection *conn)
 		r = MHD_create_response_from_buffer(req->resp.static_len,
 						    (void *)req->resp.static_body,
 						    MHD_RESPMEM_PERSISTENT);
-		ctx->bytes = req->resp.static_len;
+		ctx->bytes = req->is_head ? 0 : req->resp.static_len;
 	} else {
 		/* The arena lives until the completion callback, after the
 		 * last byte is sent: no copy needed. */
 		r = MHD_create_response_from_buffer(req->resp.body.len,
 						    (void *)buf_str(&req->resp.body),
 						    MHD_RESPMEM_PERSISTENT);
-		ctx->bytes = req->resp.body.len;
+		ctx->bytes = req->is_head ? 0 : req->resp.body.len;
 	}
 	if (!r)
 		return MHD_NO;

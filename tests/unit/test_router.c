@@ -8,7 +8,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -219,6 +221,10 @@ static void sign_in_required(void **state)
 	http_do(port, "GET", "/items?x=1", NULL, NULL, 0, &r);
 	assert_int_equal(r.status, 303);
 	assert_string_equal(http_header(&r, "Location", v, sizeof v), "/login?next=%2Fitems");
+	http_free(&r);
+	/* Someone else's malformed cookie does not hide ours. */
+	http_do(port, "GET", "/items", H("Cookie: other={\"json\":1}; citkit_session=admin"), NULL, 0, &r);
+	assert_int_equal(r.status, 200);
 	http_free(&r);
 	http_do(port, "GET", "/items", H("Cookie: citkit_session=stale"), NULL, 0, &r);
 	assert_int_equal(r.status, 303);
@@ -473,6 +479,62 @@ static void bad_tables_refuse_to_start(void **state)
 	assert_int_equal(web_server_start(&o, &s, err, sizeof err), CK_E_IO);
 }
 
+static int h_login(request *req)
+{
+	resp_cookie(req, WEB_SESSION_COOKIE, "admin", -1);
+	resp_text(req, 200, "text/plain; charset=utf-8", req->is_tls ? "tls" : "plain");
+	return 0;
+}
+
+/* Under TLS: HSTS, and the session cookie is __Host- and Secure, both
+ * when set and when read back. */
+static void tls(void **state)
+{
+	(void)state;
+	static const route tls_routes[] = {
+		{"GET", "/login", h_login, PERM_PUBLIC, 0, "Sets the cookie"},
+		{"GET", "/items", h_text, PERM_SIGNED_IN, 0, "List"},
+	};
+	char dir[] = "/tmp/citkit-tls-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char cmd[512], cert[128], key[128];
+	snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+	snprintf(key, sizeof key, "%s/key.pem", dir);
+	snprintf(cmd, sizeof cmd,
+		 "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+		 "-keyout %s -out %s >/dev/null 2>&1", key, cert);
+	assert_int_equal(system(cmd), 0);
+	router_clear();
+	ROUTES_ADD(tls_routes);
+	web_options o = {.listen = "127.0.0.1:0", .quiet = true, .tls_cert = cert, .tls_key = key,
+			 .identify_session = identify_session};
+	web_server *s;
+	char err[256], v[512];
+	assert_int_equal(web_server_start(&o, &s, err, sizeof err), 0);
+	wt_use_tls = true;
+	http_result r;
+	http_do(web_server_port(s), "GET", "/login", NULL, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(buf_str(&r.body), "tls");
+	assert_string_equal(http_header(&r, "Strict-Transport-Security", v, sizeof v), "max-age=31536000");
+	assert_string_equal(http_header(&r, "Set-Cookie", v, sizeof v),
+			    "__Host-citkit_session=admin; Path=/; HttpOnly; SameSite=Strict; Secure");
+	http_free(&r);
+	http_do(web_server_port(s), "GET", "/items", H("Cookie: __Host-citkit_session=admin"), NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	http_free(&r);
+	/* The unprefixed name is not accepted over TLS. */
+	http_do(web_server_port(s), "GET", "/items", H("Cookie: citkit_session=admin"), NULL, 0, &r);
+	assert_int_equal(r.status, 303);
+	http_free(&r);
+	wt_use_tls = false;
+	web_server_stop(s);
+	router_clear();
+	unlink(cert);
+	unlink(key);
+	rmdir(dir);
+}
+
 static void pattern_matching(void **state)
 {
 	(void)state;
@@ -515,6 +577,7 @@ int main(void)
 	};
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(bad_tables_refuse_to_start),
+		cmocka_unit_test(tls),
 		cmocka_unit_test(pattern_matching),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
