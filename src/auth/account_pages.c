@@ -95,7 +95,7 @@ static int render_account(request *req, const field_errors *errs)
 	form_text(req, "current_password", "Current password", "password", NULL, errs,
 		  "required autocomplete=\"current-password\"");
 	form_text(req, "password", "New password", "password", NULL, errs,
-		  "required autocomplete=\"new-password\" minlength=\"12\" maxlength=\"128\"");
+		  "required autocomplete=\"new-password\" maxlength=\"128\"");
 	form_text(req, "password_confirm", "New password again", "password", NULL, errs,
 		  "required autocomplete=\"new-password\"");
 	form_submit(req, "Change password");

@@ -371,7 +371,7 @@ static void admin_actions(request *req, const user *u, const field_errors *pw_er
 		form_errors_summary(req, pw_errs);
 		form_begin(req, arena_printf(req->arena, "/users/%lld/password", (long long)u->id), NULL);
 		form_text(req, "password", "New password", "password", NULL, pw_errs,
-			  "required autocomplete=\"new-password\" minlength=\"12\" maxlength=\"128\"");
+			  "required autocomplete=\"new-password\" maxlength=\"128\"");
 		form_submit(req, "Set password");
 		form_end(req);
 		html_raw(b, "</section>");
