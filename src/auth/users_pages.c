@@ -313,20 +313,19 @@ static void done_flash(request *req)
 			page_flash(req, FLASH_SUCCESS, done[i].message);
 }
 
-static void read_only_details(request *req, const user *u)
+/* Who the person is and the state of their account. full: also email,
+ * organization and roles (for those who cannot edit them). */
+static void account_facts(request *req, const user *u, bool full)
 {
 	buf *b = &req->resp.body;
-	html_printf(b, "<dl class=\"details\"><dt>Email</dt><dd>%s</dd><dt>Organization</dt><dd>%s</dd>"
-		       "<dt>Roles</dt><dd>%s</dd><dt>Status</dt><dd>",
-		    u->email, u->org_name, auth_role_text(req->arena, u->roles));
+	html_raw(b, "<dl class=\"details\">");
+	if (full)
+		html_printf(b, "<dt>Email</dt><dd>%s</dd><dt>Organization</dt><dd>%s</dd>"
+			       "<dt>Roles</dt><dd>%s</dd>",
+			    u->email, u->org_name, auth_role_text(req->arena, u->roles));
+	html_raw(b, "<dt>Status</dt><dd>");
 	status_badges(b, u);
-	html_raw(b, "</dd></dl>");
-}
-
-static void account_facts(request *req, const user *u)
-{
-	buf *b = &req->resp.body;
-	html_raw(b, "<dl class=\"details\"><dt>Second factor</dt><dd>");
+	html_raw(b, "</dd><dt>Second factor</dt><dd>");
 	if (u->totp_enabled) {
 		html_raw(b, "Set up ");
 		auth_time_html(b, u->totp_enabled_at);
@@ -399,18 +398,18 @@ static int render_user(request *req, int64_t id, const user_form_values *edit,
 	done_flash(req);
 	if (u.is_locked)
 		page_flash(req, FLASH_WARNING, "This account is locked after too many failed sign-ins.");
+	account_facts(req, &u, !may_write);
 	if (may_write) {
 		user_form_values v;
 		if (edit)
 			v = *edit;
 		else
 			values_from_user(req->arena, &u, &v);
+		html_raw(&req->resp.body, "<section aria-labelledby=\"edit-h\"><h2 id=\"edit-h\">Details</h2>");
 		user_form(req, arena_printf(req->arena, "/users/%lld", (long long)id), &orgs, &v, false,
 			  errs);
-	} else {
-		read_only_details(req, &u);
+		html_raw(&req->resp.body, "</section>");
 	}
-	account_facts(req, &u);
 	admin_actions(req, &u, pw_errs);
 	html_raw(&req->resp.body, "<p><a href=\"/users\">All people</a></p>");
 	page_end(req);
