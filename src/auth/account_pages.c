@@ -223,13 +223,13 @@ static int sessions_page(request *req)
 	for (size_t i = 0; i < n; i++) {
 		const session_info *s = &items[i];
 		const char *platform = platform_name(s->user_agent);
-		html_printf(b, "<tr><td><span title=\"%s\">%s%s%s</span>", s->user_agent ? s->user_agent : "",
+		html_printf(b, "<tr><td data-label=\"Device\"><span title=\"%s\">%s%s%s</span>", s->user_agent ? s->user_agent : "",
 			    browser_name(s->user_agent), platform ? " on " : "", platform);
-		html_printf(b, "</td><td>%s</td><td>", s->ip ? s->ip : "unknown");
+		html_printf(b, "</td><td data-label=\"IP address\">%s</td><td data-label=\"Signed in\">", s->ip ? s->ip : "unknown");
 		auth_time_html(b, s->created_at);
-		html_raw(b, "</td><td>");
+		html_raw(b, "</td><td data-label=\"Last seen\">");
 		auth_time_html(b, s->last_seen_at);
-		html_raw(b, "</td><td>");
+		html_raw(b, "</td><td data-label=\"Action\">");
 		if (s->is_current) {
 			html_raw(b, "<strong>This session</strong>");
 		} else {
@@ -346,21 +346,21 @@ static int render_tokens(request *req, const char *created, const kv *values,
 		page_table_begin(req, "Your tokens", headers);
 		for (size_t i = 0; i < n; i++) {
 			const api_token *t = &items[i];
-			html_printf(b, "<tr><td>%s</td><td><code>%s…</code></td><td>", t->name, t->prefix);
+			html_printf(b, "<tr><td data-label=\"Name\">%s</td><td data-label=\"Starts with\"><code>%s…</code></td><td data-label=\"Created\">", t->name, t->prefix);
 			auth_time_html(b, t->created_at);
-			html_raw(b, "</td><td>");
+			html_raw(b, "</td><td data-label=\"Last used\">");
 			if (t->last_used_at)
 				auth_time_html(b, t->last_used_at);
 			else
 				html_raw(b, "never");
-			html_raw(b, "</td><td>");
+			html_raw(b, "</td><td data-label=\"Expires\">");
 			if (t->expires_at)
 				auth_time_html(b, t->expires_at);
 			else
 				html_raw(b, "never");
-			html_raw(b, "</td><td>");
+			html_raw(b, "</td><td data-label=\"Status\">");
 			token_status(b, t, now);
-			html_raw(b, "</td><td>");
+			html_raw(b, "</td><td data-label=\"Action\">");
 			if (!t->revoked_at) {
 				char *action = arena_printf(req->arena, PATH_TOKENS "/%lld/revoke", (long long)t->id);
 				form_button(req, action, "Revoke", "Revoke this token?");

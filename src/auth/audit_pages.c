@@ -198,18 +198,18 @@ static void object_cell(buf *b, const audit_entry *e)
 static void entry_row(request *req, const audit_entry *e)
 {
 	buf *b = &req->resp.body;
-	html_raw(b, "<tr><td class=\"when\">");
+	html_raw(b, "<tr><td data-label=\"When\" class=\"when\">");
 	auth_time_cs_html(b, e->at_cs);
 	if (e->actor_id)
-		html_printf(b, "</td><td><a href=\"/audit?user=%lld\">%s</a></td>", (long long)e->actor_id,
+		html_printf(b, "</td><td data-label=\"Who\"><a href=\"/audit?user=%lld\">%s</a></td>", (long long)e->actor_id,
 			    e->actor_email ? e->actor_email : "user");
 	else
-		html_printf(b, "</td><td>%s</td>", e->actor_email ? e->actor_email : "anonymous");
-	html_printf(b, "<td><code>%s</code></td><td>", e->action);
+		html_printf(b, "</td><td data-label=\"Who\">%s</td>", e->actor_email ? e->actor_email : "anonymous");
+	html_printf(b, "<td data-label=\"Action\"><code>%s</code></td><td data-label=\"Object\">", e->action);
 	object_cell(b, e);
-	html_printf(b, "</td><td>%s</td>", e->ip ? e->ip : "");
+	html_printf(b, "</td><td data-label=\"Where\">%s</td>", e->ip ? e->ip : "");
 	const char *cls = !strcmp(e->outcome, AUDIT_SUCCESS) ? "badge-ok" : "badge-warn";
-	html_printf(b, "<td><span class=\"badge %s\">%s</span></td><td class=\"detail\">", cls,
+	html_printf(b, "<td data-label=\"Outcome\"><span class=\"badge %s\">%s</span></td><td data-label=\"Detail\" class=\"detail\">", cls,
 		    e->outcome);
 	detail_cell(b, e->detail);
 	html_raw(b, "</td></tr>");

@@ -155,7 +155,7 @@ static int users_page(request *req)
 		page_table_begin(req, "People", headers);
 		for (size_t i = 0; i < n; i++) {
 			const user *u = &items[i];
-			html_printf(b, "<tr><td><a href=\"/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>",
+			html_printf(b, "<tr><td data-label=\"Name\"><a href=\"/users/%lld\">%s</a></td><td data-label=\"Email\">%s</td><td data-label=\"Organization\">%s</td><td data-label=\"Roles\">%s</td><td data-label=\"Status\">",
 				    (long long)u->id, u->name, u->email, u->org_name,
 				    auth_role_text(req->arena, u->roles));
 			status_badges(b, u);
