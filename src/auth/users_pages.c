@@ -339,21 +339,27 @@ static void account_facts(request *req, const user *u, bool full)
 	html_raw(b, "</dd></dl>");
 }
 
-/* The admin actions on someone else's account. */
+/* The unlock button, first thing under the facts: the urgent action. */
+static void lock_section(request *req, const user *u)
+{
+	buf *b = &req->resp.body;
+	if (!u->is_locked || !perm_granted(req->who.roles, PERM_USERS_UNLOCK))
+		return;
+	html_raw(b, "<section aria-labelledby=\"lock-h\"><h2 id=\"lock-h\">Locked account</h2>"
+		    "<p>This account was locked after repeated failed sign-ins on ");
+	auth_time_html(b, u->locked_at);
+	html_raw(b, ". Unlock it once you know the attempts were theirs.</p>");
+	form_button(req, arena_printf(req->arena, "/users/%lld/unlock", (long long)u->id),
+		    "Unlock account", NULL);
+	html_raw(b, "</section>");
+}
+
+/* The other actions on someone else's account. */
 static void admin_actions(request *req, const user *u, const field_errors *pw_errs)
 {
 	buf *b = &req->resp.body;
 	bool may_unlock = perm_granted(req->who.roles, PERM_USERS_UNLOCK);
 	bool may_write = perm_granted(req->who.roles, PERM_USERS_WRITE);
-	if (u->is_locked && may_unlock) {
-		html_raw(b, "<section aria-labelledby=\"lock-h\"><h2 id=\"lock-h\">Locked account</h2>"
-			    "<p>This account was locked after repeated failed sign-ins ");
-		auth_time_html(b, u->locked_at);
-		html_raw(b, ". Unlock it once you know the attempts were theirs.</p>");
-		form_button(req, arena_printf(req->arena, "/users/%lld/unlock", (long long)u->id),
-			    "Unlock account", NULL);
-		html_raw(b, "</section>");
-	}
 	if (u->totp_enabled && may_unlock && u->id != req->who.user_id) {
 		html_raw(b, "<section aria-labelledby=\"mfa-h\"><h2 id=\"mfa-h\">Second factor</h2>"
 			    "<p>Lost their phone? Remove their second factor; they set up a new one "
@@ -396,9 +402,8 @@ static int render_user(request *req, int64_t id, const user_form_values *edit,
 	}
 	page_begin(req, u.name);
 	done_flash(req);
-	if (u.is_locked)
-		page_flash(req, FLASH_WARNING, "This account is locked after too many failed sign-ins.");
 	account_facts(req, &u, !may_write);
+	lock_section(req, &u);
 	if (may_write) {
 		user_form_values v;
 		if (edit)
