@@ -21,7 +21,7 @@
 
 static const field_label user_labels[] = {
 	{"name", "Full name"}, {"email", "Email"},     {"org_id", "Organization"},
-	{"roles", "Roles"},    {"is_active", "Active"}, {"password", "Password"},
+	{"roles", "At least one role"}, {"is_active", "Active"}, {"password", "Password"},
 };
 
 typedef struct org_choices {
