@@ -34,7 +34,7 @@ typedef struct auth_policy {
 	int lockout_failures;             /* 5 consecutive failures … */
 	int64_t lockout_window_seconds;   /* … within 15 minutes lock the account */
 	unsigned totp_required_roles;     /* ROLE_ADMIN | ROLE_COORDINATOR */
-	char issuer[128];                 /* otpauth:// issuer: the program name */
+	char issuer[256];                 /* otpauth:// issuer: the program name */
 	/* Server secret (from the secret-key file, never in the database):
 	 * keys the HMAC that anchors the audit chain's newest row. */
 	unsigned char secret[AUTH_SECRET_BYTES];
@@ -58,7 +58,8 @@ int64_t auth_now(void);
 int64_t auth_now_cs(void);
 
 /* The principal the command line and start-up code act as: every role,
- * user_id 0, recorded in the audit log as actor_email "system:<who>". */
+ * user_id 0, recorded in the audit log with actor_email = who, a string
+ * that outlives p ("system:cli", "system:demo"). */
 void auth_system_principal(principal *p, const char *who);
 bool auth_is_system(const principal *p);
 

@@ -32,7 +32,7 @@ typedef struct roster_row {
 
 typedef struct roster_problem {
 	int64_t line;             /* 0 for the file as a whole */
-	const char *field;        /* "email", "name", "roles", "file", "header" */
+	const char *field;        /* "email", "name", "roles", "row", "header", "file" */
 	const char *message;
 } roster_problem;
 

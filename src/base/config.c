@@ -19,22 +19,23 @@
 #include "errors.h"
 
 typedef enum setting_kind {
-	SET_TEXT,      /* any text that fits */
-	SET_INT,       /* int within [min, max] */
-	SET_SIZE,      /* size_t within [min, max] */
-	SET_SYNC,      /* FULL or NORMAL */
-	SET_LISTEN,    /* ADDR:PORT */
-	SET_TIMEZONE,  /* IANA zone name */
-	SET_ROLES,     /* comma-separated role names, may be empty */
+	SET_TEXT,     /* any text that fits */
+	SET_INT,      /* int within [min, max] */
+	SET_SIZE,     /* size_t within [min, max] */
+	SET_SYNC,     /* FULL or NORMAL */
+	SET_LISTEN,   /* ADDR:PORT */
+	SET_TIMEZONE, /* IANA zone name */
+	SET_ROLES,    /* comma-separated role names, may be empty */
 } setting_kind;
 
 typedef struct setting {
 	const char *section, *key;
 	setting_kind kind;
-	size_t offset, size;  /* where in struct config, and its size */
+	size_t offset, size; /* where in struct config, and its size */
 	long long min, max;
 } setting;
 
+/* clang-format off */
 #define TEXT(sec, key, field) {sec, key, SET_TEXT, offsetof(config, field), sizeof(((config *)0)->field), 0, 0}
 #define KIND(sec, key, kind, field) {sec, key, kind, offsetof(config, field), sizeof(((config *)0)->field), 0, 0}
 #define NUM(sec, key, kind, field, lo, hi) {sec, key, kind, offsetof(config, field), sizeof(((config *)0)->field), lo, hi}
@@ -58,6 +59,8 @@ static const setting settings[] = {
 	NUM("security", "lockout_window_minutes", SET_INT, lockout_window_minutes, 1, 24 * 60),
 	KIND("security", "totp_required_roles", SET_ROLES, totp_required_roles),
 };
+
+/* clang-format on */
 
 enum { N_SETTINGS = sizeof settings / sizeof settings[0] };
 
@@ -131,7 +134,8 @@ static bool is_timezone(const char *v)
 	if (!*v || *v == '/' || strstr(v, "..") || strstr(v, "//"))
 		return false;
 	for (const char *p = v; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-/", *p))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-/",
+		            *p))
 			return false;
 	return true;
 }
@@ -147,7 +151,8 @@ static int apply(parse_state *st, const setting *s, const char *value)
 		if (!parse_number(value, &n))
 			return problem(st, "%s must be a whole number, not \"%s\"", s->key, value);
 		if (n < s->min || n > s->max)
-			return problem(st, "%s must be between %lld and %lld", s->key, s->min, s->max);
+			return problem(st, "%s must be between %lld and %lld", s->key, s->min,
+			               s->max);
 		if (s->kind == SET_INT)
 			*(int *)(void *)field = (int)n;
 		else
@@ -160,18 +165,19 @@ static int apply(parse_state *st, const setting *s, const char *value)
 		return 1;
 	case SET_LISTEN:
 		if (!is_listen_address(value))
-			return problem(st, "%s must be ADDRESS:PORT (port 0-65535), not \"%s\"", s->key, value);
+			return problem(st, "%s must be ADDRESS:PORT (port 0-65535), not \"%s\"",
+			               s->key, value);
 		break;
 	case SET_TIMEZONE:
 		if (!is_timezone(value))
-			return problem(st, "%s must be a time zone name such as America/Chicago", s->key);
+			return problem(st, "%s must be a time zone name such as America/Chicago",
+			               s->key);
 		break;
 	case SET_ROLES:
 		if (*value && !role_parse_list(value, &mask))
 			return problem(st, "%s must list role names separated by commas", s->key);
 		break;
-	case SET_TEXT:
-		break;
+	case SET_TEXT: break;
 	}
 	if (strlen(value) >= s->size)
 		return problem(st, "%s is too long (at most %zu characters)", s->key, s->size - 1);
@@ -235,7 +241,7 @@ static int finish(config *c, parse_state *st, int rc, const char *name, char *er
 {
 	if (rc > 0) {
 		snprintf(err, errlen, "%s:%d: %s", name, rc,
-			 *st->problem ? st->problem : "expected [section] or name = value");
+		         *st->problem ? st->problem : "expected [section] or name = value");
 		return CK_E_INVALID;
 	}
 	if (rc < 0) {

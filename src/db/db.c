@@ -20,8 +20,8 @@ static _Atomic int_least64_t total_busy_us;
 
 bool db_is_postgres_url(const char *url)
 {
-	return url && (strncmp(url, "postgres://", 11) == 0 ||
-		       strncmp(url, "postgresql://", 13) == 0);
+	return url &&
+	       (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0);
 }
 
 int db_open(const char *url, const db_options *opt, db **out, char *err, size_t errlen)
@@ -36,7 +36,7 @@ int db_open(const char *url, const db_options *opt, db **out, char *err, size_t 
 		return CK_E_INVALID;
 	}
 	const struct db_driver *drv =
-		db_is_postgres_url(url) ? &db_postgres_driver : &db_sqlite_driver;
+	    db_is_postgres_url(url) ? &db_postgres_driver : &db_sqlite_driver;
 	return drv->open(url, opt ? opt : &defaults, out, err, errlen);
 }
 

@@ -24,7 +24,9 @@ typedef enum db_dialect { DB_SQLITE, DB_POSTGRES } db_dialect;
 typedef struct db_options {
 	/* SQLite: "FULL" (default, survives power loss) or "NORMAL". */
 	const char *sqlite_synchronous;
-	/* Milliseconds to wait on a locked database before CK_E_BUSY. */
+	/* Milliseconds to wait on a locked database before CK_E_BUSY
+	 * (PostgreSQL: lock_timeout). 0: SQLite waits 5 s, PostgreSQL as long
+	 * as it takes (the server breaks deadlocks itself). */
 	int busy_timeout_ms;
 } db_options;
 

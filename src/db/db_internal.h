@@ -60,9 +60,9 @@ struct db_driver {
 struct db {
 	const struct db_driver *drv;
 	struct stmt_cache cache;
-	int tx_depth;          /* > 0 while db_tx runs its fn */
-	int64_t busy_us;       /* time spent in step/exec on this connection */
-	int64_t tx_retries;    /* retries db_tx made on this connection */
+	int tx_depth;       /* > 0 while db_tx runs its fn */
+	int64_t busy_us;    /* time spent in step/exec on this connection */
+	int64_t tx_retries; /* retries db_tx made on this connection */
 	char errmsg[DB_ERRMSG_LEN];
 };
 
@@ -70,10 +70,10 @@ struct db {
 struct db_stmt {
 	db *d;
 	const char *sql;
-	bool is_cached;        /* lives in d->cache; else freed by db_finish */
-	bool in_use;           /* handed out by db_prepare, not yet finished */
-	int bind_rc;           /* first failed bind, reported by the next step */
-	int64_t changes;       /* set by the driver when a step completes */
+	bool is_cached;  /* lives in d->cache; else freed by db_finish */
+	bool in_use;     /* handed out by db_prepare, not yet finished */
+	int bind_rc;     /* first failed bind, reported by the next step */
+	int64_t changes; /* set by the driver when a step completes */
 };
 
 extern const struct db_driver db_sqlite_driver;

@@ -72,11 +72,12 @@ int db_latest_version(void)
 
 static int has_version_table(db *d, bool *has)
 {
-	const char *sql = db_dialect_of(d) == DB_POSTGRES
-		? "SELECT count(*) FROM pg_catalog.pg_tables"
-		  " WHERE tablename = 'schema_migrations' AND schemaname = current_schema()"
-		: "SELECT count(*) FROM sqlite_master"
-		  " WHERE type = 'table' AND name = 'schema_migrations'";
+	const char *sql =
+	    db_dialect_of(d) == DB_POSTGRES
+	        ? "SELECT count(*) FROM pg_catalog.pg_tables"
+	          " WHERE tablename = 'schema_migrations' AND schemaname = current_schema()"
+	        : "SELECT count(*) FROM sqlite_master"
+	          " WHERE type = 'table' AND name = 'schema_migrations'";
 	int64_t n = 0;
 	int rc = db_query_int(d, &n, sql, "");
 	*has = n > 0;
@@ -90,7 +91,8 @@ int db_schema_version(db *d, int64_t *version)
 	int rc = has_version_table(d, &has);
 	if (rc < 0 || !has)
 		return rc;
-	rc = db_query_int(d, version, "SELECT coalesce(max(version), 0) FROM schema_migrations", "");
+	rc =
+	    db_query_int(d, version, "SELECT coalesce(max(version), 0) FROM schema_migrations", "");
 	return rc < 0 ? rc : 0;
 }
 
@@ -103,12 +105,12 @@ static int lock_and_prepare(db *d)
 		rc = db_exec(d, MIGRATE_LOCK_SQL);
 		if (rc == 0)
 			rc = db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-					"version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
-					" applied_at BIGINT NOT NULL)");
+			                "version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
+			                " applied_at BIGINT NOT NULL)");
 	} else {
 		rc = db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-				"version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-				" applied_at INTEGER NOT NULL)");
+		                "version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+		                " applied_at INTEGER NOT NULL)");
 	}
 	return rc;
 }
@@ -123,9 +125,9 @@ static int refuse_newer(db *d, char *err, size_t errlen)
 	}
 	if (version > db_latest_version()) {
 		snprintf(err, errlen,
-			 "the database has schema version %lld but this citkit knows only up to %d;"
-			 " use a newer citkit",
-			 (long long)version, db_latest_version());
+		         "the database has schema version %lld but this citkit knows only up to %d;"
+		         " use a newer citkit",
+		         (long long)version, db_latest_version());
 		return CK_E_CONFLICT;
 	}
 	return 0;
@@ -141,7 +143,7 @@ static int apply_one(db *d, void *p)
 		return rc;
 	int64_t n = 0;
 	rc = db_query_int(d, &n, "SELECT count(*) FROM schema_migrations WHERE version = $1", "i",
-			  (int64_t)c->m->version);
+	                  (int64_t)c->m->version);
 	if (rc < 0 || n > 0)
 		return rc < 0 ? rc : 0;
 	rc = db_exec(d, c->m->sql);
@@ -149,8 +151,9 @@ static int apply_one(db *d, void *p)
 		snprintf(c->err, c->errlen, "migration %s failed: %s", c->m->file, db_errmsg(d));
 		return rc;
 	}
-	rc = db_run(d, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-		    "iti", (int64_t)c->m->version, c->m->name, clock_now());
+	rc = db_run(d,
+	            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+	            "iti", (int64_t)c->m->version, c->m->name, clock_now());
 	return rc < 0 ? rc : 0;
 }
 
@@ -161,7 +164,7 @@ static int apply_one(db *d, void *p)
 static const char *migrate_begin_sql(db *d)
 {
 	return db_dialect_of(d) == DB_POSTGRES ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-					      : d->drv->begin_sql;
+	                                       : d->drv->begin_sql;
 }
 
 int db_migrate(db *d, char *err, size_t errlen)

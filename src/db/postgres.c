@@ -29,9 +29,9 @@ struct pg_stmt {
 	char name[16];
 	unsigned generation;
 	int nparams, ncols;
-	char **values;       /* owned copies, NULL = SQL NULL */
+	char **values; /* owned copies, NULL = SQL NULL */
 	int *lengths, *formats;
-	PGresult *res;       /* of the current execution, NULL before it */
+	PGresult *res; /* of the current execution, NULL before it */
 	int row, nrows;
 	unsigned char *unescaped; /* last db_col_blob of a bytea column */
 };
@@ -57,9 +57,9 @@ static int map_sqlstate(const char *st)
 		const char *state;
 		int code;
 	} exact[] = {
-		{"40001", CK_E_BUSY},	  {"40P01", CK_E_BUSY},	    {"55P03", CK_E_BUSY},
-		{"23505", CK_E_CONFLICT}, {"23503", CK_E_CONFLICT}, {"23502", CK_E_INVALID},
-		{"23514", CK_E_INVALID},  {"42501", CK_E_FORBIDDEN},
+	    {"40001", CK_E_BUSY},     {"40P01", CK_E_BUSY},      {"55P03", CK_E_BUSY},
+	    {"23505", CK_E_CONFLICT}, {"23503", CK_E_CONFLICT},  {"23502", CK_E_INVALID},
+	    {"23514", CK_E_INVALID},  {"42501", CK_E_FORBIDDEN},
 	};
 	if (!st)
 		return CK_E_DB;
@@ -101,13 +101,13 @@ static void on_notice(void *arg, const char *message)
 
 static int setup_session(struct pg_db *d)
 {
-	char sql[64];
 	int rc = 0;
 	PGresult *res = PQexec(d->conn, "SET TIME ZONE 'UTC'");
 	if (!is_ok(res))
 		rc = fail(&d->base, res, "set time zone");
 	PQclear(res);
 	if (rc == 0 && d->lock_timeout_ms > 0) {
+		char sql[64];
 		snprintf(sql, sizeof sql, "SET lock_timeout = %d", d->lock_timeout_ms);
 		res = PQexec(d->conn, sql);
 		if (!is_ok(res))
@@ -130,7 +130,8 @@ static int pg_open(const char *url, const db_options *opt, db **out, char *err, 
 	d->conn = PQconnectdb(url);
 	if (!d->conn || PQstatus(d->conn) != CONNECTION_OK) {
 		const char *msg = d->conn ? PQerrorMessage(d->conn) : "out of memory";
-		snprintf(err, errlen, "cannot connect to PostgreSQL: %.*s", (int)strcspn(msg, "\n"), msg);
+		snprintf(err, errlen, "cannot connect to PostgreSQL: %.*s", (int)strcspn(msg, "\n"),
+		         msg);
 		rc = CK_E_DB;
 		goto done;
 	}
@@ -195,8 +196,10 @@ static int server_prepare(db *d, struct pg_stmt *s)
 	PGresult *res = PQprepare(p->conn, s->name, s->base.sql, 0, NULL);
 	int rc = is_ok(res) ? 0 : fail(d, res, "prepare");
 	PQclear(res);
-	if (rc < 0)
+	if (rc < 0) {
+		s->name[0] = '\0'; /* nothing to deallocate */
 		return rc;
+	}
 	res = PQdescribePrepared(p->conn, s->name);
 	rc = is_ok(res) ? 0 : fail(d, res, "describe");
 	if (rc == 0) {
@@ -297,9 +300,19 @@ static int encode_value(const struct db_value *v, char **out, int *len, int *for
 		n = (size_t)snprintf(num, sizeof num, "%lld", (long long)v->i);
 		src = num;
 		break;
-	case DB_V_TEXT: src = v->text; n = strlen(v->text); break;
-	case DB_V_BLOB: src = v->blob; n = v->len; *format = 1; break;
-	default: *out = NULL; *len = 0; return 0;
+	case DB_V_TEXT:
+		src = v->text;
+		n = strlen(v->text);
+		break;
+	case DB_V_BLOB:
+		src = v->blob;
+		n = v->len;
+		*format = 1;
+		break;
+	default:
+		*out = NULL;
+		*len = 0;
+		return 0;
 	}
 	if (n > (size_t)0x7fffffff)
 		return CK_E_TOO_LARGE;
@@ -345,7 +358,7 @@ static int execute(struct pg_stmt *s)
 			return rc;
 	}
 	s->res = PQexecPrepared(pg(d)->conn, s->name, s->nparams, (const char *const *)s->values,
-				s->lengths, s->formats, 0);
+	                        s->lengths, s->formats, 0);
 	if (!is_ok(s->res))
 		return fail(d, s->res, "step");
 	s->nrows = PQresultStatus(s->res) == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
@@ -420,21 +433,21 @@ static int pg_col_count(db_stmt *st)
 }
 
 const struct db_driver db_postgres_driver = {
-	.name = "postgres",
-	.dialect = DB_POSTGRES,
-	.begin_sql = "BEGIN ISOLATION LEVEL SERIALIZABLE", /* why: see tx.c */
-	.open = pg_open,
-	.close = pg_close,
-	.exec = pg_exec,
-	.in_tx = pg_in_tx,
-	.prepare = pg_prepare,
-	.stmt_free = pg_stmt_free,
-	.reset = pg_reset,
-	.bind = pg_bind,
-	.step = pg_step,
-	.col_int = pg_col_int,
-	.col_text = pg_col_text,
-	.col_blob = pg_col_blob,
-	.col_is_null = pg_col_is_null,
-	.col_count = pg_col_count,
+    .name = "postgres",
+    .dialect = DB_POSTGRES,
+    .begin_sql = "BEGIN ISOLATION LEVEL SERIALIZABLE", /* why: see tx.c */
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .in_tx = pg_in_tx,
+    .prepare = pg_prepare,
+    .stmt_free = pg_stmt_free,
+    .reset = pg_reset,
+    .bind = pg_bind,
+    .step = pg_step,
+    .col_int = pg_col_int,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .col_is_null = pg_col_is_null,
+    .col_count = pg_col_count,
 };

@@ -3,11 +3,13 @@
  * chose NORMAL. Statements use PostgreSQL's $1, $2 … which SQLite reads as
  * *named* parameters numbered by order of appearance, so every bind looks
  * its slot up by name. Also here: db_sqlite_backup, the online copy. */
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,36 +48,29 @@ static int map_rc(int rc)
 	switch (rc) {
 	case SQLITE_CONSTRAINT_UNIQUE:
 	case SQLITE_CONSTRAINT_PRIMARYKEY:
-	case SQLITE_CONSTRAINT_FOREIGNKEY:
-		return CK_E_CONFLICT;
-	case SQLITE_CONSTRAINT_TRIGGER:
-		return CK_E_FORBIDDEN;
-	default:
-		break;
+	case SQLITE_CONSTRAINT_FOREIGNKEY: return CK_E_CONFLICT;
+	case SQLITE_CONSTRAINT_TRIGGER: return CK_E_FORBIDDEN;
+	default: break;
 	}
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return CK_E_BUSY;
-	case SQLITE_CONSTRAINT:
-		return CK_E_INVALID;
+	case SQLITE_LOCKED: return CK_E_BUSY;
+	case SQLITE_CONSTRAINT: return CK_E_INVALID;
 	case SQLITE_CANTOPEN:
 	case SQLITE_IOERR:
 	case SQLITE_FULL:
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 	case SQLITE_READONLY:
-	case SQLITE_PERM:
-		return CK_E_DB;
-	default:
-		return CK_E_INTERNAL;
+	case SQLITE_PERM: return CK_E_DB;
+	default: return CK_E_INTERNAL;
 	}
 }
 
 static int fail(db *d, int rc, const char *what)
 {
 	db_set_error(d, "sqlite %s: %s (%d)", what, sqlite3_errmsg(handle(d)),
-		     sqlite3_extended_errcode(handle(d)));
+	             sqlite3_extended_errcode(handle(d)));
 	return map_rc(rc);
 }
 
@@ -104,9 +99,10 @@ static int set_wal(sqlite3 *h, const char *path, char *err, size_t errlen)
 	}
 	const char *mode = (const char *)sqlite3_column_text(st, 0);
 	bool is_ok = mode && (strcmp(mode, "wal") == 0 ||
-			      (strcmp(mode, "memory") == 0 && strcmp(path, ":memory:") == 0));
+	                      (strcmp(mode, "memory") == 0 && strcmp(path, ":memory:") == 0));
 	if (!is_ok)
-		snprintf(err, errlen, "cannot set WAL mode (journal mode stays %s)", mode ? mode : "?");
+		snprintf(err, errlen, "cannot set WAL mode (journal mode stays %s)",
+		         mode ? mode : "?");
 	sqlite3_finalize(st);
 	return is_ok ? 0 : CK_E_DB;
 }
@@ -120,14 +116,15 @@ static int configure(sqlite3 *h, const char *path, const db_options *opt, char *
 	}
 	sqlite3_extended_result_codes(h, 1);
 	sqlite3_busy_timeout(h, opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms
-							 : DEFAULT_BUSY_TIMEOUT_MS);
+	                                                 : DEFAULT_BUSY_TIMEOUT_MS);
 	int rc = set_wal(h, path, err, errlen);
 	if (rc == 0)
 		rc = pragma(h, "PRAGMA foreign_keys=ON", err, errlen);
 	if (rc == 0)
-		rc = pragma(h, strcasecmp(sync, "FULL") == 0 ? "PRAGMA synchronous=FULL"
-							     : "PRAGMA synchronous=NORMAL",
-			    err, errlen);
+		rc = pragma(h,
+		            strcasecmp(sync, "FULL") == 0 ? "PRAGMA synchronous=FULL"
+		                                          : "PRAGMA synchronous=NORMAL",
+		            err, errlen);
 	return rc;
 }
 
@@ -142,7 +139,7 @@ static int sq_open(const char *url, const db_options *opt, db **out, char *err, 
 	int rc = sqlite3_open_v2(url, &d->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", url,
-			 d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+		         d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
 		rc = CK_E_DB;
 		goto done;
 	}
@@ -169,7 +166,7 @@ static int sq_exec(db *d, const char *sql)
 	int rc = sqlite3_exec(handle(d), sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		db_set_error(d, "sqlite exec: %s (%d)", msg ? msg : sqlite3_errstr(rc),
-			     sqlite3_extended_errcode(handle(d)));
+		             sqlite3_extended_errcode(handle(d)));
 		rc = map_rc(rc);
 	}
 	sqlite3_free(msg);
@@ -220,7 +217,9 @@ static int sq_bind(db_stmt *s, int index, const struct db_value *v)
 	int rc;
 	switch (v->type) {
 	case DB_V_INT: rc = sqlite3_bind_int64(stmt_of(s), slot, v->i); break;
-	case DB_V_TEXT: rc = sqlite3_bind_text(stmt_of(s), slot, v->text, -1, SQLITE_TRANSIENT); break;
+	case DB_V_TEXT:
+		rc = sqlite3_bind_text(stmt_of(s), slot, v->text, -1, SQLITE_TRANSIENT);
+		break;
 	case DB_V_BLOB:
 		rc = sqlite3_bind_blob64(stmt_of(s), slot, v->blob, v->len, SQLITE_TRANSIENT);
 		break;
@@ -235,7 +234,8 @@ static int sq_step(db_stmt *s)
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
 	if (rc == SQLITE_DONE) {
-		s->changes = sqlite3_stmt_readonly(stmt_of(s)) ? 0 : sqlite3_changes64(handle(s->d));
+		s->changes =
+		    sqlite3_stmt_readonly(stmt_of(s)) ? 0 : sqlite3_changes64(handle(s->d));
 		return DB_DONE;
 	}
 	return fail(s->d, rc, "step");
@@ -269,23 +269,23 @@ static int sq_col_count(db_stmt *s)
 }
 
 const struct db_driver db_sqlite_driver = {
-	.name = "sqlite",
-	.dialect = DB_SQLITE,
-	.begin_sql = "BEGIN IMMEDIATE",
-	.open = sq_open,
-	.close = sq_close,
-	.exec = sq_exec,
-	.in_tx = sq_in_tx,
-	.prepare = sq_prepare,
-	.stmt_free = sq_stmt_free,
-	.reset = sq_reset,
-	.bind = sq_bind,
-	.step = sq_step,
-	.col_int = sq_col_int,
-	.col_text = sq_col_text,
-	.col_blob = sq_col_blob,
-	.col_is_null = sq_col_is_null,
-	.col_count = sq_col_count,
+    .name = "sqlite",
+    .dialect = DB_SQLITE,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .in_tx = sq_in_tx,
+    .prepare = sq_prepare,
+    .stmt_free = sq_stmt_free,
+    .reset = sq_reset,
+    .bind = sq_bind,
+    .step = sq_step,
+    .col_int = sq_col_int,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .col_is_null = sq_col_is_null,
+    .col_count = sq_col_count,
 };
 
 /* Backup -------------------------------------------------------------- */
@@ -317,6 +317,51 @@ static int copy_pages(sqlite3 *src, sqlite3 *dst, char *err, size_t errlen)
 	return 0;
 }
 
+/* Renaming the copy over the live database would destroy it. */
+static bool is_live_file(sqlite3 *src, const char *dest_path)
+{
+	const char *live = sqlite3_db_filename(src, "main");
+	struct stat a, b;
+	return live && *live && stat(live, &a) == 0 && stat(dest_path, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* A backup is one self-contained file: rollback-journal mode, so that it
+ * can be copied or opened read-only without a -wal beside it. A -wal or
+ * -shm left at dest by an earlier copy would be replayed into the new file
+ * when it is opened, so they go. */
+static int make_standalone(sqlite3 *dst, const char *dest_path, char *err, size_t errlen)
+{
+	int rc = pragma(dst, "PRAGMA journal_mode=DELETE", err, errlen);
+	static const char *const stale[] = {"-wal", "-shm"};
+	char p[4200];
+	for (size_t i = 0; rc == 0 && i < sizeof stale / sizeof stale[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", dest_path, stale[i]);
+		unlink(p);
+	}
+	return rc;
+}
+
+/* The rename itself must survive a crash too: sync the folder entry. */
+static int sync_parent_dir(const char *path)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return CK_E_IO;
+	int rc = fsync(fd) == 0 ? 0 : CK_E_IO;
+	close(fd);
+	return rc;
+}
+
 /* The copy is written beside dest and renamed over it at the end, so an
  * interrupted backup never leaves a half-written file under dest's name. */
 int db_sqlite_backup(db *d, const char *dest_path, char *err, size_t errlen)
@@ -325,11 +370,16 @@ int db_sqlite_backup(db *d, const char *dest_path, char *err, size_t errlen)
 		snprintf(err, errlen, "backup works on SQLite; use pg_dump for PostgreSQL");
 		return CK_E_INVALID;
 	}
+	if (is_live_file(handle(d), dest_path)) {
+		snprintf(err, errlen, "backup: %s is the database itself", dest_path);
+		return CK_E_INVALID;
+	}
 	char tmp[4096];
 	if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dest_path, (long)getpid()) >= (int)sizeof tmp) {
 		snprintf(err, errlen, "backup: destination path too long");
 		return CK_E_INVALID;
 	}
+	unlink(tmp); /* left by a crashed backup of a process with our pid */
 	sqlite3 *dst = NULL;
 	int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
@@ -338,13 +388,20 @@ int db_sqlite_backup(db *d, const char *dest_path, char *err, size_t errlen)
 		goto done;
 	}
 	rc = copy_pages(handle(d), dst, err, errlen);
-	if (rc == 0 && sqlite3_close(dst) != SQLITE_OK) {
+	if (rc == 0)
+		rc = make_standalone(dst, dest_path, err, errlen);
+	int close_rc = sqlite3_close(dst);
+	dst = NULL;
+	if (rc == 0 && close_rc != SQLITE_OK) {
 		snprintf(err, errlen, "backup: cannot close %s", tmp);
 		rc = CK_E_IO;
 	}
-	dst = NULL;
 	if (rc == 0 && rename(tmp, dest_path) != 0) {
 		snprintf(err, errlen, "backup: cannot rename %s to %s", tmp, dest_path);
+		rc = CK_E_IO;
+	}
+	if (rc == 0 && sync_parent_dir(dest_path) < 0) {
+		snprintf(err, errlen, "backup: cannot sync the folder of %s", dest_path);
 		rc = CK_E_IO;
 	}
 done:

@@ -37,7 +37,8 @@ static uint64_t next_random(void)
 {
 	static _Thread_local uint64_t state;
 	if (state == 0)
-		state = (uint64_t)clock_mono_us() ^ (uint64_t)(uintptr_t)&state ^ 0x9e3779b97f4a7c15ULL;
+		state =
+		    (uint64_t)clock_mono_us() ^ (uint64_t)(uintptr_t)&state ^ 0x9e3779b97f4a7c15ULL;
 	state ^= state << 13;
 	state ^= state >> 7;
 	state ^= state << 17;

@@ -29,7 +29,7 @@ typedef struct response {
 	int status;                 /* 0 until a handler sets it */
 	const char *content_type;   /* with charset for text */
 	buf body;
-	header headers[16];
+	header headers[24];
 	size_t n_headers;
 	/* A body that is not in the arena (embedded assets): sent as is. */
 	const void *static_body;

@@ -37,8 +37,8 @@
  *   Audit log       /audit          PERM_AUDIT_READ
  *   Account         /account        PERM_SIGNED_IN
  * plus a "Sign out" button (POST /logout with the CSRF token). The entry
- * whose path is the longest prefix of the request path is marked
- * aria-current="page". */
+ * whose path is the longest prefix of the request path gets class
+ * "current". */
 #define LAYOUT_PATH_LOGOUT "/logout"
 
 /* <!doctype html>, <html lang="en">, head (title "<title> · <program>",

@@ -23,10 +23,19 @@ const char *request_header(request *req, const char *name)
 const char *request_cookie(request *req, const char *name)
 {
 	const char *h = request_header(req, "Cookie");
-	kv cookies;
-	if (!h || parse_cookies(req->arena, h, strlen(h), &cookies))
+	if (!h)
 		return NULL;
-	return kv_get(&cookies, name);
+	/* Pair by pair: a malformed cookie set by other software on the
+	 * same host must not hide ours. */
+	for (const char *p = h; *p;) {
+		size_t n = strcspn(p, ";");
+		kv one;
+		if (parse_cookies(req->arena, p, n, &one) == 0 && one.len == 1 &&
+		    !strcmp(one.items[0].name, name))
+			return one.items[0].value;
+		p += n + (p[n] == ';');
+	}
+	return NULL;
 }
 
 bool request_path_id(request *req, size_t i, int64_t *id)

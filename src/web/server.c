@@ -194,14 +194,14 @@ static enum MHD_Result queue(conn_ctx *ctx, struct MHD_Connection *conn)
 		r = MHD_create_response_from_buffer(req->resp.static_len,
 						    (void *)req->resp.static_body,
 						    MHD_RESPMEM_PERSISTENT);
-		ctx->bytes = req->resp.static_len;
+		ctx->bytes = req->is_head ? 0 : req->resp.static_len;
 	} else {
 		/* The arena lives until the completion callback, after the
 		 * last byte is sent: no copy needed. */
 		r = MHD_create_response_from_buffer(req->resp.body.len,
 						    (void *)buf_str(&req->resp.body),
 						    MHD_RESPMEM_PERSISTENT);
-		ctx->bytes = req->resp.body.len;
+		ctx->bytes = req->is_head ? 0 : req->resp.body.len;
 	}
 	if (!r)
 		return MHD_NO;
@@ -463,20 +463,25 @@ int web_server_start(const web_options *opt, web_server **out, char *err, size_t
 		flags |= MHD_USE_TLS;
 	metrics_init();
 	sse_start();
-	struct MHD_OptionItem tls_opts[] = {
-		{MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem},
-		{MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem},
-		{MHD_OPTION_END, 0, NULL},
-	};
+	/* Optional settings go through one option array: TLS only with a
+	 * certificate, a pool only with more than one thread. */
+	struct MHD_OptionItem extra[4];
+	size_t ne = 0;
+	if (threads > 1)
+		extra[ne++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
+	if (s->is_tls) {
+		extra[ne++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem};
+		extra[ne++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem};
+	}
+	extra[ne] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
-		MHD_OPTION_ARRAY, s->is_tls ? tls_opts : tls_opts + 2,
+		MHD_OPTION_ARRAY, extra,
 		MHD_OPTION_END);
 	if (!s->daemon) {
 		snprintf(err, errlen, "cannot listen on %s%s", opt->listen ? opt->listen : "127.0.0.1:8080",

@@ -66,8 +66,8 @@ static int pg_group_setup(void **state)
 	const char *url = getenv("CITKIT_TEST_PG_URL");
 	if (!url || !*url) {
 		fprintf(stderr, "test_db: CITKIT_TEST_PG_URL is not set, so the PostgreSQL cases "
-				"cannot run: use `make test` (it starts a throwaway server with "
-				"scripts/pg-test) or set it to a postgres:// URL\n");
+		                "cannot run: use `make test` (it starts a throwaway server with "
+		                "scripts/pg-test) or set it to a postgres:// URL\n");
 		return -1;
 	}
 	snprintf(pg_engine.base_url, sizeof pg_engine.base_url, "%s", url);
@@ -114,9 +114,9 @@ static void make_databases(struct fixture *f)
 	snprintf(f->schema2, sizeof f->schema2, "%s_b", f->schema);
 	char sql[400];
 	snprintf(sql, sizeof sql,
-		 "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s;"
-		 "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s;",
-		 f->schema, f->schema, f->schema2, f->schema2);
+	         "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s;"
+	         "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s;",
+	         f->schema, f->schema, f->schema2, f->schema2);
 	pg_admin(e, sql);
 	pg_schema_url(e, f->schema, f->url, sizeof f->url);
 	pg_schema_url(e, f->schema2, f->url2, sizeof f->url2);
@@ -149,7 +149,8 @@ static int case_setup(void **state)
 
 static void remove_sqlite_files(const char *path)
 {
-	static const char *suffixes[] = {"", "-wal", "-shm", ".backup", ".backup-wal", ".backup-shm"};
+	static const char *suffixes[] = {"",        "-wal",        "-shm",
+	                                 ".backup", ".backup-wal", ".backup-shm"};
 	char p[2100];
 	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
 		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
@@ -164,7 +165,7 @@ static int case_teardown(void **state)
 	if (f->e->is_pg) {
 		char sql[300];
 		snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE; DROP SCHEMA %s CASCADE;",
-			 f->schema, f->schema2);
+		         f->schema, f->schema2);
 		pg_admin(f->e, sql);
 	} else {
 		remove_sqlite_files(f->url);
@@ -179,9 +180,9 @@ static int case_teardown(void **state)
 static int insert_org(db *d, const char *name, int64_t *id)
 {
 	return db_query_int(d, id,
-			    "INSERT INTO orgs (name, kind, created_at, updated_at)"
-			    " VALUES ($1, $2, $3, $3) RETURNING id",
-			    "tti", name, "other", T0);
+	                    "INSERT INTO orgs (name, kind, created_at, updated_at)"
+	                    " VALUES ($1, $2, $3, $3) RETURNING id",
+	                    "tti", name, "other", T0);
 }
 
 static int64_t count_where(db *d, const char *sql, const char *arg)
@@ -218,7 +219,7 @@ static void exec_ok(db *d, const char *sql)
 static void make_counter(db *d)
 {
 	exec_ok(d, "CREATE TABLE ctr (id INTEGER PRIMARY KEY, v INTEGER NOT NULL);"
-		   "INSERT INTO ctr (id, v) VALUES (1, 0)");
+	           "INSERT INTO ctr (id, v) VALUES (1, 0)");
 }
 
 static int64_t counter(db *d)
@@ -242,15 +243,18 @@ static void test_migrate_twice(void **state)
 	assert_int_equal(db_schema_version(f->d, &v), 0);
 	assert_int_equal(v, db_latest_version());
 	assert_int_equal(count_where(f->d, "SELECT count(*) FROM schema_migrations", NULL),
-			 migration_files(db_dialect_of(f->d)));
-	assert_int_equal(count_where(f->d, "SELECT count(*) FROM schema_migrations"
-					   " WHERE applied_at > 0 AND name = $1", "foundation"), 1);
+	                 migration_files(db_dialect_of(f->d)));
+	assert_int_equal(count_where(f->d,
+	                             "SELECT count(*) FROM schema_migrations"
+	                             " WHERE applied_at > 0 AND name = $1",
+	                             "foundation"),
+	                 1);
 	/* A reopened connection finds nothing to do either. */
 	db *again = open_url(f->url, NULL);
 	assert_int_equal(db_migrate(again, err, sizeof err), 0);
 	db_close(again);
 	assert_int_equal(count_where(f->d, "SELECT count(*) FROM schema_migrations", NULL),
-			 migration_files(db_dialect_of(f->d)));
+	                 migration_files(db_dialect_of(f->d)));
 }
 
 static void test_empty_database_version(void **state)
@@ -267,8 +271,11 @@ static void test_newer_schema_refused(void **state)
 {
 	struct fixture *f = *state;
 	int64_t newer = db_latest_version() + 1;
-	assert_int_equal(db_run(f->d, "INSERT INTO schema_migrations (version, name, applied_at)"
-				      " VALUES ($1, $2, $3)", "iti", newer, "from_the_future", T0), 1);
+	assert_int_equal(db_run(f->d,
+	                        "INSERT INTO schema_migrations (version, name, applied_at)"
+	                        " VALUES ($1, $2, $3)",
+	                        "iti", newer, "from_the_future", T0),
+	                 1);
 	char err[256] = "";
 	assert_int_equal(db_migrate(f->d, err, sizeof err), CK_E_CONFLICT);
 	assert_non_null(strstr(err, "newer citkit"));
@@ -309,7 +316,7 @@ static void test_concurrent_migrate(void **state)
 	assert_int_equal(db_schema_version(d, &v), 0);
 	assert_int_equal(v, db_latest_version());
 	assert_int_equal(count_where(d, "SELECT count(*) FROM schema_migrations", NULL),
-			 migration_files(db_dialect_of(d)));
+	                 migration_files(db_dialect_of(d)));
 	db_close(d);
 }
 
@@ -337,11 +344,13 @@ static void test_open_errors(void **state)
 	db *d = NULL;
 	char err[256] = "";
 	if (f->e->is_pg) {
-		assert_int_equal(db_open("postgres://nobody@127.0.0.1:1/none", NULL, &d, err, sizeof err),
-				 CK_E_DB);
+		assert_int_equal(
+		    db_open("postgres://nobody@127.0.0.1:1/none", NULL, &d, err, sizeof err),
+		    CK_E_DB);
 		assert_non_null(strstr(err, "cannot connect"));
 	} else {
-		assert_int_equal(db_open("/nonexistent-dir/x.db", NULL, &d, err, sizeof err), CK_E_DB);
+		assert_int_equal(db_open("/nonexistent-dir/x.db", NULL, &d, err, sizeof err),
+		                 CK_E_DB);
 		assert_non_null(strstr(err, "cannot open"));
 		db_options bad = {.sqlite_synchronous = "OFF"};
 		assert_int_equal(db_open(f->url2, &bad, &d, err, sizeof err), CK_E_INVALID);
@@ -355,6 +364,10 @@ static void test_open_errors(void **state)
 	}
 	assert_null(d);
 	assert_int_equal(db_open("", NULL, &d, err, sizeof err), CK_E_INVALID);
+	assert_true(db_is_postgres_url("postgresql://u@h/db"));
+	assert_true(db_is_postgres_url("postgres://u@h/db"));
+	assert_false(db_is_postgres_url("/var/lib/citkit/postgres.db"));
+	assert_false(db_is_postgres_url(NULL));
 }
 
 static void test_session_settings(void **state)
@@ -386,15 +399,67 @@ static void test_session_settings(void **state)
 	assert_int_equal(yes, 1);
 }
 
+static int isolation_fn(db *d, void *p)
+{
+	char *out = p;
+	db_stmt *s;
+	int rc = db_prepare(d, "SELECT current_setting('transaction_isolation')", &s);
+	if (rc < 0)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(out, 32, "%s", db_col_text(s, 0));
+	db_finish(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* PostgreSQL only: db_tx runs SERIALIZABLE, so services that read, decide
+ * and write behave as under SQLite's single writer (see tx.c). */
+static void test_pg_serializable(void **state)
+{
+	struct fixture *f = *state;
+	char level[32] = "";
+	assert_int_equal(db_tx(f->d, isolation_fn, level), 0);
+	assert_string_equal(level, "serializable");
+}
+
+/* PostgreSQL only: a server-side disconnect fails the statement that meets
+ * it with CK_E_DB; the next use reconnects and prepares again. */
+static void test_pg_reconnect(void **state)
+{
+	struct fixture *f = *state;
+	db *victim = open_url(f->url, NULL);
+	int64_t pid = 0, pid2 = 0, n = -1, ok = 0;
+	assert_int_equal(db_query_int(victim, &pid, "SELECT pg_backend_pid()", ""), DB_ROW);
+	assert_int_equal(db_query_int(victim, &n, "SELECT count(*) FROM orgs", ""), DB_ROW);
+	/* Waits (up to a minute) until the backend is gone. */
+	assert_int_equal(
+	    db_query_int(f->d, &ok, "SELECT pg_terminate_backend($1, 60000)", "i", pid), DB_ROW);
+	assert_int_equal(ok, 1);
+	assert_int_equal(db_query_int(victim, &n, "SELECT count(*) FROM orgs", ""), CK_E_DB);
+	assert_int_equal(db_query_int(victim, &n, "SELECT count(*) FROM orgs", ""), DB_ROW);
+	assert_int_equal(n, 0);
+	assert_int_equal(db_query_int(victim, &pid2, "SELECT pg_backend_pid()", ""), DB_ROW);
+	assert_true(pid2 != pid);
+	/* The session settings came back with the connection. */
+	db_stmt *s;
+	assert_int_equal(db_prepare(victim, "SELECT current_setting('TimeZone')", &s), 0);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_col_text(s, 0), "UTC");
+	db_finish(s);
+	db_close(victim);
+}
+
 /* Binding and reading ---------------------------------------------------- */
 
 static void make_bind_table(db *d)
 {
-	exec_ok(d, db_dialect_of(d) == DB_POSTGRES
-		? "CREATE TABLE t_bind (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
-		  " i BIGINT, t TEXT, b BYTEA, n TEXT, flag INTEGER)"
-		: "CREATE TABLE t_bind (id INTEGER PRIMARY KEY,"
-		  " i INTEGER, t TEXT, b BLOB, n TEXT, flag INTEGER)");
+	exec_ok(d,
+	        db_dialect_of(d) == DB_POSTGRES
+	            ? "CREATE TABLE t_bind (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+	              " i BIGINT, t TEXT, b BYTEA, n TEXT, flag INTEGER)"
+	            : "CREATE TABLE t_bind (id INTEGER PRIMARY KEY,"
+	              " i INTEGER, t TEXT, b BLOB, n TEXT, flag INTEGER)");
 }
 
 static void test_bind_all_types(void **state)
@@ -405,8 +470,11 @@ static void test_bind_all_types(void **state)
 	const char *text = "h\xc3\xa9llo 'quoted' \\ $1";
 	db_stmt *s;
 	/* $2 is written before $1, $3 and $4 out of order too. */
-	assert_int_equal(db_prepare(f->d, "INSERT INTO t_bind (t, i, n, b, flag)"
-					  " VALUES ($2, $1, $4, $3, $5)", &s), 0);
+	assert_int_equal(db_prepare(f->d,
+	                            "INSERT INTO t_bind (t, i, n, b, flag)"
+	                            " VALUES ($2, $1, $4, $3, $5)",
+	                            &s),
+	                 0);
 	db_bind_int(s, 1, INT64_MIN + 1);
 	db_bind_text(s, 2, text);
 	db_bind_blob(s, 3, blob, sizeof blob);
@@ -435,9 +503,13 @@ static void test_bind_all_types(void **state)
 	/* The same parameter twice (PostgreSQL wants one type for both
 	 * places), and text NULL through db_bind_text. */
 	assert_int_equal(db_run(f->d, "INSERT INTO t_bind (i, t, n) VALUES ($1, $2, $2)", "it",
-				(int64_t)7, (const char *)NULL), 1);
-	assert_int_equal(count_where(f->d, "SELECT count(*) FROM t_bind WHERE t IS NULL AND i = 7"
-					   " AND n IS NULL", NULL), 1);
+	                        (int64_t)7, (const char *)NULL),
+	                 1);
+	assert_int_equal(count_where(f->d,
+	                             "SELECT count(*) FROM t_bind WHERE t IS NULL AND i = 7"
+	                             " AND n IS NULL",
+	                             NULL),
+	                 1);
 	/* db_run's letters: b bool, n null. */
 	assert_int_equal(db_run(f->d, "INSERT INTO t_bind (flag, n) VALUES ($1, $2)", "bn", 0), 1);
 	assert_int_equal(count_where(f->d, "SELECT count(*) FROM t_bind WHERE flag = 0", NULL), 1);
@@ -469,10 +541,11 @@ static void test_returning_id(void **state)
 	assert_int_equal(insert_org(f->d, "County Crisis Center", &b), DB_ROW);
 	assert_true(a > 0);
 	assert_true(b > a);
-	assert_int_equal(count_where(f->d, "SELECT id FROM orgs WHERE name = $1", "County Crisis Center"),
-			 b);
+	assert_int_equal(
+	    count_where(f->d, "SELECT id FROM orgs WHERE name = $1", "County Crisis Center"), b);
 	/* db_run on a RETURNING statement still counts the changed rows. */
-	assert_int_equal(db_run(f->d, "UPDATE orgs SET updated_at = $1 RETURNING id", "i", T0 + 1), 2);
+	assert_int_equal(db_run(f->d, "UPDATE orgs SET updated_at = $1 RETURNING id", "i", T0 + 1),
+	                 2);
 	assert_int_equal(db_run(f->d, "SELECT id FROM orgs", ""), 0);
 }
 
@@ -484,37 +557,47 @@ static void test_constraint_errors(void **state)
 	assert_int_equal(insert_org(f->d, "Dup", &id), CK_E_CONFLICT);
 	assert_int_equal(org_count(f->d, "Dup"), 1);
 	/* Foreign key: no such org. */
-	assert_int_equal(db_run(f->d, "INSERT INTO users (org_id, email, name, roles, created_at,"
-				      " updated_at) VALUES ($1, $2, $3, 1, $4, $4)",
-				"itti", id + 1000, "a@example.org", "A", T0), CK_E_CONFLICT);
+	assert_int_equal(db_run(f->d,
+	                        "INSERT INTO users (org_id, email, name, roles, created_at,"
+	                        " updated_at) VALUES ($1, $2, $3, 1, $4, $4)",
+	                        "itti", id + 1000, "a@example.org", "A", T0),
+	                 CK_E_CONFLICT);
 	/* CHECK and NOT NULL are invalid input, not conflicts. */
-	assert_int_equal(db_run(f->d, "INSERT INTO orgs (name, kind, created_at, updated_at)"
-				      " VALUES ($1, 'spaceship', 1, 1)", "t", "Bad kind"), CK_E_INVALID);
-	assert_int_equal(db_run(f->d, "INSERT INTO orgs (name, kind, created_at, updated_at)"
-				      " VALUES ($1, 'other', NULL, 1)", "t", "No time"), CK_E_INVALID);
+	assert_int_equal(db_run(f->d,
+	                        "INSERT INTO orgs (name, kind, created_at, updated_at)"
+	                        " VALUES ($1, 'spaceship', 1, 1)",
+	                        "t", "Bad kind"),
+	                 CK_E_INVALID);
+	assert_int_equal(db_run(f->d,
+	                        "INSERT INTO orgs (name, kind, created_at, updated_at)"
+	                        " VALUES ($1, 'other', NULL, 1)",
+	                        "t", "No time"),
+	                 CK_E_INVALID);
 }
 
 static void test_audit_append_only(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(db_run(f->d, "INSERT INTO audit_log (at_cs, action, outcome, prev_hash, hash)"
-				      " VALUES ($1, $2, $3, $4, $5)",
-				"itttt", T0 * 100, "login.ok", "success", "0", "abc"), 1);
+	assert_int_equal(db_run(f->d,
+	                        "INSERT INTO audit_log (at_cs, action, outcome, prev_hash, hash)"
+	                        " VALUES ($1, $2, $3, $4, $5)",
+	                        "itttt", T0 * 100, "login.ok", "success", "0", "abc"),
+	                 1);
 	assert_int_equal(db_run(f->d, "UPDATE audit_log SET outcome = $1", "t", "failure"),
-			 CK_E_FORBIDDEN);
+	                 CK_E_FORBIDDEN);
 	assert_int_equal(db_run(f->d, "DELETE FROM audit_log", ""), CK_E_FORBIDDEN);
 	if (f->e->is_pg)
 		assert_int_equal(db_exec(f->d, "TRUNCATE audit_log"), CK_E_FORBIDDEN);
-	assert_int_equal(count_where(f->d, "SELECT count(*) FROM audit_log WHERE outcome = $1",
-				     "success"), 1);
+	assert_int_equal(
+	    count_where(f->d, "SELECT count(*) FROM audit_log WHERE outcome = $1", "success"), 1);
 }
 
 /* Transactions ----------------------------------------------------------- */
 
 struct tx_probe {
 	int calls;
-	int fail_with;      /* returned by fn after its insert */
-	int busy_first;     /* this many calls pretend to lose a race */
+	int fail_with;  /* returned by fn after its insert */
+	int busy_first; /* this many calls pretend to lose a race */
 	bool saw_in_tx;
 	const char *name;
 	db *other;
@@ -654,8 +737,8 @@ static void test_tx_serialization(void **state)
 	int64_t before = db_tx_retries(f->d);
 	assert_int_equal(db_tx(f->d, read_then_write_fn, &t), 0);
 	if (f->e->is_pg) {
-		assert_int_equal(t.fail_with, 1);    /* the other update committed */
-		assert_int_equal(t.calls, 2);        /* and ours ran again */
+		assert_int_equal(t.fail_with, 1); /* the other update committed */
+		assert_int_equal(t.calls, 2);     /* and ours ran again */
 		assert_int_equal(db_tx_retries(f->d) - before, 1);
 		assert_int_equal(counter(f->d), 11);
 	} else {
@@ -743,6 +826,29 @@ static void test_statement_cache(void **state)
 	db_finish(b); /* a second finish is harmless */
 }
 
+/* Enough statements to make the cache grow several times; each comes back
+ * as the same statement afterwards. */
+static void test_statement_cache_grows(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 200 };
+	static char texts[N][48];
+	db_stmt *first[N];
+	for (int i = 0; i < N; i++) {
+		snprintf(texts[i], sizeof texts[i], "SELECT %d + count(*) FROM orgs", i);
+		assert_int_equal(db_prepare(f->d, texts[i], &first[i]), 0);
+		assert_int_equal(db_step(first[i]), DB_ROW);
+		assert_int_equal(db_col_int(first[i], 0), i);
+		db_finish(first[i]);
+	}
+	for (int i = 0; i < N; i++) {
+		db_stmt *s;
+		assert_int_equal(db_prepare(f->d, texts[i], &s), 0);
+		assert_ptr_equal(s, first[i]);
+		db_finish(s);
+	}
+}
+
 static void test_busy_time(void **state)
 {
 	struct fixture *f = *state;
@@ -767,10 +873,11 @@ static void *worker_thread(void *p)
 	struct worker *w = p;
 	w->d = db_thread();
 	if (w->d) {
-		w->rc = db_query_int(w->d, &w->backend,
-				     db_dialect_of(w->d) == DB_POSTGRES ? "SELECT pg_backend_pid()"
-									: "SELECT count(*) FROM orgs",
-				     "");
+		w->rc =
+		    db_query_int(w->d, &w->backend,
+		                 db_dialect_of(w->d) == DB_POSTGRES ? "SELECT pg_backend_pid()"
+		                                                    : "SELECT count(*) FROM orgs",
+		                 "");
 	}
 	pthread_barrier_wait(w->both_open);
 	pthread_barrier_wait(w->compared);
@@ -788,13 +895,14 @@ static void test_thread_connections(void **state)
 	pthread_barrier_t both_open, compared;
 	pthread_barrier_init(&both_open, NULL, 3);
 	pthread_barrier_init(&compared, NULL, 3);
-	struct worker w[2] = {{&both_open, &compared, NULL, 0, 0}, {&both_open, &compared, NULL, 0, 0}};
+	struct worker w[2] = {{&both_open, &compared, NULL, 0, 0},
+	                      {&both_open, &compared, NULL, 0, 0}};
 	pthread_t t[2];
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, worker_thread, &w[i]), 0);
 	pthread_barrier_wait(&both_open);
 	bool ok = w[0].d && w[1].d && w[0].d != w[1].d && w[0].d != mine && w[1].d != mine &&
-		  w[0].rc == DB_ROW && w[1].rc == DB_ROW;
+	          w[0].rc == DB_ROW && w[1].rc == DB_ROW;
 	if (f->e->is_pg)
 		ok = ok && w[0].backend != w[1].backend;
 	pthread_barrier_wait(&compared);
@@ -813,7 +921,7 @@ struct writer {
 	const char *url;
 	atomic_int commits;
 	atomic_bool stop;
-	int rc;
+	atomic_int rc;
 };
 
 static int pair_fn(db *d, void *p)
@@ -830,11 +938,12 @@ static void *writer_thread(void *p)
 	struct writer *w = p;
 	db *d = NULL;
 	char err[256];
-	w->rc = db_open(w->url, NULL, &d, err, sizeof err);
-	while (w->rc == 0 && !atomic_load(&w->stop)) {
-		w->rc = db_tx(d, pair_fn, NULL);
+	int rc = db_open(w->url, NULL, &d, err, sizeof err);
+	while (rc == 0 && !atomic_load(&w->stop)) {
+		rc = db_tx(d, pair_fn, NULL);
 		atomic_fetch_add(&w->commits, 1);
 	}
+	atomic_store(&w->rc, rc);
 	db_close(d);
 	return NULL;
 }
@@ -850,8 +959,21 @@ static int fill_pairs(db *d, void *p)
 	return 0;
 }
 
+/* Bytes 18 and 19 of an SQLite file: 1 for rollback journal, 2 for WAL. */
+static void assert_rollback_mode(const char *path)
+{
+	unsigned char header[20] = {0};
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(header, 1, sizeof header, fp), sizeof header);
+	fclose(fp);
+	assert_int_equal(header[18], 1);
+	assert_int_equal(header[19], 1);
+}
+
 static void check_copy(const char *path, int64_t min_rows)
 {
+	assert_rollback_mode(path);
 	db *c = open_url(path, NULL);
 	db_stmt *s;
 	assert_int_equal(db_prepare(c, "PRAGMA integrity_check", &s), 0);
@@ -879,66 +1001,80 @@ static void test_backup_live(void **state)
 		return;
 	}
 	exec_ok(f->d, "CREATE TABLE pair_a (id INTEGER PRIMARY KEY, n INTEGER);"
-		      "CREATE TABLE pair_b (id INTEGER PRIMARY KEY, n INTEGER)");
+	              "CREATE TABLE pair_b (id INTEGER PRIMARY KEY, n INTEGER)");
 	assert_int_equal(db_tx(f->d, fill_pairs, NULL), 0);
 
 	struct writer w = {.url = f->url};
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, writer_thread, &w), 0);
 	/* Start copying only once the writer is well under way. */
-	while (atomic_load(&w.commits) < 20 && w.rc == 0)
+	while (atomic_load(&w.commits) < 20 && atomic_load(&w.rc) == 0)
 		sched_yield();
 	int rc = db_sqlite_backup(f->d, dest, err, sizeof err);
 	int commits_after_backup = atomic_load(&w.commits);
 	/* Keep writing a little past the copy, then stop. */
-	while (atomic_load(&w.commits) < commits_after_backup + 5 && w.rc == 0)
+	while (atomic_load(&w.commits) < commits_after_backup + 5 && atomic_load(&w.rc) == 0)
 		sched_yield();
 	atomic_store(&w.stop, true);
 	pthread_join(t, NULL);
 	if (rc < 0)
 		fail_msg("backup: %s", err);
-	assert_int_equal(w.rc, 0);
+	assert_int_equal(atomic_load(&w.rc), 0);
 	check_copy(dest, 500 + 20);
+	/* A second backup replaces the first; the live file is refused. */
+	assert_int_equal(db_sqlite_backup(f->d, dest, err, sizeof err), 0);
+	check_copy(dest, 500 + 25);
+	assert_int_equal(db_sqlite_backup(f->d, f->url, err, sizeof err), CK_E_INVALID);
+	assert_non_null(strstr(err, "database itself"));
 	int64_t live = count_where(f->d, "SELECT count(*) FROM pair_a", NULL);
 	assert_true(live >= 500 + 25);
 }
 
 /* ------------------------------------------------------------------------ */
 
-#define CASE(fn, engine) cmocka_unit_test_prestate_setup_teardown(fn, case_setup, case_teardown, &engine)
-#define ALL_CASES(engine)                                   \
-	CASE(test_migrate_twice, engine),                   \
-	CASE(test_empty_database_version, engine),          \
-	CASE(test_newer_schema_refused, engine),            \
-	CASE(test_concurrent_migrate, engine),              \
-	CASE(test_open_errors, engine),                     \
-	CASE(test_session_settings, engine),                \
-	CASE(test_bind_all_types, engine),                  \
-	CASE(test_bind_errors, engine),                     \
-	CASE(test_returning_id, engine),                    \
-	CASE(test_constraint_errors, engine),               \
-	CASE(test_audit_append_only, engine),               \
-	CASE(test_tx_commit_and_rollback, engine),          \
-	CASE(test_tx_nested, engine),                       \
-	CASE(test_tx_retries_lost_race, engine),            \
-	CASE(test_tx_retries_on_lock, engine),              \
-	CASE(test_tx_serialization, engine),                \
-	CASE(test_idle_check, engine),                      \
-	CASE(test_statement_cache, engine),                 \
-	CASE(test_busy_time, engine),                       \
-	CASE(test_thread_connections, engine),              \
+/* clang-format off */
+#define CASE(fn, engine) \
+	cmocka_unit_test_prestate_setup_teardown(fn, case_setup, case_teardown, &engine)
+/* Every case, on one engine. */
+#define ALL_CASES(engine) \
+	CASE(test_migrate_twice, engine), \
+	CASE(test_empty_database_version, engine), \
+	CASE(test_newer_schema_refused, engine), \
+	CASE(test_concurrent_migrate, engine), \
+	CASE(test_open_errors, engine), \
+	CASE(test_session_settings, engine), \
+	CASE(test_bind_all_types, engine), \
+	CASE(test_bind_errors, engine), \
+	CASE(test_returning_id, engine), \
+	CASE(test_constraint_errors, engine), \
+	CASE(test_audit_append_only, engine), \
+	CASE(test_tx_commit_and_rollback, engine), \
+	CASE(test_tx_nested, engine), \
+	CASE(test_tx_retries_lost_race, engine), \
+	CASE(test_tx_retries_on_lock, engine), \
+	CASE(test_tx_serialization, engine), \
+	CASE(test_idle_check, engine), \
+	CASE(test_statement_cache, engine), \
+	CASE(test_statement_cache_grows, engine), \
+	CASE(test_busy_time, engine), \
+	CASE(test_thread_connections, engine), \
 	CASE(test_backup_live, engine)
+/* clang-format on */
 
 int main(void)
 {
 	const struct CMUnitTest sqlite_cases[] = {
-		cmocka_unit_test(test_migration_sets_match),
-		ALL_CASES(sqlite_engine),
+	    cmocka_unit_test(test_migration_sets_match),
+	    ALL_CASES(sqlite_engine),
 	};
-	const struct CMUnitTest pg_cases[] = {ALL_CASES(pg_engine)};
+	const struct CMUnitTest pg_cases[] = {
+	    ALL_CASES(pg_engine),
+	    CASE(test_pg_serializable, pg_engine),
+	    CASE(test_pg_reconnect, pg_engine),
+	};
 	int failed = cmocka_run_group_tests_name("db on sqlite", sqlite_cases, sqlite_group_setup,
-						 sqlite_group_teardown);
+	                                         sqlite_group_teardown);
 	failed += cmocka_run_group_tests_name("db on postgres", pg_cases, pg_group_setup,
-					      pg_group_teardown);
+	                                      pg_group_teardown);
 	return failed ? 1 : 0;
 }

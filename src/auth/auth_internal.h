@@ -1,0 +1,58 @@
+/* auth_internal.h: small helpers the auth services share and nobody else
+ * needs: list paging, scope checks, JSON for audit details, and running
+ * a function inside the caller's transaction or a new one. */
+#ifndef CITKIT_AUTH_INTERNAL_H
+#define CITKIT_AUTH_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "../base/arena.h"
+#include "../base/kv.h"
+#include "../base/validate.h"
+#include "../db/db.h"
+#include "principal.h"
+#include "roles.h"
+
+/* 0 → default, clamped to [1, AUTH_LIST_MAX]. */
+int auth_limit(int limit);
+/* The id in an opaque cursor (0 for none), or CK_E_MALFORMED. */
+int auth_cursor_parse(const char *cursor, int64_t *id);
+const char *auth_cursor_make(arena *a, int64_t id);
+
+/* True when actor is signed in (second factor done) or the system, and
+ * holds p. Services call it first: they fail closed. */
+bool auth_allowed(const principal *actor, perm p);
+/* True when actor is a signed-in user (second factor done). */
+bool auth_signed_in(const principal *actor);
+
+/* True when actor may see people of org_id (same org, or a role that sees
+ * every organization, or the system). */
+bool auth_sees_org(const principal *actor, int64_t org_id);
+
+/* Compact JSON text of obj (the reference is consumed), copied into a. */
+const char *auth_json_text(arena *a, json_t *obj);
+/* ["officer","supervisor"] */
+json_t *auth_roles_json(unsigned roles);
+
+/* Validation for partial updates: every field optional (absent = keep
+ * the stored value), but one the specs require may not be sent blank.
+ * n <= 16. */
+int auth_validate_update(arena *a, const kv *in, const field_spec *specs, size_t n,
+			 field_value *values, field_errors *errs);
+
+/* Runs fn in the caller's transaction, or in a new one (db_tx). */
+int auth_in_tx(db *d, db_tx_fn fn, void *ctx);
+
+/* users.c: a user by id with no scope check (CK_E_NOT_FOUND). */
+struct user;
+int auth_user_load(db *d, arena *a, int64_t id, struct user *out);
+/* users.c: the id of the user with this (lower-cased) email, or 0. */
+int auth_user_id_by_email(db *d, const char *email, int64_t *id);
+
+/* Decimal text of an id for audit object_id, from a. */
+const char *auth_id_text(arena *a, int64_t id);
+
+#endif
