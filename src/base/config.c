@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "../auth/roles.h"
 #include "errors.h"
@@ -262,6 +263,12 @@ int config_parse_string(config *c, const char *text, char *err, size_t errlen)
 int config_load(config *c, const char *path, char *err, size_t errlen)
 {
 	parse_state st = {.c = c};
+	struct stat sb;
+	/* fopen accepts a folder and inih would read it as an empty file. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return CK_E_IO;
+	}
 	setup_inih();
 	errno = 0;
 	int rc = ini_parse(path, on_setting, &st);

@@ -185,6 +185,9 @@ static void test_load_file(void **state)
 	unlink(path);
 	assert_int_equal(config_load(&c, path, err, sizeof err), CK_E_IO);
 	assert_non_null(strstr(err, path));
+	/* A folder is not a config file, not an empty one. */
+	assert_int_equal(config_load(&c, "/tmp", err, sizeof err), CK_E_IO);
+	assert_string_equal(err, "/tmp: not a regular file");
 }
 
 int main(void)
