@@ -99,7 +99,8 @@ static void print_overview(FILE *out)
 	             "  --db DB          database: a file path (SQLite) or a postgres:// URL\n"
 	             "                   [$CITKIT_DB, else [database] url, else var/citkit.db]\n"
 	             "  --config FILE    INI settings file (see docs/citkit.ini.example)\n"
-	             "  -h, --help       help\n");
+	             "  -h, --help       help\n\n"
+	             "exit status: 0 done, 1 failed (one line says why), 2 wrong use\n");
 }
 
 static void print_words(FILE *out, const cli_command *cmd)
