@@ -217,6 +217,10 @@ static int parse_options(cli_ctx *c, int argc, char **argv, int i, const char **
 {
 	const cli_command *cmd = c->cmd;
 	bool is_operand_only = false; /* after "--" */
+	for (size_t k = 0; cmd->options[k].name; k++)
+		if (k >= CLI_MAX_OPTIONS) /* a table too long for values[]: a bug here */
+			return cli_fail("internal error: '%s' has more than %d options", cmd->name,
+			                CLI_MAX_OPTIONS);
 	for (; i < argc; i++) {
 		const char *arg = argv[i];
 		if (!is_operand_only && !strcmp(arg, "--")) {
