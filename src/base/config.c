@@ -14,27 +14,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "../auth/roles.h"
 #include "errors.h"
 
 typedef enum setting_kind {
-	SET_TEXT,      /* any text that fits */
-	SET_INT,       /* int within [min, max] */
-	SET_SIZE,      /* size_t within [min, max] */
-	SET_SYNC,      /* FULL or NORMAL */
-	SET_LISTEN,    /* ADDR:PORT */
-	SET_TIMEZONE,  /* IANA zone name */
-	SET_ROLES,     /* comma-separated role names, may be empty */
+	SET_TEXT,     /* any text that fits */
+	SET_INT,      /* int within [min, max] */
+	SET_SIZE,     /* size_t within [min, max] */
+	SET_SYNC,     /* FULL or NORMAL */
+	SET_LISTEN,   /* ADDR:PORT */
+	SET_TIMEZONE, /* IANA zone name */
+	SET_ROLES,    /* comma-separated role names, may be empty */
 } setting_kind;
 
 typedef struct setting {
 	const char *section, *key;
 	setting_kind kind;
-	size_t offset, size;  /* where in struct config, and its size */
+	size_t offset, size; /* where in struct config, and its size */
 	long long min, max;
 } setting;
 
+/* clang-format off */
 #define TEXT(sec, key, field) {sec, key, SET_TEXT, offsetof(config, field), sizeof(((config *)0)->field), 0, 0}
 #define KIND(sec, key, kind, field) {sec, key, kind, offsetof(config, field), sizeof(((config *)0)->field), 0, 0}
 #define NUM(sec, key, kind, field, lo, hi) {sec, key, kind, offsetof(config, field), sizeof(((config *)0)->field), lo, hi}
@@ -58,6 +60,8 @@ static const setting settings[] = {
 	NUM("security", "lockout_window_minutes", SET_INT, lockout_window_minutes, 1, 24 * 60),
 	KIND("security", "totp_required_roles", SET_ROLES, totp_required_roles),
 };
+
+/* clang-format on */
 
 enum { N_SETTINGS = sizeof settings / sizeof settings[0] };
 
@@ -113,7 +117,7 @@ static bool parse_number(const char *v, long long *out)
 }
 
 /* ADDR:PORT where ADDR is a name, an IPv4 address or [IPv6]. */
-static bool is_listen_address(const char *v)
+bool config_is_listen_address(const char *v)
 {
 	const char *colon = strrchr(v, ':');
 	if (!colon || colon == v)
@@ -131,7 +135,8 @@ static bool is_timezone(const char *v)
 	if (!*v || *v == '/' || strstr(v, "..") || strstr(v, "//"))
 		return false;
 	for (const char *p = v; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-/", *p))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-/",
+		            *p))
 			return false;
 	return true;
 }
@@ -147,7 +152,8 @@ static int apply(parse_state *st, const setting *s, const char *value)
 		if (!parse_number(value, &n))
 			return problem(st, "%s must be a whole number, not \"%s\"", s->key, value);
 		if (n < s->min || n > s->max)
-			return problem(st, "%s must be between %lld and %lld", s->key, s->min, s->max);
+			return problem(st, "%s must be between %lld and %lld", s->key, s->min,
+			               s->max);
 		if (s->kind == SET_INT)
 			*(int *)(void *)field = (int)n;
 		else
@@ -159,19 +165,20 @@ static int apply(parse_state *st, const setting *s, const char *value)
 		snprintf(field, s->size, "%s", strcasecmp(value, "FULL") ? "NORMAL" : "FULL");
 		return 1;
 	case SET_LISTEN:
-		if (!is_listen_address(value))
-			return problem(st, "%s must be ADDRESS:PORT (port 0-65535), not \"%s\"", s->key, value);
+		if (!config_is_listen_address(value))
+			return problem(st, "%s must be ADDRESS:PORT (port 0-65535), not \"%s\"",
+			               s->key, value);
 		break;
 	case SET_TIMEZONE:
 		if (!is_timezone(value))
-			return problem(st, "%s must be a time zone name such as America/Chicago", s->key);
+			return problem(st, "%s must be a time zone name such as America/Chicago",
+			               s->key);
 		break;
 	case SET_ROLES:
 		if (*value && !role_parse_list(value, &mask))
 			return problem(st, "%s must list role names separated by commas", s->key);
 		break;
-	case SET_TEXT:
-		break;
+	case SET_TEXT: break;
 	}
 	if (strlen(value) >= s->size)
 		return problem(st, "%s is too long (at most %zu characters)", s->key, s->size - 1);
@@ -235,7 +242,7 @@ static int finish(config *c, parse_state *st, int rc, const char *name, char *er
 {
 	if (rc > 0) {
 		snprintf(err, errlen, "%s:%d: %s", name, rc,
-			 *st->problem ? st->problem : "expected [section] or name = value");
+		         *st->problem ? st->problem : "expected [section] or name = value");
 		return CK_E_INVALID;
 	}
 	if (rc < 0) {
@@ -256,6 +263,12 @@ int config_parse_string(config *c, const char *text, char *err, size_t errlen)
 int config_load(config *c, const char *path, char *err, size_t errlen)
 {
 	parse_state st = {.c = c};
+	struct stat sb;
+	/* fopen accepts a folder and inih would read it as an empty file. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return CK_E_IO;
+	}
 	setup_inih();
 	errno = 0;
 	int rc = ini_parse(path, on_setting, &st);

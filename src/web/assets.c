@@ -44,11 +44,11 @@ static const char *type_of(const char *name)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{".css", "text/css; charset=utf-8"},
-		{".js", "text/javascript; charset=utf-8"},
-		{".svg", "image/svg+xml"},
-		{".png", "image/png"},
-		{".txt", "text/plain; charset=utf-8"},
+	    {".css", "text/css; charset=utf-8"},
+	    {".js", "text/javascript; charset=utf-8"},
+	    {".svg", "image/svg+xml"},
+	    {".png", "image/png"},
+	    {".txt", "text/plain; charset=utf-8"},
 	};
 	const char *dot = strrchr(name, '.');
 	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
@@ -57,8 +57,7 @@ static const char *type_of(const char *name)
 	return "application/octet-stream";
 }
 
-const void *assets_find(const char *name, size_t *len, const char **content_type,
-			const char **etag)
+const void *assets_find(const char *name, size_t *len, const char **content_type, const char **etag)
 {
 	assets_init();
 	for (size_t i = 0; i < n_assets; i++) {

@@ -13,7 +13,7 @@
 const char *assets_url(arena *a, const char *name);
 /* The embedded bytes of name, or NULL. */
 const void *assets_find(const char *name, size_t *len, const char **content_type,
-			const char **etag);
+                        const char **etag);
 /* GET /assets/{name} */
 int assets_handle(request *req);
 

@@ -53,8 +53,7 @@ static int add_cookie(arena *a, const char *p, size_t n, kv *out)
 			return CK_E_MALFORMED;
 	if (out->len >= COOKIE_MAX_PAIRS)
 		return CK_E_TOO_LARGE;
-	kv_add(out, arena_strndup(a, name, name_n), arena_strndup(a, value, value_n),
-	       value_n);
+	kv_add(out, arena_strndup(a, name, name_n), arena_strndup(a, value, value_n), value_n);
 	return 0;
 }
 

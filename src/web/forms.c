@@ -8,9 +8,9 @@
 #include "../base/validate.h"
 
 const parse_limits parse_form_limits = {
-	.max_fields = 1000,
-	.max_name = 128,
-	.max_value = 1 << 20,
+    .max_fields = 1000,
+    .max_name = 128,
+    .max_value = 1 << 20,
 };
 
 static int hex_value(char c)
@@ -24,8 +24,8 @@ static int hex_value(char c)
 	return -1;
 }
 
-int parse_percent_decode(arena *a, const char *s, size_t n, bool plus_is_space,
-			 char **out, size_t *out_len)
+int parse_percent_decode(arena *a, const char *s, size_t n, bool plus_is_space, char **out,
+                         size_t *out_len)
 {
 	/* Decoding never grows the text, so n + 1 bytes always suffice. */
 	char *d = arena_alloc(a, n + 1);
@@ -56,8 +56,7 @@ int parse_percent_decode(arena *a, const char *s, size_t n, bool plus_is_space,
 }
 
 /* One "name=value" pair (value may be absent). */
-static int add_pair(arena *a, const char *p, size_t n, const parse_limits *lim,
-		    kv *out)
+static int add_pair(arena *a, const char *p, size_t n, const parse_limits *lim, kv *out)
 {
 	const char *eq = memchr(p, '=', n);
 	size_t name_n = eq ? (size_t)(eq - p) : n;
@@ -83,8 +82,7 @@ static int add_pair(arena *a, const char *p, size_t n, const parse_limits *lim,
 	return 0;
 }
 
-int parse_urlencoded(arena *a, const char *data, size_t len,
-		     const parse_limits *lim, kv *out)
+int parse_urlencoded(arena *a, const char *data, size_t len, const parse_limits *lim, kv *out)
 {
 	kv_init(out, a);
 	size_t start = 0;

@@ -17,12 +17,12 @@ typedef struct nav_item {
 } nav_item;
 
 static const nav_item nav[] = {
-	{"Dashboard", "/", PERM_SIGNED_IN},
-	{"Organizations", "/orgs", PERM_ORGS_READ},
-	{"People", "/users", PERM_USERS_READ},
-	{"Import roster", "/roster/import", PERM_ROSTER_IMPORT},
-	{"Audit log", "/audit", PERM_AUDIT_READ},
-	{"Account", "/account", PERM_SIGNED_IN},
+    {"Dashboard", "/", PERM_SIGNED_IN},
+    {"Organizations", "/orgs", PERM_ORGS_READ},
+    {"People", "/users", PERM_USERS_READ},
+    {"Import roster", "/users/import", PERM_ROSTER_IMPORT},
+    {"Audit log", "/audit", PERM_AUDIT_READ},
+    {"Account", "/account", PERM_SIGNED_IN},
 };
 
 /* True when item path p covers the request path (the dashboard "/" only
@@ -60,9 +60,10 @@ static void write_nav(request *req, buf *b)
 		 * does not know the attribute yet. */
 		if (best_len && i == best)
 			html_printf(b, "<li><a href=\"%s\" class=\"current\">%s</a></li>\n",
-				    nav[i].path, nav[i].label);
+			            nav[i].path, nav[i].label);
 		else
-			html_printf(b, "<li><a href=\"%s\">%s</a></li>\n", nav[i].path, nav[i].label);
+			html_printf(b, "<li><a href=\"%s\">%s</a></li>\n", nav[i].path,
+			            nav[i].label);
 	}
 	html_raw(b, "</ul></nav>\n");
 }
@@ -76,7 +77,7 @@ static void write_user(request *req, buf *b)
 	html_printf(b, "<form method=\"post\" action=\"%s\" class=\"inline\">", LAYOUT_PATH_LOGOUT);
 	if (req->who.csrf_token)
 		html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
-			    req->who.csrf_token);
+		            req->who.csrf_token);
 	html_raw(b, "<button type=\"submit\" class=\"link\">Sign out</button></form></div>\n");
 }
 
@@ -91,18 +92,22 @@ void page_begin(request *req, const char *title)
 		buf_init(b, req->arena);
 	const char *program = web_program_name(req);
 	html_raw(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
 	html_printf(b, "<title>%s · %s</title>\n", title, program);
-	html_printf(b, "<link rel=\"stylesheet\" href=\"%s\">\n", assets_url(req->arena, "site.css"));
+	html_printf(b, "<link rel=\"stylesheet\" href=\"%s\">\n",
+	            assets_url(req->arena, "site.css"));
 	html_printf(b, "<link rel=\"stylesheet\" href=\"%s\" media=\"print\">\n",
-		    assets_url(req->arena, "print.css"));
+	            assets_url(req->arena, "print.css"));
 	html_printf(b, "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\">\n",
-		    assets_url(req->arena, "logo.svg"));
+	            assets_url(req->arena, "logo.svg"));
 	html_printf(b, "<script src=\"%s\" defer></script>\n", assets_url(req->arena, "site.js"));
 	html_raw(b, "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
-		    "<header class=\"site\">\n");
-	html_printf(b, "<a class=\"brand\" href=\"/\"><img src=\"%s\" alt=\"\" width=\"32\" height=\"32\">"
-		       "<span>%s</span></a>\n", assets_url(req->arena, "logo.svg"), program);
+	            "<header class=\"site\">\n");
+	html_printf(
+	    b,
+	    "<a class=\"brand\" href=\"/\"><img src=\"%s\" alt=\"\" width=\"32\" height=\"32\">"
+	    "<span>%s</span></a>\n",
+	    assets_url(req->arena, "logo.svg"), program);
 	write_nav(req, b);
 	write_user(req, b);
 	html_raw(b, "</header>\n<main id=\"main\" tabindex=\"-1\">\n");
@@ -113,7 +118,7 @@ void page_end(request *req)
 {
 	buf *b = &req->resp.body;
 	html_raw(b, "</main>\n<footer class=\"site\">");
-	html_printf(b, "<p>%s · citkit</p>", web_program_name(req));
+	html_printf(b, "<p>%s · runs on citkit</p>", web_program_name(req));
 	html_raw(b, "</footer>\n</body>\n</html>\n");
 }
 
@@ -121,7 +126,7 @@ void page_flash(request *req, flash_kind kind, const char *message)
 {
 	static const char *const cls[] = {"info", "success", "warning", "error"};
 	html_printf(&req->resp.body, "<div class=\"flash flash-%s\" role=\"%s\"><p>%s</p></div>\n",
-		    cls[kind], kind == FLASH_ERROR ? "alert" : "status", message);
+	            cls[kind], kind == FLASH_ERROR ? "alert" : "status", message);
 }
 
 /* The message of name in errs, or NULL. */
@@ -142,7 +147,7 @@ void form_begin(request *req, const char *action, const char *enctype)
 	html_raw(b, ">\n");
 	if (req->who.csrf_token)
 		html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
-			    req->who.csrf_token);
+		            req->who.csrf_token);
 }
 
 void form_end(request *req)
@@ -156,17 +161,16 @@ void form_errors_summary(request *req, const field_errors *errs)
 		return;
 	buf *b = &req->resp.body;
 	html_raw(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\">\n"
-		    "<h2>There is a problem</h2>\n<ul>\n");
+	            "<h2>There is a problem</h2>\n<ul>\n");
 	for (size_t i = 0; i < errs->len; i++)
 		html_printf(b, "<li><a href=\"#f-%s\">%s</a></li>\n", errs->items[i].field,
-			    errs->items[i].message);
+		            errs->items[i].message);
 	html_raw(b, "</ul>\n</div>\n");
 }
 
 /* Opens a field's wrapper, writes its label and its own error message;
  * returns the message so the control can point at it. */
-static const char *field_open(buf *b, const char *name, const char *label,
-			      const field_errors *errs)
+static const char *field_open(buf *b, const char *name, const char *label, const field_errors *errs)
 {
 	const char *msg = error_for(errs, name);
 	html_printf(b, "<div class=\"field%s\">\n", msg ? " has-error" : "");
@@ -188,7 +192,7 @@ static void control_attrs(buf *b, const char *name, const char *msg, const char 
 }
 
 void form_text(request *req, const char *name, const char *label, const char *type,
-	       const char *value, const field_errors *errs, const char *extra)
+               const char *value, const field_errors *errs, const char *extra)
 {
 	buf *b = &req->resp.body;
 	const char *msg = field_open(b, name, label, errs);
@@ -201,7 +205,7 @@ void form_text(request *req, const char *name, const char *label, const char *ty
 }
 
 void form_textarea(request *req, const char *name, const char *label, const char *value,
-		   const field_errors *errs, const char *extra)
+                   const field_errors *errs, const char *extra)
 {
 	buf *b = &req->resp.body;
 	const char *msg = field_open(b, name, label, errs);
@@ -210,9 +214,8 @@ void form_textarea(request *req, const char *name, const char *label, const char
 	html_printf(b, ">%s</textarea>\n</div>\n", value);
 }
 
-void form_select(request *req, const char *name, const char *label,
-		 const char *const *values, const char *const *labels,
-		 const char *selected, const field_errors *errs)
+void form_select(request *req, const char *name, const char *label, const char *const *values,
+                 const char *const *labels, const char *selected, const field_errors *errs)
 {
 	buf *b = &req->resp.body;
 	const char *msg = field_open(b, name, label, errs);
@@ -221,8 +224,8 @@ void form_select(request *req, const char *name, const char *label,
 	html_raw(b, ">\n");
 	for (size_t i = 0; values && values[i]; i++)
 		html_printf(b, "<option value=\"%s\"%s>%s</option>\n", values[i],
-			    selected && !strcmp(selected, values[i]) ? " selected" : "",
-			    labels ? labels[i] : values[i]);
+		            selected && !strcmp(selected, values[i]) ? " selected" : "",
+		            labels ? labels[i] : values[i]);
 	html_raw(b, "</select>\n</div>\n");
 }
 
@@ -234,28 +237,29 @@ static bool in_list(const char *const *list, const char *v)
 	return false;
 }
 
-void form_checkboxes(request *req, const char *name, const char *legend,
-		     const char *const *values, const char *const *labels,
-		     const char *const *checked, const field_errors *errs)
+void form_checkboxes(request *req, const char *name, const char *legend, const char *const *values,
+                     const char *const *labels, const char *const *checked,
+                     const field_errors *errs)
 {
 	buf *b = &req->resp.body;
 	const char *msg = error_for(errs, name);
 	html_printf(b, "<fieldset class=\"field checkboxes%s\" id=\"f-%s\" tabindex=\"-1\"",
-		    msg ? " has-error" : "", name);
+	            msg ? " has-error" : "", name);
 	if (msg)
 		html_printf(b, " aria-describedby=\"f-%s-error\"", name);
 	html_printf(b, ">\n<legend>%s</legend>\n", legend);
 	if (msg)
 		html_printf(b, "<p class=\"field-error\" id=\"f-%s-error\">%s</p>\n", name, msg);
 	for (size_t i = 0; values && values[i]; i++)
-		html_printf(b, "<label><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s> %s</label>\n",
-			    name, values[i], in_list(checked, values[i]) ? " checked" : "",
-			    labels ? labels[i] : values[i]);
+		html_printf(
+		    b, "<label><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s> %s</label>\n",
+		    name, values[i], in_list(checked, values[i]) ? " checked" : "",
+		    labels ? labels[i] : values[i]);
 	html_raw(b, "</fieldset>\n");
 }
 
 void form_checkbox(request *req, const char *name, const char *label, bool checked,
-		   const field_errors *errs)
+                   const field_errors *errs)
 {
 	buf *b = &req->resp.body;
 	const char *msg = error_for(errs, name);
@@ -269,14 +273,14 @@ void form_checkbox(request *req, const char *name, const char *label, bool check
 
 void form_hidden(request *req, const char *name, const char *value)
 {
-	html_printf(&req->resp.body, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n",
-		    name, value);
+	html_printf(&req->resp.body, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n", name,
+	            value);
 }
 
 void form_submit(request *req, const char *label)
 {
-	html_printf(&req->resp.body, "<div class=\"actions\"><button type=\"submit\">%s</button></div>\n",
-		    label);
+	html_printf(&req->resp.body,
+	            "<div class=\"actions\"><button type=\"submit\">%s</button></div>\n", label);
 }
 
 void form_button(request *req, const char *action, const char *label, const char *confirm)
@@ -288,7 +292,7 @@ void form_button(request *req, const char *action, const char *label, const char
 	html_raw(b, ">");
 	if (req->who.csrf_token)
 		html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
-			    req->who.csrf_token);
+		            req->who.csrf_token);
 	html_printf(b, "<button type=\"submit\">%s</button></form>\n", label);
 }
 

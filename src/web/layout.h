@@ -33,7 +33,7 @@
  *   Dashboard       /               PERM_SIGNED_IN
  *   Organizations   /orgs           PERM_ORGS_READ
  *   People          /users          PERM_USERS_READ
- *   Import roster   /roster/import  PERM_ROSTER_IMPORT
+ *   Import roster   /users/import   PERM_ROSTER_IMPORT
  *   Audit log       /audit          PERM_AUDIT_READ
  *   Account         /account        PERM_SIGNED_IN
  * plus a "Sign out" button (POST /logout with the CSRF token). The entry
@@ -73,39 +73,35 @@ void form_errors_summary(request *req, const field_errors *errs);
  * "date", "search", "tel", "url", "file". value may be NULL (never
  * printed for passwords). errs may be NULL. extra: trusted literal
  * attributes such as "required autocomplete=\"email\"" (NULL = none). */
-void form_text(request *req, const char *name, const char *label,
-	       const char *type, const char *value, const field_errors *errs,
-	       const char *extra);
+void form_text(request *req, const char *name, const char *label, const char *type,
+               const char *value, const field_errors *errs, const char *extra);
 /* A labelled <textarea>. */
-void form_textarea(request *req, const char *name, const char *label,
-		   const char *value, const field_errors *errs, const char *extra);
+void form_textarea(request *req, const char *name, const char *label, const char *value,
+                   const field_errors *errs, const char *extra);
 /* A labelled <select>. values and labels are parallel NULL-terminated
  * arrays (labels NULL = show the values); selected may be NULL. */
-void form_select(request *req, const char *name, const char *label,
-		 const char *const *values, const char *const *labels,
-		 const char *selected, const field_errors *errs);
+void form_select(request *req, const char *name, const char *label, const char *const *values,
+                 const char *const *labels, const char *selected, const field_errors *errs);
 /* A <fieldset> of checkboxes all named name, one per value. checked is a
  * NULL-terminated list of the values to tick (NULL = none). */
-void form_checkboxes(request *req, const char *name, const char *legend,
-		     const char *const *values, const char *const *labels,
-		     const char *const *checked, const field_errors *errs);
+void form_checkboxes(request *req, const char *name, const char *legend, const char *const *values,
+                     const char *const *labels, const char *const *checked,
+                     const field_errors *errs);
 /* One checkbox sending "1" (FIELD_BOOL). */
-void form_checkbox(request *req, const char *name, const char *label,
-		   bool checked, const field_errors *errs);
+void form_checkbox(request *req, const char *name, const char *label, bool checked,
+                   const field_errors *errs);
 void form_hidden(request *req, const char *name, const char *value);
 void form_submit(request *req, const char *label);
 
 /* A one-button form that POSTs to action with the CSRF token ("End
  * session", "Unlock"). confirm: a question asked by the script before
  * sending (data-confirm), NULL for none; the form works without it. */
-void form_button(request *req, const char *action, const char *label,
-		 const char *confirm);
+void form_button(request *req, const char *action, const char *label, const char *confirm);
 
 /* Tables: a <table> with a caption and header cells (NULL-terminated);
  * the handler prints <tr> rows with html_printf in between. Wrapped in a
  * scrolling region so a wide table does not break a phone's layout. */
-void page_table_begin(request *req, const char *caption,
-		      const char *const *headers);
+void page_table_begin(request *req, const char *caption, const char *const *headers);
 void page_table_end(request *req);
 
 /* "Next page" link for cursor pagination: path?…&cursor=<cursor>, keeping

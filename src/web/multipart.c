@@ -13,8 +13,8 @@ enum { MAX_BOUNDARY = 70, MAX_PART_HEADERS = 4096, MAX_PARAM = 1024 };
 
 /* Reads a parameter value at p (token or quoted-string); *end points
  * past it. Quoted strings may escape with a backslash. */
-static int param_value(arena *a, const char *p, const char *limit,
-		       const char **value, const char **end)
+static int param_value(arena *a, const char *p, const char *limit, const char **value,
+                       const char **end)
 {
 	buf b;
 	buf_init(&b, a);
@@ -44,8 +44,7 @@ static int param_value(arena *a, const char *p, const char *limit,
 
 /* Finds parameter name (case-insensitive) among "; a=b; c="d"" in
  * s[0..n); *value NULL when absent. */
-static int find_param(arena *a, const char *s, size_t n, const char *name,
-		      const char **value)
+static int find_param(arena *a, const char *s, size_t n, const char *name, const char **value)
 {
 	const char *p = s, *limit = s + n;
 	size_t name_n = strlen(name);
@@ -79,8 +78,7 @@ static int find_param(arena *a, const char *s, size_t n, const char *name,
 	return 0;
 }
 
-int parse_multipart_boundary(arena *a, const char *content_type,
-			     const char **boundary)
+int parse_multipart_boundary(arena *a, const char *content_type, const char **boundary)
 {
 	static const char type[] = "multipart/form-data";
 	if (!content_type || strncasecmp(content_type, type, sizeof type - 1))
@@ -138,8 +136,8 @@ static int part_parse_headers(arena *a, const char *h, size_t n, part_headers *p
 	return 0;
 }
 
-static int add_part(arena *a, const part_headers *ph, const char *data,
-		    size_t n, const parse_limits *lim, kv *fields, buf *ups)
+static int add_part(arena *a, const part_headers *ph, const char *data, size_t n,
+                    const parse_limits *lim, kv *fields, buf *ups)
 {
 	if (fields->len >= lim->max_fields)
 		return CK_E_TOO_LARGE;
@@ -149,12 +147,12 @@ static int add_part(arena *a, const part_headers *ph, const char *data,
 	memcpy(copy, data, n);
 	if (ph->filename) {
 		upload u = {
-			.name = ph->name,
-			.filename = ph->filename,
-			.content_type = ph->content_type ? ph->content_type
-							 : "application/octet-stream",
-			.data = copy,
-			.len = n,
+		    .name = ph->name,
+		    .filename = ph->filename,
+		    .content_type =
+		        ph->content_type ? ph->content_type : "application/octet-stream",
+		    .data = copy,
+		    .len = n,
 		};
 		buf_append(ups, &u, sizeof u);
 	} else if (memchr(copy, '\0', n) || !validate_utf8(copy, n)) {
@@ -164,9 +162,8 @@ static int add_part(arena *a, const part_headers *ph, const char *data,
 	return 0;
 }
 
-int parse_multipart(arena *a, const char *content_type, const char *data,
-		    size_t len, const parse_limits *lim, kv *fields,
-		    upload **uploads, size_t *n_uploads)
+int parse_multipart(arena *a, const char *content_type, const char *data, size_t len,
+                    const parse_limits *lim, kv *fields, upload **uploads, size_t *n_uploads)
 {
 	kv_init(fields, a);
 	*uploads = NULL;

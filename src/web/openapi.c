@@ -11,8 +11,8 @@
 static json_t *problem_ref(const char *description)
 {
 	return json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", description, "content",
-			 "application/problem+json", "schema", "$ref",
-			 "#/components/schemas/Problem");
+	                 "application/problem+json", "schema", "$ref",
+	                 "#/components/schemas/Problem");
 }
 
 static json_t *path_parameters(const char *pattern)
@@ -23,9 +23,9 @@ static json_t *path_parameters(const char *pattern)
 		if (!close)
 			break;
 		json_t *name = json_stringn(p + 1, (size_t)(close - p - 1));
-		json_array_append_new(params, json_pack("{s:o,s:s,s:b,s:{s:s}}", "name", name,
-							"in", "path", "required", 1,
-							"schema", "type", "string"));
+		json_array_append_new(params,
+		                      json_pack("{s:o,s:s,s:b,s:{s:s}}", "name", name, "in", "path",
+		                                "required", 1, "schema", "type", "string"));
 	}
 	return params;
 }
@@ -60,10 +60,17 @@ static json_t *operation(const route *r)
 		json_object_set_new(op, "parameters", params);
 	else
 		json_decref(params);
-	json_object_set_new(op, "security", is_public ? json_array()
-		: json_pack("[{s:[]},{s:[]}]", "bearer", "cookie"));
+	json_object_set_new(op, "security",
+	                    is_public ? json_array()
+	                              : json_pack("[{s:[]},{s:[]}]", "bearer", "cookie"));
 	json_t *responses = json_object();
-	json_object_set_new(responses, "2XX", json_pack("{s:s}", "description", "Success"));
+	if (r->flags & ROUTE_SSE)
+		json_object_set_new(responses, "200",
+		                    json_pack("{s:s,s:{s:{s:{s:s}}}}", "description",
+		                              "A stream of server-sent events", "content",
+		                              "text/event-stream", "schema", "type", "string"));
+	else
+		json_object_set_new(responses, "2XX", json_pack("{s:s}", "description", "Success"));
 	json_object_set_new(responses, "400", problem_ref("Malformed request"));
 	if (!is_public) {
 		json_object_set_new(responses, "401", problem_ref("No or invalid credentials"));
@@ -83,19 +90,14 @@ static json_t *operation(const route *r)
 static json_t *components(void)
 {
 	return json_pack(
-		"{s:{s:{s:s,s:s},s:{s:s,s:s,s:s}},s:{s:{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},"
-		"s:{s:s,s:{s:s,s:{s:{s:s},s:{s:s}}}}}}}}",
-		"securitySchemes",
-		"bearer", "type", "http", "scheme", "bearer",
-		"cookie", "type", "apiKey", "in", "cookie", "name", "citkit_session",
-		"schemas", "Problem", "type", "object", "properties",
-		"type", "type", "string",
-		"title", "type", "string",
-		"status", "type", "integer",
-		"detail", "type", "string",
-		"instance", "type", "string",
-		"errors", "type", "array", "items", "type", "object", "properties",
-		"field", "type", "string", "message", "type", "string");
+	    "{s:{s:{s:s,s:s},s:{s:s,s:s,s:s}},s:{s:{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},"
+	    "s:{s:s,s:{s:s,s:{s:{s:s},s:{s:s}}}}}}}}",
+	    "securitySchemes", "bearer", "type", "http", "scheme", "bearer", "cookie", "type",
+	    "apiKey", "in", "cookie", "name", "citkit_session", "schemas", "Problem", "type",
+	    "object", "properties", "type", "type", "string", "title", "type", "string", "status",
+	    "type", "integer", "detail", "type", "string", "instance", "type", "string", "errors",
+	    "type", "array", "items", "type", "object", "properties", "field", "type", "string",
+	    "message", "type", "string");
 }
 
 json_t *openapi_document(const char *title, const char *version)
@@ -119,9 +121,10 @@ json_t *openapi_document(const char *title, const char *version)
 	}
 	json_t *doc = json_object();
 	json_object_set_new(doc, "openapi", json_string("3.1.0"));
-	json_object_set_new(doc, "info", json_pack("{s:s,s:s,s:s}", "title", title, "version",
-						   version, "description",
-						   "citkit JSON API. Errors are RFC 9457 problem documents."));
+	json_object_set_new(doc, "info",
+	                    json_pack("{s:s,s:s,s:s}", "title", title, "version", version,
+	                              "description",
+	                              "citkit JSON API. Errors are RFC 9457 problem documents."));
 	json_object_set_new(doc, "servers", json_pack("[{s:s}]", "url", "/"));
 	json_object_set_new(doc, "paths", paths);
 	json_object_set_new(doc, "components", components());

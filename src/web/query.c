@@ -6,9 +6,9 @@
 #include "../base/errors.h"
 
 const parse_limits parse_query_limits = {
-	.max_fields = 100,
-	.max_name = 128,
-	.max_value = 4096,
+    .max_fields = 100,
+    .max_name = 128,
+    .max_value = 4096,
 };
 
 int parse_query(arena *a, const char *qs, size_t len, kv *out)
@@ -16,8 +16,7 @@ int parse_query(arena *a, const char *qs, size_t len, kv *out)
 	return parse_urlencoded(a, qs, len, &parse_query_limits, out);
 }
 
-int parse_target(arena *a, const char *target, size_t len, const char **path,
-		 kv *query)
+int parse_target(arena *a, const char *target, size_t len, const char **path, kv *query)
 {
 	kv_init(query, a);
 	if (len == 0 || target[0] != '/')

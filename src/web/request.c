@@ -82,12 +82,12 @@ int request_json(request *req, json_t **out)
 		return CK_E_UNSUPPORTED;
 	}
 	json_error_t jerr;
-	json_t *j = json_loadb(req->body ? req->body : "", req->body_len,
-			       JSON_REJECT_DUPLICATES, &jerr);
+	json_t *j =
+	    json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j) {
 		resp_error(req, CK_E_MALFORMED,
-			   arena_printf(req->arena, "Invalid JSON at line %d, column %d: %s",
-					jerr.line, jerr.column, jerr.text));
+		           arena_printf(req->arena, "Invalid JSON at line %d, column %d: %s",
+		                        jerr.line, jerr.column, jerr.text));
 		return CK_E_MALFORMED;
 	}
 	*out = j;
@@ -105,17 +105,10 @@ static int add_scalar(arena *a, const char *name, const json_t *v, kv *out)
 	case JSON_INTEGER:
 		s = arena_printf(a, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		break;
-	case JSON_REAL:
-		s = arena_printf(a, "%.17g", json_real_value(v));
-		break;
-	case JSON_TRUE:
-		s = "true";
-		break;
-	case JSON_FALSE:
-		s = "false";
-		break;
-	default:
-		return CK_E_MALFORMED;
+	case JSON_REAL: s = arena_printf(a, "%.17g", json_real_value(v)); break;
+	case JSON_TRUE: s = "true"; break;
+	case JSON_FALSE: s = "false"; break;
+	default: return CK_E_MALFORMED;
 	}
 	kv_add(out, name, s, strlen(s));
 	return 0;
@@ -130,17 +123,20 @@ int json_to_kv(arena *a, const json_t *obj, kv *out, char *err, size_t errlen)
 	}
 	const char *key;
 	json_t *v;
-	json_object_foreach((json_t *)obj, key, v) {
+	json_object_foreach((json_t *)obj, key, v)
+	{
 		const char *name = arena_strdup(a, key);
 		if (json_is_null(v))
 			continue;
 		if (json_is_array(v)) {
 			size_t i;
 			json_t *item;
-			json_array_foreach(v, i, item) {
+			json_array_foreach(v, i, item)
+			{
 				if (!(json_is_string(item) || json_is_number(item)) ||
 				    add_scalar(a, name, item, out)) {
-					snprintf(err, errlen, "\"%s\" must be an array of strings", key);
+					snprintf(err, errlen, "\"%s\" must be an array of strings",
+					         key);
 					return CK_E_MALFORMED;
 				}
 			}

@@ -14,8 +14,9 @@
 #include "layout.h"
 #include "web_internal.h"
 
-#define CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
-	"img-src 'self' data:; object-src 'none'; base-uri 'none'; " \
+#define CSP                                                                                        \
+	"default-src 'self'; script-src 'self'; style-src 'self'; "                                \
+	"img-src 'self' data:; object-src 'none'; base-uri 'none'; "                               \
 	"form-action 'self'; frame-ancestors 'none'"
 
 void resp_header(request *req, const char *name, const char *value)
@@ -26,8 +27,8 @@ void resp_header(request *req, const char *name, const char *value)
 		log_error("response header %s dropped: more than %zu headers", name, max);
 		return;
 	}
-	r->headers[r->n_headers++] = (header){arena_strdup(req->arena, name),
-					      arena_strdup(req->arena, value)};
+	r->headers[r->n_headers++] =
+	    (header){arena_strdup(req->arena, name), arena_strdup(req->arena, value)};
 }
 
 bool resp_has_header(const request *req, const char *name)
@@ -53,8 +54,7 @@ void resp_text(request *req, int status, const char *content_type, const char *t
 	buf_puts(&req->resp.body, text);
 }
 
-void resp_static(request *req, int status, const char *content_type,
-		 const void *data, size_t len)
+void resp_static(request *req, int status, const char *content_type, const void *data, size_t len)
 {
 	set_body(req, status, content_type);
 	req->resp.static_body = data;
@@ -76,7 +76,8 @@ void resp_json(request *req, int status, json_t *json)
 	if (!text) {
 		log_error("cannot serialise a JSON response");
 		set_body(req, 500, "application/problem+json");
-		buf_puts(&req->resp.body, "{\"title\":\"Something went wrong on our side\",\"status\":500}");
+		buf_puts(&req->resp.body,
+		         "{\"title\":\"Something went wrong on our side\",\"status\":500}");
 		return;
 	}
 	buf_puts(&req->resp.body, text);
@@ -87,8 +88,10 @@ static json_t *problem(request *req, int code, const char *detail)
 {
 	int status = ck_error_status(code);
 	json_t *p = json_object();
-	json_object_set_new(p, "type", json_string(arena_printf(req->arena,
-		"https://citkit.invalid/problems/%s", ck_error_slug(code))));
+	json_object_set_new(
+	    p, "type",
+	    json_string(arena_printf(req->arena, "https://citkit.invalid/problems/%s",
+	                             ck_error_slug(code))));
 	json_object_set_new(p, "title", json_string(ck_error_title(code)));
 	json_object_set_new(p, "status", json_integer(status));
 	if (detail)
@@ -105,8 +108,7 @@ static void send_problem(request *req, int status, json_t *p)
 }
 
 /* The HTML error page, in the site's chrome. */
-static void error_page(request *req, int code, const char *detail,
-		       const field_errors *errs)
+static void error_page(request *req, int code, const char *detail, const field_errors *errs)
 {
 	int status = ck_error_status(code);
 	set_body(req, status, "text/html; charset=utf-8");
@@ -119,7 +121,7 @@ static void error_page(request *req, int code, const char *detail,
 		html_raw(b, "<ul class=\"error-list\">\n");
 		for (size_t i = 0; i < errs->len; i++)
 			html_printf(b, "<li>%s: %s</li>\n", errs->items[i].field,
-				    errs->items[i].message);
+			            errs->items[i].message);
 		html_raw(b, "</ul>\n");
 	}
 	if (status == 401)
@@ -165,7 +167,7 @@ void resp_cookie(request *req, const char *name, const char *value, int64_t max_
 	buf b;
 	buf_init(&b, req->arena);
 	buf_printf(&b, "%s=%s; Path=/; HttpOnly; SameSite=Strict", cookie_name(req, name),
-		   max_age == 0 || !value ? "" : value);
+	           max_age == 0 || !value ? "" : value);
 	if (req->is_tls)
 		buf_puts(&b, "; Secure");
 	if (max_age >= 0)
@@ -193,7 +195,7 @@ void resp_finalize(request *req)
 	size_t keep = r->n_headers + n > max ? max - n : r->n_headers;
 	if (keep < r->n_headers)
 		log_error("%zu response headers dropped to make room for security headers",
-			  r->n_headers - keep);
+		          r->n_headers - keep);
 	memmove(r->headers + n, r->headers, keep * sizeof r->headers[0]);
 	memcpy(r->headers, sec, n * sizeof sec[0]);
 	r->n_headers = keep + n;

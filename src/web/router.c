@@ -70,8 +70,8 @@ int router_check(char *err, size_t errlen)
 	}
 	if (bad_route) {
 		snprintf(err, errlen, "route %s %s names no permission",
-			 bad_route->method ? bad_route->method : "?",
-			 bad_route->pattern ? bad_route->pattern : "?");
+		         bad_route->method ? bad_route->method : "?",
+		         bad_route->pattern ? bad_route->pattern : "?");
 		return CK_E_INVALID;
 	}
 	for (size_t i = 0; i < n_routes; i++) {
@@ -79,14 +79,14 @@ int router_check(char *err, size_t errlen)
 		if (!method_known(r->method) || !r->pattern || r->pattern[0] != '/' ||
 		    !r->handler) {
 			snprintf(err, errlen, "route %s %s is incomplete",
-				 r->method ? r->method : "?", r->pattern ? r->pattern : "?");
+			         r->method ? r->method : "?", r->pattern ? r->pattern : "?");
 			return CK_E_INVALID;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(routes[j]->method, r->method) &&
 			    !strcmp(routes[j]->pattern, r->pattern)) {
-				snprintf(err, errlen, "route %s %s is registered twice",
-					 r->method, r->pattern);
+				snprintf(err, errlen, "route %s %s is registered twice", r->method,
+				         r->pattern);
 				return CK_E_INVALID;
 			}
 	}
@@ -95,9 +95,8 @@ int router_check(char *err, size_t errlen)
 
 /* One segment: literal, or prefix{name}suffix capturing a non-empty
  * middle. */
-static bool segment_match(arena *a, const char *pat, size_t pat_n,
-			  const char *seg, size_t seg_n, const char **param,
-			  bool *captured)
+static bool segment_match(arena *a, const char *pat, size_t pat_n, const char *seg, size_t seg_n,
+                          const char **param, bool *captured)
 {
 	const char *open = memchr(pat, '{', pat_n);
 	*captured = false;
@@ -116,8 +115,8 @@ static bool segment_match(arena *a, const char *pat, size_t pat_n,
 	return true;
 }
 
-bool route_pattern_match(arena *a, const char *pattern, const char *path,
-			 const char **params, size_t *n_params)
+bool route_pattern_match(arena *a, const char *pattern, const char *path, const char **params,
+                         size_t *n_params)
 {
 	const char *p = pattern, *s = path;
 	size_t n = 0;
@@ -289,7 +288,8 @@ static int check_access(request *req)
 	if (req->who.user_id == 0) {
 		if (req->wants_json) {
 			resp_header(req, "WWW-Authenticate", "Bearer realm=\"citkit\"");
-			resp_error(req, CK_E_UNAUTHORIZED, "Sign in, or send Authorization: Bearer with an API token.");
+			resp_error(req, CK_E_UNAUTHORIZED,
+			           "Sign in, or send Authorization: Bearer with an API token.");
 		} else {
 			redirect_with_next(req, "/login");
 		}
@@ -361,7 +361,7 @@ void router_dispatch(request *req, const web_options *opt, int input_error)
 	rc = m.route->handler(req);
 	if (req->resp.status == 0) {
 		log_error("handler for %s %s set no response (rc %d)", m.route->method,
-			  m.route->pattern, rc);
+		          m.route->pattern, rc);
 		resp_error(req, CK_E_INTERNAL, NULL);
 	}
 }

@@ -44,16 +44,16 @@ struct web_server {
 typedef struct conn_ctx {
 	web_server *srv;
 	arena *arena;
-	const char *target;       /* the raw request target, "/path?query" */
-	int early_error;          /* found before the handler could run */
-	int early_status;         /* overrides the error's status (414) */
+	const char *target; /* the raw request target, "/path?query" */
+	int early_error;    /* found before the handler could run */
+	int early_status;   /* overrides the error's status (414) */
 	bool started;
-	bool too_large;           /* body went past the limit; rest discarded */
+	bool too_large; /* body went past the limit; rest discarded */
 	size_t limit;
 	buf body;
 	int64_t start_us;
 	request *req;
-	int status;               /* what was queued, for the access log */
+	int status; /* what was queued, for the access log */
 	size_t bytes;
 } conn_ctx;
 
@@ -104,16 +104,18 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 static const char *client_ip(arena *a, struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char text[INET6_ADDRSTRLEN] = "";
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-				  text, sizeof text);
+			inet_ntop(AF_INET,
+			          &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+			          sizeof text);
 		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  text, sizeof text);
+			inet_ntop(AF_INET6,
+			          &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
+			          sizeof text);
 	}
 	return arena_strdup(a, text);
 }
@@ -124,8 +126,7 @@ static bool type_is(const char *ct, const char *want)
 	return ct && !strncasecmp(ct, want, n) && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-static request *request_new(conn_ctx *ctx, struct MHD_Connection *conn,
-			    const char *method)
+static request *request_new(conn_ctx *ctx, struct MHD_Connection *conn, const char *method)
 {
 	arena *a = ctx->arena;
 	request *req = arena_alloc(a, sizeof *req);
@@ -140,8 +141,7 @@ static request *request_new(conn_ctx *ctx, struct MHD_Connection *conn,
 	kv_init(&req->form, a);
 	buf_init(&req->resp.body, a);
 	req->remote_ip = client_ip(a, conn);
-	req->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-							"Content-Type");
+	req->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	req->body = buf_str(&ctx->body);
 	req->body_len = ctx->body.len;
 	ctx->req = req;
@@ -155,20 +155,22 @@ static int decode_body(request *req, const web_server *srv)
 	if (req->body_len == 0)
 		return 0;
 	if (type_is(ct, "application/x-www-form-urlencoded"))
-		return parse_urlencoded(req->arena, req->body, req->body_len,
-					&parse_form_limits, &req->form);
+		return parse_urlencoded(req->arena, req->body, req->body_len, &parse_form_limits,
+		                        &req->form);
 	if (type_is(ct, "multipart/form-data")) {
 		parse_limits lim = parse_form_limits;
 		lim.max_value = srv->opt.max_upload_bytes;
 		upload *ups;
-		int rc = parse_multipart(req->arena, ct, req->body, req->body_len, &lim,
-					 &req->form, &ups, &req->n_uploads);
+		int rc = parse_multipart(req->arena, ct, req->body, req->body_len, &lim, &req->form,
+		                         &ups, &req->n_uploads);
 		req->uploads = ups;
 		return rc;
 	}
 	if (type_is(ct, "application/json") ||
 	    (ct && strstr(ct, "+json") && !strncasecmp(ct, "application/", 12)))
 		return 0; /* decoded by the handler (request_json) */
+	if (type_is(ct, "text/csv"))
+		return 0; /* read raw by the handler (POST /api/v1/roster) */
 	return CK_E_UNSUPPORTED;
 }
 
@@ -176,8 +178,7 @@ static void add_headers(struct MHD_Response *r, const request *req)
 {
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->resp.content_type);
 	for (size_t i = 0; i < req->resp.n_headers; i++)
-		MHD_add_response_header(r, req->resp.headers[i].name,
-					req->resp.headers[i].value);
+		MHD_add_response_header(r, req->resp.headers[i].name, req->resp.headers[i].value);
 }
 
 static enum MHD_Result queue(conn_ctx *ctx, struct MHD_Connection *conn)
@@ -189,35 +190,39 @@ static enum MHD_Result queue(conn_ctx *ctx, struct MHD_Connection *conn)
 		r = sse_response(req);
 		ctx->bytes = 0;
 	} else if (req->resp.static_body) {
-		r = MHD_create_response_from_buffer(req->resp.static_len,
-						    (void *)req->resp.static_body,
-						    MHD_RESPMEM_PERSISTENT);
+		r = MHD_create_response_from_buffer(
+		    req->resp.static_len, (void *)req->resp.static_body, MHD_RESPMEM_PERSISTENT);
 		ctx->bytes = req->is_head ? 0 : req->resp.static_len;
 	} else {
 		/* The arena lives until the completion callback, after the
 		 * last byte is sent: no copy needed. */
-		r = MHD_create_response_from_buffer(req->resp.body.len,
-						    (void *)buf_str(&req->resp.body),
-						    MHD_RESPMEM_PERSISTENT);
+		r = MHD_create_response_from_buffer(
+		    req->resp.body.len, (void *)buf_str(&req->resp.body), MHD_RESPMEM_PERSISTENT);
 		ctx->bytes = req->is_head ? 0 : req->resp.body.len;
 	}
 	if (!r)
 		return MHD_NO;
 	add_headers(r, req);
 	ctx->status = req->resp.status;
+	/* Counted when queued, not when sent: a client that reads /metrics
+	 * right after a response sees that response counted. The access log
+	 * (at completion) has the full time including sending. */
+	metrics_observe(req->route ? req->route->pattern : "unmatched",
+	                req->is_head ? "HEAD" : req->method, ctx->status,
+	                clock_mono_us() - ctx->start_us);
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)req->resp.status, r);
 	MHD_destroy_response(r);
 	return ok;
 }
 
 /* Answers an error found before routing (limits, malformed target). */
-static enum MHD_Result queue_early(conn_ctx *ctx, struct MHD_Connection *conn,
-				   const char *method, int code, int status)
+static enum MHD_Result queue_early(conn_ctx *ctx, struct MHD_Connection *conn, const char *method,
+                                   int code, int status)
 {
 	request *req = ctx->req ? ctx->req : request_new(ctx, conn, method);
 	const char *q = strchr(ctx->target, '?');
-	req->path = q ? arena_strndup(ctx->arena, ctx->target, (size_t)(q - ctx->target))
-		      : ctx->target;
+	req->path =
+	    q ? arena_strndup(ctx->arena, ctx->target, (size_t)(q - ctx->target)) : ctx->target;
 	/* The path is shown back only if it is clean text. */
 	if (!validate_utf8(req->path, strlen(req->path)))
 		req->path = "/";
@@ -228,8 +233,7 @@ static enum MHD_Result queue_early(conn_ctx *ctx, struct MHD_Connection *conn,
 	return queue(ctx, conn);
 }
 
-static enum MHD_Result first_call(conn_ctx *ctx, struct MHD_Connection *conn,
-				  const char *method)
+static enum MHD_Result first_call(conn_ctx *ctx, struct MHD_Connection *conn, const char *method)
 {
 	const web_server *srv = ctx->srv;
 	ctx->started = true;
@@ -237,7 +241,7 @@ static enum MHD_Result first_call(conn_ctx *ctx, struct MHD_Connection *conn,
 		return queue_early(ctx, conn, method, ctx->early_error, ctx->early_status);
 	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	ctx->limit = type_is(ct, "multipart/form-data") ? srv->opt.max_upload_bytes
-							 : srv->opt.max_body_bytes;
+	                                                : srv->opt.max_body_bytes;
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 	if (cl) {
 		char *end;
@@ -249,10 +253,9 @@ static enum MHD_Result first_call(conn_ctx *ctx, struct MHD_Connection *conn,
 	return MHD_YES;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
-				  const char *url, const char *method,
-				  const char *version, const char *upload_data,
-				  size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
 	(void)cls;
 	(void)url;
@@ -277,10 +280,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (ctx->too_large)
 		return queue_early(ctx, conn, method, CK_E_TOO_LARGE, 0);
 	request *req = request_new(ctx, conn, method);
-	int rc = parse_target(ctx->arena, ctx->target, strlen(ctx->target), &req->path,
-			      &req->query);
+	int rc =
+	    parse_target(ctx->arena, ctx->target, strlen(ctx->target), &req->path, &req->query);
 	if (rc)
-		return queue_early(ctx, conn, method, rc == CK_E_TOO_LARGE ? rc : CK_E_MALFORMED, 0);
+		return queue_early(ctx, conn, method, rc == CK_E_TOO_LARGE ? rc : CK_E_MALFORMED,
+		                   0);
 	rc = decode_body(req, ctx->srv);
 	router_dispatch(req, &ctx->srv->opt, rc);
 	return queue(ctx, conn);
@@ -299,15 +303,15 @@ static void access_log(const conn_ctx *ctx, int64_t duration_us)
 	log_json_string(&b, req->route ? req->route->pattern : "");
 	buf_puts(&b, ",\"path\":");
 	log_json_string(&b, req->path);
-	buf_printf(&b, ",\"status\":%d,\"bytes\":%zu,\"duration_ms\":%.3f,\"ip\":",
-		   ctx->status, ctx->bytes, (double)duration_us / 1000.0);
+	buf_printf(&b, ",\"status\":%d,\"bytes\":%zu,\"duration_ms\":%.3f,\"ip\":", ctx->status,
+	           ctx->bytes, (double)duration_us / 1000.0);
 	log_json_string(&b, req->remote_ip);
 	buf_printf(&b, ",\"user\":%" PRId64 "}", req->who.user_id);
 	log_json_line(buf_str(&b));
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	(void)conn;
 	(void)toe;
@@ -317,12 +321,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	*con_cls = NULL;
 	if (ctx->req && ctx->status) {
-		int64_t us = clock_mono_us() - ctx->start_us;
-		const request *req = ctx->req;
-		metrics_observe(req->route ? req->route->pattern : "unmatched",
-				req->is_head ? "HEAD" : req->method, ctx->status, us);
 		if (!srv->opt.quiet)
-			access_log(ctx, us);
+			access_log(ctx, clock_mono_us() - ctx->start_us);
 	}
 	arena_free(ctx->arena);
 }
@@ -348,8 +348,8 @@ static int read_file(const char *path, char **out, char *err, size_t errlen)
 }
 
 /* "127.0.0.1:8080", "[::1]:8080", ":8080" (every address). */
-static int parse_listen(const char *listen, struct sockaddr_storage *ss,
-			socklen_t *len, char *err, size_t errlen)
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, char *err,
+                        size_t errlen)
 {
 	const char *colon = strrchr(listen, ':');
 	if (!colon || !colon[1]) {
@@ -370,7 +370,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss,
 		h = host + 1;
 	}
 	struct addrinfo hints = {.ai_flags = AI_NUMERICSERV | AI_PASSIVE,
-				 .ai_socktype = SOCK_STREAM}, *res;
+	                         .ai_socktype = SOCK_STREAM},
+	                *res;
 	int rc = getaddrinfo(*h ? h : NULL, colon + 1, &hints, &res);
 	if (rc) {
 		snprintf(err, errlen, "listen address \"%s\": %s", listen, gai_strerror(rc));
@@ -449,12 +450,12 @@ int web_server_start(const web_options *opt, web_server **out, char *err, size_t
 			goto fail;
 		s->is_tls = true;
 	}
-	unsigned threads = opt->threads > 0 ? (unsigned)opt->threads
-					    : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads =
+	    opt->threads > 0 ? (unsigned)opt->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-			 MHD_USE_ERROR_LOG;
+	unsigned flags =
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (s->is_tls)
@@ -472,18 +473,16 @@ int web_server_start(const web_options *opt, web_server **out, char *err, size_t
 		extra[ne++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem};
 	}
 	extra[ne] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-		MHD_OPTION_ARRAY, extra,
-		MHD_OPTION_END);
+	s->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_ARRAY, extra, MHD_OPTION_END);
 	if (!s->daemon) {
-		snprintf(err, errlen, "cannot listen on %s%s", opt->listen ? opt->listen : "127.0.0.1:8080",
-			 s->is_tls ? " (or the TLS certificate and key do not match)" : "");
+		snprintf(err, errlen, "cannot listen on %s%s",
+		         opt->listen ? opt->listen : "127.0.0.1:8080",
+		         s->is_tls ? " (or the TLS certificate and key do not match)" : "");
 		sse_shutdown();
 		rc = CK_E_IO;
 		goto fail;

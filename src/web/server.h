@@ -26,24 +26,22 @@ enum {
 };
 
 typedef struct web_options {
-	const char *listen;         /* "ADDR:PORT"; port 0 picks a free port */
-	int threads;                /* worker threads; 0 = number of cores */
-	const char *tls_cert;       /* PEM file paths; both set = HTTPS */
+	const char *listen;   /* "ADDR:PORT"; port 0 picks a free port */
+	int threads;          /* worker threads; 0 = number of cores */
+	const char *tls_cert; /* PEM file paths; both set = HTTPS */
 	const char *tls_key;
-	size_t max_body_bytes;      /* 0 = WEB_DEFAULT_MAX_BODY */
-	size_t max_upload_bytes;    /* 0 = WEB_DEFAULT_MAX_UPLOAD */
-	const char *program_name;   /* shown in every page header; NULL = "citkit" */
-	bool quiet;                 /* no access log (tests) */
+	size_t max_body_bytes;    /* 0 = WEB_DEFAULT_MAX_BODY */
+	size_t max_upload_bytes;  /* 0 = WEB_DEFAULT_MAX_UPLOAD */
+	const char *program_name; /* shown in every page header; NULL = "citkit" */
+	bool quiet;               /* no access log (tests) */
 
 	/* The auth services answer these. Each fills *out from a (copied)
 	 * cookie value or bearer token, allocating from a (the request
 	 * arena), and returns 0, or CK_E_UNAUTHORIZED when the credential is
 	 * unknown, expired or revoked (any other negative code is logged and
 	 * treated the same). NULL hooks: nobody is ever signed in. */
-	int (*identify_session)(arena *a, const char *cookie_value, const char *ip,
-				principal *out);
-	int (*identify_token)(arena *a, const char *bearer, const char *ip,
-			      principal *out);
+	int (*identify_session)(arena *a, const char *cookie_value, const char *ip, principal *out);
+	int (*identify_token)(arena *a, const char *bearer, const char *ip, principal *out);
 	/* Sessions alive now, for /metrics; NULL = not reported. */
 	int64_t (*active_sessions)(void);
 } web_options;
@@ -52,8 +50,7 @@ typedef struct web_options {
  * duplicate method + pattern is refused, err naming it), then listens.
  * Returns 0, CK_E_INVALID (bad options or routes) or CK_E_IO (cannot
  * listen, cannot read the TLS files); err gets a one-line reason. */
-int web_server_start(const web_options *opt, web_server **out, char *err,
-		     size_t errlen);
+int web_server_start(const web_options *opt, web_server **out, char *err, size_t errlen);
 /* The port actually listened on (useful with port 0). */
 int web_server_port(const web_server *s);
 /* Closes server-sent event streams, waits for requests in flight, frees. */

@@ -29,8 +29,8 @@ enum { SSE_MAX_PENDING = 1 << 20, SSE_BLOCK = 16 * 1024 };
 struct sse_stream {
 	char channel[SSE_MAX_CHANNEL];
 	struct MHD_Connection *conn;
-	buf pending;             /* heap buffer: bytes not yet handed over */
-	size_t off;              /* how much of pending has been sent */
+	buf pending; /* heap buffer: bytes not yet handed over */
+	size_t off;  /* how much of pending has been sent */
 	bool is_suspended;
 	bool is_closed;
 	sse_stream *prev, *next;
@@ -144,14 +144,14 @@ struct MHD_Response *sse_response(request *req)
 	if (!s)
 		return NULL;
 	snprintf(s->channel, sizeof s->channel, "%s",
-		 req->resp.sse_channel ? req->resp.sse_channel : "");
+	         req->resp.sse_channel ? req->resp.sse_channel : "");
 	s->conn = req->conn;
 	buf_init(&s->pending, NULL);
 	/* The retry hint goes first so the headers and something readable
 	 * leave at once. */
 	buf_puts(&s->pending, "retry: 3000\n\n");
-	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK,
-								   reader, s, stream_free);
+	struct MHD_Response *r =
+	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK, reader, s, stream_free);
 	if (!r) {
 		buf_free(&s->pending);
 		free(s);

@@ -14,14 +14,14 @@
 /* router.c */
 /* Matches path against pattern ("/users/{id}", "/feeds/{id}.ics"); on a
  * match fills params (arena copies, at most MAX_PATH_PARAMS). Pure. */
-bool route_pattern_match(arena *a, const char *pattern, const char *path,
-			 const char **params, size_t *n_params);
+bool route_pattern_match(arena *a, const char *pattern, const char *path, const char **params,
+                         size_t *n_params);
 
 typedef struct route_match {
 	const route *route;
 	const char *params[MAX_PATH_PARAMS];
 	size_t n_params;
-	char allow[96];        /* "GET, HEAD, POST, OPTIONS" for 405 / OPTIONS */
+	char allow[96]; /* "GET, HEAD, POST, OPTIONS" for 405 / OPTIONS */
 } route_match;
 
 /* 0 with m->route set; CK_E_NOT_FOUND; or CK_E_METHOD with m->allow set
@@ -44,7 +44,7 @@ bool resp_has_header(const request *req, const char *name);
 /* metrics.c */
 void metrics_init(void);
 void metrics_observe(const char *route_pattern, const char *method, int status,
-		     int64_t duration_us);
+                     int64_t duration_us);
 
 /* assets.c: computes ETags once; 0 or CK_E_INTERNAL. */
 int assets_init(void);

@@ -18,15 +18,16 @@ static int h(request *req)
 }
 
 static const route table[] = {
-	{"GET", "/", h, PERM_SIGNED_IN, 0, NULL},
-	{"GET", "/users", h, PERM_USERS_READ, 0, NULL},
-	{"POST", "/users", h, PERM_USERS_WRITE, 0, NULL},
-	{"GET", "/users/{id}", h, PERM_USERS_READ, 0, NULL},
-	{"POST", "/users/{id}/sessions/{sid}/end", h, PERM_SIGNED_IN, 0, NULL},
-	{"GET", "/api/v1/courses/{id}/sessions/{sid}/attendance/{aid}", h, PERM_SIGNED_IN, ROUTE_API, NULL},
-	{"GET", "/calendar/{id}.ics", h, PERM_PUBLIC, 0, NULL},
-	{"GET", "/assets/{name}", h, PERM_PUBLIC, 0, NULL},
-	{"DELETE", "/api/v1/tokens/{id}", h, PERM_SIGNED_IN, ROUTE_API, NULL},
+    {"GET", "/", h, PERM_SIGNED_IN, 0, NULL},
+    {"GET", "/users", h, PERM_USERS_READ, 0, NULL},
+    {"POST", "/users", h, PERM_USERS_WRITE, 0, NULL},
+    {"GET", "/users/{id}", h, PERM_USERS_READ, 0, NULL},
+    {"POST", "/users/{id}/sessions/{sid}/end", h, PERM_SIGNED_IN, 0, NULL},
+    {"GET", "/api/v1/courses/{id}/sessions/{sid}/attendance/{aid}", h, PERM_SIGNED_IN, ROUTE_API,
+     NULL},
+    {"GET", "/calendar/{id}.ics", h, PERM_PUBLIC, 0, NULL},
+    {"GET", "/assets/{name}", h, PERM_PUBLIC, 0, NULL},
+    {"DELETE", "/api/v1/tokens/{id}", h, PERM_SIGNED_IN, ROUTE_API, NULL},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

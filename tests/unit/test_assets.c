@@ -16,7 +16,7 @@ static void finds_embedded_files(void **state)
 	(void)state;
 	const char *names[] = {"site.css", "print.css", "site.js", "logo.svg"};
 	const char *types[] = {"text/css; charset=utf-8", "text/css; charset=utf-8",
-			       "text/javascript; charset=utf-8", "image/svg+xml"};
+	                       "text/javascript; charset=utf-8", "image/svg+xml"};
 	for (size_t i = 0; i < 4; i++) {
 		size_t len;
 		const char *type, *etag;
@@ -50,8 +50,10 @@ static void served_with_etag_and_304(void **state)
 	char etag[64], v[256];
 	http_do(port, "GET", "/assets/site.css", NULL, NULL, 0, &r);
 	assert_int_equal(r.status, 200);
-	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v), "text/css; charset=utf-8");
-	assert_string_equal(http_header(&r, "Cache-Control", v, sizeof v), "public, max-age=31536000, immutable");
+	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v),
+	                    "text/css; charset=utf-8");
+	assert_string_equal(http_header(&r, "Cache-Control", v, sizeof v),
+	                    "public, max-age=31536000, immutable");
 	assert_string_equal(http_header(&r, "X-Content-Type-Options", v, sizeof v), "nosniff");
 	http_header(&r, "ETag", etag, sizeof etag);
 	size_t len;
@@ -66,7 +68,7 @@ static void served_with_etag_and_304(void **state)
 	assert_string_equal(http_header(&r, "ETag", v, sizeof v), etag);
 	http_free(&r);
 	http_do(port, "GET", "/assets/site.css",
-		(const char *const[]){"If-None-Match: \"0000000000000000\"", NULL}, NULL, 0, &r);
+	        (const char *const[]){"If-None-Match: \"0000000000000000\"", NULL}, NULL, 0, &r);
 	assert_int_equal(r.status, 200);
 	http_free(&r);
 	http_do(port, "GET", "/assets/nothing.css", NULL, NULL, 0, &r);
@@ -80,8 +82,8 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(finds_embedded_files),
-		cmocka_unit_test(served_with_etag_and_304),
+	    cmocka_unit_test(finds_embedded_files),
+	    cmocka_unit_test(served_with_etag_and_304),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();

@@ -66,9 +66,9 @@ static void rejects_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_pairs),
-		cmocka_unit_test(skips_pairs_without_equals),
-		cmocka_unit_test(rejects_malformed),
+	    cmocka_unit_test(parses_pairs),
+	    cmocka_unit_test(skips_pairs_without_equals),
+	    cmocka_unit_test(rejects_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,8 @@ static void decodes_pairs(void **state)
 	(void)state;
 	arena *a = arena_new();
 	kv f;
-	assert_int_equal(parse(a, "name=Ann+Lee&email=ann%40example.org&x=%C3%A9&empty=&flag", &f), 0);
+	assert_int_equal(parse(a, "name=Ann+Lee&email=ann%40example.org&x=%C3%A9&empty=&flag", &f),
+	                 0);
 	assert_int_equal(f.len, 5);
 	assert_string_equal(kv_get(&f, "name"), "Ann Lee");
 	assert_string_equal(kv_get(&f, "email"), "ann@example.org");
@@ -50,8 +51,8 @@ static void rejects_malformed(void **state)
 	(void)state;
 	arena *a = arena_new();
 	kv f;
-	const char *bad[] = {"a=%", "a=%4", "a=%zz", "a=%00", "=value", "a=%FF",
-			     "a=%C3", "a=%ED%A0%80", "%C0%AF=1"};
+	const char *bad[] = {"a=%",   "a=%4",  "a=%zz",       "a=%00",   "=value",
+	                     "a=%FF", "a=%C3", "a=%ED%A0%80", "%C0%AF=1"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(parse(a, bad[i], &f), CK_E_MALFORMED);
 	/* A raw NUL inside the body is malformed too. */
@@ -92,11 +93,11 @@ static void percent_decode_keeps_plus_in_paths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(decodes_pairs),
-		cmocka_unit_test(keeps_repeated_names_in_order),
-		cmocka_unit_test(rejects_malformed),
-		cmocka_unit_test(enforces_limits),
-		cmocka_unit_test(percent_decode_keeps_plus_in_paths),
+	    cmocka_unit_test(decodes_pairs),
+	    cmocka_unit_test(keeps_repeated_names_in_order),
+	    cmocka_unit_test(rejects_malformed),
+	    cmocka_unit_test(enforces_limits),
+	    cmocka_unit_test(percent_decode_keeps_plus_in_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,7 @@ static void escapes_every_special_character(void **state)
 	buf_init(&b, NULL);
 	html_printf(&b, "<p title=\"%s\">%s</p>", "a\"b'c", "<&>\"'");
 	assert_string_equal(buf_str(&b),
-			    "<p title=\"a&quot;b&#39;c\">&lt;&amp;&gt;&quot;&#39;</p>");
+	                    "<p title=\"a&quot;b&#39;c\">&lt;&amp;&gt;&quot;&#39;</p>");
 	buf_reset(&b);
 	html_text(&b, "x < y && y > z");
 	assert_string_equal(buf_str(&b), "x &lt; y &amp;&amp; y &gt; z");
@@ -46,9 +46,10 @@ static void numbers_print_as_printf(void **state)
 	(void)state;
 	buf b;
 	buf_init(&b, NULL);
-	html_printf(&b, "%d %5d %-3d| %u %x %X %lld %zu %ld %.2f %c %c %%", -7, 42, 1, 3u, 255u, 255u,
-		    -9000000000LL, (size_t)12, 123456789L, 3.14159, 'a', '<');
-	assert_string_equal(buf_str(&b), "-7    42 1  | 3 ff FF -9000000000 12 123456789 3.14 a &lt; %");
+	html_printf(&b, "%d %5d %-3d| %u %x %X %lld %zu %ld %.2f %c %c %%", -7, 42, 1, 3u, 255u,
+	            255u, -9000000000LL, (size_t)12, 123456789L, 3.14159, 'a', '<');
+	assert_string_equal(buf_str(&b),
+	                    "-7    42 1  | 3 ff FF -9000000000 12 123456789 3.14 a &lt; %");
 	buf_free(&b);
 }
 
@@ -82,11 +83,11 @@ static void long_and_arena_output(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(escapes_every_special_character),
-		cmocka_unit_test(precision_limits_bytes_before_escaping),
-		cmocka_unit_test(numbers_print_as_printf),
-		cmocka_unit_test(raw_and_url_writers),
-		cmocka_unit_test(long_and_arena_output),
+	    cmocka_unit_test(escapes_every_special_character),
+	    cmocka_unit_test(precision_limits_bytes_before_escaping),
+	    cmocka_unit_test(numbers_print_as_printf),
+	    cmocka_unit_test(raw_and_url_writers),
+	    cmocka_unit_test(long_and_arena_output),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

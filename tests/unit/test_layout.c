@@ -25,8 +25,8 @@ static request *new_request(arena *a, unsigned roles)
 	kv_init(&req->form, a);
 	buf_init(&req->resp.body, a);
 	if (roles)
-		req->who = (principal){.user_id = 1, .roles = roles, .name = "Ann <Lee>",
-				       .csrf_token = "tok\"en"};
+		req->who = (principal){
+		    .user_id = 1, .roles = roles, .name = "Ann <Lee>", .csrf_token = "tok\"en"};
 	return req;
 }
 
@@ -44,7 +44,8 @@ static void full_page(request *req, const field_errors *errs)
 	page_flash(req, FLASH_SUCCESS, "Saved <it>");
 	form_errors_summary(req, errs);
 	form_begin(req, "/users?x=1&y=2", NULL);
-	form_text(req, "email", "Email", "email", "a\"b@example.org", errs, "required autocomplete=\"email\"");
+	form_text(req, "email", "Email", "email", "a\"b@example.org", errs,
+	          "required autocomplete=\"email\"");
 	form_text(req, "password", "Password", "password", "secret", errs, NULL);
 	form_textarea(req, "notes", "Notes", "<script>", errs, NULL);
 	form_select(req, "kind", "Kind", kinds, kind_labels, "hospital", errs);
@@ -113,9 +114,10 @@ static void forms_carry_csrf_and_escape(void **state)
 	request *req = new_request(a, ROLE_ADMIN);
 	full_page(req, NULL);
 	assert_true(has(req, "<form method=\"post\" action=\"/users?x=1&amp;y=2\">\n"
-			     "<input type=\"hidden\" name=\"csrf\" value=\"tok&quot;en\">"));
+	                     "<input type=\"hidden\" name=\"csrf\" value=\"tok&quot;en\">"));
 	assert_true(has(req, "<label for=\"f-email\">Email</label>"));
-	assert_true(has(req, "id=\"f-email\" name=\"email\" required autocomplete=\"email\" value=\"a&quot;b@example.org\""));
+	assert_true(has(req, "id=\"f-email\" name=\"email\" required autocomplete=\"email\" "
+	                     "value=\"a&quot;b@example.org\""));
 	assert_false(has(req, "secret"));
 	assert_true(has(req, ">&lt;script&gt;</textarea>"));
 	assert_true(has(req, "<option value=\"hospital\" selected>Hospital</option>"));
@@ -140,7 +142,8 @@ static void errors_are_tied_to_fields(void **state)
 	full_page(req, &errs);
 	assert_int_equal(req->resp.status, 422);
 	assert_true(has(req, "<div class=\"error-summary\" role=\"alert\""));
-	assert_true(has(req, "<li><a href=\"#f-email\">Enter an email address like name@example.org</a></li>"));
+	assert_true(has(
+	    req, "<li><a href=\"#f-email\">Enter an email address like name@example.org</a></li>"));
 	assert_true(has(req, "<li><a href=\"#f-roles\">Choose at least one role</a></li>"));
 	assert_true(has(req, "<p class=\"field-error\" id=\"f-email-error\">"));
 	assert_true(has(req, "aria-invalid=\"true\" aria-describedby=\"f-email-error\""));
@@ -183,10 +186,10 @@ static void page_is_valid_html(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(chrome_and_navigation),
-		cmocka_unit_test(forms_carry_csrf_and_escape),
-		cmocka_unit_test(errors_are_tied_to_fields),
-		cmocka_unit_test(page_is_valid_html),
+	    cmocka_unit_test(chrome_and_navigation),
+	    cmocka_unit_test(forms_carry_csrf_and_escape),
+	    cmocka_unit_test(errors_are_tied_to_fields),
+	    cmocka_unit_test(page_is_valid_html),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,9 +29,12 @@ static void counts_and_histogram(void **state)
 	metrics_write(&b, 12, true);
 	const char *t = buf_str(&b);
 	assert_non_null(strstr(t, "# TYPE citkit_http_requests_total counter\n"));
-	assert_non_null(strstr(t, "citkit_http_requests_total{route=\"/api/v1/users/{id}\",method=\"GET\",status=\"200\"} 2\n"));
-	assert_non_null(strstr(t, "citkit_http_requests_total{route=\"/api/v1/users/{id}\",method=\"GET\",status=\"404\"} 1\n"));
-	assert_non_null(strstr(t, "citkit_http_requests_total{route=\"/odd\\\"\\\\\\n\",method=\"other\",status=\"418\"} 1\n"));
+	assert_non_null(strstr(t, "citkit_http_requests_total{route=\"/api/v1/users/"
+	                          "{id}\",method=\"GET\",status=\"200\"} 2\n"));
+	assert_non_null(strstr(t, "citkit_http_requests_total{route=\"/api/v1/users/"
+	                          "{id}\",method=\"GET\",status=\"404\"} 1\n"));
+	assert_non_null(strstr(t, "citkit_http_requests_total{route=\"/"
+	                          "odd\\\"\\\\\\n\",method=\"other\",status=\"418\"} 1\n"));
 	assert_non_null(strstr(t, "citkit_http_request_duration_seconds_bucket{le=\"0.001\"} 2\n"));
 	assert_non_null(strstr(t, "citkit_http_request_duration_seconds_bucket{le=\"0.025\"} 3\n"));
 	assert_non_null(strstr(t, "citkit_http_request_duration_seconds_bucket{le=\"5\"} 3\n"));
@@ -60,8 +63,8 @@ static void endpoints_over_http(void **state)
 	(void)state;
 	router_clear();
 	web_routes_register();
-	web_options o = {.listen = "127.0.0.1:0", .threads = 2, .quiet = true,
-			 .active_sessions = sessions_now};
+	web_options o = {
+	    .listen = "127.0.0.1:0", .threads = 2, .quiet = true, .active_sessions = sessions_now};
 	web_server *s;
 	char err[256], v[256];
 	assert_int_equal(web_server_start(&o, &s, err, sizeof err), 0);
@@ -69,7 +72,8 @@ static void endpoints_over_http(void **state)
 	http_result r;
 	http_do(port, "GET", "/healthz", NULL, NULL, 0, &r);
 	assert_int_equal(r.status, 503);
-	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v), "application/problem+json");
+	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v),
+	                    "application/problem+json");
 	http_free(&r);
 
 	char dir[] = "/tmp/citkit-health-XXXXXX";
@@ -86,11 +90,13 @@ static void endpoints_over_http(void **state)
 	http_do(port, "GET", "/metrics", NULL, NULL, 0, &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v),
-			    "text/plain; version=0.0.4; charset=utf-8");
-	assert_non_null(strstr(buf_str(&r.body),
-		"citkit_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1\n"));
-	assert_non_null(strstr(buf_str(&r.body),
-		"citkit_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"503\"} 1\n"));
+	                    "text/plain; version=0.0.4; charset=utf-8");
+	assert_non_null(strstr(
+	    buf_str(&r.body),
+	    "citkit_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1\n"));
+	assert_non_null(strstr(
+	    buf_str(&r.body),
+	    "citkit_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"503\"} 1\n"));
 	assert_non_null(strstr(buf_str(&r.body), "citkit_active_sessions 3\n"));
 	http_free(&r);
 
@@ -117,8 +123,8 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(counts_and_histogram),
-		cmocka_unit_test(endpoints_over_http),
+	    cmocka_unit_test(counts_and_histogram),
+	    cmocka_unit_test(endpoints_over_http),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();

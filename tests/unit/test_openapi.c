@@ -18,10 +18,10 @@ static int h(request *req)
 }
 
 static const route api_routes[] = {
-	{"GET", "/api/v1/users", h, PERM_USERS_READ, ROUTE_API, "List users"},
-	{"GET", "/api/v1/users/{id}", h, PERM_USERS_READ, ROUTE_API, "One user"},
-	{"PATCH", "/api/v1/users/{id}", h, PERM_USERS_WRITE, ROUTE_API, "Change a user"},
-	{"GET", "/users", h, PERM_USERS_READ, 0, "Users page"},
+    {"GET", "/api/v1/users", h, PERM_USERS_READ, ROUTE_API, "List users"},
+    {"GET", "/api/v1/users/{id}", h, PERM_USERS_READ, ROUTE_API, "One user"},
+    {"PATCH", "/api/v1/users/{id}", h, PERM_USERS_WRITE, ROUTE_API, "Change a user"},
+    {"GET", "/users", h, PERM_USERS_READ, 0, "Users page"},
 };
 
 static void every_api_route_is_described(void **state)
@@ -64,10 +64,11 @@ static void every_api_route_is_described(void **state)
 	json_t *open = json_object_get(json_object_get(paths, "/api/v1/openapi.json"), "get");
 	assert_int_equal(json_array_size(json_object_get(open, "security")), 0);
 	json_t *schemes = json_object_get(json_object_get(doc, "components"), "securitySchemes");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(schemes, "bearer"), "scheme")),
-			    "bearer");
-	json_t *problem = json_object_get(json_object_get(json_object_get(doc, "components"), "schemas"),
-					  "Problem");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(schemes, "bearer"), "scheme")),
+	    "bearer");
+	json_t *problem = json_object_get(
+	    json_object_get(json_object_get(doc, "components"), "schemas"), "Problem");
 	assert_non_null(json_object_get(json_object_get(problem, "properties"), "errors"));
 	json_decref(doc);
 	router_clear();
@@ -76,7 +77,7 @@ static void every_api_route_is_described(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_api_route_is_described),
+	    cmocka_unit_test(every_api_route_is_described),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

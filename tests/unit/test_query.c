@@ -70,9 +70,9 @@ static void limits_query_fields(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(splits_path_and_query),
-		cmocka_unit_test(rejects_bad_targets),
-		cmocka_unit_test(limits_query_fields),
+	    cmocka_unit_test(splits_path_and_query),
+	    cmocka_unit_test(rejects_bad_targets),
+	    cmocka_unit_test(limits_query_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,7 +45,7 @@ static void problems_for_the_api(void **state)
 	json_t *j = json_loads(buf_str(&req->resp.body), 0, NULL);
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j, "type")),
-			    "https://citkit.invalid/problems/not-found");
+	                    "https://citkit.invalid/problems/not-found");
 	assert_string_equal(json_string_value(json_object_get(j, "title")), "Not found");
 	assert_int_equal(json_integer_value(json_object_get(j, "status")), 404);
 	assert_string_equal(json_string_value(json_object_get(j, "detail")), "No user 3 <here>");
@@ -60,9 +60,10 @@ static void problems_for_the_api(void **state)
 	j = json_loads(buf_str(&req->resp.body), 0, NULL);
 	json_t *list = json_object_get(j, "errors");
 	assert_int_equal(json_array_size(list), 2);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "field")), "roles");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "field")),
+	                    "roles");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "message")),
-			    "Choose a role");
+	                    "Choose a role");
 	json_decref(j);
 	arena_free(a);
 }
@@ -90,16 +91,16 @@ static void cookies(void **state)
 	resp_cookie(req, "citkit_session", "abc", 0);
 	resp_cookie(req, "x", "1", 3600);
 	assert_string_equal(header_value(req, "Set-Cookie", 0),
-			    "citkit_session=abc; Path=/; HttpOnly; SameSite=Strict");
+	                    "citkit_session=abc; Path=/; HttpOnly; SameSite=Strict");
 	assert_string_equal(header_value(req, "Set-Cookie", 1),
-			    "citkit_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	                    "citkit_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	assert_string_equal(header_value(req, "Set-Cookie", 2),
-			    "x=1; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600");
+	                    "x=1; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600");
 	assert_string_equal(cookie_name(req, "citkit_session"), "citkit_session");
 	req = new_request(a, false, true);
 	resp_cookie(req, "citkit_session", "abc", -1);
 	assert_string_equal(header_value(req, "Set-Cookie", 0),
-			    "__Host-citkit_session=abc; Path=/; HttpOnly; SameSite=Strict; Secure");
+	                    "__Host-citkit_session=abc; Path=/; HttpOnly; SameSite=Strict; Secure");
 	assert_string_equal(cookie_name(req, "citkit_session"), "__Host-citkit_session");
 	arena_free(a);
 }
@@ -138,7 +139,8 @@ static void json_bodies_become_fields(void **state)
 	(void)state;
 	arena *a = arena_new();
 	json_t *j = json_loads("{\"name\":\"Ann\",\"age\":41,\"ok\":true,\"no\":false,"
-			       "\"roles\":[\"officer\",\"supervisor\"],\"gone\":null,\"r\":1.5}", 0, NULL);
+	                       "\"roles\":[\"officer\",\"supervisor\"],\"gone\":null,\"r\":1.5}",
+	                       0, NULL);
 	kv f;
 	char err[128];
 	assert_int_equal(json_to_kv(a, j, &f, err, sizeof err), 0);
@@ -169,11 +171,11 @@ static void json_bodies_become_fields(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(problems_for_the_api),
-		cmocka_unit_test(error_pages_for_browsers),
-		cmocka_unit_test(cookies),
-		cmocka_unit_test(finalize_adds_security_headers),
-		cmocka_unit_test(json_bodies_become_fields),
+	    cmocka_unit_test(problems_for_the_api),
+	    cmocka_unit_test(error_pages_for_browsers),
+	    cmocka_unit_test(cookies),
+	    cmocka_unit_test(finalize_adds_security_headers),
+	    cmocka_unit_test(json_bodies_become_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,8 @@ static int h_echo_id(request *req)
 		resp_error(req, CK_E_NOT_FOUND, NULL);
 		return CK_E_NOT_FOUND;
 	}
-	resp_text(req, 200, "text/plain; charset=utf-8", arena_printf(req->arena, "id=%lld", (long long)id));
+	resp_text(req, 200, "text/plain; charset=utf-8",
+	          arena_printf(req->arena, "id=%lld", (long long)id));
 	return 0;
 }
 
@@ -49,9 +50,9 @@ static int h_echo_form(request *req)
 		return -1;
 	const upload *u = request_upload(req, "file");
 	resp_text(req, 200, "text/plain; charset=utf-8",
-		  arena_printf(req->arena, "name=%s upload=%zu user=%lld",
-			       kv_get(f, "name") ? kv_get(f, "name") : "-", u ? u->len : 0,
-			       (long long)req->who.user_id));
+	          arena_printf(req->arena, "name=%s upload=%zu user=%lld",
+	                       kv_get(f, "name") ? kv_get(f, "name") : "-", u ? u->len : 0,
+	                       (long long)req->who.user_id));
 	return 0;
 }
 
@@ -70,17 +71,17 @@ static int h_validate(request *req)
 }
 
 static const route test_routes[] = {
-	{"GET", "/items", h_text, PERM_SIGNED_IN, 0, "List"},
-	{"POST", "/items", h_echo_form, PERM_ORGS_WRITE, 0, "Create"},
-	{"GET", "/items/{id}", h_echo_id, PERM_AUDIT_READ, 0, "Show"},
-	{"GET", "/public", h_text, PERM_PUBLIC, 0, "Public"},
-	{"POST", "/public", h_echo_form, PERM_PUBLIC, ROUTE_NO_CSRF, "Public form"},
-	{"GET", "/pending", h_text, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA, "Pending ok"},
-	{"GET", "/forgetful", h_forgetful, PERM_PUBLIC, 0, "Sets nothing"},
-	{"GET", "/feeds/{id}.ics", h_echo_param, PERM_PUBLIC, 0, "Calendar"},
-	{"GET", "/api/v1/things", h_text, PERM_SIGNED_IN, ROUTE_API, "Things"},
-	{"POST", "/api/v1/things", h_echo_form, PERM_ORGS_WRITE, ROUTE_API, "Add thing"},
-	{"POST", "/api/v1/invalid", h_validate, PERM_PUBLIC, ROUTE_API | ROUTE_NO_CSRF, "Always 422"},
+    {"GET", "/items", h_text, PERM_SIGNED_IN, 0, "List"},
+    {"POST", "/items", h_echo_form, PERM_ORGS_WRITE, 0, "Create"},
+    {"GET", "/items/{id}", h_echo_id, PERM_AUDIT_READ, 0, "Show"},
+    {"GET", "/public", h_text, PERM_PUBLIC, 0, "Public"},
+    {"POST", "/public", h_echo_form, PERM_PUBLIC, ROUTE_NO_CSRF, "Public form"},
+    {"GET", "/pending", h_text, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA, "Pending ok"},
+    {"GET", "/forgetful", h_forgetful, PERM_PUBLIC, 0, "Sets nothing"},
+    {"GET", "/feeds/{id}.ics", h_echo_param, PERM_PUBLIC, 0, "Calendar"},
+    {"GET", "/api/v1/things", h_text, PERM_SIGNED_IN, ROUTE_API, "Things"},
+    {"POST", "/api/v1/things", h_echo_form, PERM_ORGS_WRITE, ROUTE_API, "Add thing"},
+    {"POST", "/api/v1/invalid", h_validate, PERM_PUBLIC, ROUTE_API | ROUTE_NO_CSRF, "Always 422"},
 };
 
 static int identify_session(arena *a, const char *cookie, const char *ip, principal *out)
@@ -121,13 +122,13 @@ static int setup(void **state)
 	router_clear();
 	ROUTES_ADD(test_routes);
 	web_options o = {
-		.listen = "127.0.0.1:0",
-		.threads = 2,
-		.max_body_bytes = 1000,
-		.max_upload_bytes = 4000,
-		.quiet = true,
-		.identify_session = identify_session,
-		.identify_token = identify_token,
+	    .listen = "127.0.0.1:0",
+	    .threads = 2,
+	    .max_body_bytes = 1000,
+	    .max_upload_bytes = 4000,
+	    .quiet = true,
+	    .identify_session = identify_session,
+	    .identify_token = identify_token,
 	};
 	char err[256];
 	if (web_server_start(&o, &srv, err, sizeof err)) {
@@ -155,12 +156,14 @@ static void not_found_as_page_and_problem(void **state)
 	char v[512];
 	http_do(port, "GET", "/nowhere", NULL, NULL, 0, &r);
 	assert_int_equal(r.status, 404);
-	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v), "text/html; charset=utf-8");
+	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v),
+	                    "text/html; charset=utf-8");
 	assert_non_null(strstr(buf_str(&r.body), "<h1>Not found</h1>"));
 	http_free(&r);
 	http_do(port, "GET", "/api/v1/nowhere", NULL, NULL, 0, &r);
 	assert_int_equal(r.status, 404);
-	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v), "application/problem+json");
+	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v),
+	                    "application/problem+json");
 	assert_non_null(strstr(buf_str(&r.body), "\"status\":404"));
 	assert_non_null(strstr(buf_str(&r.body), "\"instance\":\"/api/v1/nowhere\""));
 	http_free(&r);
@@ -223,7 +226,8 @@ static void sign_in_required(void **state)
 	assert_string_equal(http_header(&r, "Location", v, sizeof v), "/login?next=%2Fitems");
 	http_free(&r);
 	/* Someone else's malformed cookie does not hide ours. */
-	http_do(port, "GET", "/items", H("Cookie: other={\"json\":1}; citkit_session=admin"), NULL, 0, &r);
+	http_do(port, "GET", "/items", H("Cookie: other={\"json\":1}; citkit_session=admin"), NULL,
+	        0, &r);
 	assert_int_equal(r.status, 200);
 	http_free(&r);
 	http_do(port, "GET", "/items", H("Cookie: citkit_session=stale"), NULL, 0, &r);
@@ -232,7 +236,8 @@ static void sign_in_required(void **state)
 	http_do(port, "GET", "/api/v1/things", NULL, NULL, 0, &r);
 	assert_int_equal(r.status, 401);
 	assert_non_null(strstr(http_header(&r, "WWW-Authenticate", v, sizeof v), "Bearer"));
-	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v), "application/problem+json");
+	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v),
+	                    "application/problem+json");
 	http_free(&r);
 	http_do(port, "GET", "/api/v1/things", H("Authorization: Bearer wrong"), NULL, 0, &r);
 	assert_int_equal(r.status, 401);
@@ -250,8 +255,9 @@ static void bearer_tokens_only_on_api_routes(void **state)
 	assert_int_equal(r.status, 303);
 	http_free(&r);
 	/* No CSRF token needed with a bearer token. */
-	http_do(port, "POST", "/api/v1/things", H("Authorization: Bearer goodtoken",
-		"Content-Type: application/json"), "{\"name\":\"x\"}", 12, &r);
+	http_do(port, "POST", "/api/v1/things",
+	        H("Authorization: Bearer goodtoken", "Content-Type: application/json"),
+	        "{\"name\":\"x\"}", 12, &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(buf_str(&r.body), "name=x upload=0 user=9");
 	http_free(&r);
@@ -302,36 +308,45 @@ static void csrf(void **state)
 	assert_int_equal(r.status, 403);
 	assert_non_null(strstr(buf_str(&r.body), "form expired"));
 	http_free(&r);
-	http_do(port, "POST", "/items", H("Cookie: citkit_session=admin"), "name=a&csrf=tok12", 17, &r);
+	http_do(port, "POST", "/items", H("Cookie: citkit_session=admin"), "name=a&csrf=tok12", 17,
+	        &r);
 	assert_int_equal(r.status, 403);
 	http_free(&r);
-	http_do(port, "POST", "/items", H("Cookie: citkit_session=admin"), "name=a&csrf=tok123", 18, &r);
+	http_do(port, "POST", "/items", H("Cookie: citkit_session=admin"), "name=a&csrf=tok123", 18,
+	        &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(buf_str(&r.body), "name=a upload=0 user=7");
 	http_free(&r);
 	char origin[128];
 	snprintf(origin, sizeof origin, "Origin: http://127.0.0.1:%d", port);
-	http_do(port, "POST", "/items", H("Cookie: citkit_session=admin", origin,
-		"Sec-Fetch-Site: same-origin"), "name=a&csrf=tok123", 18, &r);
+	http_do(port, "POST", "/items",
+	        H("Cookie: citkit_session=admin", origin, "Sec-Fetch-Site: same-origin"),
+	        "name=a&csrf=tok123", 18, &r);
 	assert_int_equal(r.status, 200);
 	http_free(&r);
-	http_do(port, "POST", "/items", H("Cookie: citkit_session=admin", "Origin: http://evil.example"),
-		"name=a&csrf=tok123", 18, &r);
+	http_do(port, "POST", "/items",
+	        H("Cookie: citkit_session=admin", "Origin: http://evil.example"),
+	        "name=a&csrf=tok123", 18, &r);
 	assert_int_equal(r.status, 403);
 	http_free(&r);
-	http_do(port, "POST", "/items", H("Cookie: citkit_session=admin", "Sec-Fetch-Site: cross-site"),
-		"name=a&csrf=tok123", 18, &r);
+	http_do(port, "POST", "/items",
+	        H("Cookie: citkit_session=admin", "Sec-Fetch-Site: cross-site"),
+	        "name=a&csrf=tok123", 18, &r);
 	assert_int_equal(r.status, 403);
 	http_free(&r);
 	/* JSON with the header instead of a field. */
-	http_do(port, "POST", "/api/v1/things", H("Cookie: citkit_session=admin",
-		"Content-Type: application/json", "X-CSRF-Token: tok123"), "{\"name\":\"j\"}", 12, &r);
+	http_do(port, "POST", "/api/v1/things",
+	        H("Cookie: citkit_session=admin", "Content-Type: application/json",
+	          "X-CSRF-Token: tok123"),
+	        "{\"name\":\"j\"}", 12, &r);
 	assert_int_equal(r.status, 200);
 	http_free(&r);
-	http_do(port, "POST", "/api/v1/things", H("Cookie: citkit_session=admin",
-		"Content-Type: application/json"), "{\"name\":\"j\"}", 12, &r);
+	http_do(port, "POST", "/api/v1/things",
+	        H("Cookie: citkit_session=admin", "Content-Type: application/json"),
+	        "{\"name\":\"j\"}", 12, &r);
 	assert_int_equal(r.status, 403);
-	assert_non_null(strstr(buf_str(&r.body), "\"type\":\"https://citkit.invalid/problems/csrf\""));
+	assert_non_null(
+	    strstr(buf_str(&r.body), "\"type\":\"https://citkit.invalid/problems/csrf\""));
 	http_free(&r);
 	/* Exempt routes still refuse other sites. */
 	http_do(port, "POST", "/public", NULL, "name=p", 6, &r);
@@ -359,11 +374,14 @@ static void bodies_over_the_limit(void **state)
 	/* The same bytes fit the upload limit as multipart. */
 	buf mp;
 	buf_init(&mp, NULL);
-	buf_puts(&mp, "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\n\r\n");
+	buf_puts(
+	    &mp,
+	    "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\n\r\n");
 	buf_append(&mp, big, 1500);
-	buf_puts(&mp, "\r\n--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nm\r\n--b--\r\n");
+	buf_puts(&mp,
+	         "\r\n--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nm\r\n--b--\r\n");
 	http_do(port, "POST", "/public", H("Content-Type: multipart/form-data; boundary=b"),
-		mp.data, mp.len, &r);
+	        mp.data, mp.len, &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(buf_str(&r.body), "name=m upload=1500 user=0");
 	http_free(&r);
@@ -386,16 +404,18 @@ static void bad_bodies(void **state)
 	http_do(port, "POST", "/public", NULL, "name=%FF", 8, &r);
 	assert_int_equal(r.status, 400);
 	http_free(&r);
-	http_do(port, "POST", "/public", H("Content-Type: text/csv"), "a,b", 3, &r);
+	http_do(port, "POST", "/public", H("Content-Type: application/xml"), "<a/>", 4, &r);
 	assert_int_equal(r.status, 415);
 	http_free(&r);
-	http_do(port, "POST", "/api/v1/things", H("Authorization: Bearer goodtoken",
-		"Content-Type: application/json"), "{\"name\":", 8, &r);
+	http_do(port, "POST", "/api/v1/things",
+	        H("Authorization: Bearer goodtoken", "Content-Type: application/json"),
+	        "{\"name\":", 8, &r);
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(buf_str(&r.body), "line 1"));
 	http_free(&r);
-	http_do(port, "POST", "/api/v1/things", H("Authorization: Bearer goodtoken",
-		"Content-Type: application/json"), "{\"name\":{\"a\":1}}", 16, &r);
+	http_do(port, "POST", "/api/v1/things",
+	        H("Authorization: Bearer goodtoken", "Content-Type: application/json"),
+	        "{\"name\":{\"a\":1}}", 16, &r);
 	assert_int_equal(r.status, 400);
 	http_free(&r);
 	http_do(port, "GET", "/items%FF", NULL, NULL, 0, &r);
@@ -409,8 +429,9 @@ static void validation_problem(void **state)
 	http_result r;
 	http_do(port, "POST", "/api/v1/invalid", H("Content-Type: application/json"), "{}", 2, &r);
 	assert_int_equal(r.status, 422);
-	assert_non_null(strstr(buf_str(&r.body),
-		"\"errors\":[{\"field\":\"email\",\"message\":\"Enter an email address\"}]"));
+	assert_non_null(
+	    strstr(buf_str(&r.body),
+	           "\"errors\":[{\"field\":\"email\",\"message\":\"Enter an email address\"}]"));
 	http_free(&r);
 }
 
@@ -432,12 +453,14 @@ static void security_headers_everywhere(void **state)
 		char v[512];
 		http_do(port, "GET", paths[i], NULL, NULL, 0, &r);
 		assert_non_null(strstr(http_header(&r, "Content-Security-Policy", v, sizeof v),
-				       "default-src 'self'; script-src 'self'"));
+		                       "default-src 'self'; script-src 'self'"));
 		assert_non_null(strstr(v, "frame-ancestors 'none'"));
-		assert_string_equal(http_header(&r, "X-Content-Type-Options", v, sizeof v), "nosniff");
+		assert_string_equal(http_header(&r, "X-Content-Type-Options", v, sizeof v),
+		                    "nosniff");
 		assert_string_equal(http_header(&r, "Referrer-Policy", v, sizeof v), "same-origin");
 		assert_string_equal(http_header(&r, "X-Frame-Options", v, sizeof v), "DENY");
-		assert_string_equal(http_header(&r, "Cross-Origin-Opener-Policy", v, sizeof v), "same-origin");
+		assert_string_equal(http_header(&r, "Cross-Origin-Opener-Policy", v, sizeof v),
+		                    "same-origin");
 		assert_string_equal(http_header(&r, "Cache-Control", v, sizeof v), "no-store");
 		assert_string_equal(http_header(&r, "Strict-Transport-Security", v, sizeof v), "");
 		http_free(&r);
@@ -455,7 +478,7 @@ static void bad_tables_refuse_to_start(void **state)
 	(void)state;
 	static const route missing[] = {{"GET", "/forgot", h_dummy, PERM_UNSET, 0, NULL}};
 	static const route twice[] = {{"GET", "/a", h_dummy, PERM_PUBLIC, 0, NULL},
-				      {"GET", "/a", h_dummy, PERM_PUBLIC, 0, NULL}};
+	                              {"GET", "/a", h_dummy, PERM_PUBLIC, 0, NULL}};
 	web_options o = {.listen = "127.0.0.1:0", .quiet = true};
 	web_server *s = NULL;
 	char err[256];
@@ -492,8 +515,8 @@ static void tls(void **state)
 {
 	(void)state;
 	static const route tls_routes[] = {
-		{"GET", "/login", h_login, PERM_PUBLIC, 0, "Sets the cookie"},
-		{"GET", "/items", h_text, PERM_SIGNED_IN, 0, "List"},
+	    {"GET", "/login", h_login, PERM_PUBLIC, 0, "Sets the cookie"},
+	    {"GET", "/items", h_text, PERM_SIGNED_IN, 0, "List"},
 	};
 	char dir[] = "/tmp/citkit-tls-XXXXXX";
 	assert_non_null(mkdtemp(dir));
@@ -501,13 +524,17 @@ static void tls(void **state)
 	snprintf(cert, sizeof cert, "%s/cert.pem", dir);
 	snprintf(key, sizeof key, "%s/key.pem", dir);
 	snprintf(cmd, sizeof cmd,
-		 "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
-		 "-keyout %s -out %s >/dev/null 2>&1", key, cert);
+	         "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+	         "-keyout %s -out %s >/dev/null 2>&1",
+	         key, cert);
 	assert_int_equal(system(cmd), 0);
 	router_clear();
 	ROUTES_ADD(tls_routes);
-	web_options o = {.listen = "127.0.0.1:0", .quiet = true, .tls_cert = cert, .tls_key = key,
-			 .identify_session = identify_session};
+	web_options o = {.listen = "127.0.0.1:0",
+	                 .quiet = true,
+	                 .tls_cert = cert,
+	                 .tls_key = key,
+	                 .identify_session = identify_session};
 	web_server *s;
 	char err[256], v[512];
 	assert_int_equal(web_server_start(&o, &s, err, sizeof err), 0);
@@ -516,15 +543,19 @@ static void tls(void **state)
 	http_do(web_server_port(s), "GET", "/login", NULL, NULL, 0, &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(buf_str(&r.body), "tls");
-	assert_string_equal(http_header(&r, "Strict-Transport-Security", v, sizeof v), "max-age=31536000");
-	assert_string_equal(http_header(&r, "Set-Cookie", v, sizeof v),
-			    "__Host-citkit_session=admin; Path=/; HttpOnly; SameSite=Strict; Secure");
+	assert_string_equal(http_header(&r, "Strict-Transport-Security", v, sizeof v),
+	                    "max-age=31536000");
+	assert_string_equal(
+	    http_header(&r, "Set-Cookie", v, sizeof v),
+	    "__Host-citkit_session=admin; Path=/; HttpOnly; SameSite=Strict; Secure");
 	http_free(&r);
-	http_do(web_server_port(s), "GET", "/items", H("Cookie: __Host-citkit_session=admin"), NULL, 0, &r);
+	http_do(web_server_port(s), "GET", "/items", H("Cookie: __Host-citkit_session=admin"), NULL,
+	        0, &r);
 	assert_int_equal(r.status, 200);
 	http_free(&r);
 	/* The unprefixed name is not accepted over TLS. */
-	http_do(web_server_port(s), "GET", "/items", H("Cookie: citkit_session=admin"), NULL, 0, &r);
+	http_do(web_server_port(s), "GET", "/items", H("Cookie: citkit_session=admin"), NULL, 0,
+	        &r);
 	assert_int_equal(r.status, 303);
 	http_free(&r);
 	wt_use_tls = false;
@@ -560,25 +591,25 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(not_found_as_page_and_problem),
-		cmocka_unit_test(wrong_method_gets_405_with_allow),
-		cmocka_unit_test(head_runs_get_without_body),
-		cmocka_unit_test(path_parameters),
-		cmocka_unit_test(sign_in_required),
-		cmocka_unit_test(bearer_tokens_only_on_api_routes),
-		cmocka_unit_test(second_factor_and_enrolment_gates),
-		cmocka_unit_test(permissions),
-		cmocka_unit_test(csrf),
-		cmocka_unit_test(bodies_over_the_limit),
-		cmocka_unit_test(bad_bodies),
-		cmocka_unit_test(validation_problem),
-		cmocka_unit_test(handler_without_response_is_500),
-		cmocka_unit_test(security_headers_everywhere),
+	    cmocka_unit_test(not_found_as_page_and_problem),
+	    cmocka_unit_test(wrong_method_gets_405_with_allow),
+	    cmocka_unit_test(head_runs_get_without_body),
+	    cmocka_unit_test(path_parameters),
+	    cmocka_unit_test(sign_in_required),
+	    cmocka_unit_test(bearer_tokens_only_on_api_routes),
+	    cmocka_unit_test(second_factor_and_enrolment_gates),
+	    cmocka_unit_test(permissions),
+	    cmocka_unit_test(csrf),
+	    cmocka_unit_test(bodies_over_the_limit),
+	    cmocka_unit_test(bad_bodies),
+	    cmocka_unit_test(validation_problem),
+	    cmocka_unit_test(handler_without_response_is_500),
+	    cmocka_unit_test(security_headers_everywhere),
 	};
 	const struct CMUnitTest plain[] = {
-		cmocka_unit_test(bad_tables_refuse_to_start),
-		cmocka_unit_test(tls),
-		cmocka_unit_test(pattern_matching),
+	    cmocka_unit_test(bad_tables_refuse_to_start),
+	    cmocka_unit_test(tls),
+	    cmocka_unit_test(pattern_matching),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	failed += cmocka_run_group_tests(plain, NULL, NULL);

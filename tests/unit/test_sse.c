@@ -25,13 +25,13 @@ static int h_events(request *req)
 }
 
 static const route sse_routes[] = {
-	{"GET", "/events/{channel}", h_events, PERM_PUBLIC, ROUTE_SSE, "Test stream"},
+    {"GET", "/events/{channel}", h_events, PERM_PUBLIC, ROUTE_SSE, "Test stream"},
 };
 
 typedef struct client {
 	int port;
 	const char *path;
-	const char *stop_after;    /* the client hangs up once it has seen this */
+	const char *stop_after; /* the client hangs up once it has seen this */
 	pthread_mutex_t mu;
 	buf seen;
 	bool is_done;
@@ -184,7 +184,8 @@ static void stream_headers(void **state)
 	char v[256];
 	/* HEAD gets the headers of a stream without one. */
 	http_do(web_server_port(s), "HEAD", "/events/h", NULL, NULL, 0, &r);
-	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v), "text/event-stream; charset=utf-8");
+	assert_string_equal(http_header(&r, "Content-Type", v, sizeof v),
+	                    "text/event-stream; charset=utf-8");
 	assert_string_equal(http_header(&r, "Cache-Control", v, sizeof v), "no-store");
 	http_free(&r);
 	web_server_stop(s);
@@ -194,9 +195,9 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(events_reach_subscribers_of_their_channel),
-		cmocka_unit_test(stopping_the_server_ends_streams),
-		cmocka_unit_test(stream_headers),
+	    cmocka_unit_test(events_reach_subscribers_of_their_channel),
+	    cmocka_unit_test(stopping_the_server_ends_streams),
+	    cmocka_unit_test(stream_headers),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();

@@ -17,7 +17,7 @@
 typedef struct http_result {
 	long status;
 	buf body;
-	buf headers;     /* every header line as received */
+	buf headers; /* every header line as received */
 } http_result;
 
 static size_t wt_collect(char *p, size_t size, size_t n, void *ud)
@@ -32,8 +32,8 @@ static bool wt_use_tls;
 /* One request. extra_headers: NULL-terminated "Name: value" lines.
  * body may be NULL; a body with body_len (size_t)-1 is sent chunked. */
 static void http_do(int port, const char *method, const char *path,
-		    const char *const *extra_headers, const char *body, size_t body_len,
-		    http_result *r)
+                    const char *const *extra_headers, const char *body, size_t body_len,
+                    http_result *r)
 {
 	char url[16384];
 	snprintf(url, sizeof url, "%s://127.0.0.1:%d%s", wt_use_tls ? "https" : "http", port, path);

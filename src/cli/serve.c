@@ -1,0 +1,134 @@
+/* serve.c: `citkit serve`: the web server. Loads the settings, prepares
+ * the database (a connection per worker thread, pending migrations; a
+ * database newer than this binary is refused), installs the auth policy,
+ * registers every feature's routes, starts libmicrohttpd and waits in the
+ * main thread for SIGINT or SIGTERM, then stops cleanly. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../auth/auth.h"
+#include "../auth/auth_routes.h"
+#include "../base/crypto.h"
+#include "../base/log.h"
+#include "../web/server.h"
+#include "cli.h"
+
+/* Every feature's route registration, called once before the server
+ * starts. A new feature adds its line here. */
+static void (*const route_tables[])(void) = {
+    web_routes_register,
+    auth_pages_register,
+    auth_api_register,
+};
+
+static void register_routes(void)
+{
+	for (size_t i = 0; i < sizeof route_tables / sizeof route_tables[0]; i++)
+		route_tables[i]();
+}
+
+/* The program's name: the config's when it sets one, else the one kept in
+ * the settings table (the demo and admins set it), else the default. */
+static const char *program_name(cli_ctx *c, db *d)
+{
+	config defaults;
+	config_defaults(&defaults);
+	if (strcmp(c->cfg.program_name, defaults.program_name))
+		return c->cfg.program_name;
+	const char *name = c->cfg.program_name;
+	db_stmt *s;
+	if (db_prepare(d, "SELECT value FROM settings WHERE name = 'program_name'", &s))
+		return name;
+	if (db_step(s) == DB_ROW && db_col_text(s, 0) && *db_col_text(s, 0))
+		name = arena_strdup(c->arena, db_col_text(s, 0));
+	db_finish(s);
+	return name;
+}
+
+/* "http://127.0.0.1:8080" from the listen address and the real port. */
+static const char *base_url(cli_ctx *c, const char *listen, int port, bool is_tls)
+{
+	const char *colon = strrchr(listen, ':');
+	return arena_printf(c->arena, "%s://%.*s:%d", is_tls ? "https" : "http",
+	                    (int)(colon - listen), listen, port);
+}
+
+/* Signals are blocked in every thread (the server's inherit the mask)
+ * and taken by sigwait in the main thread. */
+static void block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Opens the main thread's connection and migrates. */
+static int prepare_db(cli_ctx *c, db **out)
+{
+	db *probe;
+	char err[512] = "";
+	if (cli_open_db(c, CLI_DB_EXISTING, &probe))
+		return CLI_FAIL;
+	db_close(probe);
+	db_options opt = {.sqlite_synchronous = c->cfg.sqlite_synchronous, .busy_timeout_ms = 5000};
+	if (db_thread_setup(c->db_url, &opt))
+		return cli_fail("cannot open the database for the server");
+	db *d = db_thread();
+	if (!d)
+		return cli_fail("cannot open the database for the server");
+	if (db_migrate(d, err, sizeof err))
+		return cli_fail("cannot migrate the database: %s", err);
+	*out = d;
+	return CLI_OK;
+}
+
+int cli_serve(cli_ctx *c)
+{
+	const char *listen = cli_opt(c, "listen") ? cli_opt(c, "listen") : c->cfg.listen;
+	if (!config_is_listen_address(listen))
+		return cli_usage("--listen must be ADDRESS:PORT (port 0-65535), not '%s'", listen);
+	sigset_t signals;
+	block_signals(&signals);
+	if (!crypto_init())
+		return cli_fail("libsodium could not be initialised");
+	db *d = NULL;
+	if (prepare_db(c, &d) || cli_setup_services(c)) {
+		db_thread_teardown();
+		return CLI_FAIL;
+	}
+
+	web_options opt = {
+	    .listen = listen,
+	    .threads = c->cfg.threads,
+	    .tls_cert = *c->cfg.tls_cert ? c->cfg.tls_cert : NULL,
+	    .tls_key = *c->cfg.tls_key ? c->cfg.tls_key : NULL,
+	    .max_body_bytes = c->cfg.max_body_bytes,
+	    .max_upload_bytes = c->cfg.max_upload_bytes,
+	    .program_name = program_name(c, d),
+	    .identify_session = auth_identify_session,
+	    .identify_token = auth_identify_token,
+	    .active_sessions = auth_active_sessions,
+	};
+	register_routes();
+	web_server *server;
+	char err[512] = "";
+	if (web_server_start(&opt, &server, err, sizeof err)) {
+		db_thread_teardown();
+		return cli_fail("cannot start the server: %s", err);
+	}
+	printf("citkit serving %s at %s\n", opt.program_name,
+	       base_url(c, listen, web_server_port(server), opt.tls_cert != NULL));
+	fflush(stdout);
+	log_info("serving on port %d", web_server_port(server));
+
+	int sig = 0;
+	sigwait(&signals, &sig);
+	log_info("stopping on signal %d", sig);
+	web_server_stop(server);
+	db_thread_teardown();
+	return CLI_OK;
+}
