@@ -25,7 +25,7 @@ run: deps
 	@if [ ! -f $(DB) ]; then \
 		mkdir -p $(dir $(DB)) && \
 		$(BUILD)/citkit init --db $(DB) && \
-		$(BUILD)/citkit demo --db $(DB); \
+		$(BUILD)/citkit demo --db $(DB) >/dev/null; \
 	fi
 	@echo
 	@echo "citkit: open http://$(LISTEN) in a browser. Demo logins:"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "../auth/roles.h"
 #include "errors.h"
@@ -116,7 +117,7 @@ static bool parse_number(const char *v, long long *out)
 }
 
 /* ADDR:PORT where ADDR is a name, an IPv4 address or [IPv6]. */
-static bool is_listen_address(const char *v)
+bool config_is_listen_address(const char *v)
 {
 	const char *colon = strrchr(v, ':');
 	if (!colon || colon == v)
@@ -164,7 +165,7 @@ static int apply(parse_state *st, const setting *s, const char *value)
 		snprintf(field, s->size, "%s", strcasecmp(value, "FULL") ? "NORMAL" : "FULL");
 		return 1;
 	case SET_LISTEN:
-		if (!is_listen_address(value))
+		if (!config_is_listen_address(value))
 			return problem(st, "%s must be ADDRESS:PORT (port 0-65535), not \"%s\"",
 			               s->key, value);
 		break;
@@ -262,6 +263,12 @@ int config_parse_string(config *c, const char *text, char *err, size_t errlen)
 int config_load(config *c, const char *path, char *err, size_t errlen)
 {
 	parse_state st = {.c = c};
+	struct stat sb;
+	/* fopen accepts a folder and inih would read it as an empty file. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return CK_E_IO;
+	}
 	setup_inih();
 	errno = 0;
 	int rc = ini_parse(path, on_setting, &st);

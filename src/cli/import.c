@@ -82,7 +82,7 @@ int cli_import_roster(cli_ctx *c)
 		cli_fail("roster not imported: %s", ck_error_title(rc));
 		goto done;
 	}
-	printf("imported %zu users into %s\n", rep.imported, o.name);
+	printf("imported %zu user%s into %s\n", rep.imported, rep.imported == 1 ? "" : "s", o.name);
 	status = CLI_OK;
 done:
 	if (d)
