@@ -16,6 +16,7 @@
 #include "users.h"
 
 #define PATH_ACCOUNT "/account"
+#define PATH_PASSWORD "/account/password"
 #define PATH_SESSIONS "/account/sessions"
 #define PATH_TOKENS "/account/tokens"
 
@@ -43,7 +44,7 @@ static void detail_row(request *req, const char *term, const char *value)
 	html_printf(&req->resp.body, "<dt>%s</dt><dd>%s</dd>", term, value);
 }
 
-static int render_account(request *req, const field_errors *errs)
+static int render_account(request *req)
 {
 	db *d = auth_db(req);
 	if (!d)
@@ -65,7 +66,7 @@ static int render_account(request *req, const field_errors *errs)
 	detail_row(req, "Roles", auth_role_text(req->arena, u.roles));
 	html_raw(b, "<dt>Password last changed</dt><dd>");
 	auth_time_html(b, u.password_changed_at);
-	html_raw(b, "</dd></dl></section>");
+	html_raw(b, " &middot; <a href=\"" PATH_PASSWORD "\">Change password</a></dd></dl></section>");
 
 	html_raw(b, "<section aria-labelledby=\"mfa-h\"><h2 id=\"mfa-h\">Second factor</h2>");
 	if (u.totp_enabled) {
@@ -82,35 +83,48 @@ static int render_account(request *req, const field_errors *errs)
 		    "<li><a href=\"" PATH_SESSIONS "\">Your active sessions</a>: where you are signed in; end any of them</li>"
 		    "<li><a href=\"" PATH_TOKENS "\">API tokens</a>: for programs that use the JSON API on your behalf</li>"
 		    "</ul></section>");
-
-	html_raw(b, "<section aria-labelledby=\"pw-h\"><h2 id=\"pw-h\">Change password</h2>");
-	html_printf(b, "<p>Use at least %d characters; a few unrelated words make a good password. "
-		       "Common passwords and your own name are refused.</p>",
-		    PASSWORD_MIN_CHARS);
-	form_errors_summary(req, errs);
-	form_begin(req, "/account/password", NULL);
-	/* The account name helps password managers pick the right entry. */
-	html_printf(b, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">",
-		    u.email);
-	form_text(req, "current_password", "Current password", "password", NULL, errs,
-		  "required autocomplete=\"current-password\"");
-	form_text(req, "password", "New password", "password", NULL, errs,
-		  "required autocomplete=\"new-password\" minlength=\"12\" maxlength=\"128\"");
-	form_text(req, "password_confirm", "New password again", "password", NULL, errs,
-		  "required autocomplete=\"new-password\"");
-	form_submit(req, "Change password");
-	form_end(req);
-	html_raw(b, "</section>");
 	page_end(req);
 	return 0;
 }
 
-/* GET /account?done=KEY: the user's own details, second factor, links to
- * sessions and tokens, and the password form. done: which success
- * message to show after a redirect. */
+/* GET /account?done=KEY: the user's own details, second factor, and links
+ * to the password form, sessions and tokens. done: which success message
+ * to show after a redirect. */
 static int account_page(request *req)
 {
-	return render_account(req, NULL);
+	return render_account(req);
+}
+
+static int render_password(request *req, const field_errors *errs)
+{
+	buf *b = &req->resp.body;
+	page_begin(req, "Change password");
+	html_printf(b, "<p>Use at least %d characters; a few unrelated words make a good password. "
+		       "Common passwords and your own name are refused. Changing it signs you out "
+		       "everywhere else.</p>",
+		    PASSWORD_MIN_CHARS);
+	form_errors_summary(req, errs);
+	form_begin(req, PATH_PASSWORD, NULL);
+	/* The account name helps password managers pick the right entry. */
+	html_printf(b, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">\n",
+		    req->who.email);
+	form_text(req, "current_password", "Current password", "password", NULL, errs,
+		  "required autocomplete=\"current-password\"");
+	form_text(req, "password", "New password", "password", NULL, errs,
+		  "required autocomplete=\"new-password\" maxlength=\"128\"");
+	form_text(req, "password_confirm", "New password again", "password", NULL, errs,
+		  "required autocomplete=\"new-password\" maxlength=\"128\"");
+	form_submit(req, "Change password");
+	form_end(req);
+	html_raw(b, "<p><a href=\"" PATH_ACCOUNT "\">Back to your account</a></p>");
+	page_end(req);
+	return 0;
+}
+
+/* GET /account/password: the form to change one's own password. */
+static int password_page(request *req)
+{
+	return render_password(req, NULL);
 }
 
 /* POST /account/password: form fields current_password, password,
@@ -149,7 +163,7 @@ static int password_submit(request *req)
 	};
 	AUTH_NAME_ERRORS(req->arena, &errs, labels);
 	req->resp.status = ck_error_status(CK_E_INVALID);
-	return render_account(req, &errs);
+	return render_password(req, &errs);
 }
 
 /* A short, readable browser name out of a User-Agent header. */
@@ -209,13 +223,13 @@ static int sessions_page(request *req)
 	for (size_t i = 0; i < n; i++) {
 		const session_info *s = &items[i];
 		const char *platform = platform_name(s->user_agent);
-		html_printf(b, "<tr><td><span title=\"%s\">%s%s%s</span>", s->user_agent ? s->user_agent : "",
+		html_printf(b, "<tr><td data-label=\"Device\"><span title=\"%s\">%s%s%s</span>", s->user_agent ? s->user_agent : "",
 			    browser_name(s->user_agent), platform ? " on " : "", platform);
-		html_printf(b, "</td><td>%s</td><td>", s->ip ? s->ip : "unknown");
+		html_printf(b, "</td><td data-label=\"IP address\">%s</td><td data-label=\"Signed in\">", s->ip ? s->ip : "unknown");
 		auth_time_html(b, s->created_at);
-		html_raw(b, "</td><td>");
+		html_raw(b, "</td><td data-label=\"Last seen\">");
 		auth_time_html(b, s->last_seen_at);
-		html_raw(b, "</td><td>");
+		html_raw(b, "</td><td data-label=\"Action\">");
 		if (s->is_current) {
 			html_raw(b, "<strong>This session</strong>");
 		} else {
@@ -332,21 +346,21 @@ static int render_tokens(request *req, const char *created, const kv *values,
 		page_table_begin(req, "Your tokens", headers);
 		for (size_t i = 0; i < n; i++) {
 			const api_token *t = &items[i];
-			html_printf(b, "<tr><td>%s</td><td><code>%s…</code></td><td>", t->name, t->prefix);
+			html_printf(b, "<tr><td data-label=\"Name\">%s</td><td data-label=\"Starts with\"><code>%s…</code></td><td data-label=\"Created\">", t->name, t->prefix);
 			auth_time_html(b, t->created_at);
-			html_raw(b, "</td><td>");
+			html_raw(b, "</td><td data-label=\"Last used\">");
 			if (t->last_used_at)
 				auth_time_html(b, t->last_used_at);
 			else
 				html_raw(b, "never");
-			html_raw(b, "</td><td>");
+			html_raw(b, "</td><td data-label=\"Expires\">");
 			if (t->expires_at)
 				auth_time_html(b, t->expires_at);
 			else
 				html_raw(b, "never");
-			html_raw(b, "</td><td>");
+			html_raw(b, "</td><td data-label=\"Status\">");
 			token_status(b, t, now);
-			html_raw(b, "</td><td>");
+			html_raw(b, "</td><td data-label=\"Action\">");
 			if (!t->revoked_at) {
 				char *action = arena_printf(req->arena, PATH_TOKENS "/%lld/revoke", (long long)t->id);
 				form_button(req, action, "Revoke", "Revoke this token?");
@@ -426,7 +440,8 @@ static int token_revoke_submit(request *req)
 
 static const route account_routes[] = {
 	{"GET", PATH_ACCOUNT, account_page, PERM_SIGNED_IN, 0, "Your account"},
-	{"POST", "/account/password", password_submit, PERM_SIGNED_IN, 0, "Change your password"},
+	{"GET", PATH_PASSWORD, password_page, PERM_SIGNED_IN, 0, "Form to change your password"},
+	{"POST", PATH_PASSWORD, password_submit, PERM_SIGNED_IN, 0, "Change your password"},
 	{"GET", PATH_SESSIONS, sessions_page, PERM_SIGNED_IN, 0, "Your active sessions"},
 	{"POST", PATH_SESSIONS "/{id}/end", session_end_submit, PERM_SIGNED_IN, 0, "End one of your sessions"},
 	{"POST", PATH_SESSIONS "/end-others", end_others_submit, PERM_SIGNED_IN, 0,

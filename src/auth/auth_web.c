@@ -149,11 +149,25 @@ void auth_api_fail(request *req, int rc, const field_errors *errs)
 		return;
 	}
 	if (rc == CK_E_CONFLICT && errs && errs->len) {
-		resp_error(req, rc, arena_printf(req->arena, "%s %s", errs->items[0].field,
-						 errs->items[0].message));
+		auth_api_problem(req, rc, NULL, errs);
 		return;
 	}
 	auth_fail(req, rc);
+}
+
+void auth_api_problem(request *req, int code, const char *detail, const field_errors *errs)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; errs && i < errs->len; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "field", errs->items[i].field,
+						      "message", errs->items[i].message));
+	json_t *p = json_pack("{s:s, s:s, s:i, s:s?, s:s?, s:o}", "type",
+			      arena_printf(req->arena, "https://citkit.invalid/problems/%s",
+					   ck_error_slug(code)),
+			      "title", ck_error_title(code), "status", ck_error_status(code), "detail",
+			      detail, "instance", req->path, "errors", list);
+	resp_json(req, ck_error_status(code), p);
+	req->resp.content_type = "application/problem+json";
 }
 
 json_t *auth_list_json(json_t *items, const char *next)

@@ -54,8 +54,8 @@ static int orgs_page(request *req)
 		page_table_begin(req, "Partner organizations", headers);
 		for (size_t i = 0; i < n; i++) {
 			const org *o = &items[i];
-			html_printf(b, "<tr><td><a href=\"/orgs/%lld\">%s</a></td><td>%s</td>"
-				       "<td class=\"num\"><a href=\"/users?org=%lld\">%lld</a></td></tr>",
+			html_printf(b, "<tr><td data-label=\"Name\"><a href=\"/orgs/%lld\">%s</a></td><td data-label=\"Kind\">%s</td>"
+				       "<td data-label=\"Active people\" class=\"num\"><a href=\"/users?org=%lld\">%lld</a></td></tr>",
 				    (long long)o->id, o->name, org_kind_label(o->kind),
 				    (long long)o->id, (long long)o->user_count);
 		}

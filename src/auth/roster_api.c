@@ -35,8 +35,7 @@ static bool is_csv(const char *content_type)
 	size_t n = strcspn(content_type, ";");
 	while (n && content_type[n - 1] == ' ')
 		n--;
-	return (n == 8 && !strncasecmp(content_type, "text/csv", 8)) ||
-	       (n == 10 && !strncasecmp(content_type, "text/plain", 10));
+	return n == 8 && !strncasecmp(content_type, "text/csv", 8);
 }
 
 /* POST /api/v1/roster?org=ID: body text/csv (the roster file). 200 with

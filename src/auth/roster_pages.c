@@ -42,10 +42,10 @@ static void report(request *req, const roster_report *rep)
 	for (size_t i = 0; i < rep->n_problems; i++) {
 		const roster_problem *p = &rep->problems[i];
 		if (p->line)
-			html_printf(b, "<tr><td class=\"num\">%lld</td>", (long long)p->line);
+			html_printf(b, "<tr><td data-label=\"Line\" class=\"num\">%lld</td>", (long long)p->line);
 		else
-			html_raw(b, "<tr><td>whole file</td>");
-		html_printf(b, "<td>%s</td><td>%s</td></tr>", p->field ? p->field : "", p->message);
+			html_raw(b, "<tr><td data-label=\"Line\">whole file</td>");
+		html_printf(b, "<td data-label=\"Column\">%s</td><td data-label=\"Problem\">%s</td></tr>", p->field ? p->field : "", p->message);
 	}
 	page_table_end(req);
 	if (rep->more_problems)

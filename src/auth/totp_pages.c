@@ -63,8 +63,10 @@ static int render_enrol(request *req, const totp_enrolment *e, const field_error
 		html_raw(b, "<p>The QR code could not be drawn; type the key below instead.</p>");
 	html_raw(b, "<figcaption>Can't scan it? Choose &ldquo;enter a setup key&rdquo; "
 		    "in the app and type this key (time-based, 6 digits):");
-	html_printf(b, "<br><code class=\"secret\">%s</code></figcaption></figure></li>",
-		    grouped(req->arena, e->secret));
+	html_printf(b, "<br><code class=\"secret\">%s</code></figcaption></figure>"
+		       "<p>Setting up on this phone? <a href=\"%s\">Open the key in your "
+		       "authenticator app</a>.</p></li>",
+		    grouped(req->arena, e->secret), e->uri);
 	html_raw(b, "<li>Enter the 6-digit code the app now shows.</li></ol>");
 	form_errors_summary(req, errs);
 	form_begin(req, PATH_TOTP, NULL);

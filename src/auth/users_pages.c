@@ -21,7 +21,7 @@
 
 static const field_label user_labels[] = {
 	{"name", "Full name"}, {"email", "Email"},     {"org_id", "Organization"},
-	{"roles", "Roles"},    {"is_active", "Active"}, {"password", "Password"},
+	{"roles", "At least one role"}, {"is_active", "Active"}, {"password", "Password"},
 };
 
 typedef struct org_choices {
@@ -155,7 +155,7 @@ static int users_page(request *req)
 		page_table_begin(req, "People", headers);
 		for (size_t i = 0; i < n; i++) {
 			const user *u = &items[i];
-			html_printf(b, "<tr><td><a href=\"/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>",
+			html_printf(b, "<tr><td data-label=\"Name\"><a href=\"/users/%lld\">%s</a></td><td data-label=\"Email\">%s</td><td data-label=\"Organization\">%s</td><td data-label=\"Roles\">%s</td><td data-label=\"Status\">",
 				    (long long)u->id, u->name, u->email, u->org_name,
 				    auth_role_text(req->arena, u->roles));
 			status_badges(b, u);
@@ -313,20 +313,19 @@ static void done_flash(request *req)
 			page_flash(req, FLASH_SUCCESS, done[i].message);
 }
 
-static void read_only_details(request *req, const user *u)
+/* Who the person is and the state of their account. full: also email,
+ * organization and roles (for those who cannot edit them). */
+static void account_facts(request *req, const user *u, bool full)
 {
 	buf *b = &req->resp.body;
-	html_printf(b, "<dl class=\"details\"><dt>Email</dt><dd>%s</dd><dt>Organization</dt><dd>%s</dd>"
-		       "<dt>Roles</dt><dd>%s</dd><dt>Status</dt><dd>",
-		    u->email, u->org_name, auth_role_text(req->arena, u->roles));
+	html_raw(b, "<dl class=\"details\">");
+	if (full)
+		html_printf(b, "<dt>Email</dt><dd>%s</dd><dt>Organization</dt><dd>%s</dd>"
+			       "<dt>Roles</dt><dd>%s</dd>",
+			    u->email, u->org_name, auth_role_text(req->arena, u->roles));
+	html_raw(b, "<dt>Status</dt><dd>");
 	status_badges(b, u);
-	html_raw(b, "</dd></dl>");
-}
-
-static void account_facts(request *req, const user *u)
-{
-	buf *b = &req->resp.body;
-	html_raw(b, "<dl class=\"details\"><dt>Second factor</dt><dd>");
+	html_raw(b, "</dd><dt>Second factor</dt><dd>");
 	if (u->totp_enabled) {
 		html_raw(b, "Set up ");
 		auth_time_html(b, u->totp_enabled_at);
@@ -340,21 +339,27 @@ static void account_facts(request *req, const user *u)
 	html_raw(b, "</dd></dl>");
 }
 
-/* The admin actions on someone else's account. */
+/* The unlock button, first thing under the facts: the urgent action. */
+static void lock_section(request *req, const user *u)
+{
+	buf *b = &req->resp.body;
+	if (!u->is_locked || !perm_granted(req->who.roles, PERM_USERS_UNLOCK))
+		return;
+	html_raw(b, "<section aria-labelledby=\"lock-h\"><h2 id=\"lock-h\">Locked account</h2>"
+		    "<p>This account was locked after repeated failed sign-ins on ");
+	auth_time_html(b, u->locked_at);
+	html_raw(b, ". Unlock it once you know the attempts were theirs.</p>");
+	form_button(req, arena_printf(req->arena, "/users/%lld/unlock", (long long)u->id),
+		    "Unlock account", NULL);
+	html_raw(b, "</section>");
+}
+
+/* The other actions on someone else's account. */
 static void admin_actions(request *req, const user *u, const field_errors *pw_errs)
 {
 	buf *b = &req->resp.body;
 	bool may_unlock = perm_granted(req->who.roles, PERM_USERS_UNLOCK);
 	bool may_write = perm_granted(req->who.roles, PERM_USERS_WRITE);
-	if (u->is_locked && may_unlock) {
-		html_raw(b, "<section aria-labelledby=\"lock-h\"><h2 id=\"lock-h\">Locked account</h2>"
-			    "<p>This account was locked after repeated failed sign-ins ");
-		auth_time_html(b, u->locked_at);
-		html_raw(b, ". Unlock it once you know the attempts were theirs.</p>");
-		form_button(req, arena_printf(req->arena, "/users/%lld/unlock", (long long)u->id),
-			    "Unlock account", NULL);
-		html_raw(b, "</section>");
-	}
 	if (u->totp_enabled && may_unlock && u->id != req->who.user_id) {
 		html_raw(b, "<section aria-labelledby=\"mfa-h\"><h2 id=\"mfa-h\">Second factor</h2>"
 			    "<p>Lost their phone? Remove their second factor; they set up a new one "
@@ -371,7 +376,7 @@ static void admin_actions(request *req, const user *u, const field_errors *pw_er
 		form_errors_summary(req, pw_errs);
 		form_begin(req, arena_printf(req->arena, "/users/%lld/password", (long long)u->id), NULL);
 		form_text(req, "password", "New password", "password", NULL, pw_errs,
-			  "required autocomplete=\"new-password\" minlength=\"12\" maxlength=\"128\"");
+			  "required autocomplete=\"new-password\" maxlength=\"128\"");
 		form_submit(req, "Set password");
 		form_end(req);
 		html_raw(b, "</section>");
@@ -397,20 +402,19 @@ static int render_user(request *req, int64_t id, const user_form_values *edit,
 	}
 	page_begin(req, u.name);
 	done_flash(req);
-	if (u.is_locked)
-		page_flash(req, FLASH_WARNING, "This account is locked after too many failed sign-ins.");
+	account_facts(req, &u, !may_write);
+	lock_section(req, &u);
 	if (may_write) {
 		user_form_values v;
 		if (edit)
 			v = *edit;
 		else
 			values_from_user(req->arena, &u, &v);
+		html_raw(&req->resp.body, "<section aria-labelledby=\"edit-h\"><h2 id=\"edit-h\">Details</h2>");
 		user_form(req, arena_printf(req->arena, "/users/%lld", (long long)id), &orgs, &v, false,
 			  errs);
-	} else {
-		read_only_details(req, &u);
+		html_raw(&req->resp.body, "</section>");
 	}
-	account_facts(req, &u);
 	admin_actions(req, &u, pw_errs);
 	html_raw(&req->resp.body, "<p><a href=\"/users\">All people</a></p>");
 	page_end(req);

@@ -37,14 +37,14 @@ static const card cards[] = {
 
 static void stat_item(buf *b, const char *label, int64_t value, const char *href)
 {
-	html_raw(b, "<div class=\"stat\"><dt>");
+	html_raw(b, "<li class=\"stat\"><span class=\"stat-label\">");
 	html_text(b, label);
-	html_raw(b, "</dt><dd>");
+	html_raw(b, "</span> <span class=\"stat-value\">");
 	if (href && value > 0)
 		html_printf(b, "<a href=\"%s\">%lld</a>", href, (long long)value);
 	else
 		html_printf(b, "%lld", (long long)value);
-	html_raw(b, "</dd></div>");
+	html_raw(b, "</span></li>");
 }
 
 static void glance(request *req, db *d)
@@ -54,7 +54,7 @@ static void glance(request *req, db *d)
 		return;
 	buf *b = &req->resp.body;
 	html_raw(b, "<section aria-labelledby=\"glance-h\"><h2 id=\"glance-h\">The program at a glance</h2>"
-		    "<dl class=\"stats\">");
+		    "<ul class=\"stats\">");
 	stat_item(b, "Organizations", st.orgs, "/orgs");
 	stat_item(b, "Active people", st.users_active, "/users?active=1");
 	stat_item(b, "Disabled accounts", st.users_disabled, "/users?active=0");
@@ -62,7 +62,7 @@ static void glance(request *req, db *d)
 	     perm_granted(req->who.roles, PERM_AUDIT_READ) ? "/audit?action=account.locked" : NULL);
 	stat_item(b, "Without a password", st.users_no_password, NULL);
 	stat_item(b, "Second factor not set up", st.users_no_totp, NULL);
-	html_raw(b, "</dl></section>");
+	html_raw(b, "</ul></section>");
 	if (st.users_locked > 0)
 		page_flash(req, FLASH_WARNING,
 			   st.users_locked == 1
@@ -88,8 +88,8 @@ static int dashboard_page(request *req)
 	html_printf(b, "<p class=\"lead\">Welcome, %s. You are signed in as %s at %s.</p>", me.name,
 		    auth_role_text(req->arena, me.roles), me.org_name);
 	if (!me.totp_enabled)
-		page_flash(req, FLASH_INFO, "Protect your account: set up a second factor on the "
-					    "Account page.");
+		html_raw(b, "<div class=\"flash flash-info\" role=\"status\"><p>Protect your account: "
+			    "<a href=\"/account/totp\">set up a second factor</a>.</p></div>");
 	if (roles_see_all_orgs(req->who.roles) && perm_granted(req->who.roles, PERM_USERS_READ))
 		glance(req, d);
 	html_raw(b, "<section aria-labelledby=\"cards-h\"><h2 id=\"cards-h\">What you can do</h2>"

@@ -169,6 +169,8 @@ static int decode_body(request *req, const web_server *srv)
 	if (type_is(ct, "application/json") ||
 	    (ct && strstr(ct, "+json") && !strncasecmp(ct, "application/", 12)))
 		return 0; /* decoded by the handler (request_json) */
+	if (type_is(ct, "text/csv"))
+		return 0; /* read raw by the handler (POST /api/v1/roster) */
 	return CK_E_UNSUPPORTED;
 }
 
