@@ -247,7 +247,9 @@ static enum MHD_Result first_call(conn_ctx *ctx, struct MHD_Connection *conn, co
 		char *end;
 		errno = 0;
 		unsigned long long n = strtoull(cl, &end, 10);
-		if (errno || *end || n > ctx->limit)
+		if (end == cl || *end)
+			return queue_early(ctx, conn, method, CK_E_MALFORMED, 0);
+		if (errno || n > ctx->limit)
 			return queue_early(ctx, conn, method, CK_E_TOO_LARGE, 0);
 	}
 	return MHD_YES;
