@@ -44,6 +44,29 @@ static void detail_row(request *req, const char *term, const char *value)
 	html_printf(&req->resp.body, "<dt>%s</dt><dd>%s</dd>", term, value);
 }
 
+/* The change-password form, on /account and on its own page. */
+static void password_form(request *req, const field_errors *errs)
+{
+	buf *b = &req->resp.body;
+	html_printf(b, "<p>Use at least %d characters; a few unrelated words make a good password. "
+		       "Common passwords and your own name are refused. Changing it signs you out "
+		       "everywhere else.</p>",
+		    PASSWORD_MIN_CHARS);
+	form_errors_summary(req, errs);
+	form_begin(req, PATH_PASSWORD, NULL);
+	/* The account name helps password managers pick the right entry. */
+	html_printf(b, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">\n",
+		    req->who.email);
+	form_text(req, "current_password", "Current password", "password", NULL, errs,
+		  "required autocomplete=\"current-password\"");
+	form_text(req, "password", "New password", "password", NULL, errs,
+		  "required autocomplete=\"new-password\" maxlength=\"128\"");
+	form_text(req, "password_confirm", "New password again", "password", NULL, errs,
+		  "required autocomplete=\"new-password\" maxlength=\"128\"");
+	form_submit(req, "Change password");
+	form_end(req);
+}
+
 static int render_account(request *req)
 {
 	db *d = auth_db(req);
@@ -66,7 +89,7 @@ static int render_account(request *req)
 	detail_row(req, "Roles", auth_role_text(req->arena, u.roles));
 	html_raw(b, "<dt>Password last changed</dt><dd>");
 	auth_time_html(b, u.password_changed_at);
-	html_raw(b, " &middot; <a href=\"" PATH_PASSWORD "\">Change password</a></dd></dl></section>");
+	html_raw(b, "</dd></dl></section>");
 
 	html_raw(b, "<section aria-labelledby=\"mfa-h\"><h2 id=\"mfa-h\">Second factor</h2>");
 	if (u.totp_enabled) {
@@ -83,12 +106,15 @@ static int render_account(request *req)
 		    "<li><a href=\"" PATH_SESSIONS "\">Your active sessions</a>: where you are signed in; end any of them</li>"
 		    "<li><a href=\"" PATH_TOKENS "\">API tokens</a>: for programs that use the JSON API on your behalf</li>"
 		    "</ul></section>");
+	html_raw(b, "<section aria-labelledby=\"pw-h\"><h2 id=\"pw-h\">Change password</h2>");
+	password_form(req, NULL);
+	html_raw(b, "</section>");
 	page_end(req);
 	return 0;
 }
 
-/* GET /account?done=KEY: the user's own details, second factor, and links
- * to the password form, sessions and tokens. done: which success message
+/* GET /account?done=KEY: the user's own details, second factor, links to
+ * sessions and tokens, and the password form. done: which success message
  * to show after a redirect. */
 static int account_page(request *req)
 {
@@ -97,26 +123,9 @@ static int account_page(request *req)
 
 static int render_password(request *req, const field_errors *errs)
 {
-	buf *b = &req->resp.body;
 	page_begin(req, "Change password");
-	html_printf(b, "<p>Use at least %d characters; a few unrelated words make a good password. "
-		       "Common passwords and your own name are refused. Changing it signs you out "
-		       "everywhere else.</p>",
-		    PASSWORD_MIN_CHARS);
-	form_errors_summary(req, errs);
-	form_begin(req, PATH_PASSWORD, NULL);
-	/* The account name helps password managers pick the right entry. */
-	html_printf(b, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">\n",
-		    req->who.email);
-	form_text(req, "current_password", "Current password", "password", NULL, errs,
-		  "required autocomplete=\"current-password\"");
-	form_text(req, "password", "New password", "password", NULL, errs,
-		  "required autocomplete=\"new-password\" maxlength=\"128\"");
-	form_text(req, "password_confirm", "New password again", "password", NULL, errs,
-		  "required autocomplete=\"new-password\" maxlength=\"128\"");
-	form_submit(req, "Change password");
-	form_end(req);
-	html_raw(b, "<p><a href=\"" PATH_ACCOUNT "\">Back to your account</a></p>");
+	password_form(req, errs);
+	html_raw(&req->resp.body, "<p><a href=\"" PATH_ACCOUNT "\">Back to your account</a></p>");
 	page_end(req);
 	return 0;
 }
