@@ -194,6 +194,13 @@ void auth_name_errors(arena *a, field_errors *errs, const field_label *labels, s
 		for (size_t j = 0; j < n; j++)
 			if (e->field && !strcmp(e->field, labels[j].name))
 				label = labels[j].label;
-		e->message = arena_printf(a, "%s %s", label ? label : "This field", e->message);
+		if (!label) {
+			/* A message that reads as a sentence on its own. */
+			char *m = arena_strdup(a, e->message);
+			m[0] = (char)(m[0] - 'a' + 'A');
+			e->message = m;
+			continue;
+		}
+		e->message = arena_printf(a, "%s %s", label, e->message);
 	}
 }

@@ -21,7 +21,7 @@
 
 static const field_label user_labels[] = {
 	{"name", "Full name"}, {"email", "Email"},     {"org_id", "Organization"},
-	{"roles", "At least one role"}, {"is_active", "Active"}, {"password", "Password"},
+	{"roles", NULL}, {"is_active", "Active"}, {"password", "Password"},
 };
 
 typedef struct org_choices {
@@ -168,6 +168,18 @@ static int users_page(request *req)
 	return 0;
 }
 
+/* Names the fields in errs for the summary. An unticked set of role boxes
+ * is the likeliest roles problem, and says so in the form's own words. */
+static void name_user_errors(request *req, field_errors *errs)
+{
+	size_t n = 0;
+	kv_get_all(&req->form, "roles", &n);
+	for (size_t i = 0; i < errs->len; i++)
+		if (n == 0 && !strcmp(errs->items[i].field, "roles"))
+			errs->items[i].message = "Choose at least one role";
+	AUTH_NAME_ERRORS(req->arena, errs, user_labels);
+}
+
 /* The fields of the add / edit form, as typed (re-shown on a problem) or
  * as stored. */
 typedef struct user_form_values {
@@ -284,7 +296,7 @@ static int user_new_submit(request *req)
 	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
 		user_form_values v;
 		values_from_form(&req->form, &v);
-		AUTH_NAME_ERRORS(req->arena, &errs, user_labels);
+		name_user_errors(req, &errs);
 		req->resp.status = ck_error_status(rc);
 		return render_new(req, &v, &errs);
 	}
@@ -458,7 +470,7 @@ static int user_submit(request *req)
 	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
 		user_form_values v;
 		values_from_form(&req->form, &v);
-		AUTH_NAME_ERRORS(req->arena, &errs, user_labels);
+		name_user_errors(req, &errs);
 		req->resp.status = ck_error_status(rc);
 		return render_user(req, id, &v, &errs, NULL);
 	}
