@@ -27,20 +27,20 @@ static void other_sites_are_refused(void **state)
 {
 	(void)state;
 	const char *bad[] = {
-		"//evil.example",          /* scheme-relative */
-		"/\\evil.example",         /* backslash read as slash */
-		"/\t/evil.example",        /* tab dropped by browsers */
-		"/\n/evil.example",
-		"/ /x",
-		"/a\\b",
-		"https://evil.example/",
-		"http:/evil.example",
-		"javascript:alert(1)",
-		"evil.example",
-		"",
-		"\xc3\xa9",
-		"/caf\xc3\xa9",            /* raw non-ASCII: percent-encode instead */
-		NULL,
+	    "//evil.example",   /* scheme-relative */
+	    "/\\evil.example",  /* backslash read as slash */
+	    "/\t/evil.example", /* tab dropped by browsers */
+	    "/\n/evil.example",
+	    "/ /x",
+	    "/a\\b",
+	    "https://evil.example/",
+	    "http:/evil.example",
+	    "javascript:alert(1)",
+	    "evil.example",
+	    "",
+	    "\xc3\xa9",
+	    "/caf\xc3\xa9", /* raw non-ASCII: percent-encode instead */
+	    NULL,
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_false(auth_is_local_path(bad[i]));
@@ -90,11 +90,12 @@ static void times_show_utc(void **state)
 	buf_init(&b, a);
 	auth_time_html(&b, 1795704054); /* 2026-11-26T14:40:54Z */
 	assert_string_equal(buf_str(&b),
-			    "<time datetime=\"2026-11-26T14:40:54Z\">2026-11-26 14:40 UTC</time>");
+	                    "<time datetime=\"2026-11-26T14:40:54Z\">2026-11-26 14:40 UTC</time>");
 	buf_reset(&b);
 	auth_time_cs_html(&b, 179570405425);
-	assert_string_equal(buf_str(&b),
-			    "<time datetime=\"2026-11-26T14:40:54.25Z\">2026-11-26 14:40:54.25 UTC</time>");
+	assert_string_equal(
+	    buf_str(&b),
+	    "<time datetime=\"2026-11-26T14:40:54.25Z\">2026-11-26 14:40:54.25 UTC</time>");
 	buf_reset(&b);
 	auth_time_html(&b, 0);
 	assert_string_equal(buf_str(&b), "&mdash;");
@@ -119,7 +120,8 @@ static void fragments_become_sentences(void **state)
 	static const field_label labels[] = {{"name", "Full name"}, {"roles", NULL}};
 	AUTH_NAME_ERRORS(a, &errs, labels);
 	assert_string_equal(errs.items[0].message, "Full name is required");
-	assert_string_equal(errs.items[1].message, "Only an administrator may grant the admin role");
+	assert_string_equal(errs.items[1].message,
+	                    "Only an administrator may grant the admin role");
 	assert_string_equal(errs.items[2].message, "Enter your email address");
 	assert_string_equal(errs.items[3].message, "other must be short");
 	arena_free(a);
@@ -197,14 +199,14 @@ static void problems_name_fields(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(local_paths_are_accepted),
-		cmocka_unit_test(other_sites_are_refused),
-		cmocka_unit_test(overlong_next_is_refused),
-		cmocka_unit_test(roles_round_trip),
-		cmocka_unit_test(times_show_utc),
-		cmocka_unit_test(fragments_become_sentences),
-		cmocka_unit_test(query_numbers),
-		cmocka_unit_test(problems_name_fields),
+	    cmocka_unit_test(local_paths_are_accepted),
+	    cmocka_unit_test(other_sites_are_refused),
+	    cmocka_unit_test(overlong_next_is_refused),
+	    cmocka_unit_test(roles_round_trip),
+	    cmocka_unit_test(times_show_utc),
+	    cmocka_unit_test(fragments_become_sentences),
+	    cmocka_unit_test(query_numbers),
+	    cmocka_unit_test(problems_name_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
