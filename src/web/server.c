@@ -396,7 +396,10 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		msg[--n] = '\0';
-	log_warn("libmicrohttpd: %s", msg);
+	/* A client that goes away mid-response (an event stream closed by
+	 * its tab) is routine, not a warning. */
+	bool is_routine = strstr(msg, "no longer available") || strstr(msg, "reset by peer");
+	log_msg(is_routine ? LOG_DEBUG : LOG_WARN, "libmicrohttpd: %s", msg);
 }
 
 static void server_free(web_server *s)
