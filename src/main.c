@@ -99,7 +99,8 @@ static void print_overview(FILE *out)
 	             "  --db DB          database: a file path (SQLite) or a postgres:// URL\n"
 	             "                   [$CITKIT_DB, else [database] url, else var/citkit.db]\n"
 	             "  --config FILE    INI settings file (see docs/citkit.ini.example)\n"
-	             "  -h, --help       help\n");
+	             "  -h, --help       help\n\n"
+	             "exit status: 0 done, 1 failed (one line says why), 2 wrong use\n");
 }
 
 static void print_words(FILE *out, const cli_command *cmd)
@@ -216,6 +217,10 @@ static int parse_options(cli_ctx *c, int argc, char **argv, int i, const char **
 {
 	const cli_command *cmd = c->cmd;
 	bool is_operand_only = false; /* after "--" */
+	for (size_t k = 0; cmd->options[k].name; k++)
+		if (k >= CLI_MAX_OPTIONS) /* a table too long for values[]: a bug here */
+			return cli_fail("internal error: '%s' has more than %d options", cmd->name,
+			                CLI_MAX_OPTIONS);
 	for (; i < argc; i++) {
 		const char *arg = argv[i];
 		if (!is_operand_only && !strcmp(arg, "--")) {

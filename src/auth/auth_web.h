@@ -70,9 +70,13 @@ json_t *auth_json_time(int64_t t);
 bool auth_query_limit(request *req, int def, int max, int *out);
 
 /* API errors from a service's result: CK_E_INVALID becomes a 422 with
- * errs; CK_E_CONFLICT a 409 naming the field; anything else its status
- * from the registry. errs may be NULL. */
+ * errs; CK_E_CONFLICT a 409 with errs; anything else its status from the
+ * registry. errs may be NULL. */
 void auth_api_fail(request *req, int rc, const field_errors *errs);
+/* An RFC 9457 problem for code (type, title, status from the registry,
+ * detail, instance) with errors: [{field, message}] from errs (may be
+ * NULL), sent as application/problem+json. */
+void auth_api_problem(request *req, int code, const char *detail, const field_errors *errs);
 /* {"items": items, "next_cursor": next or null}; takes items. */
 json_t *auth_list_json(json_t *items, const char *next);
 /* The cursor of an API list over a short list held in full (tokens,
@@ -88,9 +92,11 @@ typedef struct field_label {
  * characters", as services write them to follow a label) into a sentence
  * naming its field ("New password must be at least 12 characters"), so
  * the error summary above a form, which shows messages alone, reads
- * well. Messages that already start with a capital are left alone. */
+ * well. A NULL label only capitalises the message (for messages that
+ * make a sentence by themselves). Messages that already start with a
+ * capital are left alone. */
 void auth_name_errors(arena *a, field_errors *errs, const field_label *labels, size_t n);
-#define AUTH_NAME_ERRORS(a, errs, labels) \
+#define AUTH_NAME_ERRORS(a, errs, labels)                                                          \
 	auth_name_errors((a), (errs), (labels), sizeof(labels) / sizeof((labels)[0]))
 
 /* A query parameter as a positive id: 0 when absent or empty, -1 when

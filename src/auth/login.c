@@ -18,6 +18,7 @@
 
 #include "../base/crypto.h"
 #include "../base/errors.h"
+#include "../base/validate.h"
 #include "audit.h"
 #include "auth.h"
 #include "auth_internal.h"
@@ -165,10 +166,16 @@ int login_password(db *d, arena *a, const char *email, const char *password, con
 {
 	account acc;
 	*out = (session_new){0};
-	char *lower = arena_strndup(a, email ? email : "", EMAIL_MAX + 1);
+	const char *typed = email ? email : "";
+	/* arena_strndup copies exactly n bytes: measure first. */
+	char *lower = arena_strndup(a, typed, strnlen(typed, EMAIL_MAX + 1));
 	for (char *p = lower; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	int rc = find_account(d, a, lower, &acc);
+	int rc = 0;
+	acc = (account){0};
+	/* Not UTF-8: no such account (and PostgreSQL would refuse the text). */
+	if (validate_utf8(lower, strlen(lower)))
+		rc = find_account(d, a, lower, &acc);
 	if (rc < 0)
 		return rc;
 	/* The slow hash runs before the transaction, never under its lock. */

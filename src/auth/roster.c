@@ -293,7 +293,8 @@ static int parse(arena *a, const char *data, size_t len, bool may_grant_admin,
 				"is not well-formed CSV here (a quote out of place?)");
 			st.stop = true;
 		}
-		if (c == '\n')
+		/* Lines end in \n, \r\n, or a lone \r (old Mac exports). */
+		if (c == '\n' || (c == '\r' && (i + 1 == len || data[i + 1] != '\n')))
 			st.line++;
 	}
 	if (!st.stop && csv_fini(&p, on_field, on_record, &st) != 0)

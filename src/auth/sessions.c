@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../base/errors.h"
+#include "../base/validate.h"
 #include "audit.h"
 #include "auth.h"
 #include "auth_internal.h"
@@ -15,6 +16,17 @@
 #include "users.h"
 
 enum { TOUCH_EVERY = 60, USER_AGENT_MAX = 256 };
+
+/* At most max bytes of s, cut at a character boundary, and only if it is
+ * UTF-8 at all (PostgreSQL refuses anything else in TEXT). */
+static const char *clip_utf8(arena *a, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	if (n == max)
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	return validate_utf8(s, n) ? arena_strndup(a, s, n) : NULL;
+}
 
 int session_create(db *d, arena *a, int64_t user_id, bool mfa_passed, const char *ip,
 		   const char *user_agent, session_new *out)
@@ -31,7 +43,7 @@ int session_create(db *d, arena *a, int64_t user_id, bool mfa_passed, const char
 	crypto_sha256_hex(out->token, strlen(out->token), hash);
 	int64_t now = auth_now();
 	out->expires_at = now + p->session_absolute_seconds;
-	const char *ua = user_agent ? arena_strndup(a, user_agent, USER_AGENT_MAX) : NULL;
+	const char *ua = user_agent ? clip_utf8(a, user_agent, USER_AGENT_MAX) : NULL;
 	rc = db_query_int(d, &out->id,
 			  "INSERT INTO sessions (user_id, token_hash, csrf_token, created_at, "
 			  "last_seen_at, expires_at, mfa_passed, ip, user_agent) "

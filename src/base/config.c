@@ -117,7 +117,7 @@ static bool parse_number(const char *v, long long *out)
 }
 
 /* ADDR:PORT where ADDR is a name, an IPv4 address or [IPv6]. */
-static bool is_listen_address(const char *v)
+bool config_is_listen_address(const char *v)
 {
 	const char *colon = strrchr(v, ':');
 	if (!colon || colon == v)
@@ -165,7 +165,7 @@ static int apply(parse_state *st, const setting *s, const char *value)
 		snprintf(field, s->size, "%s", strcasecmp(value, "FULL") ? "NORMAL" : "FULL");
 		return 1;
 	case SET_LISTEN:
-		if (!is_listen_address(value))
+		if (!config_is_listen_address(value))
 			return problem(st, "%s must be ADDRESS:PORT (port 0-65535), not \"%s\"",
 			               s->key, value);
 		break;

@@ -33,6 +33,9 @@ void config_defaults(config *c);
 /* Reads path into c over the defaults; err names the file, line and
  * problem. 0 or CK_E_INVALID / CK_E_IO. */
 int config_load(config *c, const char *path, char *err, size_t errlen);
+/* True for ADDR:PORT (a name, an IPv4 address or [IPv6]; port 0-65535):
+ * what [server] listen and `serve --listen` accept. */
+bool config_is_listen_address(const char *v);
 /* Parses an INI text already in memory (the fuzz target uses it). */
 int config_parse_string(config *c, const char *text, char *err, size_t errlen);
 

@@ -21,10 +21,17 @@ static int say(int status, const char *fmt, va_list ap) __attribute__((format(pr
 
 static int say(int status, const char *fmt, va_list ap)
 {
+	/* One line, always: a library's message (libpq's) may hold newlines. */
+	char line[2048];
+	vsnprintf(line, sizeof line, fmt, ap);
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == ' '))
+		line[--n] = '\0';
+	for (char *p = line; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
 	fflush(stdout);
-	fputs("citkit: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "citkit: %s\n", line);
 	return status;
 }
 

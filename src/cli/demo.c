@@ -18,7 +18,7 @@ int cli_demo(cli_ctx *c)
 		return CLI_FAIL;
 	if (cli_setup_services(c))
 		goto done;
-	demo_result r;
+	demo_result r = {0};
 	char err[512] = "";
 	if (demo_load(d, c->arena, &c->actor, &r, err, sizeof err)) {
 		cli_fail("demo not loaded: %s", err);

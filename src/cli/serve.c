@@ -89,9 +89,8 @@ static int prepare_db(cli_ctx *c, db **out)
 int cli_serve(cli_ctx *c)
 {
 	const char *listen = cli_opt(c, "listen") ? cli_opt(c, "listen") : c->cfg.listen;
-	const char *colon = strrchr(listen, ':');
-	if (!colon || colon == listen)
-		return cli_usage("--listen must be ADDRESS:PORT, not '%s'", listen);
+	if (!config_is_listen_address(listen))
+		return cli_usage("--listen must be ADDRESS:PORT (port 0-65535), not '%s'", listen);
 	sigset_t signals;
 	block_signals(&signals);
 	if (!crypto_init())

@@ -195,12 +195,15 @@ static const struct demo_step {
 
 int demo_load(db *d, arena *a, const principal *actor, demo_result *out, char *err, size_t errlen)
 {
-	demo_run r = {d, a, actor, out, err, errlen};
 	memset(out, 0, sizeof *out);
+	char problem[512] = "";
+	demo_run r = {d, a, actor, out, problem, sizeof problem};
 	for (size_t i = 0; i < COUNT(steps); i++) {
 		int rc = steps[i].load(&r);
-		if (rc)
+		if (rc) {
+			snprintf(err, errlen, "%s: %s", steps[i].name, problem);
 			return rc;
+		}
 	}
 	return 0;
 }

@@ -22,7 +22,7 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void compute_etags(void)
 {
-	for (size_t i = 0; ui_assets[i].name && i < MAX_ASSETS; i++) {
+	for (size_t i = 0; i < MAX_ASSETS && ui_assets[i].name; i++) {
 		uint64_t h = 1469598103934665603ULL;
 		for (size_t j = 0; j < ui_assets[i].len; j++) {
 			h ^= ui_assets[i].data[j];

@@ -2,7 +2,7 @@
  * request.c, response.c) builds a request from libmicrohttpd, runs the
  * middleware (identity, CSRF, permission, audit hooks, metrics) and calls
  * the route's handler, which fills req->resp. Handlers never call free:
- * everything comes from req->arena, released when the response is queued.
+ * everything comes from req->arena, released once the response is sent.
  * Handlers never write SQL: they call services. */
 #ifndef CITKIT_HTTP_H
 #define CITKIT_HTTP_H

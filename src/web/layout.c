@@ -20,7 +20,7 @@ static const nav_item nav[] = {
     {"Dashboard", "/", PERM_SIGNED_IN},
     {"Organizations", "/orgs", PERM_ORGS_READ},
     {"People", "/users", PERM_USERS_READ},
-    {"Import roster", "/roster/import", PERM_ROSTER_IMPORT},
+    {"Import roster", "/users/import", PERM_ROSTER_IMPORT},
     {"Audit log", "/audit", PERM_AUDIT_READ},
     {"Account", "/account", PERM_SIGNED_IN},
 };

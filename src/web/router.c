@@ -243,6 +243,18 @@ static void redirect_with_next(request *req, const char *to)
 
 /* Origin and Sec-Fetch-Site say where a request was made; any unsafe
  * request a browser sends from another site is refused, token or not. */
+/* host[:port] without the scheme's default port, so "example.org" and
+ * "example.org:443" compare equal under https. */
+static size_t authority_len(const char *a, bool is_https)
+{
+	size_t n = strlen(a);
+	const char *dflt = is_https ? ":443" : ":80";
+	size_t dl = strlen(dflt);
+	if (n > dl && !strcmp(a + n - dl, dflt))
+		n -= dl;
+	return n;
+}
+
 static bool same_origin(request *req)
 {
 	const char *site = request_header(req, "Sec-Fetch-Site");
@@ -252,12 +264,16 @@ static bool same_origin(request *req)
 	if (!origin)
 		return true;
 	const char *host = request_header(req, "Host");
+	bool is_https = !strncasecmp(origin, "https://", 8);
 	const char *authority = NULL;
-	if (!strncasecmp(origin, "https://", 8))
+	if (is_https)
 		authority = origin + 8;
 	else if (!strncasecmp(origin, "http://", 7))
 		authority = origin + 7;
-	return authority && host && !strcasecmp(authority, host);
+	if (!authority || !host)
+		return false;
+	size_t an = authority_len(authority, is_https), hn = authority_len(host, is_https);
+	return an == hn && !strncasecmp(authority, host, an);
 }
 
 static int check_csrf(request *req)

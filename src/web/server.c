@@ -169,6 +169,8 @@ static int decode_body(request *req, const web_server *srv)
 	if (type_is(ct, "application/json") ||
 	    (ct && strstr(ct, "+json") && !strncasecmp(ct, "application/", 12)))
 		return 0; /* decoded by the handler (request_json) */
+	if (type_is(ct, "text/csv"))
+		return 0; /* read raw by the handler (POST /api/v1/roster) */
 	return CK_E_UNSUPPORTED;
 }
 
@@ -245,7 +247,9 @@ static enum MHD_Result first_call(conn_ctx *ctx, struct MHD_Connection *conn, co
 		char *end;
 		errno = 0;
 		unsigned long long n = strtoull(cl, &end, 10);
-		if (errno || *end || n > ctx->limit)
+		if (end == cl || *end)
+			return queue_early(ctx, conn, method, CK_E_MALFORMED, 0);
+		if (errno || n > ctx->limit)
 			return queue_early(ctx, conn, method, CK_E_TOO_LARGE, 0);
 	}
 	return MHD_YES;
@@ -392,7 +396,10 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		msg[--n] = '\0';
-	log_warn("libmicrohttpd: %s", msg);
+	/* A client that goes away mid-response (an event stream closed by
+	 * its tab) is routine, not a warning. */
+	bool is_routine = strstr(msg, "no longer available") || strstr(msg, "reset by peer");
+	log_msg(is_routine ? LOG_DEBUG : LOG_WARN, "libmicrohttpd: %s", msg);
 }
 
 static void server_free(web_server *s)

@@ -24,6 +24,7 @@
 #include "auth/roles.h"
 #include "auth/users.h"
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/crypto.h"
 #include "base/errors.h"
 #include "base/kv.h"

@@ -146,6 +146,19 @@ static void test_errors_name_the_line(void **state)
 	expect_error("[database]\nurl =\n", "config: ", "must not be empty");
 }
 
+static void test_listen_addresses(void **state)
+{
+	(void)state;
+	assert_true(config_is_listen_address("127.0.0.1:8080"));
+	assert_true(config_is_listen_address("localhost:0"));
+	assert_true(config_is_listen_address("[::1]:443"));
+	assert_false(config_is_listen_address("[::1]"));
+	assert_false(config_is_listen_address(":80"));
+	assert_false(config_is_listen_address("host:"));
+	assert_false(config_is_listen_address("host:65536"));
+	assert_false(config_is_listen_address("host:8o"));
+}
+
 static void test_long_values(void **state)
 {
 	(void)state;
@@ -197,6 +210,7 @@ int main(void)
 	    cmocka_unit_test(test_every_section),
 	    cmocka_unit_test(test_partial_keeps_defaults),
 	    cmocka_unit_test(test_errors_name_the_line),
+	    cmocka_unit_test(test_listen_addresses),
 	    cmocka_unit_test(test_long_values),
 	    cmocka_unit_test(test_load_file),
 	};

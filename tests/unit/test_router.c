@@ -324,6 +324,23 @@ static void csrf(void **state)
 	        "name=a&csrf=tok123", 18, &r);
 	assert_int_equal(r.status, 200);
 	http_free(&r);
+	/* A default port is the same origin with or without it. */
+	http_do(
+	    port, "POST", "/items",
+	    H("Cookie: citkit_session=admin", "Host: example.org:80", "Origin: http://example.org"),
+	    "name=a&csrf=tok123", 18, &r);
+	assert_int_equal(r.status, 200);
+	http_free(&r);
+	http_do(port, "POST", "/items",
+	        H("Cookie: citkit_session=admin", "Host: example.org:8080",
+	          "Origin: http://example.org"),
+	        "name=a&csrf=tok123", 18, &r);
+	assert_int_equal(r.status, 403);
+	http_free(&r);
+	http_do(port, "POST", "/items", H("Cookie: citkit_session=admin", "Origin: null"),
+	        "name=a&csrf=tok123", 18, &r);
+	assert_int_equal(r.status, 403);
+	http_free(&r);
 	http_do(port, "POST", "/items",
 	        H("Cookie: citkit_session=admin", "Origin: http://evil.example"),
 	        "name=a&csrf=tok123", 18, &r);
@@ -404,7 +421,7 @@ static void bad_bodies(void **state)
 	http_do(port, "POST", "/public", NULL, "name=%FF", 8, &r);
 	assert_int_equal(r.status, 400);
 	http_free(&r);
-	http_do(port, "POST", "/public", H("Content-Type: text/csv"), "a,b", 3, &r);
+	http_do(port, "POST", "/public", H("Content-Type: application/xml"), "<a/>", 4, &r);
 	assert_int_equal(r.status, 415);
 	http_free(&r);
 	http_do(port, "POST", "/api/v1/things",

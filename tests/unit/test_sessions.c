@@ -86,6 +86,21 @@ static void wrong_and_unknown_look_alike(void **state)
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM sessions"), 0);
 }
 
+static void odd_input_is_handled(void **state)
+{
+	authfx *f = *state;
+	one_user(f, "officer");
+	session_new s;
+	assert_int_equal(login(f, "\xff\xfe@pd.example", PW, &s), CK_E_BAD_LOGIN);
+	/* A long user agent is kept to 256 bytes, cut between characters. */
+	char ua[700] = "";
+	for (int i = 0; i < 300; i++)
+		strcat(ua, "\xc3\xa9");
+	assert_int_equal(login_password(f->d, f->a, "lee@pd.example", PW, NULL, ua, &s), 0);
+	assert_int_equal(fx_count(f, "SELECT MAX(length(user_agent)) FROM sessions"), 128);
+	assert_int_equal(login_password(f->d, f->a, "lee@pd.example", PW, NULL, "\xff\xfe", &s), 0);
+}
+
 static void lockout_after_five_within_window(void **state)
 {
 	authfx *f = *state;
@@ -309,7 +324,7 @@ static void policy_from_config(void **state)
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 #define ALL_CASES                                                                           \
-	CASE(login_makes_a_hashed_session), CASE(wrong_and_unknown_look_alike),                \
+	CASE(login_makes_a_hashed_session), CASE(wrong_and_unknown_look_alike), CASE(odd_input_is_handled),                \
 		CASE(lockout_after_five_within_window), CASE(five_spread_wider_do_not_lock),   \
 		CASE(success_resets_the_count), CASE(disabled_never_signs_in), CASE(idle_timeout), \
 		CASE(touch_at_most_once_a_minute), CASE(absolute_limit),                       \
