@@ -15,10 +15,10 @@
 #include "tokens.h"
 #include "users.h"
 
-#define PATH_ACCOUNT "/account"
+#define PATH_ACCOUNT  "/account"
 #define PATH_PASSWORD "/account/password"
 #define PATH_SESSIONS "/account/sessions"
-#define PATH_TOKENS "/account/tokens"
+#define PATH_TOKENS   "/account/tokens"
 
 /* The messages a redirect after success asks for with ?done=…; anything
  * else shows nothing (the value is never echoed). */
@@ -27,11 +27,11 @@ static void done_flash(request *req)
 	static const struct {
 		const char *key, *message;
 	} done[] = {
-		{"password", "Your password was changed. Your other sessions were ended."},
-		{"totp", "Your second factor is set up. You will be asked for a code at each sign-in."},
-		{"ended", "The session was ended."},
-		{"others", "All your other sessions were ended."},
-		{"revoked", "The token was revoked. Programs using it can no longer sign in."},
+	    {"password", "Your password was changed. Your other sessions were ended."},
+	    {"totp", "Your second factor is set up. You will be asked for a code at each sign-in."},
+	    {"ended", "The session was ended."},
+	    {"others", "All your other sessions were ended."},
+	    {"revoked", "The token was revoked. Programs using it can no longer sign in."},
 	};
 	const char *key = kv_get(&req->query, "done");
 	for (size_t i = 0; key && i < sizeof done / sizeof done[0]; i++)
@@ -48,21 +48,23 @@ static void detail_row(request *req, const char *term, const char *value)
 static void password_form(request *req, const field_errors *errs)
 {
 	buf *b = &req->resp.body;
-	html_printf(b, "<p>Use at least %d characters; a few unrelated words make a good password. "
-		       "Common passwords and your own name are refused. Changing it signs you out "
-		       "everywhere else.</p>",
-		    PASSWORD_MIN_CHARS);
+	html_printf(b,
+	            "<p>Use at least %d characters; a few unrelated words make a good password. "
+	            "Common passwords and your own name are refused. Changing it signs you out "
+	            "everywhere else.</p>",
+	            PASSWORD_MIN_CHARS);
 	form_errors_summary(req, errs);
 	form_begin(req, PATH_PASSWORD, NULL);
 	/* The account name helps password managers pick the right entry. */
-	html_printf(b, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">\n",
-		    req->who.email);
+	html_printf(
+	    b, "<input type=\"hidden\" name=\"username\" autocomplete=\"username\" value=\"%s\">\n",
+	    req->who.email);
 	form_text(req, "current_password", "Current password", "password", NULL, errs,
-		  "required autocomplete=\"current-password\"");
+	          "required autocomplete=\"current-password\"");
 	form_text(req, "password", "New password", "password", NULL, errs,
-		  "required autocomplete=\"new-password\" maxlength=\"128\"");
+	          "required autocomplete=\"new-password\" maxlength=\"128\"");
 	form_text(req, "password_confirm", "New password again", "password", NULL, errs,
-		  "required autocomplete=\"new-password\" maxlength=\"128\"");
+	          "required autocomplete=\"new-password\" maxlength=\"128\"");
 	form_submit(req, "Change password");
 	form_end(req);
 }
@@ -82,7 +84,8 @@ static int render_account(request *req)
 	page_begin(req, "Your account");
 	done_flash(req);
 
-	html_raw(b, "<section aria-labelledby=\"details-h\"><h2 id=\"details-h\">Details</h2><dl class=\"details\">");
+	html_raw(b, "<section aria-labelledby=\"details-h\"><h2 id=\"details-h\">Details</h2><dl "
+	            "class=\"details\">");
 	detail_row(req, "Name", u.name);
 	detail_row(req, "Email", u.email);
 	detail_row(req, "Organization", u.org_name);
@@ -98,14 +101,16 @@ static int render_account(request *req)
 		html_raw(b, ". If you lose your phone, ask an administrator to reset it.</p>");
 	} else {
 		html_raw(b, "<p>No authenticator app is set up yet. "
-			    "<a href=\"/account/totp\">Set up a second factor</a></p>");
+		            "<a href=\"/account/totp\">Set up a second factor</a></p>");
 	}
 	html_raw(b, "</section>");
 
 	html_raw(b, "<section aria-labelledby=\"access-h\"><h2 id=\"access-h\">Access</h2><ul>"
-		    "<li><a href=\"" PATH_SESSIONS "\">Your active sessions</a>: where you are signed in; end any of them</li>"
-		    "<li><a href=\"" PATH_TOKENS "\">API tokens</a>: for programs that use the JSON API on your behalf</li>"
-		    "</ul></section>");
+	            "<li><a href=\"" PATH_SESSIONS
+	            "\">Your active sessions</a>: where you are signed in; end any of them</li>"
+	            "<li><a href=\"" PATH_TOKENS
+	            "\">API tokens</a>: for programs that use the JSON API on your behalf</li>"
+	            "</ul></section>");
 	html_raw(b, "<section aria-labelledby=\"pw-h\"><h2 id=\"pw-h\">Change password</h2>");
 	password_form(req, NULL);
 	html_raw(b, "</section>");
@@ -156,7 +161,7 @@ static int password_submit(request *req)
 		if (!d)
 			return 0;
 		int rc = user_set_password(d, req->arena, &req->who, req->who.user_id, current,
-					   next, &errs);
+		                           next, &errs);
 		if (rc == 0) {
 			resp_redirect(req, PATH_ACCOUNT "?done=password");
 			return 0;
@@ -167,8 +172,8 @@ static int password_submit(request *req)
 		}
 	}
 	static const field_label labels[] = {
-		{"current_password", "Current password"},
-		{"password", "New password"},
+	    {"current_password", "Current password"},
+	    {"password", "New password"},
 	};
 	AUTH_NAME_ERRORS(req->arena, &errs, labels);
 	req->resp.status = ck_error_status(CK_E_INVALID);
@@ -181,9 +186,8 @@ static const char *browser_name(const char *ua)
 	static const struct {
 		const char *needle, *name;
 	} known[] = {
-		{"Edg/", "Edge"},         {"OPR/", "Opera"},
-		{"Firefox/", "Firefox"},  {"Chrome/", "Chrome"},
-		{"Safari/", "Safari"},    {"curl/", "curl"},
+	    {"Edg/", "Edge"},      {"OPR/", "Opera"},     {"Firefox/", "Firefox"},
+	    {"Chrome/", "Chrome"}, {"Safari/", "Safari"}, {"curl/", "curl"},
 	};
 	if (!ua || !*ua)
 		return "Unknown";
@@ -198,9 +202,9 @@ static const char *platform_name(const char *ua)
 	static const struct {
 		const char *needle, *name;
 	} known[] = {
-		{"Android", "Android"}, {"iPhone", "iPhone"}, {"iPad", "iPad"},
-		{"Windows", "Windows"}, {"Mac OS X", "macOS"}, {"CrOS", "ChromeOS"},
-		{"Linux", "Linux"},
+	    {"Android", "Android"}, {"iPhone", "iPhone"},  {"iPad", "iPad"},
+	    {"Windows", "Windows"}, {"Mac OS X", "macOS"}, {"CrOS", "ChromeOS"},
+	    {"Linux", "Linux"},
 	};
 	for (size_t i = 0; ua && i < sizeof known / sizeof known[0]; i++)
 		if (strstr(ua, known[i].needle))
@@ -226,15 +230,19 @@ static int sessions_page(request *req)
 	page_begin(req, "Your sessions");
 	done_flash(req);
 	html_raw(b, "<p>Each place you are signed in. End any you do not recognise, "
-		    "then change your password.</p>");
-	static const char *const headers[] = {"Device", "IP address", "Signed in", "Last seen", "Action", NULL};
+	            "then change your password.</p>");
+	static const char *const headers[] = {"Device",    "IP address", "Signed in",
+	                                      "Last seen", "Action",     NULL};
 	page_table_begin(req, "Active sessions", headers);
 	for (size_t i = 0; i < n; i++) {
 		const session_info *s = &items[i];
 		const char *platform = platform_name(s->user_agent);
-		html_printf(b, "<tr><td data-label=\"Device\"><span title=\"%s\">%s%s%s</span>", s->user_agent ? s->user_agent : "",
-			    browser_name(s->user_agent), platform ? " on " : "", platform);
-		html_printf(b, "</td><td data-label=\"IP address\">%s</td><td data-label=\"Signed in\">", s->ip ? s->ip : "unknown");
+		html_printf(b, "<tr><td data-label=\"Device\"><span title=\"%s\">%s%s%s</span>",
+		            s->user_agent ? s->user_agent : "", browser_name(s->user_agent),
+		            platform ? " on " : "", platform);
+		html_printf(
+		    b, "</td><td data-label=\"IP address\">%s</td><td data-label=\"Signed in\">",
+		    s->ip ? s->ip : "unknown");
 		auth_time_html(b, s->created_at);
 		html_raw(b, "</td><td data-label=\"Last seen\">");
 		auth_time_html(b, s->last_seen_at);
@@ -242,7 +250,8 @@ static int sessions_page(request *req)
 		if (s->is_current) {
 			html_raw(b, "<strong>This session</strong>");
 		} else {
-			char *action = arena_printf(req->arena, PATH_SESSIONS "/%lld/end", (long long)s->id);
+			char *action =
+			    arena_printf(req->arena, PATH_SESSIONS "/%lld/end", (long long)s->id);
 			form_button(req, action, "End session", NULL);
 		}
 		html_raw(b, "</td></tr>");
@@ -250,7 +259,7 @@ static int sessions_page(request *req)
 	page_table_end(req);
 	if (n > 1)
 		form_button(req, PATH_SESSIONS "/end-others", "End all other sessions",
-			    "End every session except this one?");
+		            "End every session except this one?");
 	page_end(req);
 	return 0;
 }
@@ -287,8 +296,7 @@ static int end_others_tx(db *d, void *ctx)
 	int rc = session_end_all(d, who->user_id, who->session_id);
 	if (rc < 0)
 		return rc;
-	return audit_append(d, who, "session.end_others", "user",
-			    NULL, AUDIT_SUCCESS, NULL);
+	return audit_append(d, who, "session.end_others", "user", NULL, AUDIT_SUCCESS, NULL);
 }
 
 /* POST /account/sessions/end-others: ends every session of the user but
@@ -320,7 +328,7 @@ static void token_status(buf *b, const api_token *t, int64_t now)
 /* The tokens page. created: the plaintext of a token just made (shown
  * this once), or NULL. */
 static int render_tokens(request *req, const char *created, const kv *values,
-			 const field_errors *errs)
+                         const field_errors *errs)
 {
 	db *d = auth_db(req);
 	if (!d)
@@ -336,18 +344,22 @@ static int render_tokens(request *req, const char *created, const kv *values,
 	page_begin(req, "API tokens");
 	done_flash(req);
 	if (created) {
-		html_raw(b, "<div class=\"flash flash-success\" role=\"status\"><h2>Your new token</h2>"
-			    "<p>Copy it now: it is shown only this once. Send it as "
-			    "<code>Authorization: Bearer TOKEN</code>.</p>");
-		html_printf(b, "<p><label for=\"new-token\">Token</label> "
-			       "<input id=\"new-token\" class=\"token\" type=\"text\" readonly "
-			       "value=\"%s\" size=\"50\" autocomplete=\"off\" spellcheck=\"false\"></p></div>",
-			    created);
+		html_raw(
+		    b, "<div class=\"flash flash-success\" role=\"status\"><h2>Your new token</h2>"
+		       "<p>Copy it now: it is shown only this once. Send it as "
+		       "<code>Authorization: Bearer TOKEN</code>.</p>");
+		html_printf(
+		    b,
+		    "<p><label for=\"new-token\">Token</label> "
+		    "<input id=\"new-token\" class=\"token\" type=\"text\" readonly "
+		    "value=\"%s\" size=\"50\" autocomplete=\"off\" spellcheck=\"false\"></p></div>",
+		    created);
 	}
 	html_raw(b, "<p>A token lets a program call the JSON API as you, with your roles. "
-		    "Revoke a token you no longer use.</p>");
+	            "Revoke a token you no longer use.</p>");
 
-	static const char *const headers[] = {"Name", "Starts with", "Created", "Last used", "Expires", "Status", "Action", NULL};
+	static const char *const headers[] = {"Name",    "Starts with", "Created", "Last used",
+	                                      "Expires", "Status",      "Action",  NULL};
 	if (n == 0) {
 		html_raw(b, "<p class=\"empty\">You have no API tokens yet.</p>");
 	} else {
@@ -355,7 +367,10 @@ static int render_tokens(request *req, const char *created, const kv *values,
 		page_table_begin(req, "Your tokens", headers);
 		for (size_t i = 0; i < n; i++) {
 			const api_token *t = &items[i];
-			html_printf(b, "<tr><td data-label=\"Name\">%s</td><td data-label=\"Starts with\"><code>%s…</code></td><td data-label=\"Created\">", t->name, t->prefix);
+			html_printf(b,
+			            "<tr><td data-label=\"Name\">%s</td><td data-label=\"Starts "
+			            "with\"><code>%s…</code></td><td data-label=\"Created\">",
+			            t->name, t->prefix);
 			auth_time_html(b, t->created_at);
 			html_raw(b, "</td><td data-label=\"Last used\">");
 			if (t->last_used_at)
@@ -371,7 +386,8 @@ static int render_tokens(request *req, const char *created, const kv *values,
 			token_status(b, t, now);
 			html_raw(b, "</td><td data-label=\"Action\">");
 			if (!t->revoked_at) {
-				char *action = arena_printf(req->arena, PATH_TOKENS "/%lld/revoke", (long long)t->id);
+				char *action = arena_printf(req->arena, PATH_TOKENS "/%lld/revoke",
+				                            (long long)t->id);
 				form_button(req, action, "Revoke", "Revoke this token?");
 			}
 			html_raw(b, "</td></tr>");
@@ -379,13 +395,15 @@ static int render_tokens(request *req, const char *created, const kv *values,
 		page_table_end(req);
 	}
 
-	html_raw(b, "<section aria-labelledby=\"new-token-h\"><h2 id=\"new-token-h\">Create a token</h2>");
+	html_raw(
+	    b,
+	    "<section aria-labelledby=\"new-token-h\"><h2 id=\"new-token-h\">Create a token</h2>");
 	form_errors_summary(req, errs);
 	form_begin(req, PATH_TOKENS, NULL);
-	form_text(req, "name", "Name (what uses it)", "text", values ? kv_get(values, "name") : NULL,
-		  errs, "required maxlength=\"100\"");
+	form_text(req, "name", "Name (what uses it)", "text",
+	          values ? kv_get(values, "name") : NULL, errs, "required maxlength=\"100\"");
 	form_text(req, "expires_at", "Expires on (optional)", "date",
-		  values ? kv_get(values, "expires_at") : NULL, errs, NULL);
+	          values ? kv_get(values, "expires_at") : NULL, errs, NULL);
 	form_submit(req, "Create token");
 	form_end(req);
 	html_raw(b, "</section>");
@@ -414,7 +432,8 @@ static int token_create_submit(request *req)
 	const char *plain = NULL;
 	int rc = token_create(d, req->arena, &req->who, 0, &req->form, &id, &plain, &errs);
 	if (rc == CK_E_INVALID) {
-		static const field_label labels[] = {{"name", "Name"}, {"expires_at", "Expiry date"}};
+		static const field_label labels[] = {{"name", "Name"},
+		                                     {"expires_at", "Expiry date"}};
 		AUTH_NAME_ERRORS(req->arena, &errs, labels);
 		req->resp.status = ck_error_status(rc);
 		return render_tokens(req, NULL, &req->form, &errs);
@@ -448,16 +467,19 @@ static int token_revoke_submit(request *req)
 }
 
 static const route account_routes[] = {
-	{"GET", PATH_ACCOUNT, account_page, PERM_SIGNED_IN, 0, "Your account"},
-	{"GET", PATH_PASSWORD, password_page, PERM_SIGNED_IN, 0, "Form to change your password"},
-	{"POST", PATH_PASSWORD, password_submit, PERM_SIGNED_IN, 0, "Change your password"},
-	{"GET", PATH_SESSIONS, sessions_page, PERM_SIGNED_IN, 0, "Your active sessions"},
-	{"POST", PATH_SESSIONS "/{id}/end", session_end_submit, PERM_SIGNED_IN, 0, "End one of your sessions"},
-	{"POST", PATH_SESSIONS "/end-others", end_others_submit, PERM_SIGNED_IN, 0,
-	 "End all your sessions but this one"},
-	{"GET", PATH_TOKENS, tokens_page, PERM_TOKENS_CREATE, 0, "Your API tokens"},
-	{"POST", PATH_TOKENS, token_create_submit, PERM_TOKENS_CREATE, 0, "Create an API token (shown once)"},
-	{"POST", PATH_TOKENS "/{id}/revoke", token_revoke_submit, PERM_TOKENS_CREATE, 0, "Revoke an API token"},
+    {"GET", PATH_ACCOUNT, account_page, PERM_SIGNED_IN, 0, "Your account"},
+    {"GET", PATH_PASSWORD, password_page, PERM_SIGNED_IN, 0, "Form to change your password"},
+    {"POST", PATH_PASSWORD, password_submit, PERM_SIGNED_IN, 0, "Change your password"},
+    {"GET", PATH_SESSIONS, sessions_page, PERM_SIGNED_IN, 0, "Your active sessions"},
+    {"POST", PATH_SESSIONS "/{id}/end", session_end_submit, PERM_SIGNED_IN, 0,
+     "End one of your sessions"},
+    {"POST", PATH_SESSIONS "/end-others", end_others_submit, PERM_SIGNED_IN, 0,
+     "End all your sessions but this one"},
+    {"GET", PATH_TOKENS, tokens_page, PERM_TOKENS_CREATE, 0, "Your API tokens"},
+    {"POST", PATH_TOKENS, token_create_submit, PERM_TOKENS_CREATE, 0,
+     "Create an API token (shown once)"},
+    {"POST", PATH_TOKENS "/{id}/revoke", token_revoke_submit, PERM_TOKENS_CREATE, 0,
+     "Revoke an API token"},
 };
 
 void account_pages_register(void)

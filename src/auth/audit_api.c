@@ -16,16 +16,16 @@ static json_t *entry_json(const audit_entry *e)
 	if (e->detail && !detail)
 		detail = json_string(e->detail);
 	return json_pack("{s:I, s:s, s:o, s:s?, s:s, s:s?, s:s?, s:s?, s:s, s:o}", "id",
-			 (json_int_t)e->id, "at", at, "actor_id",
-			 e->actor_id ? json_integer(e->actor_id) : json_null(), "actor_email",
-			 e->actor_email, "action", e->action, "object_type", e->object_type,
-			 "object_id", e->object_id, "ip", e->ip, "outcome", e->outcome, "detail",
-			 detail ? detail : json_null());
+	                 (json_int_t)e->id, "at", at, "actor_id",
+	                 e->actor_id ? json_integer(e->actor_id) : json_null(), "actor_email",
+	                 e->actor_email, "action", e->action, "object_type", e->object_type,
+	                 "object_id", e->object_id, "ip", e->ip, "outcome", e->outcome, "detail",
+	                 detail ? detail : json_null());
 }
 
 /* A bound of the range: a date (the whole day counts) or an RFC 3339 time. */
 static void read_bound(request *req, const char *name, bool is_end, int64_t *out,
-		       field_errors *errs)
+                       field_errors *errs)
 {
 	const char *s = kv_get(&req->query, name);
 	*out = 0;
@@ -69,7 +69,7 @@ static int audit_list_api(request *req)
 	size_t n = 0;
 	const char *next = NULL;
 	int rc = audit_list(d, req->arena, &req->who, &f, limit, kv_get(&req->query, "cursor"),
-			    &items, &n, &next);
+	                    &items, &n, &next);
 	if (rc < 0) {
 		auth_api_fail(req, rc, NULL);
 		return 0;
@@ -82,8 +82,8 @@ static int audit_list_api(request *req)
 }
 
 static const route audit_api_routes[] = {
-	{"GET", "/api/v1/audit", audit_list_api, PERM_AUDIT_READ, ROUTE_API,
-	 "Audit entries, newest first; filters user, action, from, to; paged by limit and cursor"},
+    {"GET", "/api/v1/audit", audit_list_api, PERM_AUDIT_READ, ROUTE_API,
+     "Audit entries, newest first; filters user, action, from, to; paged by limit and cursor"},
 };
 
 void audit_api_register(void)

@@ -24,7 +24,7 @@ typedef struct audit_query {
 /* A date from the query: 0 when blank, false when malformed. The end of
  * the range includes its whole day. */
 static bool query_date(request *req, const char *name, bool end_of_day, const char **raw,
-		       int64_t *out, field_errors *errs)
+                       int64_t *out, field_errors *errs)
 {
 	*raw = kv_get(&req->query, name);
 	*out = 0;
@@ -78,17 +78,19 @@ static void filter_form(request *req, const audit_query *q, const field_errors *
 	buf *b = &req->resp.body;
 	form_errors_summary(req, errs);
 	html_raw(b, "<form method=\"get\" action=\"/audit\" class=\"filters\" role=\"search\" "
-		    "aria-label=\"Filter the audit log\">");
+	            "aria-label=\"Filter the audit log\">");
 	form_text(req, "user", "Person (email)", "text", q->user, errs, "autocomplete=\"off\"");
 	form_text(req, "action", "Action", "text", q->action, errs,
-		  "autocomplete=\"off\" placeholder=\"login.\"");
+	          "autocomplete=\"off\" placeholder=\"login.\"");
 	form_text(req, "from", "From", "date", q->from, errs, NULL);
 	form_text(req, "to", "To", "date", q->to, errs, NULL);
-	html_raw(b, "<div class=\"actions\"><button type=\"submit\">Filter</button> "
-		    "<a href=\"/audit\">Clear</a></div>"
-		    "<p class=\"hint\">Action: one exactly (<code>login.fail</code>) or every action "
-		    "that starts with a prefix ending in a dot (<code>login.</code>, <code>user.</code>). "
-		    "Dates are UTC and include the whole day.</p></form>");
+	html_raw(
+	    b,
+	    "<div class=\"actions\"><button type=\"submit\">Filter</button> "
+	    "<a href=\"/audit\">Clear</a></div>"
+	    "<p class=\"hint\">Action: one exactly (<code>login.fail</code>) or every action "
+	    "that starts with a prefix ending in a dot (<code>login.</code>, <code>user.</code>). "
+	    "Dates are UTC and include the whole day.</p></form>");
 }
 
 static void verify_section(request *req, db *d)
@@ -97,9 +99,10 @@ static void verify_section(request *req, db *d)
 	html_raw(b, "<section aria-labelledby=\"verify-h\"><h2 id=\"verify-h\">Integrity</h2>");
 	if (!kv_get(&req->query, "verify")) {
 		html_raw(b, "<p>Each entry is chained to the one before by its hash, so a changed, "
-			    "removed or reordered entry shows up when the chain is checked.</p>"
-			    "<form method=\"get\" action=\"/audit\"><input type=\"hidden\" name=\"verify\" value=\"1\">"
-			    "<button type=\"submit\">Verify chain</button></form></section>");
+		            "removed or reordered entry shows up when the chain is checked.</p>"
+		            "<form method=\"get\" action=\"/audit\"><input type=\"hidden\" "
+		            "name=\"verify\" value=\"1\">"
+		            "<button type=\"submit\">Verify chain</button></form></section>");
 		return;
 	}
 	audit_report r;
@@ -107,18 +110,22 @@ static void verify_section(request *req, db *d)
 	if (rc < 0)
 		page_flash(req, FLASH_ERROR, "The audit log could not be read to check it.");
 	else if (r.ok)
-		page_flash(req, FLASH_SUCCESS,
-			   arena_printf(req->arena, "Chain verified: all %lld entries are intact%s.",
-					(long long)r.rows,
-					r.anchor_checked ? ", and the newest entry matches its signed anchor"
-							 : " (no server secret is configured, so removal of the newest "
-							   "entries cannot be detected)"));
+		page_flash(
+		    req, FLASH_SUCCESS,
+		    arena_printf(req->arena, "Chain verified: all %lld entries are intact%s.",
+		                 (long long)r.rows,
+		                 r.anchor_checked
+		                     ? ", and the newest entry matches its signed anchor"
+		                     : " (no server secret is configured, so removal of the newest "
+		                       "entries cannot be detected)"));
 	else
 		page_flash(req, FLASH_ERROR,
-			   r.first_bad_id
-				   ? arena_printf(req->arena, "Chain broken at entry %lld: %s", (long long)r.first_bad_id,
-						  r.problem ? r.problem : "it does not match")
-				   : arena_printf(req->arena, "Chain broken: %s", r.problem ? r.problem : "unknown"));
+		           r.first_bad_id
+		               ? arena_printf(req->arena, "Chain broken at entry %lld: %s",
+		                              (long long)r.first_bad_id,
+		                              r.problem ? r.problem : "it does not match")
+		               : arena_printf(req->arena, "Chain broken: %s",
+		                              r.problem ? r.problem : "unknown"));
 	html_raw(b, "</section>");
 }
 
@@ -127,21 +134,11 @@ static void detail_value(buf *b, const json_t *v)
 {
 	char *text;
 	switch (json_typeof(v)) {
-	case JSON_STRING:
-		html_text(b, json_string_value(v));
-		break;
-	case JSON_INTEGER:
-		html_printf(b, "%lld", (long long)json_integer_value(v));
-		break;
-	case JSON_TRUE:
-		html_raw(b, "yes");
-		break;
-	case JSON_FALSE:
-		html_raw(b, "no");
-		break;
-	case JSON_NULL:
-		html_raw(b, "&mdash;");
-		break;
+	case JSON_STRING: html_text(b, json_string_value(v)); break;
+	case JSON_INTEGER: html_printf(b, "%lld", (long long)json_integer_value(v)); break;
+	case JSON_TRUE: html_raw(b, "yes"); break;
+	case JSON_FALSE: html_raw(b, "no"); break;
+	case JSON_NULL: html_raw(b, "&mdash;"); break;
 	default:
 		text = json_dumps(v, JSON_COMPACT);
 		html_text(b, text);
@@ -162,12 +159,14 @@ static void detail_cell(buf *b, const char *detail)
 	const char *key;
 	json_t *v;
 	html_raw(b, "<ul class=\"kv\">");
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		html_printf(b, "<li><span class=\"k\">%s</span> ", key);
 		if (json_is_array(v)) {
 			size_t i;
 			json_t *item;
-			json_array_foreach(v, i, item) {
+			json_array_foreach(v, i, item)
+			{
 				if (i)
 					html_raw(b, ", ");
 				detail_value(b, item);
@@ -201,16 +200,21 @@ static void entry_row(request *req, const audit_entry *e)
 	html_raw(b, "<tr><td data-label=\"When\" class=\"when\">");
 	auth_time_cs_html(b, e->at_cs);
 	if (e->actor_id)
-		html_printf(b, "</td><td data-label=\"Who\"><a href=\"/audit?user=%lld\">%s</a></td>", (long long)e->actor_id,
-			    e->actor_email ? e->actor_email : "user");
+		html_printf(b,
+		            "</td><td data-label=\"Who\"><a href=\"/audit?user=%lld\">%s</a></td>",
+		            (long long)e->actor_id, e->actor_email ? e->actor_email : "user");
 	else
-		html_printf(b, "</td><td data-label=\"Who\">%s</td>", e->actor_email ? e->actor_email : "anonymous");
-	html_printf(b, "<td data-label=\"Action\"><code>%s</code></td><td data-label=\"Object\">", e->action);
+		html_printf(b, "</td><td data-label=\"Who\">%s</td>",
+		            e->actor_email ? e->actor_email : "anonymous");
+	html_printf(b, "<td data-label=\"Action\"><code>%s</code></td><td data-label=\"Object\">",
+	            e->action);
 	object_cell(b, e);
 	html_printf(b, "</td><td data-label=\"Where\">%s</td>", e->ip ? e->ip : "");
 	const char *cls = !strcmp(e->outcome, AUDIT_SUCCESS) ? "badge-ok" : "badge-warn";
-	html_printf(b, "<td data-label=\"Outcome\"><span class=\"badge %s\">%s</span></td><td data-label=\"Detail\" class=\"detail\">", cls,
-		    e->outcome);
+	html_printf(b,
+	            "<td data-label=\"Outcome\"><span class=\"badge %s\">%s</span></td><td "
+	            "data-label=\"Detail\" class=\"detail\">",
+	            cls, e->outcome);
 	detail_cell(b, e->detail);
 	html_raw(b, "</td></tr>");
 }
@@ -231,14 +235,15 @@ static int audit_page(request *req)
 	size_t n = 0;
 	const char *next = NULL;
 	if (rc == 0 && !errs.len && !q.no_such_user)
-		rc = audit_list(d, req->arena, &req->who, &q.f, 0, kv_get(&req->query, "cursor"), &items,
-				&n, &next);
+		rc = audit_list(d, req->arena, &req->who, &q.f, 0, kv_get(&req->query, "cursor"),
+		                &items, &n, &next);
 	if (rc < 0) {
 		auth_fail(req, rc);
 		return 0;
 	}
 	if (errs.len) {
-		static const field_label labels[] = {{"user", "Person"}, {"from", "From"}, {"to", "To"}};
+		static const field_label labels[] = {
+		    {"user", "Person"}, {"from", "From"}, {"to", "To"}};
 		AUTH_NAME_ERRORS(req->arena, &errs, labels);
 		req->resp.status = ck_error_status(CK_E_INVALID);
 	}
@@ -251,8 +256,8 @@ static int audit_page(request *req)
 	else if (n == 0 && !errs.len)
 		html_raw(b, "<p class=\"empty\">No entries match these filters.</p>");
 	if (n) {
-		static const char *const headers[] = {"When (UTC)", "Who", "Action", "Object", "Where (IP)",
-						      "Outcome", "Detail", NULL};
+		static const char *const headers[] = {"When (UTC)", "Who",     "Action", "Object",
+		                                      "Where (IP)", "Outcome", "Detail", NULL};
 		page_table_begin(req, "Audit entries, newest first", headers);
 		for (size_t i = 0; i < n; i++)
 			entry_row(req, &items[i]);
@@ -264,8 +269,8 @@ static int audit_page(request *req)
 }
 
 static const route audit_routes[] = {
-	{"GET", PATH_AUDIT, audit_page, PERM_AUDIT_READ, 0,
-	 "The audit log, filtered by person, action and dates, with a chain check"},
+    {"GET", PATH_AUDIT, audit_page, PERM_AUDIT_READ, 0,
+     "The audit log, filtered by person, action and dates, with a chain check"},
 };
 
 void audit_pages_register(void)

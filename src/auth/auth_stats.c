@@ -15,15 +15,16 @@ int auth_stats_get(db *d, const principal *actor, auth_stats *out)
 	    !perm_granted(actor->roles, PERM_USERS_READ))
 		return CK_E_FORBIDDEN;
 	db_stmt *s = NULL;
-	int rc = db_prepare(d,
-			    "SELECT (SELECT count(*) FROM orgs),"
-			    " (SELECT count(*) FROM users WHERE is_active = 1),"
-			    " (SELECT count(*) FROM users WHERE is_active = 0),"
-			    " (SELECT count(*) FROM users WHERE is_active = 1 AND locked_at IS NOT NULL),"
-			    " (SELECT count(*) FROM users WHERE is_active = 1 AND password_hash IS NULL),"
-			    " (SELECT count(*) FROM users WHERE is_active = 1 AND (roles & $1) <> 0"
-			    "  AND totp_enabled_at IS NULL)",
-			    &s);
+	int rc = db_prepare(
+	    d,
+	    "SELECT (SELECT count(*) FROM orgs),"
+	    " (SELECT count(*) FROM users WHERE is_active = 1),"
+	    " (SELECT count(*) FROM users WHERE is_active = 0),"
+	    " (SELECT count(*) FROM users WHERE is_active = 1 AND locked_at IS NOT NULL),"
+	    " (SELECT count(*) FROM users WHERE is_active = 1 AND password_hash IS NULL),"
+	    " (SELECT count(*) FROM users WHERE is_active = 1 AND (roles & $1) <> 0"
+	    "  AND totp_enabled_at IS NULL)",
+	    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, (int64_t)auth_policy_get()->totp_required_roles);

@@ -11,9 +11,9 @@
 typedef struct auth_stats {
 	int64_t orgs;
 	int64_t users_active, users_disabled;
-	int64_t users_locked;        /* active and locked by failed sign-ins */
-	int64_t users_no_password;   /* active, no password yet (roster imports) */
-	int64_t users_no_totp;       /* active, a role requires TOTP, none enrolled */
+	int64_t users_locked;      /* active and locked by failed sign-ins */
+	int64_t users_no_password; /* active, no password yet (roster imports) */
+	int64_t users_no_totp;     /* active, a role requires TOTP, none enrolled */
 } auth_stats;
 
 /* Program-wide counts. Only for those who see every organization's

@@ -102,7 +102,7 @@ void auth_time_cs_html(buf *b, int64_t cs)
 	size_t n = strlen(iso);
 	/* Show "2026-11-26 14:40:54.25 UTC": drop the T and the Z. */
 	html_printf(b, "<time datetime=\"%s\">%.10s %.*s UTC</time>", iso, iso,
-		    (int)(n > 12 ? n - 12 : 0), iso + 11);
+	            (int)(n > 12 ? n - 12 : 0), iso + 11);
 }
 
 json_t *auth_json_time(int64_t t)
@@ -160,12 +160,12 @@ void auth_api_problem(request *req, int code, const char *detail, const field_er
 	json_t *list = json_array();
 	for (size_t i = 0; errs && i < errs->len; i++)
 		json_array_append_new(list, json_pack("{s:s, s:s}", "field", errs->items[i].field,
-						      "message", errs->items[i].message));
-	json_t *p = json_pack("{s:s, s:s, s:i, s:s?, s:s?, s:o}", "type",
-			      arena_printf(req->arena, "https://citkit.invalid/problems/%s",
-					   ck_error_slug(code)),
-			      "title", ck_error_title(code), "status", ck_error_status(code), "detail",
-			      detail, "instance", req->path, "errors", list);
+		                                      "message", errs->items[i].message));
+	json_t *p = json_pack(
+	    "{s:s, s:s, s:i, s:s?, s:s?, s:o}", "type",
+	    arena_printf(req->arena, "https://citkit.invalid/problems/%s", ck_error_slug(code)),
+	    "title", ck_error_title(code), "status", ck_error_status(code), "detail", detail,
+	    "instance", req->path, "errors", list);
 	resp_json(req, ck_error_status(code), p);
 	req->resp.content_type = "application/problem+json";
 }
@@ -173,7 +173,7 @@ void auth_api_problem(request *req, int code, const char *detail, const field_er
 json_t *auth_list_json(json_t *items, const char *next)
 {
 	return json_pack("{s:o, s:o}", "items", items, "next_cursor",
-			 next ? json_string(next) : json_null());
+	                 next ? json_string(next) : json_null());
 }
 
 int64_t auth_id_cursor(request *req)
@@ -194,6 +194,13 @@ void auth_name_errors(arena *a, field_errors *errs, const field_label *labels, s
 		for (size_t j = 0; j < n; j++)
 			if (e->field && !strcmp(e->field, labels[j].name))
 				label = labels[j].label;
-		e->message = arena_printf(a, "%s %s", label ? label : "This field", e->message);
+		if (!label) {
+			/* A message that reads as a sentence on its own. */
+			char *m = arena_strdup(a, e->message);
+			m[0] = (char)(m[0] - 'a' + 'A');
+			e->message = m;
+			continue;
+		}
+		e->message = arena_printf(a, "%s %s", label, e->message);
 	}
 }

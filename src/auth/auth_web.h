@@ -92,9 +92,11 @@ typedef struct field_label {
  * characters", as services write them to follow a label) into a sentence
  * naming its field ("New password must be at least 12 characters"), so
  * the error summary above a form, which shows messages alone, reads
- * well. Messages that already start with a capital are left alone. */
+ * well. A NULL label only capitalises the message (for messages that
+ * make a sentence by themselves). Messages that already start with a
+ * capital are left alone. */
 void auth_name_errors(arena *a, field_errors *errs, const field_label *labels, size_t n);
-#define AUTH_NAME_ERRORS(a, errs, labels) \
+#define AUTH_NAME_ERRORS(a, errs, labels)                                                          \
 	auth_name_errors((a), (errs), (labels), sizeof(labels) / sizeof((labels)[0]))
 
 /* A query parameter as a positive id: 0 when absent or empty, -1 when

@@ -19,10 +19,10 @@
 #include "login.h"
 #include "sessions.h"
 
-#define LOGIN_COOKIE "citkit_login"
-#define PATH_LOGIN "/login"
+#define LOGIN_COOKIE    "citkit_login"
+#define PATH_LOGIN      "/login"
 #define PATH_LOGIN_TOTP "/login/totp"
-#define PATH_ENROL "/account/totp"
+#define PATH_ENROL      "/account/totp"
 
 enum { LOGIN_COOKIE_SECONDS = 2 * 60 * 60 };
 
@@ -54,7 +54,7 @@ static const char *login_token(request *req)
 /* The sign-in form. status: 200, or the error's status when re-shown;
  * problem: a message above the form (bad credentials, locked), or NULL. */
 static int render_login(request *req, int status, const char *email, const char *next,
-			const char *problem, const field_errors *errs)
+                        const char *problem, const field_errors *errs)
 {
 	/* form_begin writes the CSRF field from the principal; before sign-in
 	 * that is the pre-session token. */
@@ -66,10 +66,11 @@ static int render_login(request *req, int status, const char *email, const char 
 	form_errors_summary(req, errs);
 	form_begin(req, PATH_LOGIN, NULL);
 	form_hidden(req, "next", auth_next_or_home(next));
-	form_text(req, "email", "Email", "email", email, errs,
-		  "required autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\"");
+	form_text(
+	    req, "email", "Email", "email", email, errs,
+	    "required autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\"");
 	form_text(req, "password", "Password", "password", NULL, errs,
-		  "required autocomplete=\"current-password\"");
+	          "required autocomplete=\"current-password\"");
 	form_submit(req, "Sign in");
 	form_end(req);
 	page_end(req);
@@ -104,10 +105,8 @@ static const char *login_problem(int rc)
 	case CK_E_LOCKED:
 		return "This account is locked after too many failed sign-ins. "
 		       "An administrator must unlock it.";
-	case CK_E_BAD_LOGIN:
-		return "Email or password is wrong.";
-	default:
-		return ck_error_title(rc);
+	case CK_E_BAD_LOGIN: return "Email or password is wrong.";
+	default: return ck_error_title(rc);
 	}
 }
 
@@ -125,8 +124,9 @@ static int login_submit(request *req)
 
 	if (!is_login_token(cookie) || !is_login_token(sent) || !crypto_equal(cookie, sent))
 		return render_login(req, ck_error_status(CK_E_CSRF), email, next,
-				    "The sign-in form expired or came from another site. "
-				    "Please sign in again.", NULL);
+		                    "The sign-in form expired or came from another site. "
+		                    "Please sign in again.",
+		                    NULL);
 	if (!email || !*email)
 		field_errors_add(&errs, "email", "Enter your email address");
 	if (!password || !*password)
@@ -139,7 +139,7 @@ static int login_submit(request *req)
 		return 0;
 	session_new s;
 	int rc = login_password(d, req->arena, email, password, req->remote_ip,
-				request_header(req, "User-Agent"), &s);
+	                        request_header(req, "User-Agent"), &s);
 	if (rc < 0)
 		return render_login(req, ck_error_status(rc), email, next, login_problem(rc), NULL);
 
@@ -161,15 +161,14 @@ static int render_totp(request *req, int status, const char *next, const field_e
 {
 	req->resp.status = status;
 	page_begin(req, "Enter your one-time code");
-	html_raw(&req->resp.body,
-		 "<p>Open the authenticator app on your phone and enter the "
-		 "6-digit code it shows for this site.</p>");
+	html_raw(&req->resp.body, "<p>Open the authenticator app on your phone and enter the "
+	                          "6-digit code it shows for this site.</p>");
 	form_errors_summary(req, errs);
 	form_begin(req, PATH_LOGIN_TOTP, NULL);
 	form_hidden(req, "next", auth_next_or_home(next));
 	form_text(req, "code", "One-time code", "text", NULL, errs,
-		  "required inputmode=\"numeric\" autocomplete=\"one-time-code\" "
-		  "pattern=\"[0-9 ]{6,7}\" maxlength=\"7\"");
+	          "required inputmode=\"numeric\" autocomplete=\"one-time-code\" "
+	          "pattern=\"[0-9 ]{6,7}\" maxlength=\"7\"");
 	form_submit(req, "Continue");
 	form_end(req);
 	html_raw(&req->resp.body, "<p>Not you, or no phone to hand?</p>");
@@ -232,13 +231,14 @@ static int totp_submit(request *req)
 		return 0;
 	int rc = login_totp(d, &req->who, code);
 	if (rc == CK_E_BAD_LOGIN) {
-		field_errors_add(&errs, "code", "That code is wrong or was already used; wait for the next one");
+		field_errors_add(&errs, "code",
+		                 "That code is wrong or was already used; wait for the next one");
 		return render_totp(req, ck_error_status(rc), next, &errs);
 	}
 	if (rc == CK_E_LOCKED) {
 		resp_cookie(req, WEB_SESSION_COOKIE, "", 0);
 		return render_login(req, ck_error_status(rc), req->who.email, next,
-				    login_problem(rc), NULL);
+		                    login_problem(rc), NULL);
 	}
 	if (rc < 0) {
 		auth_fail(req, rc);
@@ -265,15 +265,15 @@ static int logout_submit(request *req)
 }
 
 static const route login_routes[] = {
-	{"GET", PATH_LOGIN, login_form, PERM_PUBLIC, 0, "Sign-in form"},
-	{"POST", PATH_LOGIN, login_submit, PERM_PUBLIC, ROUTE_NO_CSRF,
-	 "Sign in with email and password (pre-session token against login CSRF)"},
-	{"GET", PATH_LOGIN_TOTP, totp_form, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA,
-	 "One-time code form, after the password"},
-	{"POST", PATH_LOGIN_TOTP, totp_submit, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA,
-	 "Check the one-time code and finish signing in"},
-	{"POST", LAYOUT_PATH_LOGOUT, logout_submit, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA,
-	 "Sign out: end this session"},
+    {"GET", PATH_LOGIN, login_form, PERM_PUBLIC, 0, "Sign-in form"},
+    {"POST", PATH_LOGIN, login_submit, PERM_PUBLIC, ROUTE_NO_CSRF,
+     "Sign in with email and password (pre-session token against login CSRF)"},
+    {"GET", PATH_LOGIN_TOTP, totp_form, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA,
+     "One-time code form, after the password"},
+    {"POST", PATH_LOGIN_TOTP, totp_submit, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA,
+     "Check the one-time code and finish signing in"},
+    {"POST", LAYOUT_PATH_LOGOUT, logout_submit, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA,
+     "Sign out: end this session"},
 };
 
 void login_pages_register(void)

@@ -9,16 +9,17 @@
 static json_t *org_json(const org *o)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:o, s:o}", "id", (json_int_t)o->id, "name",
-			 o->name, "kind", o->kind, "kind_label", org_kind_label(o->kind),
-			 "user_count", (json_int_t)o->user_count, "created_at",
-			 auth_json_time(o->created_at), "updated_at", auth_json_time(o->updated_at));
+	                 o->name, "kind", o->kind, "kind_label", org_kind_label(o->kind),
+	                 "user_count", (json_int_t)o->user_count, "created_at",
+	                 auth_json_time(o->created_at), "updated_at",
+	                 auth_json_time(o->updated_at));
 }
 
 /* The orgs service reports a taken name as a field error; the API
  * answers 409 when that is the only problem and another organization
  * does have the name. except_id: the one being changed (0 when adding). */
 static bool name_conflict(request *req, db *d, const kv *in, int64_t except_id,
-			  const field_errors *errs)
+                          const field_errors *errs)
 {
 	const char *name = kv_get(in, "name");
 	if (errs->len != 1 || strcmp(errs->items[0].field, "name") || !name)
@@ -56,7 +57,7 @@ static int orgs_list(request *req)
 	size_t n = 0;
 	const char *next = NULL;
 	int rc = org_list(d, req->arena, &req->who, limit, kv_get(&req->query, "cursor"), &items,
-			  &n, &next);
+	                  &n, &next);
 	if (rc < 0) {
 		auth_api_fail(req, rc, NULL);
 		return 0;
@@ -130,12 +131,12 @@ static int orgs_patch(request *req)
 }
 
 static const route orgs_api_routes[] = {
-	{"GET", "/api/v1/orgs", orgs_list, PERM_ORGS_READ, ROUTE_API,
-	 "Partner organizations by name; paged by limit and cursor"},
-	{"POST", "/api/v1/orgs", orgs_create, PERM_ORGS_WRITE, ROUTE_API, "Add an organization"},
-	{"GET", "/api/v1/orgs/{id}", orgs_get, PERM_ORGS_READ, ROUTE_API, "One organization"},
-	{"PATCH", "/api/v1/orgs/{id}", orgs_patch, PERM_ORGS_WRITE, ROUTE_API,
-	 "Change an organization's name or kind"},
+    {"GET", "/api/v1/orgs", orgs_list, PERM_ORGS_READ, ROUTE_API,
+     "Partner organizations by name; paged by limit and cursor"},
+    {"POST", "/api/v1/orgs", orgs_create, PERM_ORGS_WRITE, ROUTE_API, "Add an organization"},
+    {"GET", "/api/v1/orgs/{id}", orgs_get, PERM_ORGS_READ, ROUTE_API, "One organization"},
+    {"PATCH", "/api/v1/orgs/{id}", orgs_patch, PERM_ORGS_WRITE, ROUTE_API,
+     "Change an organization's name or kind"},
 };
 
 void orgs_api_register(void)

@@ -34,8 +34,8 @@ static int orgs_page(request *req)
 	org *items = NULL;
 	size_t n = 0;
 	const char *next = NULL;
-	int rc = org_list(d, req->arena, &req->who, 0, kv_get(&req->query, "cursor"), &items,
-			  &n, &next);
+	int rc =
+	    org_list(d, req->arena, &req->who, 0, kv_get(&req->query, "cursor"), &items, &n, &next);
 	if (rc < 0) {
 		auth_fail(req, rc);
 		return 0;
@@ -44,9 +44,10 @@ static int orgs_page(request *req)
 	bool may_write = perm_granted(req->who.roles, PERM_ORGS_WRITE);
 	page_begin(req, "Organizations");
 	html_raw(b, "<p>The partners in this CIT program: police and sheriff's offices, "
-		    "mental-health providers, hospitals, advocates and dispatch.</p>");
+	            "mental-health providers, hospitals, advocates and dispatch.</p>");
 	if (may_write)
-		html_raw(b, "<p><a class=\"button\" href=\"/orgs/new\">Add an organization</a></p>");
+		html_raw(b,
+		         "<p><a class=\"button\" href=\"/orgs/new\">Add an organization</a></p>");
 	if (n == 0) {
 		html_raw(b, "<p class=\"empty\">No organizations yet.</p>");
 	} else {
@@ -54,10 +55,13 @@ static int orgs_page(request *req)
 		page_table_begin(req, "Partner organizations", headers);
 		for (size_t i = 0; i < n; i++) {
 			const org *o = &items[i];
-			html_printf(b, "<tr><td data-label=\"Name\"><a href=\"/orgs/%lld\">%s</a></td><td data-label=\"Kind\">%s</td>"
-				       "<td data-label=\"Active people\" class=\"num\"><a href=\"/users?org=%lld\">%lld</a></td></tr>",
-				    (long long)o->id, o->name, org_kind_label(o->kind),
-				    (long long)o->id, (long long)o->user_count);
+			html_printf(b,
+			            "<tr><td data-label=\"Name\"><a "
+			            "href=\"/orgs/%lld\">%s</a></td><td data-label=\"Kind\">%s</td>"
+			            "<td data-label=\"Active people\" class=\"num\"><a "
+			            "href=\"/users?org=%lld\">%lld</a></td></tr>",
+			            (long long)o->id, o->name, org_kind_label(o->kind),
+			            (long long)o->id, (long long)o->user_count);
 		}
 		page_table_end(req);
 	}
@@ -68,10 +72,11 @@ static int orgs_page(request *req)
 
 /* The add / edit form. id 0: a new organization. */
 static void org_form(request *req, int64_t id, const char *name, const char *kind,
-		     const field_errors *errs)
+                     const field_errors *errs)
 {
 	form_errors_summary(req, errs);
-	form_begin(req, id ? arena_printf(req->arena, "/orgs/%lld", (long long)id) : "/orgs/new", NULL);
+	form_begin(req, id ? arena_printf(req->arena, "/orgs/%lld", (long long)id) : "/orgs/new",
+	           NULL);
 	form_text(req, "name", "Name", "text", name, errs, "required maxlength=\"200\"");
 	form_select(req, "kind", "Kind", org_kinds(), kind_labels(req->arena), kind, errs);
 	form_submit(req, id ? "Save changes" : "Add organization");
@@ -133,18 +138,19 @@ static int render_org(request *req, int64_t id, const kv *in, const field_errors
 		page_flash(req, FLASH_SUCCESS, "The organization was added.");
 	else if (done && !strcmp(done, "saved"))
 		page_flash(req, FLASH_SUCCESS, "Your changes were saved.");
-	html_printf(b, "<dl class=\"details\"><dt>Kind</dt><dd>%s</dd>"
-		       "<dt>Active people</dt><dd><a href=\"/users?org=%lld\">%lld</a></dd>"
-		       "<dt>Added</dt><dd>",
-		    org_kind_label(o.kind), (long long)o.id, (long long)o.user_count);
+	html_printf(b,
+	            "<dl class=\"details\"><dt>Kind</dt><dd>%s</dd>"
+	            "<dt>Active people</dt><dd><a href=\"/users?org=%lld\">%lld</a></dd>"
+	            "<dt>Added</dt><dd>",
+	            org_kind_label(o.kind), (long long)o.id, (long long)o.user_count);
 	auth_time_html(b, o.created_at);
 	html_raw(b, "</dd><dt>Last changed</dt><dd>");
 	auth_time_html(b, o.updated_at);
 	html_raw(b, "</dd></dl>");
 	if (perm_granted(req->who.roles, PERM_ORGS_WRITE)) {
 		html_raw(b, "<section aria-labelledby=\"edit-h\"><h2 id=\"edit-h\">Edit</h2>");
-		org_form(req, o.id, in ? kv_get(in, "name") : o.name, in ? kv_get(in, "kind") : o.kind,
-			 errs);
+		org_form(req, o.id, in ? kv_get(in, "name") : o.name,
+		         in ? kv_get(in, "kind") : o.kind, errs);
 		html_raw(b, "</section>");
 	}
 	html_raw(b, "<p><a href=\"/orgs\">All organizations</a></p>");
@@ -191,11 +197,11 @@ static int org_submit(request *req)
 }
 
 static const route orgs_routes[] = {
-	{"GET", PATH_ORGS, orgs_page, PERM_ORGS_READ, 0, "Partner organizations"},
-	{"GET", "/orgs/new", org_new_page, PERM_ORGS_WRITE, 0, "Form for a new organization"},
-	{"POST", "/orgs/new", org_new_submit, PERM_ORGS_WRITE, 0, "Add an organization"},
-	{"GET", "/orgs/{id}", org_page, PERM_ORGS_READ, 0, "One organization (with its edit form)"},
-	{"POST", "/orgs/{id}", org_submit, PERM_ORGS_WRITE, 0, "Change an organization"},
+    {"GET", PATH_ORGS, orgs_page, PERM_ORGS_READ, 0, "Partner organizations"},
+    {"GET", "/orgs/new", org_new_page, PERM_ORGS_WRITE, 0, "Form for a new organization"},
+    {"POST", "/orgs/new", org_new_submit, PERM_ORGS_WRITE, 0, "Add an organization"},
+    {"GET", "/orgs/{id}", org_page, PERM_ORGS_READ, 0, "One organization (with its edit form)"},
+    {"POST", "/orgs/{id}", org_submit, PERM_ORGS_WRITE, 0, "Change an organization"},
 };
 
 void orgs_pages_register(void)

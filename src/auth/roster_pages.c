@@ -17,35 +17,42 @@
 
 static void format_help(buf *b)
 {
-	html_raw(b, "<details><summary>What the file looks like</summary>"
-		    "<p>A CSV file (UTF-8, as spreadsheets save it) with a header row. "
-		    "Columns <code>email</code>, <code>name</code> and <code>roles</code> are required, "
-		    "in any order; <code>title</code> and <code>badge</code> may be there and are ignored. "
-		    "Separate several roles with <code>;</code>.</p>"
-		    "<pre>email,name,roles\n"
-		    "jdoe@pinebeltpd.example,Jordan Doe,officer\n"
-		    "asmith@pinebeltpd.example,Alex Smith,officer;supervisor</pre>"
-		    "<p>Roles: admin, coordinator, instructor, officer, supervisor, clinician, "
-		    "presenter, dispatcher, analyst. Imported people have no password until one is set.</p>"
-		    "</details>");
+	html_raw(
+	    b,
+	    "<details><summary>What the file looks like</summary>"
+	    "<p>A CSV file (UTF-8, as spreadsheets save it) with a header row. "
+	    "Columns <code>email</code>, <code>name</code> and <code>roles</code> are required, "
+	    "in any order; <code>title</code> and <code>badge</code> may be there and are ignored. "
+	    "Separate several roles with <code>;</code>.</p>"
+	    "<pre>email,name,roles\n"
+	    "jdoe@pinebeltpd.example,Jordan Doe,officer\n"
+	    "asmith@pinebeltpd.example,Alex Smith,officer;supervisor</pre>"
+	    "<p>Roles: admin, coordinator, instructor, officer, supervisor, clinician, "
+	    "presenter, dispatcher, analyst. Imported people have no password until one is set.</p>"
+	    "</details>");
 }
 
 static void report(request *req, const roster_report *rep)
 {
 	buf *b = &req->resp.body;
-	html_printf(b, "<section aria-labelledby=\"report-h\"><h2 id=\"report-h\">Nothing was imported</h2>"
-		       "<p>The file has %zu data %s. Fix the problems below and upload it again; "
-		       "no one is added until every row is right.</p>",
-		    rep->rows, rep->rows == 1 ? "row" : "rows");
+	html_printf(
+	    b,
+	    "<section aria-labelledby=\"report-h\"><h2 id=\"report-h\">Nothing was imported</h2>"
+	    "<p>The file has %zu data %s. Fix the problems below and upload it again; "
+	    "no one is added until every row is right.</p>",
+	    rep->rows, rep->rows == 1 ? "row" : "rows");
 	static const char *const headers[] = {"Line", "Column", "Problem", NULL};
 	page_table_begin(req, "Problems in the file", headers);
 	for (size_t i = 0; i < rep->n_problems; i++) {
 		const roster_problem *p = &rep->problems[i];
 		if (p->line)
-			html_printf(b, "<tr><td data-label=\"Line\" class=\"num\">%lld</td>", (long long)p->line);
+			html_printf(b, "<tr><td data-label=\"Line\" class=\"num\">%lld</td>",
+			            (long long)p->line);
 		else
 			html_raw(b, "<tr><td data-label=\"Line\">whole file</td>");
-		html_printf(b, "<td data-label=\"Column\">%s</td><td data-label=\"Problem\">%s</td></tr>", p->field ? p->field : "", p->message);
+		html_printf(
+		    b, "<td data-label=\"Column\">%s</td><td data-label=\"Problem\">%s</td></tr>",
+		    p->field ? p->field : "", p->message);
 	}
 	page_table_end(req);
 	if (rep->more_problems)
@@ -54,7 +61,7 @@ static void report(request *req, const roster_report *rep)
 }
 
 static int render_import(request *req, const char *org_sel, const roster_report *rep,
-			 const field_errors *errs)
+                         const field_errors *errs)
 {
 	db *d = auth_db(req);
 	if (!d)
@@ -85,7 +92,7 @@ static int render_import(request *req, const char *org_sel, const roster_report 
 	form_begin(req, PATH_IMPORT, "multipart/form-data");
 	form_select(req, "org_id", "Organization they belong to", ids, names, org_sel, errs);
 	form_text(req, "file", "Roster file (CSV)", "file", NULL, errs,
-		  "required accept=\".csv,text/csv\"");
+	          "required accept=\".csv,text/csv\"");
 	form_submit(req, "Import");
 	form_end(req);
 	format_help(b);
@@ -122,8 +129,8 @@ static int import_submit(request *req)
 	if (!d)
 		return 0;
 	roster_report rep = {0};
-	int rc = roster_import(d, req->arena, &req->who, (int64_t)org_id, file->data, file->len,
-			       &rep);
+	int rc =
+	    roster_import(d, req->arena, &req->who, (int64_t)org_id, file->data, file->len, &rep);
 	if (rc == CK_E_NOT_FOUND) {
 		field_errors_add(&errs, "org_id", "Choose the organization");
 		req->resp.status = ck_error_status(CK_E_INVALID);
@@ -137,14 +144,15 @@ static int import_submit(request *req)
 		auth_fail(req, rc);
 		return 0;
 	}
-	resp_redirect(req, arena_printf(req->arena, "/users?org=%lld&imported=%zu", org_id, rep.imported));
+	resp_redirect(
+	    req, arena_printf(req->arena, "/users?org=%lld&imported=%zu", org_id, rep.imported));
 	return 0;
 }
 
 static const route roster_routes[] = {
-	{"GET", PATH_IMPORT, import_page, PERM_ROSTER_IMPORT, 0, "Roster upload form"},
-	{"POST", PATH_IMPORT, import_submit, PERM_ROSTER_IMPORT, 0,
-	 "Import a roster CSV: all rows or none, with every bad row reported"},
+    {"GET", PATH_IMPORT, import_page, PERM_ROSTER_IMPORT, 0, "Roster upload form"},
+    {"POST", PATH_IMPORT, import_submit, PERM_ROSTER_IMPORT, 0,
+     "Import a roster CSV: all rows or none, with every bad row reported"},
 };
 
 void roster_pages_register(void)

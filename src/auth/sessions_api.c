@@ -7,9 +7,10 @@
 static json_t *session_json(const session_info *s)
 {
 	return json_pack("{s:I, s:o, s:o, s:o, s:s?, s:s?, s:b}", "id", (json_int_t)s->id,
-			 "created_at", auth_json_time(s->created_at), "last_seen_at",
-			 auth_json_time(s->last_seen_at), "expires_at", auth_json_time(s->expires_at),
-			 "ip", s->ip, "user_agent", s->user_agent, "is_current", s->is_current);
+	                 "created_at", auth_json_time(s->created_at), "last_seen_at",
+	                 auth_json_time(s->last_seen_at), "expires_at",
+	                 auth_json_time(s->expires_at), "ip", s->ip, "user_agent", s->user_agent,
+	                 "is_current", s->is_current);
 }
 
 /* GET /api/v1/sessions?limit=N&cursor=C: the caller's live sessions,
@@ -71,10 +72,10 @@ static int sessions_end(request *req)
 }
 
 static const route sessions_api_routes[] = {
-	{"GET", "/api/v1/sessions", sessions_list, PERM_SIGNED_IN, ROUTE_API,
-	 "The caller's live sessions, newest first; paged by limit and cursor"},
-	{"DELETE", "/api/v1/sessions/{id}", sessions_end, PERM_SIGNED_IN, ROUTE_API,
-	 "End one of the caller's sessions"},
+    {"GET", "/api/v1/sessions", sessions_list, PERM_SIGNED_IN, ROUTE_API,
+     "The caller's live sessions, newest first; paged by limit and cursor"},
+    {"DELETE", "/api/v1/sessions/{id}", sessions_end, PERM_SIGNED_IN, ROUTE_API,
+     "End one of the caller's sessions"},
 };
 
 void sessions_api_register(void)

@@ -7,10 +7,11 @@
 static json_t *token_json(const api_token *t)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)t->id,
-			 "user_id", (json_int_t)t->user_id, "name", t->name, "prefix", t->prefix,
-			 "created_at", auth_json_time(t->created_at), "last_used_at",
-			 auth_json_time(t->last_used_at), "expires_at", auth_json_time(t->expires_at),
-			 "revoked_at", auth_json_time(t->revoked_at));
+	                 "user_id", (json_int_t)t->user_id, "name", t->name, "prefix", t->prefix,
+	                 "created_at", auth_json_time(t->created_at), "last_used_at",
+	                 auth_json_time(t->last_used_at), "expires_at",
+	                 auth_json_time(t->expires_at), "revoked_at",
+	                 auth_json_time(t->revoked_at));
 }
 
 /* GET /api/v1/tokens?limit=N&cursor=C: the caller's tokens, newest first,
@@ -41,8 +42,7 @@ static int tokens_list(request *req)
 		if (after && items[i].id >= after)
 			continue;
 		if (json_array_size(arr) == (size_t)limit) {
-			next = arena_printf(req->arena, "%lld",
-					    (long long)items[i - 1].id);
+			next = arena_printf(req->arena, "%lld", (long long)items[i - 1].id);
 			break;
 		}
 		json_array_append_new(arr, token_json(&items[i]));
@@ -78,7 +78,8 @@ static int tokens_create(request *req)
 			continue;
 		json_t *j = token_json(&items[i]);
 		json_object_set_new(j, "token", json_string(plain));
-		resp_header(req, "Location", arena_printf(req->arena, "/api/v1/tokens/%lld", (long long)id));
+		resp_header(req, "Location",
+		            arena_printf(req->arena, "/api/v1/tokens/%lld", (long long)id));
 		resp_json(req, 201, j);
 		return 0;
 	}
@@ -108,12 +109,12 @@ static int tokens_revoke(request *req)
 }
 
 static const route tokens_api_routes[] = {
-	{"GET", "/api/v1/tokens", tokens_list, PERM_TOKENS_CREATE, ROUTE_API,
-	 "The caller's API tokens, newest first; paged by limit and cursor"},
-	{"POST", "/api/v1/tokens", tokens_create, PERM_TOKENS_CREATE, ROUTE_API,
-	 "Create an API token; its secret is returned once"},
-	{"DELETE", "/api/v1/tokens/{id}", tokens_revoke, PERM_TOKENS_CREATE, ROUTE_API,
-	 "Revoke an API token"},
+    {"GET", "/api/v1/tokens", tokens_list, PERM_TOKENS_CREATE, ROUTE_API,
+     "The caller's API tokens, newest first; paged by limit and cursor"},
+    {"POST", "/api/v1/tokens", tokens_create, PERM_TOKENS_CREATE, ROUTE_API,
+     "Create an API token; its secret is returned once"},
+    {"DELETE", "/api/v1/tokens/{id}", tokens_revoke, PERM_TOKENS_CREATE, ROUTE_API,
+     "Revoke an API token"},
 };
 
 void tokens_api_register(void)

@@ -40,9 +40,9 @@ static int render_done(request *req, const user *u)
 	html_raw(b, "<p>Your authenticator app is set up since ");
 	auth_time_html(b, u->totp_enabled_at);
 	html_raw(b, ". You will be asked for a code each time you sign in.</p>"
-		    "<p>Lost your phone? Ask an administrator to reset your second factor, "
-		    "then set it up again here.</p>"
-		    "<p><a href=\"/account\">Back to your account</a></p>");
+	            "<p>Lost your phone? Ask an administrator to reset your second factor, "
+	            "then set it up again here.</p>"
+	            "<p><a href=\"/account\">Back to your account</a></p>");
 	page_end(req);
 	return 0;
 }
@@ -52,32 +52,35 @@ static int render_enrol(request *req, const totp_enrolment *e, const field_error
 	buf *b = &req->resp.body;
 	page_begin(req, "Set up a second factor");
 	if (req->who.needs_totp_enrolment)
-		page_flash(req, FLASH_INFO, "Your role requires a second factor. "
-					    "Set it up now to continue.");
-	html_raw(b, "<ol class=\"steps\">"
-		    "<li>Install an authenticator app on your phone "
-		    "(for example FreeOTP, Aegis, Google Authenticator or Microsoft Authenticator).</li>"
-		    "<li>In the app, add an account and scan this code:"
-		    "<figure class=\"qr-figure\">");
+		page_flash(req, FLASH_INFO,
+		           "Your role requires a second factor. "
+		           "Set it up now to continue.");
+	html_raw(
+	    b, "<ol class=\"steps\">"
+	       "<li>Install an authenticator app on your phone "
+	       "(for example FreeOTP, Aegis, Google Authenticator or Microsoft Authenticator).</li>"
+	       "<li>In the app, add an account and scan this code:"
+	       "<figure class=\"qr-figure\">");
 	if (qr_svg(b, e->uri, "QR code with your authenticator key") < 0)
 		html_raw(b, "<p>The QR code could not be drawn; type the key below instead.</p>");
 	html_raw(b, "<figcaption>Can't scan it? Choose &ldquo;enter a setup key&rdquo; "
-		    "in the app and type this key (time-based, 6 digits):");
-	html_printf(b, "<br><code class=\"secret\">%s</code></figcaption></figure>"
-		       "<p>Setting up on this phone? <a href=\"%s\">Open the key in your "
-		       "authenticator app</a>.</p></li>",
-		    grouped(req->arena, e->secret), e->uri);
+	            "in the app and type this key (time-based, 6 digits):");
+	html_printf(b,
+	            "<br><code class=\"secret\">%s</code></figcaption></figure>"
+	            "<p>Setting up on this phone? <a href=\"%s\">Open the key in your "
+	            "authenticator app</a>.</p></li>",
+	            grouped(req->arena, e->secret), e->uri);
 	html_raw(b, "<li>Enter the 6-digit code the app now shows.</li></ol>");
 	form_errors_summary(req, errs);
 	form_begin(req, PATH_TOTP, NULL);
 	form_text(req, "code", "Code from the app", "text", NULL, errs,
-		  "required inputmode=\"numeric\" autocomplete=\"one-time-code\" "
-		  "pattern=\"[0-9 ]{6,7}\" maxlength=\"7\"");
+	          "required inputmode=\"numeric\" autocomplete=\"one-time-code\" "
+	          "pattern=\"[0-9 ]{6,7}\" maxlength=\"7\"");
 	form_submit(req, "Confirm");
 	form_end(req);
 	html_raw(b, "<details><summary>Start over with a new key</summary>"
-		    "<p>If you scanned the code into the wrong app, get a fresh key. "
-		    "The old one stops working.</p>");
+	            "<p>If you scanned the code into the wrong app, get a fresh key. "
+	            "The old one stops working.</p>");
 	form_begin(req, PATH_TOTP, NULL);
 	form_hidden(req, "action", "restart");
 	form_submit(req, "Get a new key");
@@ -159,8 +162,9 @@ static int totp_submit(request *req)
 			return 0;
 		}
 		if (rc == CK_E_BAD_LOGIN)
-			field_errors_add(&errs, "code", "That code is not right. Check the phone's clock "
-							"and enter the code shown now");
+			field_errors_add(&errs, "code",
+			                 "That code is not right. Check the phone's clock "
+			                 "and enter the code shown now");
 		else if (rc != CK_E_NOT_FOUND) {
 			auth_fail(req, rc);
 			return 0;
@@ -171,10 +175,10 @@ static int totp_submit(request *req)
 }
 
 static const route totp_routes[] = {
-	{"GET", PATH_TOTP, totp_page, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA,
-	 "Set up a second factor: QR code and key"},
-	{"POST", PATH_TOTP, totp_submit, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA,
-	 "Confirm the second factor with a code, or start over"},
+    {"GET", PATH_TOTP, totp_page, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA,
+     "Set up a second factor: QR code and key"},
+    {"POST", PATH_TOTP, totp_submit, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA,
+     "Confirm the second factor with a code, or start over"},
 };
 
 void totp_pages_register(void)

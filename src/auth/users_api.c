@@ -14,14 +14,14 @@ static json_t *user_json(const user *u)
 	for (unsigned i = 0; i < ROLE_COUNT; i++)
 		if (u->roles & (1u << i))
 			json_array_append_new(roles, json_string(role_name((role)(1u << i))));
-	return json_pack("{s:I, s:I, s:s?, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o, s:o, s:o}",
-			 "id", (json_int_t)u->id, "org_id", (json_int_t)u->org_id, "org_name",
-			 u->org_name, "email", u->email, "name", u->name, "roles", roles,
-			 "is_active", u->is_active, "is_locked", u->is_locked, "has_password",
-			 u->has_password, "totp_enabled", u->totp_enabled, "locked_at",
-			 auth_json_time(u->locked_at), "password_changed_at",
-			 auth_json_time(u->password_changed_at), "created_at",
-			 auth_json_time(u->created_at), "updated_at", auth_json_time(u->updated_at));
+	return json_pack(
+	    "{s:I, s:I, s:s?, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o, s:o, s:o}", "id",
+	    (json_int_t)u->id, "org_id", (json_int_t)u->org_id, "org_name", u->org_name, "email",
+	    u->email, "name", u->name, "roles", roles, "is_active", u->is_active, "is_locked",
+	    u->is_locked, "has_password", u->has_password, "totp_enabled", u->totp_enabled,
+	    "locked_at", auth_json_time(u->locked_at), "password_changed_at",
+	    auth_json_time(u->password_changed_at), "created_at", auth_json_time(u->created_at),
+	    "updated_at", auth_json_time(u->updated_at));
 }
 
 /* The permissions roles grant, by name: what a client may try. */
@@ -39,7 +39,7 @@ static json_t *permissions_json(unsigned roles)
  * against the database rather than the message's words. except_id: the
  * person being changed (0 when adding). */
 static bool email_conflict(request *req, db *d, const kv *in, int64_t except_id,
-			   const field_errors *errs)
+                           const field_errors *errs)
 {
 	const char *email = kv_get(in, "email");
 	if (errs->len != 1 || strcmp(errs->items[0].field, "email") || !email)
@@ -47,7 +47,8 @@ static bool email_conflict(request *req, db *d, const kv *in, int64_t except_id,
 	user other;
 	if (user_get_by_email(d, req->arena, &req->who, email, &other) < 0 || other.id == except_id)
 		return false;
-	auth_api_problem(req, CK_E_CONFLICT, "Another person already has this email address.", errs);
+	auth_api_problem(req, CK_E_CONFLICT, "Another person already has this email address.",
+	                 errs);
 	return true;
 }
 
@@ -131,7 +132,7 @@ static int users_list(request *req)
 	size_t n = 0;
 	const char *next = NULL;
 	int rc = user_list(d, req->arena, &req->who, &f, limit, kv_get(&req->query, "cursor"),
-			   &items, &n, &next);
+	                   &items, &n, &next);
 	if (rc < 0) {
 		auth_api_fail(req, rc, NULL);
 		return 0;
@@ -225,16 +226,16 @@ static int users_unlock(request *req)
 }
 
 static const route users_api_routes[] = {
-	{"GET", "/api/v1/me", me_get, PERM_SIGNED_IN, ROUTE_API,
-	 "The caller: profile, roles and permissions"},
-	{"GET", "/api/v1/users", users_list, PERM_USERS_READ, ROUTE_API,
-	 "People in scope; filters org, role, active, q; paged by limit and cursor"},
-	{"POST", "/api/v1/users", users_create, PERM_USERS_WRITE, ROUTE_API, "Add a person"},
-	{"GET", "/api/v1/users/{id}", users_get, PERM_USERS_READ, ROUTE_API, "One person"},
-	{"PATCH", "/api/v1/users/{id}", users_patch, PERM_USERS_WRITE, ROUTE_API,
-	 "Change a person's name, email, organization, roles or active flag"},
-	{"POST", "/api/v1/users/{id}/unlock", users_unlock, PERM_USERS_UNLOCK, ROUTE_API,
-	 "Unlock an account locked by failed sign-ins"},
+    {"GET", "/api/v1/me", me_get, PERM_SIGNED_IN, ROUTE_API,
+     "The caller: profile, roles and permissions"},
+    {"GET", "/api/v1/users", users_list, PERM_USERS_READ, ROUTE_API,
+     "People in scope; filters org, role, active, q; paged by limit and cursor"},
+    {"POST", "/api/v1/users", users_create, PERM_USERS_WRITE, ROUTE_API, "Add a person"},
+    {"GET", "/api/v1/users/{id}", users_get, PERM_USERS_READ, ROUTE_API, "One person"},
+    {"PATCH", "/api/v1/users/{id}", users_patch, PERM_USERS_WRITE, ROUTE_API,
+     "Change a person's name, email, organization, roles or active flag"},
+    {"POST", "/api/v1/users/{id}/unlock", users_unlock, PERM_USERS_UNLOCK, ROUTE_API,
+     "Unlock an account locked by failed sign-ins"},
 };
 
 void users_api_register(void)

@@ -20,8 +20,8 @@
 #define PATH_USERS "/users"
 
 static const field_label user_labels[] = {
-	{"name", "Full name"}, {"email", "Email"},     {"org_id", "Organization"},
-	{"roles", "At least one role"}, {"is_active", "Active"}, {"password", "Password"},
+    {"name", "Full name"}, {"email", "Email"},      {"org_id", "Organization"},
+    {"roles", NULL},       {"is_active", "Active"}, {"password", "Password"},
 };
 
 typedef struct org_choices {
@@ -65,7 +65,7 @@ static void status_badges(buf *b, const user *u)
 
 /* The filter form: a GET form, so a filtered list has its own address. */
 static void filter_form(request *req, const org_choices *orgs, const char *org_id,
-			const char *role_sel, const char *active, const char *q)
+                        const char *role_sel, const char *active, const char *q)
 {
 	static const char *const active_values[] = {"", "1", "0", NULL};
 	static const char *const active_labels[] = {"Any", "Active", "Disabled", NULL};
@@ -79,15 +79,16 @@ static void filter_form(request *req, const org_choices *orgs, const char *org_i
 		role_values[i + 1] = names[i];
 		role_labels[i + 1] = labels[i];
 	}
-	html_raw(&req->resp.body, "<form method=\"get\" action=\"/users\" class=\"filters\" role=\"search\" "
-				  "aria-label=\"Filter people\">");
+	html_raw(&req->resp.body,
+	         "<form method=\"get\" action=\"/users\" class=\"filters\" role=\"search\" "
+	         "aria-label=\"Filter people\">");
 	form_text(req, "q", "Name or email", "search", q, NULL, NULL);
 	if (orgs)
 		form_select(req, "org", "Organization", orgs->ids, orgs->names, org_id, NULL);
 	form_select(req, "role", "Role", role_values, role_labels, role_sel, NULL);
 	form_select(req, "active", "Status", active_values, active_labels, active, NULL);
 	html_raw(&req->resp.body, "<div class=\"actions\"><button type=\"submit\">Filter</button> "
-				  "<a href=\"/users\">Clear</a></div></form>");
+	                          "<a href=\"/users\">Clear</a></div></form>");
 }
 
 /* GET /users?q=TEXT&org=ID&role=NAME&active=1|0&cursor=C&imported=N:
@@ -119,7 +120,7 @@ static int users_page(request *req)
 	size_t n = 0;
 	const char *next = NULL;
 	int rc = user_list(d, req->arena, &req->who, &f, 0, kv_get(&req->query, "cursor"), &items,
-			   &n, &next);
+	                   &n, &next);
 	org_choices orgs = {0};
 	bool all_orgs = roles_see_all_orgs(req->who.roles);
 	if (rc >= 0 && all_orgs)
@@ -134,8 +135,8 @@ static int users_page(request *req)
 	int64_t imported = auth_query_id(req, "imported");
 	if (imported > 0)
 		page_flash(req, FLASH_SUCCESS,
-			   arena_printf(req->arena, "%lld %s imported.", (long long)imported,
-					imported == 1 ? "person was" : "people were"));
+		           arena_printf(req->arena, "%lld %s imported.", (long long)imported,
+		                        imported == 1 ? "person was" : "people were"));
 	bool may_add = perm_granted(req->who.roles, PERM_USERS_WRITE);
 	bool may_import = perm_granted(req->who.roles, PERM_ROSTER_IMPORT);
 	if (may_add || may_import) {
@@ -143,21 +144,28 @@ static int users_page(request *req)
 		if (may_add)
 			html_raw(b, "<a class=\"button\" href=\"/users/new\">Add a person</a> ");
 		if (may_import)
-			html_raw(b, "<a class=\"button button-secondary\" href=\"/users/import\">Import a roster</a>");
+			html_raw(b, "<a class=\"button button-secondary\" "
+			            "href=\"/users/import\">Import a roster</a>");
 		html_raw(b, "</p>");
 	}
-	filter_form(req, all_orgs ? &orgs : NULL,
-		    org_id > 0 ? kv_get(&req->query, "org") : NULL, role_sel, active, q);
+	filter_form(req, all_orgs ? &orgs : NULL, org_id > 0 ? kv_get(&req->query, "org") : NULL,
+	            role_sel, active, q);
 	if (n == 0) {
 		html_raw(b, "<p class=\"empty\">Nobody matches these filters.</p>");
 	} else {
-		static const char *const headers[] = {"Name", "Email", "Organization", "Roles", "Status", NULL};
+		static const char *const headers[] = {"Name",  "Email",  "Organization",
+		                                      "Roles", "Status", NULL};
 		page_table_begin(req, "People", headers);
 		for (size_t i = 0; i < n; i++) {
 			const user *u = &items[i];
-			html_printf(b, "<tr><td data-label=\"Name\"><a href=\"/users/%lld\">%s</a></td><td data-label=\"Email\">%s</td><td data-label=\"Organization\">%s</td><td data-label=\"Roles\">%s</td><td data-label=\"Status\">",
-				    (long long)u->id, u->name, u->email, u->org_name,
-				    auth_role_text(req->arena, u->roles));
+			html_printf(
+			    b,
+			    "<tr><td data-label=\"Name\"><a href=\"/users/%lld\">%s</a></td><td "
+			    "data-label=\"Email\">%s</td><td "
+			    "data-label=\"Organization\">%s</td><td "
+			    "data-label=\"Roles\">%s</td><td data-label=\"Status\">",
+			    (long long)u->id, u->name, u->email, u->org_name,
+			    auth_role_text(req->arena, u->roles));
 			status_badges(b, u);
 			html_raw(b, "</td></tr>");
 		}
@@ -166,6 +174,18 @@ static int users_page(request *req)
 	page_next_link(req, next);
 	page_end(req);
 	return 0;
+}
+
+/* Names the fields in errs for the summary. An unticked set of role boxes
+ * is the likeliest roles problem, and says so in the form's own words. */
+static void name_user_errors(request *req, field_errors *errs)
+{
+	size_t n = 0;
+	kv_get_all(&req->form, "roles", &n);
+	for (size_t i = 0; i < errs->len; i++)
+		if (n == 0 && !strcmp(errs->items[i].field, "roles"))
+			errs->items[i].message = "Choose at least one role";
+	AUTH_NAME_ERRORS(req->arena, errs, user_labels);
 }
 
 /* The fields of the add / edit form, as typed (re-shown on a problem) or
@@ -222,21 +242,22 @@ static kv user_input(request *req, bool with_password)
 }
 
 static void user_form(request *req, const char *action, const org_choices *orgs,
-		      const user_form_values *v, bool is_new, const field_errors *errs)
+                      const user_form_values *v, bool is_new, const field_errors *errs)
 {
 	form_errors_summary(req, errs);
 	form_begin(req, action, NULL);
 	form_text(req, "name", "Full name", "text", v->name, errs,
-		  "required maxlength=\"200\" autocomplete=\"off\"");
+	          "required maxlength=\"200\" autocomplete=\"off\"");
 	form_text(req, "email", "Email", "email", v->email, errs,
-		  "required autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\"");
+	          "required autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\"");
 	form_select(req, "org_id", "Organization", orgs->ids, orgs->names, v->org_id, errs);
 	form_checkboxes(req, "roles", "Roles", role_names(), auth_role_labels(req->arena), v->roles,
-			errs);
+	                errs);
 	form_checkbox(req, "is_active", "Active (may sign in)", v->is_active, errs);
 	if (is_new)
 		form_text(req, "password", "First password (optional; they can change it)",
-			  "password", NULL, errs, "autocomplete=\"new-password\" maxlength=\"128\"");
+		          "password", NULL, errs,
+		          "autocomplete=\"new-password\" maxlength=\"128\"");
 	form_submit(req, is_new ? "Add person" : "Save changes");
 	form_end(req);
 }
@@ -254,8 +275,9 @@ static int render_new(request *req, const user_form_values *v, const field_error
 	}
 	page_begin(req, "Add a person");
 	if (orgs.ids[1] == NULL)
-		html_raw(&req->resp.body, "<p class=\"empty\">Add an <a href=\"/orgs/new\">organization</a> first: "
-					  "everyone belongs to one.</p>");
+		html_raw(&req->resp.body,
+		         "<p class=\"empty\">Add an <a href=\"/orgs/new\">organization</a> first: "
+		         "everyone belongs to one.</p>");
 	user_form(req, "/users/new", &orgs, v, true, errs);
 	page_end(req);
 	return 0;
@@ -266,7 +288,8 @@ static int render_new(request *req, const user_form_values *v, const field_error
 static int user_new_page(request *req)
 {
 	static const char *const officer[] = {"officer", NULL};
-	user_form_values v = {.org_id = kv_get(&req->query, "org"), .roles = officer, .is_active = true};
+	user_form_values v = {
+	    .org_id = kv_get(&req->query, "org"), .roles = officer, .is_active = true};
 	return render_new(req, &v, NULL);
 }
 
@@ -284,7 +307,7 @@ static int user_new_submit(request *req)
 	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
 		user_form_values v;
 		values_from_form(&req->form, &v);
-		AUTH_NAME_ERRORS(req->arena, &errs, user_labels);
+		name_user_errors(req, &errs);
 		req->resp.status = ck_error_status(rc);
 		return render_new(req, &v, &errs);
 	}
@@ -301,11 +324,12 @@ static void done_flash(request *req)
 	static const struct {
 		const char *key, *message;
 	} done[] = {
-		{"created", "The person was added."},
-		{"saved", "Your changes were saved."},
-		{"unlocked", "The account was unlocked. They can sign in again."},
-		{"totp-reset", "Their second factor was removed. They will set up a new one at their next sign-in."},
-		{"password", "Their password was set. Their sessions were ended."},
+	    {"created", "The person was added."},
+	    {"saved", "Your changes were saved."},
+	    {"unlocked", "The account was unlocked. They can sign in again."},
+	    {"totp-reset",
+	     "Their second factor was removed. They will set up a new one at their next sign-in."},
+	    {"password", "Their password was set. Their sessions were ended."},
 	};
 	const char *key = kv_get(&req->query, "done");
 	for (size_t i = 0; key && i < sizeof done / sizeof done[0]; i++)
@@ -320,9 +344,10 @@ static void account_facts(request *req, const user *u, bool full)
 	buf *b = &req->resp.body;
 	html_raw(b, "<dl class=\"details\">");
 	if (full)
-		html_printf(b, "<dt>Email</dt><dd>%s</dd><dt>Organization</dt><dd>%s</dd>"
-			       "<dt>Roles</dt><dd>%s</dd>",
-			    u->email, u->org_name, auth_role_text(req->arena, u->roles));
+		html_printf(b,
+		            "<dt>Email</dt><dd>%s</dd><dt>Organization</dt><dd>%s</dd>"
+		            "<dt>Roles</dt><dd>%s</dd>",
+		            u->email, u->org_name, auth_role_text(req->arena, u->roles));
 	html_raw(b, "<dt>Status</dt><dd>");
 	status_badges(b, u);
 	html_raw(b, "</dd><dt>Second factor</dt><dd>");
@@ -346,11 +371,11 @@ static void lock_section(request *req, const user *u)
 	if (!u->is_locked || !perm_granted(req->who.roles, PERM_USERS_UNLOCK))
 		return;
 	html_raw(b, "<section aria-labelledby=\"lock-h\"><h2 id=\"lock-h\">Locked account</h2>"
-		    "<p>This account was locked after repeated failed sign-ins on ");
+	            "<p>This account was locked after repeated failed sign-ins on ");
 	auth_time_html(b, u->locked_at);
 	html_raw(b, ". Unlock it once you know the attempts were theirs.</p>");
 	form_button(req, arena_printf(req->arena, "/users/%lld/unlock", (long long)u->id),
-		    "Unlock account", NULL);
+	            "Unlock account", NULL);
 	html_raw(b, "</section>");
 }
 
@@ -361,22 +386,28 @@ static void admin_actions(request *req, const user *u, const field_errors *pw_er
 	bool may_unlock = perm_granted(req->who.roles, PERM_USERS_UNLOCK);
 	bool may_write = perm_granted(req->who.roles, PERM_USERS_WRITE);
 	if (u->totp_enabled && may_unlock && u->id != req->who.user_id) {
-		html_raw(b, "<section aria-labelledby=\"mfa-h\"><h2 id=\"mfa-h\">Second factor</h2>"
-			    "<p>Lost their phone? Remove their second factor; they set up a new one "
-			    "at their next sign-in.</p>");
-		form_button(req, arena_printf(req->arena, "/users/%lld/reset-totp", (long long)u->id),
-			    "Remove second factor", "Remove this person's second factor?");
+		html_raw(b,
+		         "<section aria-labelledby=\"mfa-h\"><h2 id=\"mfa-h\">Second factor</h2>"
+		         "<p>Lost their phone? Remove their second factor; they set up a new one "
+		         "at their next sign-in.</p>");
+		form_button(req,
+		            arena_printf(req->arena, "/users/%lld/reset-totp", (long long)u->id),
+		            "Remove second factor", "Remove this person's second factor?");
 		html_raw(b, "</section>");
 	}
 	if (may_write && u->id != req->who.user_id) {
-		html_raw(b, "<section aria-labelledby=\"pw-h\"><h2 id=\"pw-h\">Set a password</h2>");
-		html_printf(b, "<p>For someone who has none yet or forgot theirs. At least %d characters; "
-			       "tell it to them in person. It ends their sessions.</p>",
-			    PASSWORD_MIN_CHARS);
+		html_raw(b,
+		         "<section aria-labelledby=\"pw-h\"><h2 id=\"pw-h\">Set a password</h2>");
+		html_printf(
+		    b,
+		    "<p>For someone who has none yet or forgot theirs. At least %d characters; "
+		    "tell it to them in person. It ends their sessions.</p>",
+		    PASSWORD_MIN_CHARS);
 		form_errors_summary(req, pw_errs);
-		form_begin(req, arena_printf(req->arena, "/users/%lld/password", (long long)u->id), NULL);
+		form_begin(req, arena_printf(req->arena, "/users/%lld/password", (long long)u->id),
+		           NULL);
 		form_text(req, "password", "New password", "password", NULL, pw_errs,
-			  "required autocomplete=\"new-password\" maxlength=\"128\"");
+		          "required autocomplete=\"new-password\" maxlength=\"128\"");
 		form_submit(req, "Set password");
 		form_end(req);
 		html_raw(b, "</section>");
@@ -385,7 +416,7 @@ static void admin_actions(request *req, const user *u, const field_errors *pw_er
 
 /* One person's page. edit: values to re-show with errs (NULL: stored). */
 static int render_user(request *req, int64_t id, const user_form_values *edit,
-		       const field_errors *errs, const field_errors *pw_errs)
+                       const field_errors *errs, const field_errors *pw_errs)
 {
 	db *d = auth_db(req);
 	if (!d)
@@ -410,9 +441,10 @@ static int render_user(request *req, int64_t id, const user_form_values *edit,
 			v = *edit;
 		else
 			values_from_user(req->arena, &u, &v);
-		html_raw(&req->resp.body, "<section aria-labelledby=\"edit-h\"><h2 id=\"edit-h\">Details</h2>");
-		user_form(req, arena_printf(req->arena, "/users/%lld", (long long)id), &orgs, &v, false,
-			  errs);
+		html_raw(&req->resp.body,
+		         "<section aria-labelledby=\"edit-h\"><h2 id=\"edit-h\">Details</h2>");
+		user_form(req, arena_printf(req->arena, "/users/%lld", (long long)id), &orgs, &v,
+		          false, errs);
 		html_raw(&req->resp.body, "</section>");
 	}
 	admin_actions(req, &u, pw_errs);
@@ -458,7 +490,7 @@ static int user_submit(request *req)
 	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
 		user_form_values v;
 		values_from_form(&req->form, &v);
-		AUTH_NAME_ERRORS(req->arena, &errs, user_labels);
+		name_user_errors(req, &errs);
 		req->resp.status = ck_error_status(rc);
 		return render_user(req, id, &v, &errs, NULL);
 	}
@@ -538,15 +570,18 @@ static int user_password_submit(request *req)
 }
 
 static const route users_routes[] = {
-	{"GET", PATH_USERS, users_page, PERM_USERS_READ, 0, "People, filtered and paged"},
-	{"GET", "/users/new", user_new_page, PERM_USERS_WRITE, 0, "Form for a new person"},
-	{"POST", "/users/new", user_new_submit, PERM_USERS_WRITE, 0, "Add a person"},
-	{"GET", "/users/{id}", user_page, PERM_USERS_READ, 0, "One person (with the edit form)"},
-	{"POST", "/users/{id}", user_submit, PERM_USERS_WRITE, 0, "Change a person: name, email, organization, roles, active"},
-	{"POST", "/users/{id}/unlock", user_unlock_submit, PERM_USERS_UNLOCK, 0, "Unlock a locked account"},
-	{"POST", "/users/{id}/reset-totp", user_reset_totp_submit, PERM_USERS_UNLOCK, 0,
-	 "Remove a person's second factor"},
-	{"POST", "/users/{id}/password", user_password_submit, PERM_USERS_WRITE, 0, "Set a person's password"},
+    {"GET", PATH_USERS, users_page, PERM_USERS_READ, 0, "People, filtered and paged"},
+    {"GET", "/users/new", user_new_page, PERM_USERS_WRITE, 0, "Form for a new person"},
+    {"POST", "/users/new", user_new_submit, PERM_USERS_WRITE, 0, "Add a person"},
+    {"GET", "/users/{id}", user_page, PERM_USERS_READ, 0, "One person (with the edit form)"},
+    {"POST", "/users/{id}", user_submit, PERM_USERS_WRITE, 0,
+     "Change a person: name, email, organization, roles, active"},
+    {"POST", "/users/{id}/unlock", user_unlock_submit, PERM_USERS_UNLOCK, 0,
+     "Unlock a locked account"},
+    {"POST", "/users/{id}/reset-totp", user_reset_totp_submit, PERM_USERS_UNLOCK, 0,
+     "Remove a person's second factor"},
+    {"POST", "/users/{id}/password", user_password_submit, PERM_USERS_WRITE, 0,
+     "Set a person's password"},
 };
 
 void users_pages_register(void)

@@ -22,8 +22,8 @@ static void row_path(buf *b, const QRcode *qr, int y)
 		int start = x;
 		while (x < w && (row[x] & 1))
 			x++;
-		buf_printf(b, "M%d %dh%dv1h-%dz", start + QR_SVG_QUIET, y + QR_SVG_QUIET,
-			   x - start, x - start);
+		buf_printf(b, "M%d %dh%dv1h-%dz", start + QR_SVG_QUIET, y + QR_SVG_QUIET, x - start,
+		           x - start);
 	}
 }
 
@@ -36,12 +36,12 @@ int qr_svg(buf *b, const char *text, const char *label)
 		return CK_E_INTERNAL;
 	int size = qr->width + 2 * QR_SVG_QUIET;
 	html_printf(b,
-		    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" role=\"img\" "
-		    "aria-label=\"%s\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-		    "shape-rendering=\"crispEdges\">",
-		    label ? label : "QR code", size, size, size * 5, size * 5);
+	            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" role=\"img\" "
+	            "aria-label=\"%s\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
+	            "shape-rendering=\"crispEdges\">",
+	            label ? label : "QR code", size, size, size * 5, size * 5);
 	html_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
-		    size, size);
+	            size, size);
 	for (int y = 0; y < qr->width; y++)
 		row_path(b, qr, y);
 	html_raw(b, "\"/></svg>");

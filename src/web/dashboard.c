@@ -19,20 +19,19 @@ typedef struct card {
 
 /* In the order they appear. */
 static const card cards[] = {
-	{"People", "Find anyone in the program, see their roles and status, add people.",
-	 "/users", PERM_USERS_READ},
-	{"Import a roster", "Add an agency's officers from a spreadsheet, all at once.",
-	 "/users/import", PERM_ROSTER_IMPORT},
-	{"Organizations", "The partner agencies, providers and advocates in this program.",
-	 "/orgs", PERM_ORGS_READ},
-	{"Audit log", "Who did what and when; check that the log is intact.",
-	 "/audit", PERM_AUDIT_READ},
-	{"Your account", "Your details, password and second factor.",
-	 "/account", PERM_SIGNED_IN},
-	{"Sessions", "Where you are signed in; end any you do not recognise.",
-	 "/account/sessions", PERM_SIGNED_IN},
-	{"API tokens", "Let a program call the JSON API on your behalf.",
-	 "/account/tokens", PERM_TOKENS_CREATE},
+    {"People", "Find anyone in the program, see their roles and status, add people.", "/users",
+     PERM_USERS_READ},
+    {"Import a roster", "Add an agency's officers from a spreadsheet, all at once.",
+     "/users/import", PERM_ROSTER_IMPORT},
+    {"Organizations", "The partner agencies, providers and advocates in this program.", "/orgs",
+     PERM_ORGS_READ},
+    {"Audit log", "Who did what and when; check that the log is intact.", "/audit",
+     PERM_AUDIT_READ},
+    {"Your account", "Your details, password and second factor.", "/account", PERM_SIGNED_IN},
+    {"Sessions", "Where you are signed in; end any you do not recognise.", "/account/sessions",
+     PERM_SIGNED_IN},
+    {"API tokens", "Let a program call the JSON API on your behalf.", "/account/tokens",
+     PERM_TOKENS_CREATE},
 };
 
 static void stat_item(buf *b, const char *label, int64_t value, const char *href)
@@ -53,22 +52,26 @@ static void glance(request *req, db *d)
 	if (auth_stats_get(d, &req->who, &st) < 0)
 		return;
 	buf *b = &req->resp.body;
-	html_raw(b, "<section aria-labelledby=\"glance-h\"><h2 id=\"glance-h\">The program at a glance</h2>"
-		    "<ul class=\"stats\">");
+	html_raw(
+	    b,
+	    "<section aria-labelledby=\"glance-h\"><h2 id=\"glance-h\">The program at a glance</h2>"
+	    "<ul class=\"stats\">");
 	stat_item(b, "Organizations", st.orgs, "/orgs");
 	stat_item(b, "Active people", st.users_active, "/users?active=1");
 	stat_item(b, "Disabled accounts", st.users_disabled, "/users?active=0");
 	stat_item(b, "Locked accounts", st.users_locked,
-	     perm_granted(req->who.roles, PERM_AUDIT_READ) ? "/audit?action=account.locked" : NULL);
+	          perm_granted(req->who.roles, PERM_AUDIT_READ) ? "/audit?action=account.locked"
+	                                                        : NULL);
 	stat_item(b, "Without a password", st.users_no_password, NULL);
 	stat_item(b, "Second factor not set up", st.users_no_totp, NULL);
 	html_raw(b, "</ul></section>");
 	if (st.users_locked > 0)
 		page_flash(req, FLASH_WARNING,
-			   st.users_locked == 1
-				   ? "One account is locked after failed sign-ins."
-				   : arena_printf(req->arena, "%lld accounts are locked after failed sign-ins.",
-						  (long long)st.users_locked));
+		           st.users_locked == 1
+		               ? "One account is locked after failed sign-ins."
+		               : arena_printf(req->arena,
+		                              "%lld accounts are locked after failed sign-ins.",
+		                              (long long)st.users_locked));
 }
 
 /* GET /: the dashboard for the signed-in user's roles. */
@@ -86,20 +89,21 @@ static int dashboard_page(request *req)
 	buf *b = &req->resp.body;
 	page_begin(req, "Dashboard");
 	html_printf(b, "<p class=\"lead\">Welcome, %s. You are signed in as %s at %s.</p>", me.name,
-		    auth_role_text(req->arena, me.roles), me.org_name);
+	            auth_role_text(req->arena, me.roles), me.org_name);
 	if (!me.totp_enabled)
-		html_raw(b, "<div class=\"flash flash-info\" role=\"status\"><p>Protect your account: "
-			    "<a href=\"/account/totp\">set up a second factor</a>.</p></div>");
+		html_raw(b,
+		         "<div class=\"flash flash-info\" role=\"status\"><p>Protect your account: "
+		         "<a href=\"/account/totp\">set up a second factor</a>.</p></div>");
 	if (roles_see_all_orgs(req->who.roles) && perm_granted(req->who.roles, PERM_USERS_READ))
 		glance(req, d);
 	html_raw(b, "<section aria-labelledby=\"cards-h\"><h2 id=\"cards-h\">What you can do</h2>"
-		    "<ul class=\"cards\">");
+	            "<ul class=\"cards\">");
 	for (size_t i = 0; i < sizeof cards / sizeof cards[0]; i++) {
 		const card *c = &cards[i];
 		if (!perm_granted(req->who.roles, c->permission))
 			continue;
-		html_printf(b, "<li class=\"card\"><h3><a href=\"%s\">%s</a></h3><p>%s</p></li>", c->href,
-			    c->title, c->text);
+		html_printf(b, "<li class=\"card\"><h3><a href=\"%s\">%s</a></h3><p>%s</p></li>",
+		            c->href, c->title, c->text);
 	}
 	html_raw(b, "</ul></section>");
 	page_end(req);
@@ -107,7 +111,7 @@ static int dashboard_page(request *req)
 }
 
 static const route dashboard_routes[] = {
-	{"GET", "/", dashboard_page, PERM_SIGNED_IN, 0, "Dashboard for the signed-in user's roles"},
+    {"GET", "/", dashboard_page, PERM_SIGNED_IN, 0, "Dashboard for the signed-in user's roles"},
 };
 
 void dashboard_register(void)

@@ -145,6 +145,9 @@ int main(void)
 		CASE(update_changes_only_what_is_sent), CASE(find_by_id_or_name),
 		CASE(list_pages_by_name),
 	};
-	return cmocka_run_group_tests_name("orgs", cases, fx_sqlite_group_setup,
-					   fx_sqlite_group_teardown);
+	int failed = cmocka_run_group_tests_name("orgs on sqlite", cases, fx_sqlite_group_setup,
+						 fx_sqlite_group_teardown);
+	failed += cmocka_run_group_tests_name("orgs on postgres", cases, fx_pg_group_setup,
+					      fx_pg_group_teardown);
+	return failed ? 1 : 0;
 }

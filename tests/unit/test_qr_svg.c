@@ -76,8 +76,8 @@ static void test_totp_uri_roundtrip(void **state)
 {
 	(void)state;
 	check_roundtrip("otpauth://totp/Pine%20Belt%20CIT:coord%40example.org"
-			"?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Pine%20Belt%20CIT"
-			"&algorithm=SHA1&digits=6&period=30");
+	                "?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Pine%20Belt%20CIT"
+	                "&algorithm=SHA1&digits=6&period=30");
 }
 
 static void test_short_text_roundtrip(void **state)
@@ -116,10 +116,10 @@ static void test_bad_input_writes_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_totp_uri_roundtrip),
-		cmocka_unit_test(test_short_text_roundtrip),
-		cmocka_unit_test(test_label_escaped),
-		cmocka_unit_test(test_bad_input_writes_nothing),
+	    cmocka_unit_test(test_totp_uri_roundtrip),
+	    cmocka_unit_test(test_short_text_roundtrip),
+	    cmocka_unit_test(test_label_escaped),
+	    cmocka_unit_test(test_bad_input_writes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

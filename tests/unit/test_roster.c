@@ -196,6 +196,9 @@ int main(void)
 		CASE(emails_already_present), CASE(header_problems), CASE(malformed_csv),
 		CASE(who_may_import), CASE(many_rows),
 	};
-	return cmocka_run_group_tests_name("roster", cases, fx_sqlite_group_setup,
-					   fx_sqlite_group_teardown);
+	int failed = cmocka_run_group_tests_name("roster on sqlite", cases, fx_sqlite_group_setup,
+						 fx_sqlite_group_teardown);
+	failed += cmocka_run_group_tests_name("roster on postgres", cases, fx_pg_group_setup,
+					      fx_pg_group_teardown);
+	return failed ? 1 : 0;
 }

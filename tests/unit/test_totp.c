@@ -181,6 +181,9 @@ int main(void)
 		CASE(enrolment), CASE(sign_in_waits_for_the_code), CASE(each_code_once),
 		CASE(wrong_codes_lock_the_account), CASE(admin_resets),
 	};
-	return cmocka_run_group_tests_name("totp", cases, fx_sqlite_group_setup,
-					   fx_sqlite_group_teardown);
+	int failed = cmocka_run_group_tests_name("totp on sqlite", cases, fx_sqlite_group_setup,
+						 fx_sqlite_group_teardown);
+	failed += cmocka_run_group_tests_name("totp on postgres", cases, fx_pg_group_setup,
+					      fx_pg_group_teardown);
+	return failed ? 1 : 0;
 }

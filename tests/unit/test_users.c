@@ -333,6 +333,9 @@ int main(void)
 		CASE(update_is_partial_and_audited), CASE(deactivating_ends_sessions),
 		CASE(password_change_rules), CASE(unlock_needs_admin),
 	};
-	return cmocka_run_group_tests_name("users", cases, fx_sqlite_group_setup,
-					   fx_sqlite_group_teardown);
+	int failed = cmocka_run_group_tests_name("users on sqlite", cases, fx_sqlite_group_setup,
+						 fx_sqlite_group_teardown);
+	failed += cmocka_run_group_tests_name("users on postgres", cases, fx_pg_group_setup,
+					      fx_pg_group_teardown);
+	return failed ? 1 : 0;
 }
