@@ -73,6 +73,8 @@ static int render_login(request *req, int status, const char *email, const char 
 	          "required autocomplete=\"current-password\"");
 	form_submit(req, "Sign in");
 	form_end(req);
+	html_raw(&req->resp.body, "<p class=\"muted\">Forgot your password, or locked out? Ask your "
+				  "program coordinator or an administrator.</p>");
 	page_end(req);
 	return 0;
 }
