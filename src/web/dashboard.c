@@ -15,12 +15,15 @@
 typedef struct card {
 	const char *title, *text, *href;
 	perm permission;
+	perm unless; /* not shown to holders of this one (a fuller card is); PERM_UNSET: none */
 } card;
 
 /* In the order they appear. */
 static const card cards[] = {
     {"People", "Find anyone in the program, see their roles and status, add people.", "/users",
-     PERM_USERS_READ},
+     PERM_USERS_WRITE},
+    {"Your organization's people", "See who is in your organization, their roles and status.",
+     "/users", PERM_USERS_READ, PERM_USERS_WRITE},
     {"Import a roster", "Add an agency's officers from a spreadsheet, all at once.",
      "/users/import", PERM_ROSTER_IMPORT},
     {"Organizations", "The partner agencies, providers and advocates in this program.", "/orgs",
@@ -100,7 +103,8 @@ static int dashboard_page(request *req)
 	            "<ul class=\"cards\">");
 	for (size_t i = 0; i < sizeof cards / sizeof cards[0]; i++) {
 		const card *c = &cards[i];
-		if (!perm_granted(req->who.roles, c->permission))
+		if (!perm_granted(req->who.roles, c->permission) ||
+		    (c->unless && perm_granted(req->who.roles, c->unless)))
 			continue;
 		html_printf(b, "<li class=\"card\"><h3><a href=\"%s\">%s</a></h3><p>%s</p></li>",
 		            c->href, c->title, c->text);
