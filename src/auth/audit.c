@@ -6,8 +6,8 @@
  * length-prefixed ("i42;", "s5:login;", "-" for NULL), so no two
  * different rows encode alike. The id is part of the encoding, so a row
  * is bound to its place. Appends serialise (db_tx's BEGIN IMMEDIATE on
- * SQLite; pg_advisory_xact_lock on PostgreSQL), so two writers never both
- * link to the same predecessor.
+ * SQLite; a table lock on PostgreSQL, see audit_tx), so two writers never
+ * both link to the same predecessor.
  *
  * What audit_verify detects, walking rows in id order:
  *  - a row whose columns were changed (its hash no longer matches);
@@ -39,9 +39,6 @@
 
 static const char genesis[] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
-
-/* Any fixed 64-bit number, the same in every citkit process. */
-static const int64_t audit_lock_key = 0x63697461756431;
 
 #define ANCHOR_NAME "audit.anchor"
 
@@ -100,18 +97,35 @@ static void anchor_value(const auth_policy *p, int64_t id, const char *hash, cha
 	snprintf(out, outlen, "%lld %s %s", (long long)id, hash, mac);
 }
 
-static int serialise_appends(db *d)
+/* Only one transaction at a time may hold this on audit_log; plain reads
+ * (ACCESS SHARE) pass it. A no-op when this transaction already holds it. */
+static int lock_chain(db *d)
 {
 	if (db_dialect_of(d) != DB_POSTGRES)
 		return 0; /* BEGIN IMMEDIATE already holds SQLite's write lock */
-	db_stmt *s;
-	int rc = db_prepare(d, "SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l", &s);
-	if (rc < 0)
-		return rc;
-	db_bind_int(s, 1, audit_lock_key);
-	rc = db_step(s);
-	db_finish(s);
-	return rc < 0 ? rc : 0;
+	return db_exec(d, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE");
+}
+
+typedef struct locked_ctx {
+	db_tx_fn fn;
+	void *ctx;
+} locked_ctx;
+
+static int locked_fn(db *d, void *vctx)
+{
+	locked_ctx *c = vctx;
+	/* First statement of the transaction: PostgreSQL takes the snapshot
+	 * at the first query, after this lock is held. */
+	int rc = lock_chain(d);
+	return rc < 0 ? rc : c->fn(d, c->ctx);
+}
+
+int audit_tx(db *d, db_tx_fn fn, void *ctx)
+{
+	if (db_in_tx(d))
+		return fn(d, ctx);
+	locked_ctx c = {fn, ctx};
+	return db_tx(d, locked_fn, &c);
 }
 
 static int last_row(db *d, int64_t *id, char hash[CRYPTO_HASH_HEX])
@@ -157,7 +171,10 @@ static int append_in_tx(db *d, void *vctx)
 	audit_row *r = &c->row;
 	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
 	int64_t last = 0;
-	int rc = serialise_appends(d);
+	/* Taken late when the caller used plain db_tx: its snapshot may then
+	 * predate another append, which PostgreSQL's SERIALIZABLE reports as
+	 * a serialization failure for db_tx to retry. */
+	int rc = lock_chain(d);
 	if (rc == 0)
 		rc = last_row(d, &last, prev);
 	if (rc < 0)
@@ -360,13 +377,6 @@ static int verify_in_tx(db *d, void *vctx)
 	int64_t last_id = 0;
 	*r = (audit_report){.ok = true};
 	snprintf(prev, sizeof prev, "%s", genesis);
-	/* One snapshot for the rows and the anchor, so an append running
-	 * meanwhile cannot look like tampering. */
-	if (db_dialect_of(d) == DB_POSTGRES) {
-		int rc = db_exec(d, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-		if (rc < 0)
-			return rc;
-	}
 	db_stmt *s;
 	int rc = db_prepare(d,
 			    "SELECT id, at_cs, actor_id, actor_email, action, object_type, "
@@ -415,6 +425,9 @@ static int verify_in_tx(db *d, void *vctx)
 	return check_anchor(d, c->a, last_id, prev, r);
 }
 
+/* In a transaction (serializable on both engines, see db/tx.c) so that
+ * the rows and the anchor come from one snapshot: an append running
+ * meanwhile cannot look like tampering. */
 int audit_verify(db *d, arena *a, audit_report *r)
 {
 	verify_ctx c = {a, r};

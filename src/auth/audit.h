@@ -28,11 +28,20 @@
  * actor->ip. detail_json is a JSON object or NULL; never put a secret in
  * it. Runs in the caller's transaction when there is one (so the row
  * commits or rolls back with the change it records), else in its own.
- * Appends serialise (BEGIN IMMEDIATE on SQLite, an advisory transaction
- * lock on PostgreSQL) so the chain never forks. */
+ * Appends serialise (BEGIN IMMEDIATE on SQLite, a table lock on
+ * PostgreSQL) so the chain never forks. */
 int audit_append(db *d, const principal *actor, const char *action,
 		 const char *object_type, const char *object_id,
 		 const char *outcome, const char *detail_json);
+
+/* db_tx for a transaction that will append audit rows: on PostgreSQL it
+ * first locks the chain (LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE
+ * MODE, which readers pass), before the serializable snapshot is taken,
+ * so the append sees the newest row and does not fail and retry when
+ * another writer got there first. Writers of audited changes thus take
+ * turns on PostgreSQL as they do on SQLite. Plain db_tx with audit_append
+ * stays correct (the chain never forks), it is only retried more often. */
+int audit_tx(db *d, db_tx_fn fn, void *ctx);
 
 typedef struct audit_entry {
 	int64_t id;

@@ -194,7 +194,7 @@ int login_password(db *d, arena *a, const char *email, const char *password, con
 		crypto_password_verify(dummy_hash, password ? password : "");
 	}
 	login_ctx c = {a, lower, ok, ip, user_agent, out, CK_E_BAD_LOGIN};
-	rc = db_tx(d, login_in_tx, &c);
+	rc = audit_tx(d, login_in_tx, &c);
 	if (rc < 0)
 		return rc;
 	if (c.result < 0)
@@ -243,7 +243,7 @@ int login_totp(db *d, const principal *actor, const char *code)
 		return CK_E_CONFLICT;
 	arena *a = arena_new();
 	totp_ctx c = {a, actor, code, CK_E_BAD_LOGIN};
-	int rc = db_tx(d, totp_in_tx, &c);
+	int rc = audit_tx(d, totp_in_tx, &c);
 	arena_free(a);
 	return rc < 0 ? rc : c.result;
 }

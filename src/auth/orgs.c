@@ -195,7 +195,7 @@ int org_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *i
 	if (rc < 0)
 		return rc;
 	write_ctx c = {a, actor, 0, v[F_NAME].text, v[F_KIND].text, errs};
-	rc = db_tx(d, create_in_tx, &c);
+	rc = audit_tx(d, create_in_tx, &c);
 	if (rc == 0 && id)
 		*id = c.id;
 	return rc;
@@ -244,5 +244,5 @@ int org_update(db *d, arena *a, const principal *actor, int64_t id, const kv *in
 		return rc;
 	write_ctx c = {a, actor, id, v[F_NAME].present ? v[F_NAME].text : NULL,
 		       v[F_KIND].present ? v[F_KIND].text : NULL, errs};
-	return db_tx(d, update_in_tx, &c);
+	return audit_tx(d, update_in_tx, &c);
 }

@@ -394,7 +394,7 @@ int roster_import(db *d, arena *a, const principal *actor, int64_t org_id, const
 	if (rc < 0)
 		return rc;
 	import_ctx c = {a, actor, org_id, rows, n, rep};
-	rc = db_tx(d, import_in_tx, &c);
+	rc = audit_tx(d, import_in_tx, &c);
 	if (rc == CK_E_INVALID)
 		sort_problems(rep);
 	if (rc == 0)

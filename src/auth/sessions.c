@@ -151,7 +151,7 @@ int session_end(db *d, const principal *actor)
 	if (!actor || actor->user_id <= 0 || actor->session_id <= 0)
 		return CK_E_UNAUTHORIZED;
 	end_ctx c = {actor, actor->session_id, "logout", false};
-	return db_tx(d, end_in_tx, &c);
+	return audit_tx(d, end_in_tx, &c);
 }
 
 int session_end_by_id(db *d, const principal *actor, int64_t session_id)
@@ -159,7 +159,7 @@ int session_end_by_id(db *d, const principal *actor, int64_t session_id)
 	if (!auth_signed_in(actor))
 		return CK_E_UNAUTHORIZED;
 	end_ctx c = {actor, session_id, "session.end", false};
-	int rc = db_tx(d, end_in_tx, &c);
+	int rc = audit_tx(d, end_in_tx, &c);
 	if (rc < 0)
 		return rc;
 	return c.found ? 0 : CK_E_NOT_FOUND;

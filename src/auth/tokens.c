@@ -111,7 +111,7 @@ int token_create(db *d, arena *a, const principal *actor, int64_t user_id, const
 		.hash = hash,
 		.prefix = arena_strndup(a, plain, PREFIX_CHARS),
 	};
-	rc = db_tx(d, create_in_tx, &c);
+	rc = audit_tx(d, create_in_tx, &c);
 	if (rc < 0)
 		return rc;
 	if (id)
@@ -250,5 +250,5 @@ int token_revoke(db *d, const principal *actor, int64_t token_id)
 	if (!auth_signed_in(actor) && !auth_is_system(actor))
 		return CK_E_UNAUTHORIZED;
 	revoke_ctx c = {actor, token_id};
-	return db_tx(d, revoke_in_tx, &c);
+	return audit_tx(d, revoke_in_tx, &c);
 }

@@ -202,7 +202,7 @@ int totp_enrol_start(db *d, arena *a, const principal *actor, totp_enrolment *ou
 	crypto_base32(raw, sizeof raw, secret, sizeof secret);
 	crypto_random_bytes(raw, sizeof raw);
 	enrol_ctx c = {a, actor, secret, NULL, false};
-	int rc = db_tx(d, start_in_tx, &c);
+	int rc = audit_tx(d, start_in_tx, &c);
 	if (rc < 0)
 		return rc;
 	out->secret = arena_strdup(a, secret);
@@ -253,7 +253,7 @@ int totp_enrol_confirm(db *d, const principal *actor, const char *code)
 		return CK_E_UNAUTHORIZED;
 	arena *a = arena_new();
 	enrol_ctx c = {a, actor, NULL, code, false};
-	int rc = db_tx(d, confirm_in_tx, &c);
+	int rc = audit_tx(d, confirm_in_tx, &c);
 	arena_free(a);
 	if (rc < 0)
 		return rc;
@@ -292,5 +292,5 @@ int totp_reset(db *d, const principal *actor, int64_t user_id)
 		return rc;
 	reset_ctx c = {actor, user_id, ""};
 	snprintf(c.id_text, sizeof c.id_text, "%lld", (long long)user_id);
-	return db_tx(d, reset_in_tx, &c);
+	return audit_tx(d, reset_in_tx, &c);
 }

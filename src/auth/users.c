@@ -308,7 +308,7 @@ int user_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *
 		.is_active = !v[F_ACTIVE].present || v[F_ACTIVE].number != 0,
 		.errs = errs,
 	};
-	int rc = db_tx(d, create_in_tx, &c);
+	int rc = audit_tx(d, create_in_tx, &c);
 	if (rc == 0 && id)
 		*id = c.id;
 	return rc;
@@ -425,7 +425,7 @@ int user_update(db *d, arena *a, const principal *actor, int64_t id, const kv *i
 	if (rc < 0)
 		return rc;
 	update_ctx c = {a, actor, id, v, errs};
-	return db_tx(d, update_in_tx, &c);
+	return audit_tx(d, update_in_tx, &c);
 }
 
 typedef struct password_ctx {
@@ -492,7 +492,7 @@ int user_set_password(db *d, arena *a, const principal *actor, int64_t id,
 	if (crypto_password_hash(new_password, hash) < 0)
 		return CK_E_INTERNAL;
 	password_ctx c = {a, actor, id, hash, self};
-	return db_tx(d, password_in_tx, &c);
+	return audit_tx(d, password_in_tx, &c);
 }
 
 typedef struct simple_ctx {
@@ -534,7 +534,7 @@ int user_unlock(db *d, const principal *actor, int64_t id)
 		return rc;
 	simple_ctx c = {actor, id, ""};
 	snprintf(c.id_text, sizeof c.id_text, "%lld", (long long)id);
-	return db_tx(d, unlock_in_tx, &c);
+	return audit_tx(d, unlock_in_tx, &c);
 }
 
 static int disable_in_tx(db *d, void *vctx)
@@ -563,5 +563,5 @@ int user_disable(db *d, const principal *actor, int64_t id)
 		return CK_E_FORBIDDEN;
 	simple_ctx c = {actor, id, ""};
 	snprintf(c.id_text, sizeof c.id_text, "%lld", (long long)id);
-	return db_tx(d, disable_in_tx, &c);
+	return audit_tx(d, disable_in_tx, &c);
 }

@@ -90,7 +90,10 @@ void *arena_memdup(arena *a, const void *p, size_t n)
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-	return arena_memdup(a, s, n);
+	/* Like strndup: n is a maximum; callers pass limits (USER_AGENT_MAX,
+	 * EMAIL_MAX + 1) longer than the string, which must not be read past
+	 * its end. */
+	return arena_memdup(a, s, strnlen(s, n));
 }
 
 char *arena_strdup(arena *a, const char *s)

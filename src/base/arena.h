@@ -17,6 +17,7 @@ void arena_free(arena *a);
 void *arena_alloc(arena *a, size_t size);
 void *arena_array(arena *a, size_t count, size_t size);
 char *arena_strdup(arena *a, const char *s);
+/* At most n bytes of s, stopping at its NUL; always NUL-terminated. */
 char *arena_strndup(arena *a, const char *s, size_t n);
 void *arena_memdup(arena *a, const void *p, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...)

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <liboath/oath.h>
@@ -80,6 +81,9 @@ static int run_argv(char *const argv[], const char *stdin_path, const char *out_
 	pid_t pid = fork();
 	if (pid < 0) fail_msg("fork: %s", strerror(errno));
 	if (pid == 0) {
+		/* In the scratch folder: files a command makes beside itself (the
+		 * PostgreSQL secret key, citkit.key) must not land in the repo. */
+		if (S.work && chdir(S.work) != 0) _exit(126);
 		int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
 		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		int err = open(err_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
@@ -156,6 +160,7 @@ static void server_start(void)
 	pid_t pid = fork();
 	if (pid < 0) fail_msg("fork: %s", strerror(errno));
 	if (pid == 0) {
+		if (chdir(S.work) != 0) _exit(126);
 		int in = open("/dev/null", O_RDONLY);
 		int out = open(S.server_out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		int err = open(S.server_err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -244,6 +249,12 @@ void suite_setup(void)
 	if (!S.bin || !S.work || !db)
 		fail_msg("set CITKIT_BIN, CITKIT_HTTP_WORK and CITKIT_HTTP_DB (tests/run does)");
 	mkdir(S.work, 0700);
+	/* Absolute: commands run with the scratch folder as their directory. */
+	static char work_abs[PATH_MAX], bin_abs[PATH_MAX];
+	if (!realpath(S.work, work_abs) || !realpath(S.bin, bin_abs))
+		fail_msg("CITKIT_HTTP_WORK or CITKIT_BIN does not exist: %s", strerror(errno));
+	S.work = work_abs;
+	S.bin = bin_abs;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (strcmp(db, "sqlite") == 0) {
 		snprintf(S.db, sizeof S.db, "%s/citkit.db", S.work);

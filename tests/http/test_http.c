@@ -848,6 +848,10 @@ static void test_audit(void **state)
 	int code = cli(NULL, &out, "audit", "verify", "--db", db_url(), NULL);
 	if (code != 0) fail_msg("citkit audit verify exited %d: %s", code, out);
 	free(out);
+	/* The same check from the audit page. */
+	http_get(admin, "/audit?verify=1", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
 }
 
 static void test_authenticated_pages(void **state)

@@ -5,6 +5,8 @@
  * drops the append-only triggers first, as someone with the file would. */
 #include "auth_fixture.h"
 
+#include <pthread.h>
+
 static void append_n(authfx *f, const principal *who, const char *action, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -211,6 +213,66 @@ static void two_connections_keep_one_chain(void **state)
 	assert_int_equal(r.rows, 6);
 }
 
+typedef struct writer {
+	const char *url;
+	int n, failures, last_rc;
+	char last_error[200];
+	pthread_t thread;
+} writer;
+
+static int write_then_append(db *d, void *ctx)
+{
+	writer *w = ctx;
+	/* A change first, then its audit row, as in every service. */
+	int rc = db_run(d, "INSERT INTO settings (name, value) VALUES ($1, 'x') "
+			   "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+			"t", w->url);
+	if (rc < 0)
+		return rc;
+	return audit_append(d, NULL, "test.concurrent", NULL, NULL, AUDIT_SUCCESS, NULL);
+}
+
+static void *write_many(void *arg)
+{
+	writer *w = arg;
+	db *d = NULL;
+	char err[256];
+	db_options opt = {.busy_timeout_ms = 10000};
+	if (db_open(w->url, &opt, &d, err, sizeof err) < 0) {
+		w->failures = w->n;
+		return NULL;
+	}
+	for (int i = 0; i < w->n; i++) {
+		int rc = audit_tx(d, write_then_append, w);
+		if (rc < 0) {
+			w->failures++;
+			w->last_rc = rc;
+			snprintf(w->last_error, sizeof w->last_error, "%s", db_errmsg(d));
+		}
+	}
+	db_close(d);
+	return NULL;
+}
+
+static void concurrent_writers_keep_one_chain(void **state)
+{
+	authfx *f = *state;
+	writer w[4];
+	for (int i = 0; i < 4; i++) {
+		w[i] = (writer){.url = f->url, .n = 25};
+		assert_int_equal(pthread_create(&w[i].thread, NULL, write_many, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(w[i].thread, NULL);
+		if (w[i].failures)
+			fail_msg("writer %d: %d failed, last %d: %s", i, w[i].failures, w[i].last_rc,
+				 w[i].last_error);
+	}
+	audit_report r = verify(f);
+	assert_true(r.ok);
+	assert_int_equal(r.rows, 100);
+}
+
 static void records_who_when_where(void **state)
 {
 	authfx *f = *state;
@@ -297,6 +359,7 @@ static void list_needs_audit_permission(void **state)
 		CASE(truncation_needs_the_anchor), CASE(anchor_catches_truncation),         \
 		CASE(anchor_catches_foreign_rows), CASE(anchor_catches_a_forged_anchor),    \
 		CASE(rolled_back_append_leaves_nothing), CASE(two_connections_keep_one_chain), \
+		CASE(concurrent_writers_keep_one_chain), \
 		CASE(records_who_when_where), CASE(list_filters_and_pages),                 \
 		CASE(list_needs_audit_permission)
 
