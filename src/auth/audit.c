@@ -6,8 +6,8 @@
  * length-prefixed ("i42;", "s5:login;", "-" for NULL), so no two
  * different rows encode alike. The id is part of the encoding, so a row
  * is bound to its place. Appends serialise (db_tx's BEGIN IMMEDIATE on
- * SQLite; pg_advisory_xact_lock on PostgreSQL), so two writers never both
- * link to the same predecessor.
+ * SQLite; a table lock on PostgreSQL, see audit_tx), so two writers never
+ * both link to the same predecessor.
  *
  * What audit_verify detects, walking rows in id order:
  *  - a row whose columns were changed (its hash no longer matches);
@@ -37,11 +37,7 @@
 #include "auth_internal.h"
 #include "roles.h"
 
-static const char genesis[] =
-	"0000000000000000000000000000000000000000000000000000000000000000";
-
-/* Any fixed 64-bit number, the same in every citkit process. */
-static const int64_t audit_lock_key = 0x63697461756431;
+static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #define ANCHOR_NAME "audit.anchor"
 
@@ -92,7 +88,7 @@ static void row_hash(const char *prev_hash, const audit_row *r, char out[CRYPTO_
 
 /* "<id> <hash> <hmac>": the HMAC covers id and hash under the secret. */
 static void anchor_value(const auth_policy *p, int64_t id, const char *hash, char *out,
-			 size_t outlen)
+                         size_t outlen)
 {
 	char msg[128], mac[CRYPTO_HASH_HEX];
 	int n = snprintf(msg, sizeof msg, "citkit-audit-anchor\n%lld\n%s", (long long)id, hash);
@@ -100,18 +96,35 @@ static void anchor_value(const auth_policy *p, int64_t id, const char *hash, cha
 	snprintf(out, outlen, "%lld %s %s", (long long)id, hash, mac);
 }
 
-static int serialise_appends(db *d)
+/* Only one transaction at a time may hold this on audit_log; plain reads
+ * (ACCESS SHARE) pass it. A no-op when this transaction already holds it. */
+static int lock_chain(db *d)
 {
 	if (db_dialect_of(d) != DB_POSTGRES)
 		return 0; /* BEGIN IMMEDIATE already holds SQLite's write lock */
-	db_stmt *s;
-	int rc = db_prepare(d, "SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l", &s);
-	if (rc < 0)
-		return rc;
-	db_bind_int(s, 1, audit_lock_key);
-	rc = db_step(s);
-	db_finish(s);
-	return rc < 0 ? rc : 0;
+	return db_exec(d, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE");
+}
+
+typedef struct locked_ctx {
+	db_tx_fn fn;
+	void *ctx;
+} locked_ctx;
+
+static int locked_fn(db *d, void *vctx)
+{
+	locked_ctx *c = vctx;
+	/* First statement of the transaction: PostgreSQL takes the snapshot
+	 * at the first query, after this lock is held. */
+	int rc = lock_chain(d);
+	return rc < 0 ? rc : c->fn(d, c->ctx);
+}
+
+int audit_tx(db *d, db_tx_fn fn, void *ctx)
+{
+	if (db_in_tx(d))
+		return fn(d, ctx);
+	locked_ctx c = {fn, ctx};
+	return db_tx(d, locked_fn, &c);
 }
 
 static int last_row(db *d, int64_t *id, char hash[CRYPTO_HASH_HEX])
@@ -141,9 +154,9 @@ static int write_anchor(db *d, int64_t id, const char *hash)
 	char value[256];
 	anchor_value(p, id, hash, value, sizeof value);
 	int rc = db_run(d,
-			"INSERT INTO settings (name, value) VALUES ($1, $2) "
-			"ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-			"tt", ANCHOR_NAME, value);
+	                "INSERT INTO settings (name, value) VALUES ($1, $2) "
+	                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	                "tt", ANCHOR_NAME, value);
 	return rc < 0 ? rc : 0;
 }
 
@@ -157,7 +170,10 @@ static int append_in_tx(db *d, void *vctx)
 	audit_row *r = &c->row;
 	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
 	int64_t last = 0;
-	int rc = serialise_appends(d);
+	/* Taken late when the caller used plain db_tx: its snapshot may then
+	 * predate another append, which PostgreSQL's SERIALIZABLE reports as
+	 * a serialization failure for db_tx to retry. */
+	int rc = lock_chain(d);
 	if (rc == 0)
 		rc = last_row(d, &last, prev);
 	if (rc < 0)
@@ -168,10 +184,10 @@ static int append_in_tx(db *d, void *vctx)
 	row_hash(prev, r, hash);
 	db_stmt *s;
 	rc = db_prepare(d,
-			"INSERT INTO audit_log (id, at_cs, actor_id, actor_email, action, "
-			"object_type, object_id, ip, outcome, detail, prev_hash, hash) "
-			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-			&s);
+	                "INSERT INTO audit_log (id, at_cs, actor_id, actor_email, action, "
+	                "object_type, object_id, ip, outcome, detail, prev_hash, hash) "
+	                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+	                &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, r->id);
@@ -196,21 +212,21 @@ static int append_in_tx(db *d, void *vctx)
 	return write_anchor(d, r->id, hash);
 }
 
-int audit_append(db *d, const principal *actor, const char *action,
-		 const char *object_type, const char *object_id,
-		 const char *outcome, const char *detail_json)
+int audit_append(db *d, const principal *actor, const char *action, const char *object_type,
+                 const char *object_id, const char *outcome, const char *detail_json)
 {
 	append_ctx c = {
-		.row = {
-			.actor_id = actor ? actor->user_id : 0,
-			.actor_email = actor ? actor->email : NULL,
-			.action = action,
-			.object_type = object_type,
-			.object_id = object_id,
-			.ip = actor ? actor->ip : NULL,
-			.outcome = outcome ? outcome : AUDIT_SUCCESS,
-			.detail = detail_json,
-		},
+	    .row =
+	        {
+	            .actor_id = actor ? actor->user_id : 0,
+	            .actor_email = actor ? actor->email : NULL,
+	            .action = action,
+	            .object_type = object_type,
+	            .object_id = object_id,
+	            .ip = actor ? actor->ip : NULL,
+	            .outcome = outcome ? outcome : AUDIT_SUCCESS,
+	            .detail = detail_json,
+	        },
 	};
 	if (!action || !*action)
 		return CK_E_INTERNAL;
@@ -226,9 +242,8 @@ static const char *dup_col(arena *a, db_stmt *s, int col)
 	return t ? arena_strdup(a, t) : NULL;
 }
 
-int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f,
-	       int limit, const char *cursor, audit_entry **items, size_t *n,
-	       const char **next_cursor)
+int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f, int limit,
+               const char *cursor, audit_entry **items, size_t *n, const char **next_cursor)
 {
 	static const audit_filter none = {0};
 	int64_t after = 0;
@@ -247,18 +262,19 @@ int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f,
 	const char *action = f->action && *f->action ? f->action : "";
 	bool prefix = *action && action[strlen(action) - 1] == '.';
 	db_stmt *s;
-	rc = db_prepare(d,
-			"SELECT id, at_cs, actor_id, actor_email, action, object_type, "
-			"object_id, ip, outcome, detail FROM audit_log "
-			"WHERE (CAST($1 AS BIGINT) = 0 OR actor_id = $1) "
-			"AND (CAST($2 AS TEXT) = '' "
-			" OR (CAST($3 AS BIGINT) = 0 AND action = $2) "
-			" OR (CAST($3 AS BIGINT) = 1 AND substr(action, 1, length(CAST($2 AS TEXT))) = $2)) "
-			"AND (CAST($4 AS BIGINT) = 0 OR at_cs >= $4) "
-			"AND (CAST($5 AS BIGINT) = 0 OR at_cs < $5) "
-			"AND (CAST($6 AS BIGINT) = 0 OR id < $6) "
-			"ORDER BY id DESC LIMIT $7",
-			&s);
+	rc = db_prepare(
+	    d,
+	    "SELECT id, at_cs, actor_id, actor_email, action, object_type, "
+	    "object_id, ip, outcome, detail FROM audit_log "
+	    "WHERE (CAST($1 AS BIGINT) = 0 OR actor_id = $1) "
+	    "AND (CAST($2 AS TEXT) = '' "
+	    " OR (CAST($3 AS BIGINT) = 0 AND action = $2) "
+	    " OR (CAST($3 AS BIGINT) = 1 AND substr(action, 1, length(CAST($2 AS TEXT))) = $2)) "
+	    "AND (CAST($4 AS BIGINT) = 0 OR at_cs >= $4) "
+	    "AND (CAST($5 AS BIGINT) = 0 OR at_cs < $5) "
+	    "AND (CAST($6 AS BIGINT) = 0 OR id < $6) "
+	    "ORDER BY id DESC LIMIT $7",
+	    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, f->user_id);
@@ -304,8 +320,7 @@ static void fail(audit_report *r, int64_t id, const char *problem)
 }
 
 /* Compares the anchor "<id> <hash> <hmac>" with the newest row. */
-static int check_anchor(db *d, arena *a, int64_t last_id, const char *last_hash,
-			audit_report *r)
+static int check_anchor(db *d, arena *a, int64_t last_id, const char *last_hash, audit_report *r)
 {
 	const auth_policy *p = auth_policy_get();
 	if (!p->has_secret)
@@ -323,8 +338,9 @@ static int check_anchor(db *d, arena *a, int64_t last_id, const char *last_hash,
 		return rc;
 	if (!stored) {
 		if (last_id != 0)
-			fail(r, 0, "the signed record of the newest row is missing (every append "
-				   "writes it once a secret key is configured)");
+			fail(r, 0,
+			     "the signed record of the newest row is missing (every append "
+			     "writes it once a secret key is configured)");
 		return 0;
 	}
 	long long id = 0;
@@ -333,17 +349,21 @@ static int check_anchor(db *d, arena *a, int64_t last_id, const char *last_hash,
 		id = -1;
 	anchor_value(p, id, hash, expect, sizeof expect);
 	if (id < 0 || !crypto_equal(stored, expect))
-		fail(r, 0, "the signed record of the newest row is not valid: it was forged, "
-			   "or the secret key changed");
+		fail(r, 0,
+		     "the signed record of the newest row is not valid: it was forged, "
+		     "or the secret key changed");
 	else if (id > last_id)
-		fail(r, 0, arena_printf(a, "the newest rows were removed: the log ends at row "
-					   "%lld but row %lld was written",
-					(long long)last_id, id));
+		fail(r, 0,
+		     arena_printf(a,
+		                  "the newest rows were removed: the log ends at row "
+		                  "%lld but row %lld was written",
+		                  (long long)last_id, id));
 	else if (id < last_id)
 		fail(r, id + 1, arena_printf(a, "rows after %lld were not written by citkit", id));
 	else if (strcmp(hash, last_hash) != 0)
-		fail(r, last_id, "the log was rewritten: the newest row does not match its "
-				 "signed record");
+		fail(r, last_id,
+		     "the log was rewritten: the newest row does not match its "
+		     "signed record");
 	return 0;
 }
 
@@ -360,48 +380,48 @@ static int verify_in_tx(db *d, void *vctx)
 	int64_t last_id = 0;
 	*r = (audit_report){.ok = true};
 	snprintf(prev, sizeof prev, "%s", genesis);
-	/* One snapshot for the rows and the anchor, so an append running
-	 * meanwhile cannot look like tampering. */
-	if (db_dialect_of(d) == DB_POSTGRES) {
-		int rc = db_exec(d, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-		if (rc < 0)
-			return rc;
-	}
 	db_stmt *s;
 	int rc = db_prepare(d,
-			    "SELECT id, at_cs, actor_id, actor_email, action, object_type, "
-			    "object_id, ip, outcome, detail, prev_hash, hash FROM audit_log "
-			    "ORDER BY id",
-			    &s);
+	                    "SELECT id, at_cs, actor_id, actor_email, action, object_type, "
+	                    "object_id, ip, outcome, detail, prev_hash, hash FROM audit_log "
+	                    "ORDER BY id",
+	                    &s);
 	if (rc < 0)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		audit_row row = {
-			.id = db_col_int(s, 0),
-			.at_cs = db_col_int(s, 1),
-			.actor_id = db_col_is_null(s, 2) ? 0 : db_col_int(s, 2),
-			.actor_email = db_col_text(s, 3),
-			.action = db_col_text(s, 4),
-			.object_type = db_col_text(s, 5),
-			.object_id = db_col_text(s, 6),
-			.ip = db_col_text(s, 7),
-			.outcome = db_col_text(s, 8),
-			.detail = db_col_text(s, 9),
+		    .id = db_col_int(s, 0),
+		    .at_cs = db_col_int(s, 1),
+		    .actor_id = db_col_is_null(s, 2) ? 0 : db_col_int(s, 2),
+		    .actor_email = db_col_text(s, 3),
+		    .action = db_col_text(s, 4),
+		    .object_type = db_col_text(s, 5),
+		    .object_id = db_col_text(s, 6),
+		    .ip = db_col_text(s, 7),
+		    .outcome = db_col_text(s, 8),
+		    .detail = db_col_text(s, 9),
 		};
 		const char *stored_prev = db_col_text(s, 10), *stored = db_col_text(s, 11);
 		r->rows++;
 		/* The link first: a moved or missing row shows here; a changed
 		 * row (still carrying its old hash) shows below. */
 		if (!stored_prev || strcmp(stored_prev, prev) != 0) {
-			fail(r, row.id, arena_printf(c->a, "row %lld does not follow the row "
-				"before it: a row was deleted, inserted or moved there, or the "
-				"row before it was changed and re-hashed", (long long)row.id));
+			fail(r, row.id,
+			     arena_printf(
+			         c->a,
+			         "row %lld does not follow the row "
+			         "before it: a row was deleted, inserted or moved there, or the "
+			         "row before it was changed and re-hashed",
+			         (long long)row.id));
 			break;
 		}
 		row_hash(prev, &row, hash);
 		if (!stored || strcmp(stored, hash) != 0) {
-			fail(r, row.id, arena_printf(c->a, "row %lld was altered: its contents "
-				"no longer match its hash", (long long)row.id));
+			fail(r, row.id,
+			     arena_printf(c->a,
+			                  "row %lld was altered: its contents "
+			                  "no longer match its hash",
+			                  (long long)row.id));
 			break;
 		}
 		snprintf(prev, sizeof prev, "%s", hash);
@@ -415,6 +435,9 @@ static int verify_in_tx(db *d, void *vctx)
 	return check_anchor(d, c->a, last_id, prev, r);
 }
 
+/* In a transaction (serializable on both engines, see db/tx.c) so that
+ * the rows and the anchor come from one snapshot: an append running
+ * meanwhile cannot look like tampering. */
 int audit_verify(db *d, arena *a, audit_report *r)
 {
 	verify_ctx c = {a, r};

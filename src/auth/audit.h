@@ -22,43 +22,50 @@
 /* Outcomes. */
 #define AUDIT_SUCCESS "success"
 #define AUDIT_FAILURE "failure"
-#define AUDIT_DENIED "denied"
+#define AUDIT_DENIED  "denied"
 
 /* Appends one row as actor (NULL = the system, no user). ip comes from
  * actor->ip. detail_json is a JSON object or NULL; never put a secret in
  * it. Runs in the caller's transaction when there is one (so the row
  * commits or rolls back with the change it records), else in its own.
- * Appends serialise (BEGIN IMMEDIATE on SQLite, an advisory transaction
- * lock on PostgreSQL) so the chain never forks. */
-int audit_append(db *d, const principal *actor, const char *action,
-		 const char *object_type, const char *object_id,
-		 const char *outcome, const char *detail_json);
+ * Appends serialise (BEGIN IMMEDIATE on SQLite, a table lock on
+ * PostgreSQL) so the chain never forks. */
+int audit_append(db *d, const principal *actor, const char *action, const char *object_type,
+                 const char *object_id, const char *outcome, const char *detail_json);
+
+/* db_tx for a transaction that will append audit rows: on PostgreSQL it
+ * first locks the chain (LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE
+ * MODE, which readers pass), before the serializable snapshot is taken,
+ * so the append sees the newest row and does not fail and retry when
+ * another writer got there first. Writers of audited changes thus take
+ * turns on PostgreSQL as they do on SQLite. Plain db_tx with audit_append
+ * stays correct (the chain never forks), it is only retried more often. */
+int audit_tx(db *d, db_tx_fn fn, void *ctx);
 
 typedef struct audit_entry {
 	int64_t id;
-	int64_t at_cs;            /* centiseconds since the epoch, UTC */
-	int64_t actor_id;         /* 0 for anonymous / system */
-	const char *actor_email;  /* NULL when anonymous */
+	int64_t at_cs;           /* centiseconds since the epoch, UTC */
+	int64_t actor_id;        /* 0 for anonymous / system */
+	const char *actor_email; /* NULL when anonymous */
 	const char *action, *object_type, *object_id, *ip, *outcome, *detail;
 } audit_entry;
 
 typedef struct audit_filter {
-	int64_t user_id;          /* 0 = anyone */
-	const char *action;       /* exact action, or a prefix ending in '.' ("login.") */
-	int64_t from, to;         /* epoch seconds, inclusive; 0 = open */
+	int64_t user_id;    /* 0 = anyone */
+	const char *action; /* exact action, or a prefix ending in '.' ("login.") */
+	int64_t from, to;   /* epoch seconds, inclusive; 0 = open */
 } audit_filter;
 
 /* Newest first. Needs PERM_AUDIT_READ (else CK_E_FORBIDDEN). */
-int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f,
-	       int limit, const char *cursor, audit_entry **items, size_t *n,
-	       const char **next_cursor);
+int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f, int limit,
+               const char *cursor, audit_entry **items, size_t *n, const char **next_cursor);
 
 typedef struct audit_report {
-	int64_t rows;             /* rows checked */
+	int64_t rows; /* rows checked */
 	bool ok;
-	int64_t first_bad_id;     /* 0 when ok, or when the problem is the anchor */
-	const char *problem;      /* one line for people, NULL when ok */
-	bool anchor_checked;      /* false when no server secret is configured */
+	int64_t first_bad_id; /* 0 when ok, or when the problem is the anchor */
+	const char *problem;  /* one line for people, NULL when ok */
+	bool anchor_checked;  /* false when no server secret is configured */
 } audit_report;
 
 /* Walks the whole chain in id order. Returns 0 when it could be read

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../base/errors.h"
+#include "audit.h"
 #include "auth.h"
 #include "roles.h"
 
@@ -79,7 +80,7 @@ json_t *auth_roles_json(unsigned roles)
 }
 
 int auth_validate_update(arena *a, const kv *in, const field_spec *specs, size_t n,
-			 field_value *values, field_errors *errs)
+                         field_value *values, field_errors *errs)
 {
 	field_spec optional[16];
 	if (n > 16)
@@ -103,7 +104,7 @@ int auth_validate_update(arena *a, const kv *in, const field_spec *specs, size_t
 
 int auth_in_tx(db *d, db_tx_fn fn, void *ctx)
 {
-	return db_in_tx(d) ? fn(d, ctx) : db_tx(d, fn, ctx);
+	return db_in_tx(d) ? fn(d, ctx) : audit_tx(d, fn, ctx);
 }
 
 const char *auth_id_text(arena *a, int64_t id)

@@ -22,11 +22,11 @@ static bool name_conflict(request *req, db *d, const kv *in, int64_t except_id,
                           const field_errors *errs)
 {
 	const char *name = kv_get(in, "name");
-	if (errs->len != 1 || strcmp(errs->items[0].field, "name") || !name)
+	if (errs->len != 1 || strcmp(errs->items[0].field, "name") != 0 || !name)
 		return false;
 	org other;
 	if (org_find(d, req->arena, name, &other) < 0 || other.id == except_id ||
-	    strcmp(other.name, name))
+	    strcmp(other.name, name) != 0)
 		return false;
 	auth_api_problem(req, CK_E_CONFLICT, "Another organization already has this name.", errs);
 	return true;

@@ -24,6 +24,20 @@ static const char *const *kind_labels(arena *a)
 	return labels;
 }
 
+/* The number of an organization's active people, linked to the list of
+ * them when the viewer may see that list (supervisors: their own
+ * organization only). */
+static void people_count(request *req, const org *o)
+{
+	bool may_see = perm_granted(req->who.roles, PERM_USERS_READ) &&
+	               (roles_see_all_orgs(req->who.roles) || o->id == req->who.org_id);
+	if (may_see)
+		html_printf(&req->resp.body, "<a href=\"/users?org=%lld\">%lld</a>",
+		            (long long)o->id, (long long)o->user_count);
+	else
+		html_printf(&req->resp.body, "%lld", (long long)o->user_count);
+}
+
 /* GET /orgs?cursor=C&done=created: every partner organization by name,
  * with its kind and number of active people. cursor: the next page. */
 static int orgs_page(request *req)
@@ -58,10 +72,10 @@ static int orgs_page(request *req)
 			html_printf(b,
 			            "<tr><td data-label=\"Name\"><a "
 			            "href=\"/orgs/%lld\">%s</a></td><td data-label=\"Kind\">%s</td>"
-			            "<td data-label=\"Active people\" class=\"num\"><a "
-			            "href=\"/users?org=%lld\">%lld</a></td></tr>",
-			            (long long)o->id, o->name, org_kind_label(o->kind),
-			            (long long)o->id, (long long)o->user_count);
+			            "<td data-label=\"Active people\" class=\"num\">",
+			            (long long)o->id, o->name, org_kind_label(o->kind));
+			people_count(req, o);
+			html_raw(b, "</td></tr>");
 		}
 		page_table_end(req);
 	}
@@ -138,11 +152,10 @@ static int render_org(request *req, int64_t id, const kv *in, const field_errors
 		page_flash(req, FLASH_SUCCESS, "The organization was added.");
 	else if (done && !strcmp(done, "saved"))
 		page_flash(req, FLASH_SUCCESS, "Your changes were saved.");
-	html_printf(b,
-	            "<dl class=\"details\"><dt>Kind</dt><dd>%s</dd>"
-	            "<dt>Active people</dt><dd><a href=\"/users?org=%lld\">%lld</a></dd>"
-	            "<dt>Added</dt><dd>",
-	            org_kind_label(o.kind), (long long)o.id, (long long)o.user_count);
+	html_printf(b, "<dl class=\"details\"><dt>Kind</dt><dd>%s</dd><dt>Active people</dt><dd>",
+	            org_kind_label(o.kind));
+	people_count(req, &o);
+	html_raw(b, "</dd><dt>Added</dt><dd>");
 	auth_time_html(b, o.created_at);
 	html_raw(b, "</dd><dt>Last changed</dt><dd>");
 	auth_time_html(b, o.updated_at);

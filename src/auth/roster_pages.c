@@ -121,7 +121,7 @@ static int import_submit(request *req)
 		field_errors_add(&errs, "org_id", "Choose the organization");
 	if (!file || file->len == 0)
 		field_errors_add(&errs, "file", "Choose a CSV file to upload");
-	if (errs.len) {
+	if (errs.len || !file) {
 		req->resp.status = ck_error_status(CK_E_INVALID);
 		return render_import(req, org_sel, NULL, &errs);
 	}

@@ -42,7 +42,7 @@ static bool email_conflict(request *req, db *d, const kv *in, int64_t except_id,
                            const field_errors *errs)
 {
 	const char *email = kv_get(in, "email");
-	if (errs->len != 1 || strcmp(errs->items[0].field, "email") || !email)
+	if (errs->len != 1 || strcmp(errs->items[0].field, "email") != 0 || !email)
 		return false;
 	user other;
 	if (user_get_by_email(d, req->arena, &req->who, email, &other) < 0 || other.id == except_id)

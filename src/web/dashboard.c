@@ -15,23 +15,27 @@
 typedef struct card {
 	const char *title, *text, *href;
 	perm permission;
+	perm unless; /* not shown to holders of this one (a fuller card is); PERM_UNSET: none */
 } card;
 
 /* In the order they appear. */
 static const card cards[] = {
     {"People", "Find anyone in the program, see their roles and status, add people.", "/users",
-     PERM_USERS_READ},
+     PERM_USERS_WRITE, PERM_UNSET},
+    {"Your organization's people", "See who is in your organization, their roles and status.",
+     "/users", PERM_USERS_READ, PERM_USERS_WRITE},
     {"Import a roster", "Add an agency's officers from a spreadsheet, all at once.",
-     "/users/import", PERM_ROSTER_IMPORT},
+     "/users/import", PERM_ROSTER_IMPORT, PERM_UNSET},
     {"Organizations", "The partner agencies, providers and advocates in this program.", "/orgs",
-     PERM_ORGS_READ},
-    {"Audit log", "Who did what and when; check that the log is intact.", "/audit",
-     PERM_AUDIT_READ},
-    {"Your account", "Your details, password and second factor.", "/account", PERM_SIGNED_IN},
+     PERM_ORGS_READ, PERM_UNSET},
+    {"Audit log", "Who did what and when; check that the log is intact.", "/audit", PERM_AUDIT_READ,
+     PERM_UNSET},
+    {"Your account", "Your details, password and second factor.", "/account", PERM_SIGNED_IN,
+     PERM_UNSET},
     {"Sessions", "Where you are signed in; end any you do not recognise.", "/account/sessions",
-     PERM_SIGNED_IN},
+     PERM_SIGNED_IN, PERM_UNSET},
     {"API tokens", "Let a program call the JSON API on your behalf.", "/account/tokens",
-     PERM_TOKENS_CREATE},
+     PERM_TOKENS_CREATE, PERM_UNSET},
 };
 
 static void stat_item(buf *b, const char *label, int64_t value, const char *href)
@@ -100,7 +104,8 @@ static int dashboard_page(request *req)
 	            "<ul class=\"cards\">");
 	for (size_t i = 0; i < sizeof cards / sizeof cards[0]; i++) {
 		const card *c = &cards[i];
-		if (!perm_granted(req->who.roles, c->permission))
+		if (!perm_granted(req->who.roles, c->permission) ||
+		    (c->unless && perm_granted(req->who.roles, c->unless)))
 			continue;
 		html_printf(b, "<li class=\"card\"><h3><a href=\"%s\">%s</a></h3><p>%s</p></li>",
 		            c->href, c->title, c->text);
