@@ -37,8 +37,7 @@
 #include "auth_internal.h"
 #include "roles.h"
 
-static const char genesis[] =
-	"0000000000000000000000000000000000000000000000000000000000000000";
+static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #define ANCHOR_NAME "audit.anchor"
 
@@ -89,7 +88,7 @@ static void row_hash(const char *prev_hash, const audit_row *r, char out[CRYPTO_
 
 /* "<id> <hash> <hmac>": the HMAC covers id and hash under the secret. */
 static void anchor_value(const auth_policy *p, int64_t id, const char *hash, char *out,
-			 size_t outlen)
+                         size_t outlen)
 {
 	char msg[128], mac[CRYPTO_HASH_HEX];
 	int n = snprintf(msg, sizeof msg, "citkit-audit-anchor\n%lld\n%s", (long long)id, hash);
@@ -155,9 +154,9 @@ static int write_anchor(db *d, int64_t id, const char *hash)
 	char value[256];
 	anchor_value(p, id, hash, value, sizeof value);
 	int rc = db_run(d,
-			"INSERT INTO settings (name, value) VALUES ($1, $2) "
-			"ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-			"tt", ANCHOR_NAME, value);
+	                "INSERT INTO settings (name, value) VALUES ($1, $2) "
+	                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	                "tt", ANCHOR_NAME, value);
 	return rc < 0 ? rc : 0;
 }
 
@@ -185,10 +184,10 @@ static int append_in_tx(db *d, void *vctx)
 	row_hash(prev, r, hash);
 	db_stmt *s;
 	rc = db_prepare(d,
-			"INSERT INTO audit_log (id, at_cs, actor_id, actor_email, action, "
-			"object_type, object_id, ip, outcome, detail, prev_hash, hash) "
-			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-			&s);
+	                "INSERT INTO audit_log (id, at_cs, actor_id, actor_email, action, "
+	                "object_type, object_id, ip, outcome, detail, prev_hash, hash) "
+	                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+	                &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, r->id);
@@ -213,21 +212,21 @@ static int append_in_tx(db *d, void *vctx)
 	return write_anchor(d, r->id, hash);
 }
 
-int audit_append(db *d, const principal *actor, const char *action,
-		 const char *object_type, const char *object_id,
-		 const char *outcome, const char *detail_json)
+int audit_append(db *d, const principal *actor, const char *action, const char *object_type,
+                 const char *object_id, const char *outcome, const char *detail_json)
 {
 	append_ctx c = {
-		.row = {
-			.actor_id = actor ? actor->user_id : 0,
-			.actor_email = actor ? actor->email : NULL,
-			.action = action,
-			.object_type = object_type,
-			.object_id = object_id,
-			.ip = actor ? actor->ip : NULL,
-			.outcome = outcome ? outcome : AUDIT_SUCCESS,
-			.detail = detail_json,
-		},
+	    .row =
+	        {
+	            .actor_id = actor ? actor->user_id : 0,
+	            .actor_email = actor ? actor->email : NULL,
+	            .action = action,
+	            .object_type = object_type,
+	            .object_id = object_id,
+	            .ip = actor ? actor->ip : NULL,
+	            .outcome = outcome ? outcome : AUDIT_SUCCESS,
+	            .detail = detail_json,
+	        },
 	};
 	if (!action || !*action)
 		return CK_E_INTERNAL;
@@ -243,17 +242,15 @@ static const char *dup_col(arena *a, db_stmt *s, int col)
 	return t ? arena_strdup(a, t) : NULL;
 }
 
-int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f,
-	       int limit, const char *cursor, audit_entry **items, size_t *n,
-	       const char **next_cursor)
+int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f, int limit,
+               const char *cursor, audit_entry **items, size_t *n, const char **next_cursor)
 {
 	static const audit_filter none = {0};
 	int64_t after = 0;
 	*items = NULL;
 	*n = 0;
 	*next_cursor = NULL;
-	if (!actor || !perm_granted(actor->roles, PERM_AUDIT_READ) ||
-	    (actor->user_id == 0 && !auth_is_system(actor)))
+	if (!auth_allowed(actor, PERM_AUDIT_READ))
 		return CK_E_FORBIDDEN;
 	int rc = auth_cursor_parse(cursor, &after);
 	if (rc < 0)
@@ -264,18 +261,19 @@ int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f,
 	const char *action = f->action && *f->action ? f->action : "";
 	bool prefix = *action && action[strlen(action) - 1] == '.';
 	db_stmt *s;
-	rc = db_prepare(d,
-			"SELECT id, at_cs, actor_id, actor_email, action, object_type, "
-			"object_id, ip, outcome, detail FROM audit_log "
-			"WHERE (CAST($1 AS BIGINT) = 0 OR actor_id = $1) "
-			"AND (CAST($2 AS TEXT) = '' "
-			" OR (CAST($3 AS BIGINT) = 0 AND action = $2) "
-			" OR (CAST($3 AS BIGINT) = 1 AND substr(action, 1, length(CAST($2 AS TEXT))) = $2)) "
-			"AND (CAST($4 AS BIGINT) = 0 OR at_cs >= $4) "
-			"AND (CAST($5 AS BIGINT) = 0 OR at_cs < $5) "
-			"AND (CAST($6 AS BIGINT) = 0 OR id < $6) "
-			"ORDER BY id DESC LIMIT $7",
-			&s);
+	rc = db_prepare(
+	    d,
+	    "SELECT id, at_cs, actor_id, actor_email, action, object_type, "
+	    "object_id, ip, outcome, detail FROM audit_log "
+	    "WHERE (CAST($1 AS BIGINT) = 0 OR actor_id = $1) "
+	    "AND (CAST($2 AS TEXT) = '' "
+	    " OR (CAST($3 AS BIGINT) = 0 AND action = $2) "
+	    " OR (CAST($3 AS BIGINT) = 1 AND substr(action, 1, length(CAST($2 AS TEXT))) = $2)) "
+	    "AND (CAST($4 AS BIGINT) = 0 OR at_cs >= $4) "
+	    "AND (CAST($5 AS BIGINT) = 0 OR at_cs < $5) "
+	    "AND (CAST($6 AS BIGINT) = 0 OR id < $6) "
+	    "ORDER BY id DESC LIMIT $7",
+	    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, f->user_id);
@@ -321,8 +319,7 @@ static void fail(audit_report *r, int64_t id, const char *problem)
 }
 
 /* Compares the anchor "<id> <hash> <hmac>" with the newest row. */
-static int check_anchor(db *d, arena *a, int64_t last_id, const char *last_hash,
-			audit_report *r)
+static int check_anchor(db *d, arena *a, int64_t last_id, const char *last_hash, audit_report *r)
 {
 	const auth_policy *p = auth_policy_get();
 	if (!p->has_secret)
@@ -340,8 +337,9 @@ static int check_anchor(db *d, arena *a, int64_t last_id, const char *last_hash,
 		return rc;
 	if (!stored) {
 		if (last_id != 0)
-			fail(r, 0, "the signed record of the newest row is missing (every append "
-				   "writes it once a secret key is configured)");
+			fail(r, 0,
+			     "the signed record of the newest row is missing (every append "
+			     "writes it once a secret key is configured)");
 		return 0;
 	}
 	long long id = 0;
@@ -350,17 +348,21 @@ static int check_anchor(db *d, arena *a, int64_t last_id, const char *last_hash,
 		id = -1;
 	anchor_value(p, id, hash, expect, sizeof expect);
 	if (id < 0 || !crypto_equal(stored, expect))
-		fail(r, 0, "the signed record of the newest row is not valid: it was forged, "
-			   "or the secret key changed");
+		fail(r, 0,
+		     "the signed record of the newest row is not valid: it was forged, "
+		     "or the secret key changed");
 	else if (id > last_id)
-		fail(r, 0, arena_printf(a, "the newest rows were removed: the log ends at row "
-					   "%lld but row %lld was written",
-					(long long)last_id, id));
+		fail(r, 0,
+		     arena_printf(a,
+		                  "the newest rows were removed: the log ends at row "
+		                  "%lld but row %lld was written",
+		                  (long long)last_id, id));
 	else if (id < last_id)
 		fail(r, id + 1, arena_printf(a, "rows after %lld were not written by citkit", id));
 	else if (strcmp(hash, last_hash) != 0)
-		fail(r, last_id, "the log was rewritten: the newest row does not match its "
-				 "signed record");
+		fail(r, last_id,
+		     "the log was rewritten: the newest row does not match its "
+		     "signed record");
 	return 0;
 }
 
@@ -379,39 +381,46 @@ static int verify_in_tx(db *d, void *vctx)
 	snprintf(prev, sizeof prev, "%s", genesis);
 	db_stmt *s;
 	int rc = db_prepare(d,
-			    "SELECT id, at_cs, actor_id, actor_email, action, object_type, "
-			    "object_id, ip, outcome, detail, prev_hash, hash FROM audit_log "
-			    "ORDER BY id",
-			    &s);
+	                    "SELECT id, at_cs, actor_id, actor_email, action, object_type, "
+	                    "object_id, ip, outcome, detail, prev_hash, hash FROM audit_log "
+	                    "ORDER BY id",
+	                    &s);
 	if (rc < 0)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		audit_row row = {
-			.id = db_col_int(s, 0),
-			.at_cs = db_col_int(s, 1),
-			.actor_id = db_col_is_null(s, 2) ? 0 : db_col_int(s, 2),
-			.actor_email = db_col_text(s, 3),
-			.action = db_col_text(s, 4),
-			.object_type = db_col_text(s, 5),
-			.object_id = db_col_text(s, 6),
-			.ip = db_col_text(s, 7),
-			.outcome = db_col_text(s, 8),
-			.detail = db_col_text(s, 9),
+		    .id = db_col_int(s, 0),
+		    .at_cs = db_col_int(s, 1),
+		    .actor_id = db_col_is_null(s, 2) ? 0 : db_col_int(s, 2),
+		    .actor_email = db_col_text(s, 3),
+		    .action = db_col_text(s, 4),
+		    .object_type = db_col_text(s, 5),
+		    .object_id = db_col_text(s, 6),
+		    .ip = db_col_text(s, 7),
+		    .outcome = db_col_text(s, 8),
+		    .detail = db_col_text(s, 9),
 		};
 		const char *stored_prev = db_col_text(s, 10), *stored = db_col_text(s, 11);
 		r->rows++;
 		/* The link first: a moved or missing row shows here; a changed
 		 * row (still carrying its old hash) shows below. */
 		if (!stored_prev || strcmp(stored_prev, prev) != 0) {
-			fail(r, row.id, arena_printf(c->a, "row %lld does not follow the row "
-				"before it: a row was deleted, inserted or moved there, or the "
-				"row before it was changed and re-hashed", (long long)row.id));
+			fail(r, row.id,
+			     arena_printf(
+			         c->a,
+			         "row %lld does not follow the row "
+			         "before it: a row was deleted, inserted or moved there, or the "
+			         "row before it was changed and re-hashed",
+			         (long long)row.id));
 			break;
 		}
 		row_hash(prev, &row, hash);
 		if (!stored || strcmp(stored, hash) != 0) {
-			fail(r, row.id, arena_printf(c->a, "row %lld was altered: its contents "
-				"no longer match its hash", (long long)row.id));
+			fail(r, row.id,
+			     arena_printf(c->a,
+			                  "row %lld was altered: its contents "
+			                  "no longer match its hash",
+			                  (long long)row.id));
 			break;
 		}
 		snprintf(prev, sizeof prev, "%s", hash);

@@ -22,7 +22,7 @@
 /* Outcomes. */
 #define AUDIT_SUCCESS "success"
 #define AUDIT_FAILURE "failure"
-#define AUDIT_DENIED "denied"
+#define AUDIT_DENIED  "denied"
 
 /* Appends one row as actor (NULL = the system, no user). ip comes from
  * actor->ip. detail_json is a JSON object or NULL; never put a secret in
@@ -30,9 +30,8 @@
  * commits or rolls back with the change it records), else in its own.
  * Appends serialise (BEGIN IMMEDIATE on SQLite, a table lock on
  * PostgreSQL) so the chain never forks. */
-int audit_append(db *d, const principal *actor, const char *action,
-		 const char *object_type, const char *object_id,
-		 const char *outcome, const char *detail_json);
+int audit_append(db *d, const principal *actor, const char *action, const char *object_type,
+                 const char *object_id, const char *outcome, const char *detail_json);
 
 /* db_tx for a transaction that will append audit rows: on PostgreSQL it
  * first locks the chain (LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE
@@ -45,29 +44,28 @@ int audit_tx(db *d, db_tx_fn fn, void *ctx);
 
 typedef struct audit_entry {
 	int64_t id;
-	int64_t at_cs;            /* centiseconds since the epoch, UTC */
-	int64_t actor_id;         /* 0 for anonymous / system */
-	const char *actor_email;  /* NULL when anonymous */
+	int64_t at_cs;           /* centiseconds since the epoch, UTC */
+	int64_t actor_id;        /* 0 for anonymous / system */
+	const char *actor_email; /* NULL when anonymous */
 	const char *action, *object_type, *object_id, *ip, *outcome, *detail;
 } audit_entry;
 
 typedef struct audit_filter {
-	int64_t user_id;          /* 0 = anyone */
-	const char *action;       /* exact action, or a prefix ending in '.' ("login.") */
-	int64_t from, to;         /* epoch seconds, inclusive; 0 = open */
+	int64_t user_id;    /* 0 = anyone */
+	const char *action; /* exact action, or a prefix ending in '.' ("login.") */
+	int64_t from, to;   /* epoch seconds, inclusive; 0 = open */
 } audit_filter;
 
 /* Newest first. Needs PERM_AUDIT_READ (else CK_E_FORBIDDEN). */
-int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f,
-	       int limit, const char *cursor, audit_entry **items, size_t *n,
-	       const char **next_cursor);
+int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f, int limit,
+               const char *cursor, audit_entry **items, size_t *n, const char **next_cursor);
 
 typedef struct audit_report {
-	int64_t rows;             /* rows checked */
+	int64_t rows; /* rows checked */
 	bool ok;
-	int64_t first_bad_id;     /* 0 when ok, or when the problem is the anchor */
-	const char *problem;      /* one line for people, NULL when ok */
-	bool anchor_checked;      /* false when no server secret is configured */
+	int64_t first_bad_id; /* 0 when ok, or when the problem is the anchor */
+	const char *problem;  /* one line for people, NULL when ok */
+	bool anchor_checked;  /* false when no server secret is configured */
 } audit_report;
 
 /* Walks the whole chain in id order. Returns 0 when it could be read

@@ -22,12 +22,12 @@ static bool policy_is_set;
 void auth_policy_defaults(auth_policy *p)
 {
 	*p = (auth_policy){
-		.session_idle_seconds = 30 * 60,
-		.session_absolute_seconds = 12 * 60 * 60,
-		.lockout_failures = 5,
-		.lockout_window_seconds = 15 * 60,
-		.totp_required_roles = ROLE_ADMIN | ROLE_COORDINATOR,
-		.clock_cs = clock_now_cs,
+	    .session_idle_seconds = 30 * 60,
+	    .session_absolute_seconds = 12 * 60 * 60,
+	    .lockout_failures = 5,
+	    .lockout_window_seconds = 15 * 60,
+	    .totp_required_roles = ROLE_ADMIN | ROLE_COORDINATOR,
+	    .clock_cs = clock_now_cs,
 	};
 	snprintf(p->issuer, sizeof p->issuer, "citkit");
 }
@@ -48,7 +48,7 @@ static int read_secret(const char *path, auth_policy *p, char *err, size_t errle
 	fclose(f);
 	if (failed || n < AUTH_SECRET_BYTES) {
 		snprintf(err, errlen, "secret_key_file %s must hold at least %d bytes", path,
-			 AUTH_SECRET_BYTES);
+		         AUTH_SECRET_BYTES);
 		crypto_random_bytes(data, sizeof data);
 		return CK_E_INVALID;
 	}
@@ -81,7 +81,7 @@ int auth_policy_from_config(const config *c, auth_policy *p, char *err, size_t e
 		if (strcmp(c->totp_required_roles, "none") != 0 &&
 		    !role_parse_list(c->totp_required_roles, &mask)) {
 			snprintf(err, errlen, "totp_required_roles: unknown role in \"%s\"",
-				 c->totp_required_roles);
+			         c->totp_required_roles);
 			return CK_E_INVALID;
 		}
 		p->totp_required_roles = mask;
@@ -123,9 +123,9 @@ int64_t auth_now(void)
 void auth_system_principal(principal *p, const char *who)
 {
 	*p = (principal){
-		.roles = ROLE_ALL,
-		.email = who && *who ? who : "system",
-		.name = "citkit",
+	    .roles = ROLE_ALL,
+	    .email = who && *who ? who : "system",
+	    .name = "citkit",
 	};
 }
 
@@ -134,8 +134,7 @@ bool auth_is_system(const principal *p)
 	return p && p->user_id == 0 && p->roles == ROLE_ALL;
 }
 
-int auth_identify_session(arena *a, const char *cookie_value, const char *ip,
-			  principal *out)
+int auth_identify_session(arena *a, const char *cookie_value, const char *ip, principal *out)
 {
 	db *d = db_thread();
 	if (!d)

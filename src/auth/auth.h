@@ -39,7 +39,7 @@ typedef struct auth_policy {
 	 * keys the HMAC that anchors the audit chain's newest row. */
 	unsigned char secret[AUTH_SECRET_BYTES];
 	bool has_secret;
-	auth_clock_fn clock_cs;           /* clock_now_cs unless a test injects one */
+	auth_clock_fn clock_cs; /* clock_now_cs unless a test injects one */
 } auth_policy;
 
 /* The built-in defaults above (no secret). */
@@ -66,8 +66,7 @@ bool auth_is_system(const principal *p);
 /* The identity hooks of web_options (src/web/server.h), on this thread's
  * connection (db_thread()): session_identify and token_identify, and
  * session_count_active (-1 when the database cannot answer). */
-int auth_identify_session(arena *a, const char *cookie_value, const char *ip,
-			  principal *out);
+int auth_identify_session(arena *a, const char *cookie_value, const char *ip, principal *out);
 int auth_identify_token(arena *a, const char *bearer, const char *ip, principal *out);
 int64_t auth_active_sessions(void);
 

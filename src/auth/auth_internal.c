@@ -80,7 +80,7 @@ json_t *auth_roles_json(unsigned roles)
 }
 
 int auth_validate_update(arena *a, const kv *in, const field_spec *specs, size_t n,
-			 field_value *values, field_errors *errs)
+                         field_value *values, field_errors *errs)
 {
 	field_spec optional[16];
 	if (n > 16)

@@ -41,7 +41,7 @@ json_t *auth_roles_json(unsigned roles);
  * the stored value), but one the specs require may not be sent blank.
  * n <= 16. */
 int auth_validate_update(arena *a, const kv *in, const field_spec *specs, size_t n,
-			 field_value *values, field_errors *errs);
+                         field_value *values, field_errors *errs);
 
 /* Runs fn in the caller's transaction, or in a new one (db_tx). */
 int auth_in_tx(db *d, db_tx_fn fn, void *ctx);

@@ -50,11 +50,11 @@ static int find_account(db *d, arena *a, const char *email, account *acc)
 	db_stmt *s;
 	*acc = (account){0};
 	int rc = db_prepare(d,
-			    "SELECT id, email, password_hash, is_active, "
-			    "CASE WHEN locked_at IS NULL THEN 0 ELSE 1 END, "
-			    "CASE WHEN totp_enabled_at IS NULL THEN 0 ELSE 1 END "
-			    "FROM users WHERE email = $1",
-			    &s);
+	                    "SELECT id, email, password_hash, is_active, "
+	                    "CASE WHEN locked_at IS NULL THEN 0 ELSE 1 END, "
+	                    "CASE WHEN totp_enabled_at IS NULL THEN 0 ELSE 1 END "
+	                    "FROM users WHERE email = $1",
+	                    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_text(s, 1, email);
@@ -79,24 +79,23 @@ static const char *reason_json(arena *a, const char *reason)
 
 /* Records a failure and locks the account when it is the limit-th within
  * the window. Sets *locked when this failure locked it. */
-static int count_failure(db *d, arena *a, const principal *who, int64_t user_id,
-			 bool *locked)
+static int count_failure(db *d, arena *a, const principal *who, int64_t user_id, bool *locked)
 {
 	const auth_policy *p = auth_policy_get();
 	int64_t now = auth_now(), n = 0;
 	*locked = false;
 	int rc = db_run(d, "INSERT INTO login_failures (user_id, at, ip) VALUES ($1, $2, $3)",
-			"iit", user_id, now, who->ip);
+	                "iit", user_id, now, who->ip);
 	if (rc >= 0)
-		rc = db_query_int(d, &n,
-				  "SELECT COUNT(*) FROM login_failures WHERE user_id = $1 AND at > $2",
-				  "ii", user_id, now - p->lockout_window_seconds);
+		rc = db_query_int(
+		    d, &n, "SELECT COUNT(*) FROM login_failures WHERE user_id = $1 AND at > $2",
+		    "ii", user_id, now - p->lockout_window_seconds);
 	if (rc < 0)
 		return rc;
 	if (n < p->lockout_failures)
 		return 0;
 	rc = db_run(d, "UPDATE users SET locked_at = $1 WHERE id = $2 AND locked_at IS NULL", "ii",
-		    now, user_id);
+	            now, user_id);
 	if (rc <= 0)
 		return rc;
 	*locked = true;
@@ -104,9 +103,9 @@ static int count_failure(db *d, arena *a, const principal *who, int64_t user_id,
 	if (rc < 0)
 		return rc;
 	json_t *detail = json_pack("{s:I, s:I}", "failures", (json_int_t)n, "window_seconds",
-				   (json_int_t)p->lockout_window_seconds);
+	                           (json_int_t)p->lockout_window_seconds);
 	return audit_append(d, who, "account.locked", "user", auth_id_text(a, user_id),
-			    AUDIT_FAILURE, auth_json_text(a, detail));
+	                    AUDIT_FAILURE, auth_json_text(a, detail));
 }
 
 typedef struct login_ctx {
@@ -134,35 +133,36 @@ static int login_in_tx(db *d, void *vctx)
 	if (!c->password_ok) {
 		c->result = CK_E_BAD_LOGIN;
 		if (acc->is_locked || !acc->is_active)
-			return audit_append(d, &who, "login.fail", "user", auth_id_text(c->a, acc->id),
-					    AUDIT_FAILURE,
-					    reason_json(c->a, acc->is_locked ? "wrong password, account locked"
-									      : "wrong password, account disabled"));
+			return audit_append(
+			    d, &who, "login.fail", "user", auth_id_text(c->a, acc->id),
+			    AUDIT_FAILURE,
+			    reason_json(c->a, acc->is_locked ? "wrong password, account locked"
+			                                     : "wrong password, account disabled"));
 		rc = audit_append(d, &who, "login.fail", "user", auth_id_text(c->a, acc->id),
-				  AUDIT_FAILURE, reason_json(c->a, "wrong password"));
+		                  AUDIT_FAILURE, reason_json(c->a, "wrong password"));
 		return rc < 0 ? rc : count_failure(d, c->a, &who, acc->id, &locked);
 	}
 	if (acc->is_locked || !acc->is_active) {
 		c->result = acc->is_locked ? CK_E_LOCKED : CK_E_DISABLED;
-		return audit_append(d, &who, "login.fail", "user", auth_id_text(c->a, acc->id),
-				    AUDIT_DENIED,
-				    reason_json(c->a, acc->is_locked ? "account locked" : "account disabled"));
+		return audit_append(
+		    d, &who, "login.fail", "user", auth_id_text(c->a, acc->id), AUDIT_DENIED,
+		    reason_json(c->a, acc->is_locked ? "account locked" : "account disabled"));
 	}
 	rc = db_run(d, "DELETE FROM login_failures WHERE user_id = $1", "i", acc->id);
 	if (rc >= 0)
 		rc = session_create(d, c->a, acc->id, !acc->totp_enabled, c->ip, c->user_agent,
-				    c->out);
+		                    c->out);
 	if (rc < 0)
 		return rc;
 	c->result = 0;
 	json_t *detail = json_pack("{s:I, s:b}", "session_id", (json_int_t)c->out->id,
-				   "mfa_pending", c->out->mfa_pending);
-	return audit_append(d, &who, "login.ok", "user", auth_id_text(c->a, acc->id),
-			    AUDIT_SUCCESS, auth_json_text(c->a, detail));
+	                           "mfa_pending", c->out->mfa_pending);
+	return audit_append(d, &who, "login.ok", "user", auth_id_text(c->a, acc->id), AUDIT_SUCCESS,
+	                    auth_json_text(c->a, detail));
 }
 
 int login_password(db *d, arena *a, const char *email, const char *password, const char *ip,
-		   const char *user_agent, session_new *out)
+                   const char *user_agent, session_new *out)
 {
 	account acc;
 	*out = (session_new){0};
@@ -185,7 +185,7 @@ int login_password(db *d, arena *a, const char *email, const char *password, con
 		/* The typed email is not recorded: people type passwords there. */
 		principal anon = {.ip = ip};
 		rc = audit_append(d, &anon, "login.fail", NULL, NULL, AUDIT_FAILURE,
-				  reason_json(a, "unknown email"));
+		                  reason_json(a, "unknown email"));
 		return rc < 0 ? rc : CK_E_BAD_LOGIN;
 	}
 	bool ok = acc.hash && password && crypto_password_verify(acc.hash, password);
@@ -219,19 +219,19 @@ static int totp_in_tx(db *d, void *vctx)
 		return rc;
 	if (ok) {
 		rc = db_run(d, "UPDATE sessions SET mfa_passed = 1 WHERE id = $1 AND user_id = $2",
-			    "ii", who->session_id, who->user_id);
+		            "ii", who->session_id, who->user_id);
 		if (rc >= 0)
 			rc = db_run(d, "DELETE FROM login_failures WHERE user_id = $1", "i",
-				    who->user_id);
+			            who->user_id);
 		if (rc < 0)
 			return rc;
 		c->result = 0;
 		return audit_append(d, who, "login.totp", "session",
-				    auth_id_text(c->a, who->session_id), AUDIT_SUCCESS, NULL);
+		                    auth_id_text(c->a, who->session_id), AUDIT_SUCCESS, NULL);
 	}
 	c->result = CK_E_BAD_LOGIN;
 	rc = audit_append(d, who, "login.fail", "user", auth_id_text(c->a, who->user_id),
-			  AUDIT_FAILURE, reason_json(c->a, "wrong or reused one-time code"));
+	                  AUDIT_FAILURE, reason_json(c->a, "wrong or reused one-time code"));
 	return rc < 0 ? rc : count_failure(d, c->a, who, who->user_id, &locked);
 }
 

@@ -20,8 +20,8 @@
 /* 0 with a new session (out->mfa_pending when a TOTP code is owed), or
  * CK_E_BAD_LOGIN, CK_E_LOCKED, CK_E_DISABLED. Audited: login.ok,
  * login.fail (with the reason, never the password), account.locked. */
-int login_password(db *d, arena *a, const char *email, const char *password,
-		   const char *ip, const char *user_agent, session_new *out);
+int login_password(db *d, arena *a, const char *email, const char *password, const char *ip,
+                   const char *user_agent, session_new *out);
 
 /* Completes the second factor for actor's session (mfa_pending). 0, or
  * CK_E_BAD_LOGIN for a wrong or reused code. Wrong codes count toward the

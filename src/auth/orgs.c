@@ -12,10 +12,10 @@
 #include "roles.h"
 
 static const char *const kinds[] = {
-	"law_enforcement", "mental_health", "hospital", "advocacy", "dispatch", "other", NULL,
+    "law_enforcement", "mental_health", "hospital", "advocacy", "dispatch", "other", NULL,
 };
 static const char *const kind_labels[] = {
-	"Law enforcement", "Mental health", "Hospital", "Advocacy", "Dispatch (911)", "Other",
+    "Law enforcement", "Mental health", "Hospital", "Advocacy", "Dispatch (911)", "Other",
 };
 
 const char *const *org_kinds(void)
@@ -34,29 +34,29 @@ const char *org_kind_label(const char *kind)
 enum { F_NAME, F_KIND, F_COUNT };
 
 static const field_spec specs[F_COUNT] = {
-	[F_NAME] = {"name", FIELD_TEXT, true, 1, 200, NULL, "Name"},
-	[F_KIND] = {"kind", FIELD_ENUM, true, 0, 0, kinds, "Kind"},
+    [F_NAME] = {"name", FIELD_TEXT, true, 1, 200, NULL, "Name"},
+    [F_KIND] = {"kind", FIELD_ENUM, true, 0, 0, kinds, "Kind"},
 };
 
-#define ORG_COLUMNS                                                                    \
-	"o.id, o.name, o.kind, o.created_at, o.updated_at, "                            \
+#define ORG_COLUMNS                                                                                \
+	"o.id, o.name, o.kind, o.created_at, o.updated_at, "                                       \
 	"(SELECT COUNT(*) FROM users u WHERE u.org_id = o.id AND u.is_active = 1) "
 
 static void read_org(arena *a, db_stmt *s, org *o)
 {
 	const char *name = db_col_text(s, 1), *kind = db_col_text(s, 2);
 	*o = (org){
-		.id = db_col_int(s, 0),
-		.name = arena_strdup(a, name ? name : ""),
-		.kind = arena_strdup(a, kind ? kind : "other"),
-		.created_at = db_col_int(s, 3),
-		.updated_at = db_col_int(s, 4),
-		.user_count = db_col_int(s, 5),
+	    .id = db_col_int(s, 0),
+	    .name = arena_strdup(a, name ? name : ""),
+	    .kind = arena_strdup(a, kind ? kind : "other"),
+	    .created_at = db_col_int(s, 3),
+	    .updated_at = db_col_int(s, 4),
+	    .user_count = db_col_int(s, 5),
 	};
 }
 
-int org_list(db *d, arena *a, const principal *actor, int limit, const char *cursor,
-	     org **items, size_t *n, const char **next_cursor)
+int org_list(db *d, arena *a, const principal *actor, int limit, const char *cursor, org **items,
+             size_t *n, const char **next_cursor)
 {
 	int64_t after;
 	*items = NULL;
@@ -70,11 +70,11 @@ int org_list(db *d, arena *a, const principal *actor, int limit, const char *cur
 	limit = auth_limit(limit);
 	db_stmt *s;
 	rc = db_prepare(d,
-			"SELECT " ORG_COLUMNS "FROM orgs o "
-			"WHERE CAST($1 AS BIGINT) = 0 "
-			"OR (o.name, o.id) > (SELECT c.name, c.id FROM orgs c WHERE c.id = $1) "
-			"ORDER BY o.name, o.id LIMIT $2",
-			&s);
+	                "SELECT " ORG_COLUMNS "FROM orgs o "
+	                "WHERE CAST($1 AS BIGINT) = 0 "
+	                "OR (o.name, o.id) > (SELECT c.name, c.id FROM orgs c WHERE c.id = $1) "
+	                "ORDER BY o.name, o.id LIMIT $2",
+	                &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, after);
@@ -149,7 +149,7 @@ static int name_taken(db *d, const char *name, int64_t except_id, bool *taken)
 {
 	int64_t id = 0;
 	int rc = db_query_int(d, &id, "SELECT id FROM orgs WHERE name = $1 AND id <> $2", "ti",
-			      name, except_id);
+	                      name, except_id);
 	*taken = rc == DB_ROW;
 	return rc < 0 ? rc : 0;
 }
@@ -175,18 +175,18 @@ static int create_in_tx(db *d, void *vctx)
 	}
 	int64_t now = auth_now();
 	rc = db_query_int(d, &c->id,
-			  "INSERT INTO orgs (name, kind, created_at, updated_at) "
-			  "VALUES ($1, $2, $3, $3) RETURNING id",
-			  "tti", c->name, c->kind, now);
+	                  "INSERT INTO orgs (name, kind, created_at, updated_at) "
+	                  "VALUES ($1, $2, $3, $3) RETURNING id",
+	                  "tti", c->name, c->kind, now);
 	if (rc < 0)
 		return rc;
 	json_t *detail = json_pack("{s:s, s:s}", "name", c->name, "kind", c->kind);
 	return audit_append(d, c->actor, "org.create", "org", auth_id_text(c->a, c->id),
-			    AUDIT_SUCCESS, auth_json_text(c->a, detail));
+	                    AUDIT_SUCCESS, auth_json_text(c->a, detail));
 }
 
 int org_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
-	       field_errors *errs)
+               field_errors *errs)
 {
 	field_value v[F_COUNT];
 	if (!auth_allowed(actor, PERM_ORGS_WRITE))
@@ -216,25 +216,25 @@ static int update_in_tx(db *d, void *vctx)
 		if (rc < 0)
 			return rc;
 		if (taken) {
-			field_errors_add(c->errs, "name", "is already used by another organization");
+			field_errors_add(c->errs, "name",
+			                 "is already used by another organization");
 			return CK_E_INVALID;
 		}
 	}
 	if (!strcmp(name, before.name) && !strcmp(kind, before.kind))
 		return 0; /* nothing changed: nothing to write or audit */
 	rc = db_run(d, "UPDATE orgs SET name = $1, kind = $2, updated_at = $3 WHERE id = $4",
-		    "ttii", name, kind, auth_now(), c->id);
+	            "ttii", name, kind, auth_now(), c->id);
 	if (rc < 0)
 		return rc;
-	json_t *detail = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}}", "before", "name",
-				   before.name, "kind", before.kind, "after", "name", name,
-				   "kind", kind);
+	json_t *detail = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}}", "before", "name", before.name,
+	                           "kind", before.kind, "after", "name", name, "kind", kind);
 	return audit_append(d, c->actor, "org.update", "org", auth_id_text(c->a, c->id),
-			    AUDIT_SUCCESS, auth_json_text(c->a, detail));
+	                    AUDIT_SUCCESS, auth_json_text(c->a, detail));
 }
 
 int org_update(db *d, arena *a, const principal *actor, int64_t id, const kv *in,
-	       field_errors *errs)
+               field_errors *errs)
 {
 	field_value v[F_COUNT];
 	if (!auth_allowed(actor, PERM_ORGS_WRITE))
@@ -242,7 +242,11 @@ int org_update(db *d, arena *a, const principal *actor, int64_t id, const kv *in
 	int rc = auth_validate_update(a, in, specs, F_COUNT, v, errs);
 	if (rc < 0)
 		return rc;
-	write_ctx c = {a, actor, id, v[F_NAME].present ? v[F_NAME].text : NULL,
-		       v[F_KIND].present ? v[F_KIND].text : NULL, errs};
+	write_ctx c = {a,
+	               actor,
+	               id,
+	               v[F_NAME].present ? v[F_NAME].text : NULL,
+	               v[F_KIND].present ? v[F_KIND].text : NULL,
+	               errs};
 	return audit_tx(d, update_in_tx, &c);
 }

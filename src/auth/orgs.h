@@ -16,8 +16,8 @@
 typedef struct org {
 	int64_t id;
 	const char *name;
-	const char *kind;        /* one of org_kinds() */
-	int64_t user_count;      /* active users */
+	const char *kind;   /* one of org_kinds() */
+	int64_t user_count; /* active users */
 	int64_t created_at, updated_at;
 } org;
 
@@ -28,8 +28,8 @@ const char *const *org_kinds(void);
 const char *org_kind_label(const char *kind);
 
 /* By name. Needs PERM_ORGS_READ. */
-int org_list(db *d, arena *a, const principal *actor, int limit, const char *cursor,
-	     org **items, size_t *n, const char **next_cursor);
+int org_list(db *d, arena *a, const principal *actor, int limit, const char *cursor, org **items,
+             size_t *n, const char **next_cursor);
 /* CK_E_NOT_FOUND when there is none. Needs PERM_ORGS_READ. */
 int org_get(db *d, arena *a, const principal *actor, int64_t id, org *out);
 /* id_or_name: a decimal id or the exact name (the CLI's --org ORG).
@@ -40,11 +40,11 @@ int org_find(db *d, arena *a, const char *id_or_name, org *out);
 /* Fields: name (text, 1–200 characters, unique), kind (one of org_kinds).
  * Needs PERM_ORGS_WRITE. CK_E_INVALID with errs filled (a taken name is a
  * field error on "name"); audited as org.create. */
-int org_create(db *d, arena *a, const principal *actor, const kv *in,
-	       int64_t *id, field_errors *errs);
+int org_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
+               field_errors *errs);
 /* The fields present in `in` replace the stored ones; audited as
  * org.update with before and after. */
 int org_update(db *d, arena *a, const principal *actor, int64_t id, const kv *in,
-	       field_errors *errs);
+               field_errors *errs);
 
 #endif

@@ -124,8 +124,7 @@ static const char *core_of(arena *a, const char *pw)
 	return s;
 }
 
-const char *password_check(arena *a, const char *password, const char *email,
-			   const char *name)
+const char *password_check(arena *a, const char *password, const char *email, const char *name)
 {
 	if (!password || !*password)
 		return "is required";
@@ -149,7 +148,8 @@ const char *password_check(arena *a, const char *password, const char *email,
 
 	if (!dictionary_present()) {
 		log_error("cracklib dictionary %s is missing: refusing passwords until "
-			  "cracklib-runtime is installed", GetDefaultCracklibDict());
+		          "cracklib-runtime is installed",
+		          GetDefaultCracklibDict());
 		return "cannot be checked now (the common-password list is not installed)";
 	}
 	const char *verdict = crack_verdict(password);

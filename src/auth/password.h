@@ -14,7 +14,6 @@ enum { PASSWORD_MIN_CHARS = 12, PASSWORD_MAX_CHARS = 128 };
  * (either may be NULL), otherwise the reason in words, to follow the
  * field's label: "is a common password", "must be at least 12 characters",
  * "contains your name", … */
-const char *password_check(arena *a, const char *password, const char *email,
-			   const char *name);
+const char *password_check(arena *a, const char *password, const char *email, const char *name);
 
 #endif

@@ -48,7 +48,7 @@ typedef struct parse_state {
 } parse_state;
 
 static void problem(roster_report *rep, arena *a, int64_t line, const char *field,
-		    const char *message)
+                    const char *message)
 {
 	if (rep->n_problems == ROSTER_MAX_PROBLEMS) {
 		rep->more_problems++;
@@ -96,19 +96,20 @@ static void read_header(parse_state *st)
 			c++;
 		if (c == COL_COUNT)
 			problem(st->rep, st->a, line, "header",
-				arena_printf(st->a, "has an unknown column \"%s\" (the columns are "
-						    "email, name, roles, and optionally title and badge)",
-					     name));
+			        arena_printf(st->a,
+			                     "has an unknown column \"%s\" (the columns are "
+			                     "email, name, roles, and optionally title and badge)",
+			                     name));
 		else if (st->col[c] >= 0)
 			problem(st->rep, st->a, line, "header",
-				arena_printf(st->a, "has the column \"%s\" twice", name));
+			        arena_printf(st->a, "has the column \"%s\" twice", name));
 		else
 			st->col[c] = (int)i;
 	}
 	for (size_t c = 0; c <= COL_ROLES; c++)
 		if (st->col[c] < 0)
 			problem(st->rep, st->a, line, "header",
-				arena_printf(st->a, "has no \"%s\" column", column_names[c]));
+			        arena_printf(st->a, "has no \"%s\" column", column_names[c]));
 	st->n_columns = st->n_fields;
 	st->have_header = true;
 	/* Rows cannot be read against a broken header. */
@@ -116,8 +117,8 @@ static void read_header(parse_state *st)
 }
 
 static const field_spec row_specs[] = {
-	{"email", FIELD_EMAIL, true, 3, 254, NULL, "Email"},
-	{"name", FIELD_TEXT, true, 1, 200, NULL, "Name"},
+    {"email", FIELD_EMAIL, true, 3, 254, NULL, "Email"},
+    {"name", FIELD_TEXT, true, 1, 200, NULL, "Name"},
 };
 
 /* "officer; supervisor" or "officer|supervisor" → mask; problems for
@@ -139,9 +140,9 @@ static unsigned parse_roles(parse_state *st, int64_t line, const char *text)
 		unsigned bit = role_parse(name);
 		if (!bit) {
 			problem(st->rep, st->a, line, "roles",
-				validate_utf8(name, strlen(name))
-					? arena_printf(st->a, "has an unknown role \"%s\"", name)
-					: "has a role that is not valid UTF-8 text");
+			        validate_utf8(name, strlen(name))
+			            ? arena_printf(st->a, "has an unknown role \"%s\"", name)
+			            : "has a role that is not valid UTF-8 text");
 			bad = true;
 		}
 		mask |= bit;
@@ -149,7 +150,8 @@ static unsigned parse_roles(parse_state *st, int64_t line, const char *text)
 	if (!mask && !bad)
 		problem(st->rep, st->a, line, "roles", "is required");
 	if ((mask & ROLE_ADMIN) && !st->may_grant_admin) {
-		problem(st->rep, st->a, line, "roles", "only an administrator may grant the admin role");
+		problem(st->rep, st->a, line, "roles",
+		        "only an administrator may grant the admin role");
 		bad = true;
 	}
 	return bad ? 0 : mask;
@@ -168,15 +170,15 @@ static void read_row(parse_state *st)
 	int64_t line = st->record_line;
 	if (st->rep->rows == ROSTER_MAX_ROWS) {
 		problem(st->rep, st->a, line, "file",
-			arena_printf(st->a, "has more than %d rows; split it", ROSTER_MAX_ROWS));
+		        arena_printf(st->a, "has more than %d rows; split it", ROSTER_MAX_ROWS));
 		st->stop = true;
 		return;
 	}
 	st->rep->rows++;
 	if (st->n_fields != st->n_columns) {
 		problem(st->rep, st->a, line, "row",
-			arena_printf(st->a, "has %zu fields but the header has %zu", st->n_fields,
-				     st->n_columns));
+		        arena_printf(st->a, "has %zu fields but the header has %zu", st->n_fields,
+		                     st->n_columns));
 		return;
 	}
 	kv in;
@@ -211,7 +213,7 @@ static void on_record(int terminator, void *ctx)
 	if (!st->stop) {
 		if (st->too_many_fields)
 			problem(st->rep, st->a, st->record_line, "row",
-				arena_printf(st->a, "has more than %d fields", MAX_FIELDS));
+			        arena_printf(st->a, "has more than %d fields", MAX_FIELDS));
 		else if (is_blank_record(st))
 			; /* a blank line between rows */
 		else if (!st->have_header)
@@ -246,8 +248,8 @@ static void find_duplicates(parse_state *st)
 			continue;
 		}
 		problem(st->rep, st->a, sorted[i]->line, "email",
-			arena_printf(st->a, "appears again (first on line %lld)",
-				     (long long)sorted[first]->line));
+		        arena_printf(st->a, "appears again (first on line %lld)",
+		                     (long long)sorted[first]->line));
 	}
 }
 
@@ -264,8 +266,8 @@ static void sort_problems(roster_report *rep)
 	}
 }
 
-static int parse(arena *a, const char *data, size_t len, bool may_grant_admin,
-		 roster_row **rows, size_t *n, roster_report *rep)
+static int parse(arena *a, const char *data, size_t len, bool may_grant_admin, roster_row **rows,
+                 size_t *n, roster_report *rep)
 {
 	struct csv_parser p;
 	parse_state st = {.a = a, .rep = rep, .line = 1, .may_grant_admin = may_grant_admin};
@@ -290,7 +292,7 @@ static int parse(arena *a, const char *data, size_t len, bool may_grant_admin,
 		}
 		if (csv_parse(&p, data + i, 1, on_field, on_record, &st) != 1) {
 			problem(rep, a, st.line, "file",
-				"is not well-formed CSV here (a quote out of place?)");
+			        "is not well-formed CSV here (a quote out of place?)");
 			st.stop = true;
 		}
 		/* Lines end in \n, \r\n, or a lone \r (old Mac exports). */
@@ -299,7 +301,7 @@ static int parse(arena *a, const char *data, size_t len, bool may_grant_admin,
 	}
 	if (!st.stop && csv_fini(&p, on_field, on_record, &st) != 0)
 		problem(rep, a, st.record_line, "file",
-			"ends inside a quoted field (a closing quote is missing)");
+		        "ends inside a quoted field (a closing quote is missing)");
 	csv_free(&p);
 	if (!st.have_header && rep->n_problems == 0)
 		problem(rep, a, 0, "file", "is empty: it needs a header row (email,name,roles)");
@@ -316,7 +318,7 @@ static int parse(arena *a, const char *data, size_t len, bool may_grant_admin,
 }
 
 int roster_parse(arena *a, const char *data, size_t len, roster_row **rows, size_t *n,
-		 roster_report *rep)
+                 roster_report *rep)
 {
 	return parse(a, data, len, true, rows, n, rep);
 }
@@ -341,7 +343,8 @@ static int import_in_tx(db *d, void *vctx)
 		if (rc < 0)
 			return rc;
 		if (id)
-			problem(c->rep, c->a, c->rows[i].line, "email", "is already used by another user");
+			problem(c->rep, c->a, c->rows[i].line, "email",
+			        "is already used by another user");
 	}
 	if (c->rep->n_problems)
 		return CK_E_INVALID;
@@ -349,26 +352,27 @@ static int import_in_tx(db *d, void *vctx)
 	for (size_t i = 0; i < c->n; i++) {
 		const roster_row *r = &c->rows[i];
 		int64_t id;
-		int rc = db_query_int(d, &id,
-				      "INSERT INTO users (org_id, email, name, roles, is_active, "
-				      "created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5) "
-				      "RETURNING id",
-				      "ittii", c->org_id, r->email, r->name, (int64_t)r->roles, now);
+		int rc =
+		    db_query_int(d, &id,
+		                 "INSERT INTO users (org_id, email, name, roles, is_active, "
+		                 "created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5) "
+		                 "RETURNING id",
+		                 "ittii", c->org_id, r->email, r->name, (int64_t)r->roles, now);
 		if (rc < 0)
 			return rc;
-		json_t *detail = json_pack("{s:s, s:s, s:I, s:o, s:s, s:I}", "email", r->email,
-					   "name", r->name, "org_id", (json_int_t)c->org_id, "roles",
-					   auth_roles_json(r->roles), "via", "roster", "line",
-					   (json_int_t)r->line);
+		json_t *detail =
+		    json_pack("{s:s, s:s, s:I, s:o, s:s, s:I}", "email", r->email, "name", r->name,
+		              "org_id", (json_int_t)c->org_id, "roles", auth_roles_json(r->roles),
+		              "via", "roster", "line", (json_int_t)r->line);
 		rc = audit_append(d, c->actor, "user.create", "user", auth_id_text(c->a, id),
-				  AUDIT_SUCCESS, auth_json_text(c->a, detail));
+		                  AUDIT_SUCCESS, auth_json_text(c->a, detail));
 		if (rc < 0)
 			return rc;
 	}
-	json_t *detail = json_pack("{s:I, s:I}", "org_id", (json_int_t)c->org_id, "rows",
-				   (json_int_t)c->n);
+	json_t *detail =
+	    json_pack("{s:I, s:I}", "org_id", (json_int_t)c->org_id, "rows", (json_int_t)c->n);
 	return audit_append(d, c->actor, "roster.import", "org", auth_id_text(c->a, c->org_id),
-			    AUDIT_SUCCESS, auth_json_text(c->a, detail));
+	                    AUDIT_SUCCESS, auth_json_text(c->a, detail));
 }
 
 static bool actor_is_admin(const principal *actor)
@@ -377,7 +381,7 @@ static bool actor_is_admin(const principal *actor)
 }
 
 int roster_import(db *d, arena *a, const principal *actor, int64_t org_id, const char *data,
-		  size_t len, roster_report *rep)
+                  size_t len, roster_report *rep)
 {
 	roster_row *rows;
 	size_t n;

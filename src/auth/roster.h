@@ -31,30 +31,30 @@ typedef struct roster_row {
 } roster_row;
 
 typedef struct roster_problem {
-	int64_t line;             /* 0 for the file as a whole */
-	const char *field;        /* "email", "name", "roles", "row", "header", "file" */
+	int64_t line;      /* 0 for the file as a whole */
+	const char *field; /* "email", "name", "roles", "row", "header", "file" */
 	const char *message;
 } roster_problem;
 
 typedef struct roster_report {
-	size_t rows;              /* data rows read */
-	size_t imported;          /* 0 unless everything was imported */
+	size_t rows;     /* data rows read */
+	size_t imported; /* 0 unless everything was imported */
 	roster_problem *problems;
 	size_t n_problems;
-	size_t more_problems;     /* problems past ROSTER_MAX_PROBLEMS, not listed */
+	size_t more_problems; /* problems past ROSTER_MAX_PROBLEMS, not listed */
 } roster_report;
 
 /* Parses and checks the file on its own (no database): the fuzz target's
  * entry point. 0 with *rows, or CK_E_INVALID with the problems in rep. */
-int roster_parse(arena *a, const char *data, size_t len, roster_row **rows,
-		 size_t *n, roster_report *rep);
+int roster_parse(arena *a, const char *data, size_t len, roster_row **rows, size_t *n,
+                 roster_report *rep);
 
 /* Parses, checks against the database (emails already present), and
  * inserts every row into org_id in one transaction. Needs
  * PERM_ROSTER_IMPORT; CK_E_NOT_FOUND for an unknown org; CK_E_INVALID
  * with the report when any row is bad (nothing written). Audited as
  * roster.import with the organization and count. */
-int roster_import(db *d, arena *a, const principal *actor, int64_t org_id,
-		  const char *data, size_t len, roster_report *rep);
+int roster_import(db *d, arena *a, const principal *actor, int64_t org_id, const char *data,
+                  size_t len, roster_report *rep);
 
 #endif

@@ -29,7 +29,7 @@ static const char *clip_utf8(arena *a, const char *s, size_t max)
 }
 
 int session_create(db *d, arena *a, int64_t user_id, bool mfa_passed, const char *ip,
-		   const char *user_agent, session_new *out)
+                   const char *user_agent, session_new *out)
 {
 	const auth_policy *p = auth_policy_get();
 	char hash[CRYPTO_HASH_HEX], csrf[CRYPTO_TOKEN_LEN];
@@ -45,11 +45,11 @@ int session_create(db *d, arena *a, int64_t user_id, bool mfa_passed, const char
 	out->expires_at = now + p->session_absolute_seconds;
 	const char *ua = user_agent ? clip_utf8(a, user_agent, USER_AGENT_MAX) : NULL;
 	rc = db_query_int(d, &out->id,
-			  "INSERT INTO sessions (user_id, token_hash, csrf_token, created_at, "
-			  "last_seen_at, expires_at, mfa_passed, ip, user_agent) "
-			  "VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8) RETURNING id",
-			  "ittiibtt", user_id, hash, csrf, now, out->expires_at, (int)mfa_passed,
-			  ip, ua);
+	                  "INSERT INTO sessions (user_id, token_hash, csrf_token, created_at, "
+	                  "last_seen_at, expires_at, mfa_passed, ip, user_agent) "
+	                  "VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8) RETURNING id",
+	                  "ittiibtt", user_id, hash, csrf, now, out->expires_at, (int)mfa_passed,
+	                  ip, ua);
 	if (rc < 0)
 		return rc;
 	out->csrf_token = arena_strdup(a, csrf);
@@ -64,8 +64,7 @@ static const char *dup_text(arena *a, db_stmt *s, int col)
 	return t ? arena_strdup(a, t) : NULL;
 }
 
-int session_identify(db *d, arena *a, const char *cookie_token, const char *ip,
-		     principal *out)
+int session_identify(db *d, arena *a, const char *cookie_token, const char *ip, principal *out)
 {
 	const auth_policy *p = auth_policy_get();
 	char hash[CRYPTO_HASH_HEX];
@@ -75,13 +74,13 @@ int session_identify(db *d, arena *a, const char *cookie_token, const char *ip,
 	crypto_sha256_hex(cookie_token, strlen(cookie_token), hash);
 	db_stmt *s;
 	int rc = db_prepare(d,
-			    "SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, "
-			    "s.expires_at, s.mfa_passed, u.org_id, u.email, u.name, u.roles, "
-			    "u.totp_enabled_at "
-			    "FROM sessions s JOIN users u ON u.id = s.user_id "
-			    "WHERE s.token_hash = $1 AND s.ended_at IS NULL "
-			    "AND u.is_active = 1 AND u.locked_at IS NULL",
-			    &s);
+	                    "SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, "
+	                    "s.expires_at, s.mfa_passed, u.org_id, u.email, u.name, u.roles, "
+	                    "u.totp_enabled_at "
+	                    "FROM sessions s JOIN users u ON u.id = s.user_id "
+	                    "WHERE s.token_hash = $1 AND s.ended_at IS NULL "
+	                    "AND u.is_active = 1 AND u.locked_at IS NULL",
+	                    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_text(s, 1, hash);
@@ -90,18 +89,18 @@ int session_identify(db *d, arena *a, const char *cookie_token, const char *ip,
 	if (rc == DB_ROW) {
 		unsigned roles = (unsigned)db_col_int(s, 10);
 		*out = (principal){
-			.session_id = db_col_int(s, 0),
-			.user_id = db_col_int(s, 1),
-			.csrf_token = dup_text(a, s, 2),
-			.authenticated_at = db_col_int(s, 3),
-			.mfa_pending = db_col_int(s, 6) == 0,
-			.org_id = db_col_int(s, 7),
-			.email = dup_text(a, s, 8),
-			.name = dup_text(a, s, 9),
-			.roles = roles,
-			.needs_totp_enrolment = (roles & p->totp_required_roles) &&
-						db_col_is_null(s, 11),
-			.ip = ip,
+		    .session_id = db_col_int(s, 0),
+		    .user_id = db_col_int(s, 1),
+		    .csrf_token = dup_text(a, s, 2),
+		    .authenticated_at = db_col_int(s, 3),
+		    .mfa_pending = db_col_int(s, 6) == 0,
+		    .org_id = db_col_int(s, 7),
+		    .email = dup_text(a, s, 8),
+		    .name = dup_text(a, s, 9),
+		    .roles = roles,
+		    .needs_totp_enrolment =
+		        (roles & p->totp_required_roles) && db_col_is_null(s, 11),
+		    .ip = ip,
 		};
 		last_seen = db_col_int(s, 4);
 		expires = db_col_int(s, 5);
@@ -115,7 +114,7 @@ int session_identify(db *d, arena *a, const char *cookie_token, const char *ip,
 	}
 	if (now - last_seen >= TOUCH_EVERY) {
 		rc = db_run(d, "UPDATE sessions SET last_seen_at = $1 WHERE id = $2", "ii", now,
-			    out->session_id);
+		            out->session_id);
 		if (rc < 0)
 			return rc;
 	}
@@ -134,9 +133,9 @@ static int end_in_tx(db *d, void *vctx)
 	end_ctx *c = vctx;
 	char id_text[24];
 	int rc = db_run(d,
-			"UPDATE sessions SET ended_at = $1 "
-			"WHERE id = $2 AND user_id = $3 AND ended_at IS NULL",
-			"iii", auth_now(), c->session_id, c->actor->user_id);
+	                "UPDATE sessions SET ended_at = $1 "
+	                "WHERE id = $2 AND user_id = $3 AND ended_at IS NULL",
+	                "iii", auth_now(), c->session_id, c->actor->user_id);
 	if (rc < 0)
 		return rc;
 	c->found = rc > 0;
@@ -175,11 +174,11 @@ int session_list(db *d, arena *a, const principal *actor, session_info **items, 
 	int64_t now = auth_now();
 	db_stmt *s;
 	int rc = db_prepare(d,
-			    "SELECT id, created_at, last_seen_at, expires_at, ip, user_agent "
-			    "FROM sessions WHERE user_id = $1 AND ended_at IS NULL "
-			    "AND expires_at > $2 AND last_seen_at > $3 "
-			    "ORDER BY id DESC LIMIT $4",
-			    &s);
+	                    "SELECT id, created_at, last_seen_at, expires_at, ip, user_agent "
+	                    "FROM sessions WHERE user_id = $1 AND ended_at IS NULL "
+	                    "AND expires_at > $2 AND last_seen_at > $3 "
+	                    "ORDER BY id DESC LIMIT $4",
+	                    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, actor->user_id);
@@ -209,9 +208,9 @@ int session_list(db *d, arena *a, const principal *actor, session_info **items, 
 int session_end_all(db *d, int64_t user_id, int64_t keep_id)
 {
 	int rc = db_run(d,
-			"UPDATE sessions SET ended_at = $1 "
-			"WHERE user_id = $2 AND id <> $3 AND ended_at IS NULL",
-			"iii", auth_now(), user_id, keep_id);
+	                "UPDATE sessions SET ended_at = $1 "
+	                "WHERE user_id = $2 AND id <> $3 AND ended_at IS NULL",
+	                "iii", auth_now(), user_id, keep_id);
 	return rc < 0 ? rc : 0;
 }
 
@@ -221,8 +220,8 @@ int session_count_active(db *d, int64_t *count)
 	int64_t now = auth_now();
 	*count = 0;
 	int rc = db_query_int(d, count,
-			      "SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL "
-			      "AND expires_at > $1 AND last_seen_at > $2",
-			      "ii", now, now - p->session_idle_seconds);
+	                      "SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL "
+	                      "AND expires_at > $1 AND last_seen_at > $2",
+	                      "ii", now, now - p->session_idle_seconds);
 	return rc < 0 ? rc : 0;
 }

@@ -19,22 +19,21 @@ typedef struct session_new {
 	int64_t id;
 	char token[CRYPTO_TOKEN_LEN]; /* the cookie value: shown once, never stored */
 	const char *csrf_token;
-	int64_t expires_at;           /* the absolute limit */
-	bool mfa_pending;             /* a TOTP code is owed before anything else */
-	bool needs_totp_enrolment;    /* a role requires TOTP and none is enrolled */
+	int64_t expires_at;        /* the absolute limit */
+	bool mfa_pending;          /* a TOTP code is owed before anything else */
+	bool needs_totp_enrolment; /* a role requires TOTP and none is enrolled */
 } session_new;
 
 /* After a successful password check (login.c calls it): mfa_passed is
  * false when the user must still give a TOTP code. Not audited here (the
  * caller's login.ok row covers it). */
-int session_create(db *d, arena *a, int64_t user_id, bool mfa_passed,
-		   const char *ip, const char *user_agent, session_new *out);
+int session_create(db *d, arena *a, int64_t user_id, bool mfa_passed, const char *ip,
+                   const char *user_agent, session_new *out);
 
 /* The principal for a cookie value. CK_E_UNAUTHORIZED when unknown,
  * ended, idle too long, past the absolute limit, or the user is disabled
  * or locked. Touches last_seen_at at most once a minute. out->ip = ip. */
-int session_identify(db *d, arena *a, const char *cookie_token, const char *ip,
-		     principal *out);
+int session_identify(db *d, arena *a, const char *cookie_token, const char *ip, principal *out);
 
 /* Logout: ends actor's own current session. Audited as logout. */
 int session_end(db *d, const principal *actor);
@@ -43,12 +42,11 @@ typedef struct session_info {
 	int64_t id;
 	int64_t created_at, last_seen_at, expires_at;
 	const char *ip, *user_agent;
-	bool is_current;              /* the session the actor is using */
+	bool is_current; /* the session the actor is using */
 } session_info;
 
 /* The actor's own live sessions, newest first. */
-int session_list(db *d, arena *a, const principal *actor, session_info **items,
-		 size_t *n);
+int session_list(db *d, arena *a, const principal *actor, session_info **items, size_t *n);
 /* Ends one of the actor's own sessions; anyone else's (or an unknown id)
  * is CK_E_NOT_FOUND. Audited as session.end. */
 int session_end_by_id(db *d, const principal *actor, int64_t session_id);

@@ -23,8 +23,8 @@ enum {
 enum { F_NAME, F_EXPIRES, F_COUNT };
 
 static const field_spec specs[F_COUNT] = {
-	[F_NAME] = {"name", FIELD_TEXT, true, 1, 100, NULL, "Name"},
-	[F_EXPIRES] = {"expires_at", FIELD_TIME, false, 0, 0, NULL, "Expires"},
+    [F_NAME] = {"name", FIELD_TEXT, true, 1, 100, NULL, "Name"},
+    [F_EXPIRES] = {"expires_at", FIELD_TIME, false, 0, 0, NULL, "Expires"},
 };
 
 static bool actor_is_admin(const principal *actor)
@@ -62,23 +62,23 @@ typedef struct create_ctx {
 static int create_in_tx(db *d, void *vctx)
 {
 	create_ctx *c = vctx;
-	int rc = db_query_int(d, &c->id,
-			      "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, "
-			      "expires_at) VALUES ($1, $2, $3, $4, $5, NULLIF(CAST($6 AS BIGINT), 0)) "
-			      "RETURNING id",
-			      "itttii", c->user_id, c->name, c->hash, c->prefix, auth_now(),
-			      c->expires_at);
+	int rc = db_query_int(
+	    d, &c->id,
+	    "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, "
+	    "expires_at) VALUES ($1, $2, $3, $4, $5, NULLIF(CAST($6 AS BIGINT), 0)) "
+	    "RETURNING id",
+	    "itttii", c->user_id, c->name, c->hash, c->prefix, auth_now(), c->expires_at);
 	if (rc < 0)
 		return rc;
-	json_t *detail = json_pack("{s:I, s:s, s:s, s:I}", "user_id", (json_int_t)c->user_id,
-				   "name", c->name, "prefix", c->prefix, "expires_at",
-				   (json_int_t)c->expires_at);
+	json_t *detail =
+	    json_pack("{s:I, s:s, s:s, s:I}", "user_id", (json_int_t)c->user_id, "name", c->name,
+	              "prefix", c->prefix, "expires_at", (json_int_t)c->expires_at);
 	return audit_append(d, c->actor, "token.create", "token", auth_id_text(c->a, c->id),
-			    AUDIT_SUCCESS, auth_json_text(c->a, detail));
+	                    AUDIT_SUCCESS, auth_json_text(c->a, detail));
 }
 
 int token_create(db *d, arena *a, const principal *actor, int64_t user_id, const kv *in,
-		 int64_t *id, const char **plaintext, field_errors *errs)
+                 int64_t *id, const char **plaintext, field_errors *errs)
 {
 	field_value v[F_COUNT];
 	char random[CRYPTO_TOKEN_LEN], hash[CRYPTO_HASH_HEX];
@@ -103,13 +103,13 @@ int token_create(db *d, arena *a, const principal *actor, int64_t user_id, const
 	crypto_random_bytes(random, sizeof random);
 	crypto_sha256_hex(plain, strlen(plain), hash);
 	create_ctx c = {
-		.a = a,
-		.actor = actor,
-		.user_id = user_id,
-		.expires_at = v[F_EXPIRES].present ? v[F_EXPIRES].number : 0,
-		.name = v[F_NAME].text,
-		.hash = hash,
-		.prefix = arena_strndup(a, plain, PREFIX_CHARS),
+	    .a = a,
+	    .actor = actor,
+	    .user_id = user_id,
+	    .expires_at = v[F_EXPIRES].present ? v[F_EXPIRES].number : 0,
+	    .name = v[F_NAME].text,
+	    .hash = hash,
+	    .prefix = arena_strndup(a, plain, PREFIX_CHARS),
 	};
 	rc = audit_tx(d, create_in_tx, &c);
 	if (rc < 0)
@@ -137,13 +137,13 @@ int token_identify(db *d, arena *a, const char *bearer, const char *ip, principa
 	int64_t now = auth_now(), last_used = 0;
 	db_stmt *s;
 	int rc = db_prepare(d,
-			    "SELECT t.id, t.user_id, COALESCE(t.last_used_at, 0), u.org_id, "
-			    "u.email, u.name, u.roles "
-			    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-			    "WHERE t.token_hash = $1 AND t.revoked_at IS NULL "
-			    "AND (t.expires_at IS NULL OR t.expires_at > $2) "
-			    "AND u.is_active = 1 AND u.locked_at IS NULL",
-			    &s);
+	                    "SELECT t.id, t.user_id, COALESCE(t.last_used_at, 0), u.org_id, "
+	                    "u.email, u.name, u.roles "
+	                    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	                    "WHERE t.token_hash = $1 AND t.revoked_at IS NULL "
+	                    "AND (t.expires_at IS NULL OR t.expires_at > $2) "
+	                    "AND u.is_active = 1 AND u.locked_at IS NULL",
+	                    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_text(s, 1, hash);
@@ -151,15 +151,15 @@ int token_identify(db *d, arena *a, const char *bearer, const char *ip, principa
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		*out = (principal){
-			.token_id = db_col_int(s, 0),
-			.user_id = db_col_int(s, 1),
-			.org_id = db_col_int(s, 3),
-			.email = dup_text(a, s, 4),
-			.name = dup_text(a, s, 5),
-			.roles = (unsigned)db_col_int(s, 6),
-			.via_token = true,
-			.authenticated_at = now,
-			.ip = ip,
+		    .token_id = db_col_int(s, 0),
+		    .user_id = db_col_int(s, 1),
+		    .org_id = db_col_int(s, 3),
+		    .email = dup_text(a, s, 4),
+		    .name = dup_text(a, s, 5),
+		    .roles = (unsigned)db_col_int(s, 6),
+		    .via_token = true,
+		    .authenticated_at = now,
+		    .ip = ip,
 		};
 		last_used = db_col_int(s, 2);
 	}
@@ -170,7 +170,7 @@ int token_identify(db *d, arena *a, const char *bearer, const char *ip, principa
 		return CK_E_UNAUTHORIZED;
 	if (now - last_used >= TOUCH_EVERY) {
 		rc = db_run(d, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", "ii", now,
-			    out->token_id);
+		            out->token_id);
 		if (rc < 0)
 			return rc;
 	}
@@ -178,7 +178,7 @@ int token_identify(db *d, arena *a, const char *bearer, const char *ip, principa
 }
 
 int token_list(db *d, arena *a, const principal *actor, int64_t user_id, api_token **items,
-	       size_t *n)
+               size_t *n)
 {
 	*items = NULL;
 	*n = 0;
@@ -191,10 +191,10 @@ int token_list(db *d, arena *a, const principal *actor, int64_t user_id, api_tok
 		return rc == CK_E_FORBIDDEN ? CK_E_NOT_FOUND : rc;
 	db_stmt *s;
 	rc = db_prepare(d,
-			"SELECT id, user_id, name, prefix, created_at, COALESCE(last_used_at, 0), "
-			"COALESCE(expires_at, 0), COALESCE(revoked_at, 0) FROM api_tokens "
-			"WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
-			&s);
+	                "SELECT id, user_id, name, prefix, created_at, COALESCE(last_used_at, 0), "
+	                "COALESCE(expires_at, 0), COALESCE(revoked_at, 0) FROM api_tokens "
+	                "WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+	                &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, user_id);
@@ -203,14 +203,14 @@ int token_list(db *d, arena *a, const principal *actor, int64_t user_id, api_tok
 	size_t count = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		out[count++] = (api_token){
-			.id = db_col_int(s, 0),
-			.user_id = db_col_int(s, 1),
-			.name = dup_text(a, s, 2),
-			.prefix = dup_text(a, s, 3),
-			.created_at = db_col_int(s, 4),
-			.last_used_at = db_col_int(s, 5),
-			.expires_at = db_col_int(s, 6),
-			.revoked_at = db_col_int(s, 7),
+		    .id = db_col_int(s, 0),
+		    .user_id = db_col_int(s, 1),
+		    .name = dup_text(a, s, 2),
+		    .prefix = dup_text(a, s, 3),
+		    .created_at = db_col_int(s, 4),
+		    .last_used_at = db_col_int(s, 5),
+		    .expires_at = db_col_int(s, 6),
+		    .revoked_at = db_col_int(s, 7),
 		};
 	}
 	db_finish(s);
@@ -231,14 +231,15 @@ static int revoke_in_tx(db *d, void *vctx)
 	revoke_ctx *c = vctx;
 	int64_t owner = 0;
 	char id_text[24];
-	int rc = db_query_int(d, &owner, "SELECT user_id FROM api_tokens WHERE id = $1", "i", c->id);
+	int rc =
+	    db_query_int(d, &owner, "SELECT user_id FROM api_tokens WHERE id = $1", "i", c->id);
 	if (rc < 0)
 		return rc;
 	bool own = auth_signed_in(c->actor) && owner == c->actor->user_id;
 	if (rc != DB_ROW || (!own && !actor_is_admin(c->actor)))
 		return CK_E_NOT_FOUND;
 	rc = db_run(d, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-		    "ii", auth_now(), c->id);
+	            "ii", auth_now(), c->id);
 	if (rc <= 0)
 		return rc; /* already revoked: nothing to do */
 	snprintf(id_text, sizeof id_text, "%lld", (long long)c->id);

@@ -20,7 +20,7 @@
 typedef struct api_token {
 	int64_t id, user_id;
 	const char *name;
-	const char *prefix;       /* "ck_AbCd1234": the start of the plaintext */
+	const char *prefix; /* "ck_AbCd1234": the start of the plaintext */
 	int64_t created_at, last_used_at, expires_at, revoked_at; /* 0 = never */
 } api_token;
 
@@ -29,21 +29,19 @@ typedef struct api_token {
  * time, in the future). Needs PERM_TOKENS_CREATE; for another user the
  * actor also needs PERM_USERS_WRITE and that user in scope. *plaintext
  * (from a) is the only copy of the secret. Audited as token.create. */
-int token_create(db *d, arena *a, const principal *actor, int64_t user_id,
-		 const kv *in, int64_t *id, const char **plaintext,
-		 field_errors *errs);
+int token_create(db *d, arena *a, const principal *actor, int64_t user_id, const kv *in,
+                 int64_t *id, const char **plaintext, field_errors *errs);
 
 /* The principal for a bearer token. CK_E_UNAUTHORIZED when unknown,
  * revoked, expired, or its user is disabled or locked. Updates
  * last_used_at at most once a minute. out->via_token, out->ip = ip. */
-int token_identify(db *d, arena *a, const char *bearer, const char *ip,
-		   principal *out);
+int token_identify(db *d, arena *a, const char *bearer, const char *ip, principal *out);
 
 /* The actor's own tokens (user_id 0), or another user's with
  * PERM_USERS_WRITE and in scope (else CK_E_NOT_FOUND); newest first,
  * revoked ones included. */
-int token_list(db *d, arena *a, const principal *actor, int64_t user_id,
-	       api_token **items, size_t *n);
+int token_list(db *d, arena *a, const principal *actor, int64_t user_id, api_token **items,
+               size_t *n);
 /* Revokes one of the actor's own tokens, or any token for an admin.
  * Others' tokens and unknown ids: CK_E_NOT_FOUND. Audited as token.revoke. */
 int token_revoke(db *d, const principal *actor, int64_t token_id);

@@ -70,7 +70,7 @@ static int64_t match_step(const char *secret_b32, const char *code)
 	if (oath_base32_decode(secret_b32, strlen(secret_b32), &raw, &raw_len) != OATH_OK)
 		return -1;
 	int rc = oath_totp_validate3(raw, raw_len, (time_t)auth_now(), STEP,
-				     OATH_TOTP_DEFAULT_START_TIME, WINDOW, &pos, &counter, digits);
+	                             OATH_TOTP_DEFAULT_START_TIME, WINDOW, &pos, &counter, digits);
 	if (rc >= 0)
 		step = (int64_t)counter;
 	crypto_random_bytes(raw, raw_len);
@@ -113,9 +113,9 @@ static int load_state(db *d, arena *a, int64_t user_id, totp_state *st)
 	db_stmt *s;
 	*st = (totp_state){0};
 	int rc = db_prepare(d,
-			    "SELECT totp_secret, COALESCE(totp_enabled_at, 0), totp_last_step "
-			    "FROM users WHERE id = $1",
-			    &s);
+	                    "SELECT totp_secret, COALESCE(totp_enabled_at, 0), totp_last_step "
+	                    "FROM users WHERE id = $1",
+	                    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, user_id);
@@ -134,16 +134,15 @@ static int load_state(db *d, arena *a, int64_t user_id, totp_state *st)
 
 /* Accepts code once: records its step unless an equal or newer one was
  * already taken (the UPDATE's condition also settles a race). */
-static int accept_code(db *d, int64_t user_id, const totp_state *st, const char *code,
-		       bool *ok)
+static int accept_code(db *d, int64_t user_id, const totp_state *st, const char *code, bool *ok)
 {
 	*ok = false;
 	int64_t step = st->secret ? match_step(st->secret, code) : -1;
 	if (step < 0 || step <= st->last_step)
 		return 0;
-	int rc = db_run(d,
-			"UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
-			"ii", step, user_id);
+	int rc =
+	    db_run(d, "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
+	           "ii", step, user_id);
 	if (rc < 0)
 		return rc;
 	*ok = rc == 1;
@@ -184,12 +183,12 @@ static int start_in_tx(db *d, void *vctx)
 		return rc;
 	if (st.enabled_at)
 		return CK_E_CONFLICT;
-	rc = db_run(d, "UPDATE users SET totp_secret = $1, totp_last_step = 0 WHERE id = $2",
-		    "ti", c->secret, c->actor->user_id);
+	rc = db_run(d, "UPDATE users SET totp_secret = $1, totp_last_step = 0 WHERE id = $2", "ti",
+	            c->secret, c->actor->user_id);
 	if (rc < 0)
 		return rc;
 	return audit_append(d, c->actor, "totp.enrol.start", "user",
-			    auth_id_text(c->a, c->actor->user_id), AUDIT_SUCCESS, NULL);
+	                    auth_id_text(c->a, c->actor->user_id), AUDIT_SUCCESS, NULL);
 }
 
 int totp_enrol_start(db *d, arena *a, const principal *actor, totp_enrolment *out)
@@ -206,8 +205,8 @@ int totp_enrol_start(db *d, arena *a, const principal *actor, totp_enrolment *ou
 	if (rc < 0)
 		return rc;
 	out->secret = arena_strdup(a, secret);
-	out->uri = totp_uri(a, auth_policy_get()->issuer, actor->email ? actor->email : "",
-			    out->secret);
+	out->uri =
+	    totp_uri(a, auth_policy_get()->issuer, actor->email ? actor->email : "", out->secret);
 	return 0;
 }
 
@@ -222,8 +221,8 @@ int totp_enrol_pending(db *d, arena *a, const principal *actor, totp_enrolment *
 	if (!st.secret || st.enabled_at)
 		return CK_E_NOT_FOUND;
 	out->secret = st.secret;
-	out->uri = totp_uri(a, auth_policy_get()->issuer, actor->email ? actor->email : "",
-			    st.secret);
+	out->uri =
+	    totp_uri(a, auth_policy_get()->issuer, actor->email ? actor->email : "", st.secret);
 	return 0;
 }
 
@@ -239,12 +238,12 @@ static int confirm_in_tx(db *d, void *vctx)
 	rc = accept_code(d, c->actor->user_id, &st, c->code, &c->ok);
 	if (rc < 0 || !c->ok)
 		return rc;
-	rc = db_run(d, "UPDATE users SET totp_enabled_at = $1, updated_at = $1 WHERE id = $2",
-		    "ii", auth_now(), c->actor->user_id);
+	rc = db_run(d, "UPDATE users SET totp_enabled_at = $1, updated_at = $1 WHERE id = $2", "ii",
+	            auth_now(), c->actor->user_id);
 	if (rc < 0)
 		return rc;
 	return audit_append(d, c->actor, "totp.enrol", "user",
-			    auth_id_text(c->a, c->actor->user_id), AUDIT_SUCCESS, NULL);
+	                    auth_id_text(c->a, c->actor->user_id), AUDIT_SUCCESS, NULL);
 }
 
 int totp_enrol_confirm(db *d, const principal *actor, const char *code)
@@ -270,9 +269,9 @@ static int reset_in_tx(db *d, void *vctx)
 {
 	reset_ctx *c = vctx;
 	int rc = db_run(d,
-			"UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, "
-			"totp_last_step = 0, updated_at = $1 WHERE id = $2",
-			"ii", auth_now(), c->user_id);
+	                "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, "
+	                "totp_last_step = 0, updated_at = $1 WHERE id = $2",
+	                "ii", auth_now(), c->user_id);
 	if (rc < 0)
 		return rc;
 	return audit_append(d, c->actor, "totp.reset", "user", c->id_text, AUDIT_SUCCESS, NULL);

@@ -13,8 +13,8 @@
 #include "principal.h"
 
 typedef struct totp_enrolment {
-	const char *secret;  /* base32, for typing into an app by hand */
-	const char *uri;     /* otpauth://totp/…: put it in the QR code */
+	const char *secret; /* base32, for typing into an app by hand */
+	const char *uri;    /* otpauth://totp/…: put it in the QR code */
 } totp_enrolment;
 
 /* Starts (or restarts) actor's enrolment with a fresh secret.

@@ -20,11 +20,11 @@
 enum { F_EMAIL, F_NAME, F_ORG, F_ROLES, F_ACTIVE, F_COUNT };
 
 static field_spec specs[F_COUNT] = {
-	[F_EMAIL] = {"email", FIELD_EMAIL, true, 3, 254, NULL, "Email"},
-	[F_NAME] = {"name", FIELD_TEXT, true, 1, 200, NULL, "Name"},
-	[F_ORG] = {"org_id", FIELD_INT, true, 1, INT64_MAX, NULL, "Organization"},
-	[F_ROLES] = {"roles", FIELD_ENUM_LIST, true, 0, 0, NULL, "Roles"},
-	[F_ACTIVE] = {"is_active", FIELD_BOOL, false, 0, 0, NULL, "Active"},
+    [F_EMAIL] = {"email", FIELD_EMAIL, true, 3, 254, NULL, "Email"},
+    [F_NAME] = {"name", FIELD_TEXT, true, 1, 200, NULL, "Name"},
+    [F_ORG] = {"org_id", FIELD_INT, true, 1, INT64_MAX, NULL, "Organization"},
+    [F_ROLES] = {"roles", FIELD_ENUM_LIST, true, 0, 0, NULL, "Roles"},
+    [F_ACTIVE] = {"is_active", FIELD_BOOL, false, 0, 0, NULL, "Active"},
 };
 
 static const field_spec *user_specs(void)
@@ -34,10 +34,10 @@ static const field_spec *user_specs(void)
 	return specs;
 }
 
-#define USER_COLUMNS                                                                     \
-	"u.id, u.org_id, o.name, u.email, u.name, u.roles, u.is_active, "                 \
-	"COALESCE(u.locked_at, 0), CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END, " \
-	"COALESCE(u.totp_enabled_at, 0), COALESCE(u.password_changed_at, 0), "             \
+#define USER_COLUMNS                                                                               \
+	"u.id, u.org_id, o.name, u.email, u.name, u.roles, u.is_active, "                          \
+	"COALESCE(u.locked_at, 0), CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END, "          \
+	"COALESCE(u.totp_enabled_at, 0), COALESCE(u.password_changed_at, 0), "                     \
 	"u.created_at, u.updated_at "
 
 static const char *col_dup(arena *a, db_stmt *s, int col)
@@ -49,19 +49,19 @@ static const char *col_dup(arena *a, db_stmt *s, int col)
 static void read_user(arena *a, db_stmt *s, user *u)
 {
 	*u = (user){
-		.id = db_col_int(s, 0),
-		.org_id = db_col_int(s, 1),
-		.org_name = col_dup(a, s, 2),
-		.email = col_dup(a, s, 3),
-		.name = col_dup(a, s, 4),
-		.roles = (unsigned)db_col_int(s, 5),
-		.is_active = db_col_int(s, 6) != 0,
-		.locked_at = db_col_int(s, 7),
-		.has_password = db_col_int(s, 8) != 0,
-		.totp_enabled_at = db_col_int(s, 9),
-		.password_changed_at = db_col_int(s, 10),
-		.created_at = db_col_int(s, 11),
-		.updated_at = db_col_int(s, 12),
+	    .id = db_col_int(s, 0),
+	    .org_id = db_col_int(s, 1),
+	    .org_name = col_dup(a, s, 2),
+	    .email = col_dup(a, s, 3),
+	    .name = col_dup(a, s, 4),
+	    .roles = (unsigned)db_col_int(s, 5),
+	    .is_active = db_col_int(s, 6) != 0,
+	    .locked_at = db_col_int(s, 7),
+	    .has_password = db_col_int(s, 8) != 0,
+	    .totp_enabled_at = db_col_int(s, 9),
+	    .password_changed_at = db_col_int(s, 10),
+	    .created_at = db_col_int(s, 11),
+	    .updated_at = db_col_int(s, 12),
 	};
 	u->is_locked = u->locked_at != 0;
 	u->totp_enabled = u->totp_enabled_at != 0;
@@ -71,9 +71,9 @@ int auth_user_load(db *d, arena *a, int64_t id, user *out)
 {
 	db_stmt *s;
 	int rc = db_prepare(d,
-			    "SELECT " USER_COLUMNS "FROM users u JOIN orgs o ON o.id = u.org_id "
-			    "WHERE u.id = $1",
-			    &s);
+	                    "SELECT " USER_COLUMNS "FROM users u JOIN orgs o ON o.id = u.org_id "
+	                    "WHERE u.id = $1",
+	                    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, id);
@@ -111,7 +111,7 @@ static const char *like_pattern(arena *a, const char *q)
 }
 
 int user_list(db *d, arena *a, const principal *actor, const user_filter *f, int limit,
-	      const char *cursor, user **items, size_t *n, const char **next_cursor)
+              const char *cursor, user **items, size_t *n, const char **next_cursor)
 {
 	static const user_filter all = {.active = -1};
 	int64_t after;
@@ -131,17 +131,17 @@ int user_list(db *d, arena *a, const principal *actor, const user_filter *f, int
 	const char *q = f->q && *f->q ? f->q : "";
 	db_stmt *s;
 	rc = db_prepare(d,
-			"SELECT " USER_COLUMNS "FROM users u JOIN orgs o ON o.id = u.org_id "
-			"WHERE (CAST($1 AS BIGINT) = 0 OR u.org_id = $1) "
-			"AND (CAST($2 AS BIGINT) = 0 OR u.org_id = $2) "
-			"AND (CAST($3 AS BIGINT) = 0 OR (u.roles & $3) <> 0) "
-			"AND (CAST($4 AS TEXT) = '' OR lower(u.name) LIKE $5 ESCAPE '\\' "
-			"     OR u.email LIKE $5 ESCAPE '\\') "
-			"AND (CAST($6 AS BIGINT) < 0 OR u.is_active = $6) "
-			"AND (CAST($7 AS BIGINT) = 0 OR (u.name, u.id) > "
-			"     (SELECT c.name, c.id FROM users c WHERE c.id = $7)) "
-			"ORDER BY u.name, u.id LIMIT $8",
-			&s);
+	                "SELECT " USER_COLUMNS "FROM users u JOIN orgs o ON o.id = u.org_id "
+	                "WHERE (CAST($1 AS BIGINT) = 0 OR u.org_id = $1) "
+	                "AND (CAST($2 AS BIGINT) = 0 OR u.org_id = $2) "
+	                "AND (CAST($3 AS BIGINT) = 0 OR (u.roles & $3) <> 0) "
+	                "AND (CAST($4 AS TEXT) = '' OR lower(u.name) LIKE $5 ESCAPE '\\' "
+	                "     OR u.email LIKE $5 ESCAPE '\\') "
+	                "AND (CAST($6 AS BIGINT) < 0 OR u.is_active = $6) "
+	                "AND (CAST($7 AS BIGINT) = 0 OR (u.name, u.id) > "
+	                "     (SELECT c.name, c.id FROM users c WHERE c.id = $7)) "
+	                "ORDER BY u.name, u.id LIMIT $8",
+	                &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, scope);
@@ -258,25 +258,26 @@ static int create_in_tx(db *d, void *vctx)
 	if (!org_ok || other)
 		return CK_E_INVALID;
 	int64_t now = auth_now();
-	rc = db_query_int(d, &c->id,
-			  "INSERT INTO users (org_id, email, name, roles, password_hash, is_active, "
-			  "password_changed_at, created_at, updated_at) "
-			  "VALUES ($1, $2, $3, $4, $5, $6, NULLIF(CAST($7 AS BIGINT), 0), $8, $8) "
-			  "RETURNING id",
-			  "ittitbii", c->org_id, c->email, c->name, (int64_t)c->roles, c->hash,
-			  (int)c->is_active, c->hash ? now : (int64_t)0, now);
+	rc =
+	    db_query_int(d, &c->id,
+	                 "INSERT INTO users (org_id, email, name, roles, password_hash, is_active, "
+	                 "password_changed_at, created_at, updated_at) "
+	                 "VALUES ($1, $2, $3, $4, $5, $6, NULLIF(CAST($7 AS BIGINT), 0), $8, $8) "
+	                 "RETURNING id",
+	                 "ittitbii", c->org_id, c->email, c->name, (int64_t)c->roles, c->hash,
+	                 (int)c->is_active, c->hash ? now : (int64_t)0, now);
 	if (rc < 0)
 		return rc;
-	json_t *detail = json_pack("{s:s, s:s, s:I, s:o, s:b, s:b}", "email", c->email, "name",
-				   c->name, "org_id", (json_int_t)c->org_id, "roles",
-				   auth_roles_json(c->roles), "is_active", c->is_active,
-				   "has_password", c->hash != NULL);
+	json_t *detail =
+	    json_pack("{s:s, s:s, s:I, s:o, s:b, s:b}", "email", c->email, "name", c->name,
+	              "org_id", (json_int_t)c->org_id, "roles", auth_roles_json(c->roles),
+	              "is_active", c->is_active, "has_password", c->hash != NULL);
 	return audit_append(d, c->actor, "user.create", "user", auth_id_text(c->a, c->id),
-			    AUDIT_SUCCESS, auth_json_text(c->a, detail));
+	                    AUDIT_SUCCESS, auth_json_text(c->a, detail));
 }
 
 int user_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
-		field_errors *errs)
+                field_errors *errs)
 {
 	field_value v[F_COUNT];
 	char hash[CRYPTO_PWHASH_LEN];
@@ -298,15 +299,15 @@ int user_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *
 	if (password && *password && crypto_password_hash(password, hash) < 0)
 		return CK_E_INTERNAL;
 	create_ctx c = {
-		.a = a,
-		.actor = actor,
-		.email = v[F_EMAIL].text,
-		.name = v[F_NAME].text,
-		.hash = password && *password ? hash : NULL,
-		.org_id = v[F_ORG].number,
-		.roles = roles,
-		.is_active = !v[F_ACTIVE].present || v[F_ACTIVE].number != 0,
-		.errs = errs,
+	    .a = a,
+	    .actor = actor,
+	    .email = v[F_EMAIL].text,
+	    .name = v[F_NAME].text,
+	    .hash = password && *password ? hash : NULL,
+	    .org_id = v[F_ORG].number,
+	    .roles = roles,
+	    .is_active = !v[F_ACTIVE].present || v[F_ACTIVE].number != 0,
+	    .errs = errs,
 	};
 	int rc = audit_tx(d, create_in_tx, &c);
 	if (rc == 0 && id)
@@ -324,15 +325,15 @@ typedef struct update_ctx {
 
 /* The rules about who may change whom, given the user before and the
  * roles and activity after. */
-static int check_update(const update_ctx *c, const user *before, unsigned roles,
-			bool is_active)
+static int check_update(const update_ctx *c, const user *before, unsigned roles, bool is_active)
 {
 	bool admin = actor_is_admin(c->actor);
 	size_t before_errs = c->errs->len;
 	if ((before->roles & ROLE_ADMIN) && !admin)
 		return CK_E_FORBIDDEN;
 	if (((roles ^ before->roles) & ROLE_ADMIN) && !admin)
-		field_errors_add(c->errs, "roles", "only an administrator may grant or remove the admin role");
+		field_errors_add(c->errs, "roles",
+		                 "only an administrator may grant or remove the admin role");
 	if (is_self(c->actor, c->id) && (before->roles & ROLE_ADMIN) && !(roles & ROLE_ADMIN))
 		field_errors_add(c->errs, "roles", "you cannot remove your own admin role");
 	if (is_self(c->actor, c->id) && !is_active)
@@ -380,7 +381,8 @@ static int update_in_tx(db *d, void *vctx)
 		if (rc < 0)
 			return rc;
 		if (!ok) {
-			field_errors_add(c->errs, "org_id", "is not an organization in this program");
+			field_errors_add(c->errs, "org_id",
+			                 "is not an organization in this program");
 			return CK_E_INVALID;
 		}
 	}
@@ -404,19 +406,19 @@ static int update_in_tx(db *d, void *vctx)
 	if (!changed)
 		return 0;
 	rc = db_run(d,
-		    "UPDATE users SET email = $1, name = $2, org_id = $3, roles = $4, "
-		    "is_active = $5, updated_at = $6 WHERE id = $7",
-		    "ttiibii", email, name, org_id, (int64_t)roles, (int)active, auth_now(), c->id);
+	            "UPDATE users SET email = $1, name = $2, org_id = $3, roles = $4, "
+	            "is_active = $5, updated_at = $6 WHERE id = $7",
+	            "ttiibii", email, name, org_id, (int64_t)roles, (int)active, auth_now(), c->id);
 	if (rc >= 0 && !active && before.is_active)
 		rc = session_end_all(d, c->id, 0);
 	if (rc < 0)
 		return rc;
 	return audit_append(d, c->actor, roles != before.roles ? "user.roles" : "user.update",
-			    "user", auth_id_text(c->a, c->id), AUDIT_SUCCESS, text);
+	                    "user", auth_id_text(c->a, c->id), AUDIT_SUCCESS, text);
 }
 
 int user_update(db *d, arena *a, const principal *actor, int64_t id, const kv *in,
-		field_errors *errs)
+                field_errors *errs)
 {
 	field_value v[F_COUNT];
 	if (!auth_allowed(actor, PERM_USERS_WRITE))
@@ -441,9 +443,9 @@ static int password_in_tx(db *d, void *vctx)
 	password_ctx *c = vctx;
 	int64_t now = auth_now();
 	int rc = db_run(d,
-			"UPDATE users SET password_hash = $1, password_changed_at = $2, "
-			"updated_at = $2 WHERE id = $3",
-			"tii", c->hash, now, c->id);
+	                "UPDATE users SET password_hash = $1, password_changed_at = $2, "
+	                "updated_at = $2 WHERE id = $3",
+	                "tii", c->hash, now, c->id);
 	/* Everyone signed in with the old password is signed out, except
 	 * the person changing their own, in the session they are using. */
 	if (rc >= 0)
@@ -451,12 +453,11 @@ static int password_in_tx(db *d, void *vctx)
 	if (rc < 0)
 		return rc;
 	return audit_append(d, c->actor, c->self ? "password.change" : "password.reset", "user",
-			    auth_id_text(c->a, c->id), AUDIT_SUCCESS, NULL);
+	                    auth_id_text(c->a, c->id), AUDIT_SUCCESS, NULL);
 }
 
 int user_set_password(db *d, arena *a, const principal *actor, int64_t id,
-		      const char *current_password, const char *new_password,
-		      field_errors *errs)
+                      const char *current_password, const char *new_password, field_errors *errs)
 {
 	bool self = is_self(actor, id);
 	user target;
@@ -509,8 +510,7 @@ static int unlock_in_tx(db *d, void *vctx)
 		rc = db_run(d, "DELETE FROM login_failures WHERE user_id = $1", "i", c->id);
 	if (rc < 0)
 		return rc;
-	return audit_append(d, c->actor, "account.unlock", "user", c->id_text, AUDIT_SUCCESS,
-			    NULL);
+	return audit_append(d, c->actor, "account.unlock", "user", c->id_text, AUDIT_SUCCESS, NULL);
 }
 
 /* Loads the target for unlock and disable with a throwaway arena. */
@@ -541,7 +541,7 @@ static int disable_in_tx(db *d, void *vctx)
 {
 	simple_ctx *c = vctx;
 	int rc = db_run(d, "UPDATE users SET is_active = 0, updated_at = $1 WHERE id = $2", "ii",
-			auth_now(), c->id);
+	                auth_now(), c->id);
 	if (rc >= 0)
 		rc = session_end_all(d, c->id, 0);
 	if (rc < 0)

@@ -23,7 +23,7 @@ void crypto_random_token(char out[CRYPTO_TOKEN_LEN])
 	unsigned char raw[CRYPTO_TOKEN_BYTES];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(out, CRYPTO_TOKEN_LEN, raw, sizeof raw,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof raw);
 }
 
@@ -35,7 +35,7 @@ void crypto_sha256_hex(const void *data, size_t n, char out[CRYPTO_HASH_HEX])
 }
 
 void crypto_hmac_hex(const void *key, size_t key_len, const void *data, size_t n,
-		     char out[CRYPTO_HASH_HEX])
+                     char out[CRYPTO_HASH_HEX])
 {
 	crypto_auth_hmacsha256_state st;
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
@@ -50,10 +50,9 @@ int crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN])
 {
 	/* The interactive limits (64 MiB, 2 passes) keep a login well under a
 	 * second while costing an attacker the same per guess. */
-	if (crypto_pwhash_str_alg(out, password, strlen(password),
-				  crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				  crypto_pwhash_MEMLIMIT_INTERACTIVE,
-				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+	if (crypto_pwhash_str_alg(
+	        out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	        crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return CK_E_INTERNAL;
 	return 0;
 }

@@ -79,7 +79,7 @@ static inline int fx_pg_group_setup(void **state)
 	fx_pg_group = true;
 	if (!url || !*url) {
 		fprintf(stderr, "CITKIT_TEST_PG_URL is not set, so the PostgreSQL cases cannot "
-				"run: use `make test` (scripts/pg-test) or set it\n");
+		                "run: use `make test` (scripts/pg-test) or set it\n");
 		return -1;
 	}
 	snprintf(fx_pg_base, sizeof fx_pg_base, "%s", url);
@@ -114,11 +114,11 @@ static inline int fx_case_setup(void **state)
 		char sql[300];
 		snprintf(f->schema, sizeof f->schema, "ck_test_auth_%ld_%d", (long)getpid(), n);
 		snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s;",
-			 f->schema, f->schema);
+		         f->schema, f->schema);
 		fx_pg_admin(sql);
 		const char *sep = strchr(fx_pg_base, '?') ? "&" : "?";
 		snprintf(f->url, sizeof f->url, "%s%soptions=-csearch_path%%3D%s", fx_pg_base, sep,
-			 f->schema);
+		         f->schema);
 	} else {
 		snprintf(f->url, sizeof f->url, "%s/case%d.db", fx_dir, n);
 	}
@@ -172,8 +172,8 @@ static inline int64_t fx_org(authfx *f, const char *name, const char *kind)
 {
 	field_errors errs = {0};
 	int64_t id = 0;
-	int rc = org_create(f->d, f->a, &f->sys, fx_kv(f, "name", name, "kind", kind, NULL), &id,
-			    &errs);
+	int rc =
+	    org_create(f->d, f->a, &f->sys, fx_kv(f, "name", name, "kind", kind, NULL), &id, &errs);
 	if (rc < 0)
 		fail_msg("org_create %s: %d %s", name, rc, errs.len ? errs.items[0].message : "");
 	return id;
@@ -181,7 +181,7 @@ static inline int64_t fx_org(authfx *f, const char *name, const char *kind)
 
 /* password may be NULL (no password: quick, no Argon2id). */
 static inline int64_t fx_user(authfx *f, int64_t org_id, const char *email, const char *name,
-			      const char *roles, const char *password)
+                              const char *roles, const char *password)
 {
 	field_errors errs = {0};
 	int64_t id = 0;
@@ -193,7 +193,7 @@ static inline int64_t fx_user(authfx *f, int64_t org_id, const char *email, cons
 	int rc = user_create(f->d, f->a, &f->sys, in, &id, &errs);
 	if (rc < 0)
 		fail_msg("user_create %s: %d %s %s", email, rc, errs.len ? errs.items[0].field : "",
-			 errs.len ? errs.items[0].message : "");
+		         errs.len ? errs.items[0].message : "");
 	return id;
 }
 
@@ -203,13 +203,13 @@ static inline principal fx_as(authfx *f, int64_t user_id)
 	user u;
 	assert_int_equal(user_get(f->d, f->a, &f->sys, user_id, &u), 0);
 	return (principal){
-		.user_id = u.id,
-		.org_id = u.org_id,
-		.roles = u.roles,
-		.email = u.email,
-		.name = u.name,
-		.ip = "192.0.2.7",
-		.authenticated_at = fx_now_cs / 100,
+	    .user_id = u.id,
+	    .org_id = u.org_id,
+	    .roles = u.roles,
+	    .email = u.email,
+	    .name = u.name,
+	    .ip = "192.0.2.7",
+	    .authenticated_at = fx_now_cs / 100,
 	};
 }
 

@@ -12,8 +12,8 @@ static void append_n(authfx *f, const principal *who, const char *action, int n)
 	for (int i = 0; i < n; i++) {
 		char detail[64];
 		snprintf(detail, sizeof detail, "{\"n\":%d}", i);
-		assert_int_equal(audit_append(f->d, who, action, "thing", "7", AUDIT_SUCCESS, detail),
-				 0);
+		assert_int_equal(
+		    audit_append(f->d, who, action, "thing", "7", AUDIT_SUCCESS, detail), 0);
 		fx_advance(1);
 	}
 }
@@ -22,7 +22,7 @@ static void drop_triggers(authfx *f)
 {
 	if (f->is_pg)
 		fx_exec(f, "DROP TRIGGER audit_log_no_update ON audit_log;"
-			   "DROP TRIGGER audit_log_no_delete ON audit_log");
+		           "DROP TRIGGER audit_log_no_delete ON audit_log");
 	else
 		fx_exec(f, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete");
 }
@@ -48,7 +48,8 @@ static void intact_chain_verifies(void **state)
 	assert_false(r.anchor_checked);
 	/* The first row links to the genesis value, each next to the one before. */
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log a JOIN audit_log b "
-				     "ON b.id = a.id + 1 WHERE b.prev_hash = a.hash"), 4);
+	                             "ON b.id = a.id + 1 WHERE b.prev_hash = a.hash"),
+	                 4);
 }
 
 static void triggers_refuse_changes(void **state)
@@ -57,7 +58,8 @@ static void triggers_refuse_changes(void **state)
 	append_n(f, &f->sys, "test.one", 2);
 	assert_true(db_exec(f->d, "UPDATE audit_log SET outcome = 'failure'") < 0);
 	assert_true(db_exec(f->d, "DELETE FROM audit_log") < 0);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE outcome = 'success'"), 2);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE outcome = 'success'"),
+	                 2);
 }
 
 static void altered_row_is_named(void **state)
@@ -101,8 +103,8 @@ static void reordered_pair_is_named(void **state)
 	append_n(f, &f->sys, "test.one", 5);
 	drop_triggers(f);
 	fx_exec(f, "UPDATE audit_log SET id = 100 WHERE id = 2;"
-		   "UPDATE audit_log SET id = 2 WHERE id = 3;"
-		   "UPDATE audit_log SET id = 3 WHERE id = 100");
+	           "UPDATE audit_log SET id = 2 WHERE id = 3;"
+	           "UPDATE audit_log SET id = 3 WHERE id = 100");
 	audit_report r = verify(f);
 	assert_false(r.ok);
 	assert_int_equal(r.first_bad_id, 2);
@@ -205,8 +207,8 @@ static void two_connections_keep_one_chain(void **state)
 	assert_int_equal(db_open(f->url, NULL, &other, err, sizeof err), 0);
 	for (int i = 0; i < 6; i++)
 		assert_int_equal(audit_append(i % 2 ? other : f->d, NULL, "test.both", NULL, NULL,
-					      AUDIT_SUCCESS, NULL),
-				 0);
+		                              AUDIT_SUCCESS, NULL),
+		                 0);
 	db_close(other);
 	audit_report r = verify(f);
 	assert_true(r.ok);
@@ -224,9 +226,10 @@ static int write_then_append(db *d, void *ctx)
 {
 	writer *w = ctx;
 	/* A change first, then its audit row, as in every service. */
-	int rc = db_run(d, "INSERT INTO settings (name, value) VALUES ($1, 'x') "
-			   "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-			"t", w->url);
+	int rc = db_run(d,
+	                "INSERT INTO settings (name, value) VALUES ($1, 'x') "
+	                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	                "t", w->url);
 	if (rc < 0)
 		return rc;
 	return audit_append(d, NULL, "test.concurrent", NULL, NULL, AUDIT_SUCCESS, NULL);
@@ -265,8 +268,8 @@ static void concurrent_writers_keep_one_chain(void **state)
 	for (int i = 0; i < 4; i++) {
 		pthread_join(w[i].thread, NULL);
 		if (w[i].failures)
-			fail_msg("writer %d: %d failed, last %d: %s", i, w[i].failures, w[i].last_rc,
-				 w[i].last_error);
+			fail_msg("writer %d: %d failed, last %d: %s", i, w[i].failures,
+			         w[i].last_rc, w[i].last_error);
 	}
 	audit_report r = verify(f);
 	assert_true(r.ok);
@@ -276,11 +279,10 @@ static void concurrent_writers_keep_one_chain(void **state)
 static void records_who_when_where(void **state)
 {
 	authfx *f = *state;
-	principal who = {.user_id = 42, .email = "sam@pd.example", .ip = "198.51.100.4",
-			 .roles = ROLE_ADMIN};
-	assert_int_equal(audit_append(f->d, &who, "login.ok", "user", "42", AUDIT_SUCCESS,
-				      "{\"a\":1}"),
-			 0);
+	principal who = {
+	    .user_id = 42, .email = "sam@pd.example", .ip = "198.51.100.4", .roles = ROLE_ADMIN};
+	assert_int_equal(
+	    audit_append(f->d, &who, "login.ok", "user", "42", AUDIT_SUCCESS, "{\"a\":1}"), 0);
 	audit_entry *items;
 	size_t n;
 	const char *next;
@@ -300,8 +302,8 @@ static void list_filters_and_pages(void **state)
 	authfx *f = *state;
 	principal a = {.user_id = 1, .email = "a@x.example"};
 	principal b = {.user_id = 2, .email = "b@x.example"};
-	append_n(f, &a, "login.ok", 3);   /* t0 .. t0+2 */
-	append_n(f, &b, "login.fail", 2); /* t0+3, t0+4 */
+	append_n(f, &a, "login.ok", 3);    /* t0 .. t0+2 */
+	append_n(f, &b, "login.fail", 2);  /* t0+3, t0+4 */
 	append_n(f, &a, "user.update", 2); /* t0+5, t0+6 */
 	audit_entry *items;
 	size_t n;
@@ -325,8 +327,8 @@ static void list_filters_and_pages(void **state)
 	const char *cursor = NULL;
 	int pages = 0;
 	do {
-		assert_int_equal(audit_list(f->d, f->a, &f->sys, NULL, 3, cursor, &items, &n, &next),
-				 0);
+		assert_int_equal(
+		    audit_list(f->d, f->a, &f->sys, NULL, 3, cursor, &items, &n, &next), 0);
 		total += n;
 		pages++;
 		cursor = next;
@@ -334,7 +336,7 @@ static void list_filters_and_pages(void **state)
 	assert_int_equal(total, 7);
 	assert_int_equal(pages, 3);
 	assert_int_equal(audit_list(f->d, f->a, &f->sys, NULL, 3, "x1", &items, &n, &next),
-			 CK_E_MALFORMED);
+	                 CK_E_MALFORMED);
 }
 
 static void list_needs_audit_permission(void **state)
@@ -342,33 +344,36 @@ static void list_needs_audit_permission(void **state)
 	authfx *f = *state;
 	principal coordinator = {.user_id = 5, .org_id = 1, .roles = ROLE_COORDINATOR};
 	principal nobody = {0};
+	principal half_signed_in = {
+	    .user_id = 6, .org_id = 1, .roles = ROLE_ADMIN, .mfa_pending = true};
 	audit_entry *items;
 	size_t n;
 	const char *next;
 	assert_int_equal(audit_list(f->d, f->a, &coordinator, NULL, 0, NULL, &items, &n, &next),
-			 CK_E_FORBIDDEN);
+	                 CK_E_FORBIDDEN);
 	assert_int_equal(audit_list(f->d, f->a, &nobody, NULL, 0, NULL, &items, &n, &next),
-			 CK_E_FORBIDDEN);
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(audit_list(f->d, f->a, &half_signed_in, NULL, 0, NULL, &items, &n, &next),
+	                 CK_E_FORBIDDEN);
 }
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
-#define ALL_CASES                                                                        \
-	CASE(intact_chain_verifies), CASE(triggers_refuse_changes), CASE(altered_row_is_named), \
-		CASE(altered_time_is_named), CASE(deleted_row_is_named),                    \
-		CASE(reordered_pair_is_named), CASE(rehashed_row_is_caught_at_the_next),    \
-		CASE(truncation_needs_the_anchor), CASE(anchor_catches_truncation),         \
-		CASE(anchor_catches_foreign_rows), CASE(anchor_catches_a_forged_anchor),    \
-		CASE(rolled_back_append_leaves_nothing), CASE(two_connections_keep_one_chain), \
-		CASE(concurrent_writers_keep_one_chain), \
-		CASE(records_who_when_where), CASE(list_filters_and_pages),                 \
-		CASE(list_needs_audit_permission)
+#define ALL_CASES                                                                                  \
+	CASE(intact_chain_verifies), CASE(triggers_refuse_changes), CASE(altered_row_is_named),    \
+	    CASE(altered_time_is_named), CASE(deleted_row_is_named),                               \
+	    CASE(reordered_pair_is_named), CASE(rehashed_row_is_caught_at_the_next),               \
+	    CASE(truncation_needs_the_anchor), CASE(anchor_catches_truncation),                    \
+	    CASE(anchor_catches_foreign_rows), CASE(anchor_catches_a_forged_anchor),               \
+	    CASE(rolled_back_append_leaves_nothing), CASE(two_connections_keep_one_chain),         \
+	    CASE(concurrent_writers_keep_one_chain), CASE(records_who_when_where),                 \
+	    CASE(list_filters_and_pages), CASE(list_needs_audit_permission)
 
 int main(void)
 {
 	const struct CMUnitTest cases[] = {ALL_CASES};
 	int failed = cmocka_run_group_tests_name("audit on sqlite", cases, fx_sqlite_group_setup,
-						 fx_sqlite_group_teardown);
+	                                         fx_sqlite_group_teardown);
 	failed += cmocka_run_group_tests_name("audit on postgres", cases, fx_pg_group_setup,
-					      fx_pg_group_teardown);
+	                                      fx_pg_group_teardown);
 	return failed ? 1 : 0;
 }

@@ -23,8 +23,8 @@ static void tokens_are_256_bit_base64url(void **state)
 	crypto_random_token(a);
 	crypto_random_token(b);
 	assert_int_equal(strlen(a), 43);
-	assert_int_equal(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-			 43);
+	assert_int_equal(
+	    strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 43);
 	assert_string_not_equal(a, b);
 }
 
@@ -33,7 +33,8 @@ static void sha256_vector(void **state)
 	(void)state;
 	char hex[CRYPTO_HASH_HEX];
 	crypto_sha256_hex("abc", 3, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 static void hmac_vector(void **state)
@@ -42,7 +43,8 @@ static void hmac_vector(void **state)
 	char hex[CRYPTO_HASH_HEX];
 	const char *data = "what do ya want for nothing?";
 	crypto_hmac_hex("Jefe", 4, data, strlen(data), hex);
-	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	assert_string_equal(hex,
+	                    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 static void password_hash_round_trip(void **state)
@@ -72,8 +74,8 @@ static void base32_vectors(void **state)
 {
 	(void)state;
 	static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-	static const char *const out[] = {"", "MY", "MZXQ", "MZXW6", "MZXW6YQ", "MZXW6YTB",
-					  "MZXW6YTBOI"};
+	static const char *const out[] = {"",        "MY",       "MZXQ",      "MZXW6",
+	                                  "MZXW6YQ", "MZXW6YTB", "MZXW6YTBOI"};
 	char buf[32];
 	for (size_t i = 0; i < 7; i++) {
 		crypto_base32(in[i], strlen(in[i]), buf, sizeof buf);
@@ -87,12 +89,12 @@ static void base32_vectors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(tokens_are_256_bit_base64url),
-		cmocka_unit_test(sha256_vector),
-		cmocka_unit_test(hmac_vector),
-		cmocka_unit_test(password_hash_round_trip),
-		cmocka_unit_test(equal_compares_whole_strings),
-		cmocka_unit_test(base32_vectors),
+	    cmocka_unit_test(tokens_are_256_bit_base64url),
+	    cmocka_unit_test(sha256_vector),
+	    cmocka_unit_test(hmac_vector),
+	    cmocka_unit_test(password_hash_round_trip),
+	    cmocka_unit_test(equal_compares_whole_strings),
+	    cmocka_unit_test(base32_vectors),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -13,7 +13,8 @@ static void create_and_read(void **state)
 	assert_string_equal(org_kind_label(o.kind), "Law enforcement");
 	assert_int_equal(o.created_at, 1700000000);
 	assert_int_equal(o.user_count, 0);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'org.create'"), 1);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'org.create'"),
+	                 1);
 	assert_int_equal(org_get(f->d, f->a, &f->sys, id + 1, &o), CK_E_NOT_FOUND);
 }
 
@@ -22,18 +23,18 @@ static void bad_input_writes_nothing(void **state)
 	authfx *f = *state;
 	field_errors errs = {0};
 	int64_t id = 0;
-	assert_int_equal(org_create(f->d, f->a, &f->sys, fx_kv(f, "name", "  ", "kind", "zoo", NULL),
-				    &id, &errs),
-			 CK_E_INVALID);
+	assert_int_equal(org_create(f->d, f->a, &f->sys,
+	                            fx_kv(f, "name", "  ", "kind", "zoo", NULL), &id, &errs),
+	                 CK_E_INVALID);
 	assert_int_equal(errs.len, 2);
 	assert_string_equal(errs.items[0].field, "name");
 	assert_string_equal(errs.items[1].field, "kind");
 	fx_org(f, "Crisis Center", "mental_health");
 	errs.len = 0;
 	assert_int_equal(org_create(f->d, f->a, &f->sys,
-				    fx_kv(f, "name", "Crisis Center", "kind", "other", NULL), &id,
-				    &errs),
-			 CK_E_INVALID);
+	                            fx_kv(f, "name", "Crisis Center", "kind", "other", NULL), &id,
+	                            &errs),
+	                 CK_E_INVALID);
 	assert_string_equal(errs.items[0].field, "name");
 	assert_non_null(strstr(errs.items[0].message, "already used"));
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM orgs"), 1);
@@ -69,9 +70,8 @@ static void update_changes_only_what_is_sent(void **state)
 	int64_t id = fx_org(f, "NAMI Pine Belt", "other");
 	fx_advance(60);
 	field_errors errs = {0};
-	assert_int_equal(org_update(f->d, f->a, &f->sys, id, fx_kv(f, "kind", "advocacy", NULL),
-				    &errs),
-			 0);
+	assert_int_equal(
+	    org_update(f->d, f->a, &f->sys, id, fx_kv(f, "kind", "advocacy", NULL), &errs), 0);
 	org o;
 	assert_int_equal(org_get(f->d, f->a, &f->sys, id, &o), 0);
 	assert_string_equal(o.name, "NAMI Pine Belt");
@@ -79,11 +79,11 @@ static void update_changes_only_what_is_sent(void **state)
 	assert_int_equal(o.updated_at, 1700000060);
 	/* A name sent blank is an error, not "unchanged". */
 	assert_int_equal(org_update(f->d, f->a, &f->sys, id, fx_kv(f, "name", "", NULL), &errs),
-			 CK_E_INVALID);
+	                 CK_E_INVALID);
 	assert_string_equal(errs.items[0].field, "name");
-	assert_int_equal(org_update(f->d, f->a, &f->sys, id + 5, fx_kv(f, "kind", "other", NULL),
-				    &errs),
-			 CK_E_NOT_FOUND);
+	assert_int_equal(
+	    org_update(f->d, f->a, &f->sys, id + 5, fx_kv(f, "kind", "other", NULL), &errs),
+	    CK_E_NOT_FOUND);
 	audit_entry *items;
 	size_t n;
 	const char *next;
@@ -141,13 +141,13 @@ static void list_pages_by_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest cases[] = {
-		CASE(create_and_read), CASE(bad_input_writes_nothing), CASE(only_managers_write),
-		CASE(update_changes_only_what_is_sent), CASE(find_by_id_or_name),
-		CASE(list_pages_by_name),
+	    CASE(create_and_read),     CASE(bad_input_writes_nothing),
+	    CASE(only_managers_write), CASE(update_changes_only_what_is_sent),
+	    CASE(find_by_id_or_name),  CASE(list_pages_by_name),
 	};
 	int failed = cmocka_run_group_tests_name("orgs on sqlite", cases, fx_sqlite_group_setup,
-						 fx_sqlite_group_teardown);
+	                                         fx_sqlite_group_teardown);
 	failed += cmocka_run_group_tests_name("orgs on postgres", cases, fx_pg_group_setup,
-					      fx_pg_group_teardown);
+	                                      fx_pg_group_teardown);
 	return failed ? 1 : 0;
 }

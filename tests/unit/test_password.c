@@ -44,11 +44,11 @@ static void length_counts_characters(void **state)
 {
 	(void)state;
 	expect("", "required");
-	expect("short pass1", "at least 12 characters");  /* 11 */
+	expect("short pass1", "at least 12 characters"); /* 11 */
 	assert_null(check("bright violet kettle"));
 	/* 12 characters of two bytes each: 24 bytes, still 12 characters. */
 	assert_null(check("ñüéßøåñüéßøå"));
-	expect("ñüéßøåñüéßø", "at least 12");              /* 11 characters, 22 bytes */
+	expect("ñüéßøåñüéßø", "at least 12"); /* 11 characters, 22 bytes */
 	char long_pw[200];
 	memset(long_pw, 0, sizeof long_pw);
 	for (size_t i = 0; i < 129; i++)
@@ -95,7 +95,7 @@ static void own_name_and_email_are_refused(void **state)
 	expect("mills family forever 77", "contains your email");
 	/* The name part when the email does not share it. */
 	const char *why = password_check(a, "zanzibar nightfall grove", "j.m@pinebelt.example",
-					 "Zanzibar Okafor");
+	                                 "Zanzibar Okafor");
 	assert_non_null(why);
 	assert_string_equal(why, "contains your name");
 	/* No email or name given: nothing to compare with. */
@@ -111,12 +111,12 @@ static void invalid_utf8_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(length_counts_characters),
-		cmocka_unit_test(no_composition_rules),
-		cmocka_unit_test(common_passwords_are_refused),
-		cmocka_unit_test(guessable_patterns_are_refused),
-		cmocka_unit_test(own_name_and_email_are_refused),
-		cmocka_unit_test(invalid_utf8_is_refused),
+	    cmocka_unit_test(length_counts_characters),
+	    cmocka_unit_test(no_composition_rules),
+	    cmocka_unit_test(common_passwords_are_refused),
+	    cmocka_unit_test(guessable_patterns_are_refused),
+	    cmocka_unit_test(own_name_and_email_are_refused),
+	    cmocka_unit_test(invalid_utf8_is_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,22 +6,22 @@
 #include "auth/roster.h"
 
 static int import(authfx *f, const principal *who, int64_t org_id, const char *csv,
-		  roster_report *rep)
+                  roster_report *rep)
 {
 	return roster_import(f->d, f->a, who, org_id, csv, strlen(csv), rep);
 }
 
 static void expect_problem(const roster_report *rep, size_t i, int64_t line, const char *field,
-			   const char *message_part)
+                           const char *message_part)
 {
 	if (i >= rep->n_problems)
 		fail_msg("expected a problem #%zu on line %lld, only %zu", i, (long long)line,
-			 rep->n_problems);
+		         rep->n_problems);
 	const roster_problem *p = &rep->problems[i];
 	if (p->line != line || strcmp(p->field, field) != 0 || !strstr(p->message, message_part))
 		fail_msg("problem #%zu: line %lld %s \"%s\"; expected line %lld %s \"%s\"", i,
-			 (long long)p->line, p->field, p->message, (long long)line, field,
-			 message_part);
+		         (long long)p->line, p->field, p->message, (long long)line, field,
+		         message_part);
 }
 
 static void imports_every_row(void **state)
@@ -29,11 +29,12 @@ static void imports_every_row(void **state)
 	authfx *f = *state;
 	int64_t pd = fx_org(f, "Pine Belt PD", "law_enforcement");
 	roster_report rep;
-	const char *csv = "\xEF\xBB\xBF" "Name,EMAIL,roles,badge,title\r\n"
-			  "\"Reyes, Jo\",Jo.Reyes@PD.example,officer,1201,Officer\r\n"
-			  "\r\n"
-			  "Sam Lee,sam@pd.example,\"officer; supervisor\",1202,Sgt\r\n"
-			  "Kim Wu,kim@pd.example,instructor|officer,,\r\n";
+	const char *csv = "\xEF\xBB\xBF"
+	                  "Name,EMAIL,roles,badge,title\r\n"
+	                  "\"Reyes, Jo\",Jo.Reyes@PD.example,officer,1201,Officer\r\n"
+	                  "\r\n"
+	                  "Sam Lee,sam@pd.example,\"officer; supervisor\",1202,Sgt\r\n"
+	                  "Kim Wu,kim@pd.example,instructor|officer,,\r\n";
 	assert_int_equal(import(f, &f->sys, pd, csv, &rep), 0);
 	assert_int_equal(rep.rows, 3);
 	assert_int_equal(rep.imported, 3);
@@ -50,10 +51,10 @@ static void imports_every_row(void **state)
 	assert_int_equal(user_get_by_email(f->d, f->a, &f->sys, "kim@pd.example", &u), 0);
 	assert_int_equal(u.roles, ROLE_OFFICER | ROLE_INSTRUCTOR);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'user.create' "
-				     "AND detail LIKE '%\"via\":\"roster\"%'"),
-			 3);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'roster.import'"),
-			 1);
+	                             "AND detail LIKE '%\"via\":\"roster\"%'"),
+	                 3);
+	assert_int_equal(
+	    fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'roster.import'"), 1);
 	audit_report ar;
 	assert_int_equal(audit_verify(f->d, f->a, &ar), 0);
 	assert_true(ar.ok);
@@ -66,14 +67,14 @@ static void one_bad_row_imports_nothing(void **state)
 	int64_t before_audit = fx_count(f, "SELECT COUNT(*) FROM audit_log");
 	roster_report rep;
 	const char *csv = "email,name,roles\n"
-			  "ok@pd.example,Fine Person,officer\n"       /* 2 */
-			  "not-an-email,Bad Email,officer\n"         /* 3 */
-			  "nameless@pd.example,,officer\n"           /* 4 */
-			  "\"multi\nline@pd.example\",Q,officer\n"   /* 5-6 */
-			  "chief@pd.example,Chief,chief;officer\n"   /* 7 */
-			  "OK@pd.example,Again,officer\n"            /* 8 */
-			  "short@pd.example,Short\n"                 /* 9 */
-			  "none@pd.example,No Roles,\n";             /* 10 */
+	                  "ok@pd.example,Fine Person,officer\n"    /* 2 */
+	                  "not-an-email,Bad Email,officer\n"       /* 3 */
+	                  "nameless@pd.example,,officer\n"         /* 4 */
+	                  "\"multi\nline@pd.example\",Q,officer\n" /* 5-6 */
+	                  "chief@pd.example,Chief,chief;officer\n" /* 7 */
+	                  "OK@pd.example,Again,officer\n"          /* 8 */
+	                  "short@pd.example,Short\n"               /* 9 */
+	                  "none@pd.example,No Roles,\n";           /* 10 */
 	assert_int_equal(import(f, &f->sys, pd, csv, &rep), CK_E_INVALID);
 	assert_int_equal(rep.imported, 0);
 	assert_int_equal(rep.rows, 9 - 1);
@@ -95,7 +96,8 @@ static void emails_already_present(void **state)
 	int64_t pd = fx_org(f, "PD", "law_enforcement");
 	fx_user(f, pd, "taken@pd.example", "Taken", "officer", NULL);
 	roster_report rep;
-	const char *csv = "email,name,roles\nnew@pd.example,New,officer\nTAKEN@pd.example,T,officer\n";
+	const char *csv =
+	    "email,name,roles\nnew@pd.example,New,officer\nTAKEN@pd.example,T,officer\n";
 	assert_int_equal(import(f, &f->sys, pd, csv, &rep), CK_E_INVALID);
 	expect_problem(&rep, 0, 3, "email", "already used");
 	assert_int_equal(rep.n_problems, 1);
@@ -108,7 +110,7 @@ static void header_problems(void **state)
 	int64_t pd = fx_org(f, "PD", "law_enforcement");
 	roster_report rep;
 	assert_int_equal(import(f, &f->sys, pd, "email,name,shoe,email\na@b.example,A,9,x\n", &rep),
-			 CK_E_INVALID);
+	                 CK_E_INVALID);
 	expect_problem(&rep, 0, 1, "header", "unknown column \"shoe\"");
 	expect_problem(&rep, 1, 1, "header", "\"email\" twice");
 	expect_problem(&rep, 2, 1, "header", "no \"roles\" column");
@@ -120,7 +122,7 @@ static void header_problems(void **state)
 	assert_int_equal(import(f, &f->sys, pd, "email,name,roles\n", &rep), CK_E_INVALID);
 	expect_problem(&rep, 0, 0, "file", "no rows");
 	assert_int_equal(roster_import(f->d, f->a, &f->sys, pd, "email\0name", 10, &rep),
-			 CK_E_INVALID);
+	                 CK_E_INVALID);
 	expect_problem(&rep, 0, 0, "file", "not a CSV text file");
 }
 
@@ -129,18 +131,19 @@ static void malformed_csv(void **state)
 	authfx *f = *state;
 	int64_t pd = fx_org(f, "PD", "law_enforcement");
 	roster_report rep;
-	assert_int_equal(import(f, &f->sys, pd,
-				"email,name,roles\na@b.example,A,officer\nb@b.example,\"B\"x,officer\n",
-				&rep),
-			 CK_E_INVALID);
+	assert_int_equal(
+	    import(f, &f->sys, pd,
+	           "email,name,roles\na@b.example,A,officer\nb@b.example,\"B\"x,officer\n", &rep),
+	    CK_E_INVALID);
 	expect_problem(&rep, 0, 3, "file", "not well-formed");
-	assert_int_equal(import(f, &f->sys, pd, "email,name,roles\na@b.example,\"A,officer\n", &rep),
-			 CK_E_INVALID);
+	assert_int_equal(
+	    import(f, &f->sys, pd, "email,name,roles\na@b.example,\"A,officer\n", &rep),
+	    CK_E_INVALID);
 	expect_problem(&rep, 0, 2, "file", "closing quote");
 	/* Old Mac line ends count as lines too. */
-	assert_int_equal(import(f, &f->sys, pd, "email,name,roles\ra@b.example,A,officer\rbad,B,officer",
-				&rep),
-			 CK_E_INVALID);
+	assert_int_equal(
+	    import(f, &f->sys, pd, "email,name,roles\ra@b.example,A,officer\rbad,B,officer", &rep),
+	    CK_E_INVALID);
 	expect_problem(&rep, 0, 3, "email", "email address");
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM users"), 0);
 }
@@ -192,13 +195,17 @@ static void many_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest cases[] = {
-		CASE(imports_every_row), CASE(one_bad_row_imports_nothing),
-		CASE(emails_already_present), CASE(header_problems), CASE(malformed_csv),
-		CASE(who_may_import), CASE(many_rows),
+	    CASE(imports_every_row),
+	    CASE(one_bad_row_imports_nothing),
+	    CASE(emails_already_present),
+	    CASE(header_problems),
+	    CASE(malformed_csv),
+	    CASE(who_may_import),
+	    CASE(many_rows),
 	};
 	int failed = cmocka_run_group_tests_name("roster on sqlite", cases, fx_sqlite_group_setup,
-						 fx_sqlite_group_teardown);
+	                                         fx_sqlite_group_teardown);
 	failed += cmocka_run_group_tests_name("roster on postgres", cases, fx_pg_group_setup,
-					      fx_pg_group_teardown);
+	                                      fx_pg_group_teardown);
 	return failed ? 1 : 0;
 }

@@ -38,15 +38,16 @@ static void login_makes_a_hashed_session(void **state)
 	char hash[CRYPTO_HASH_HEX];
 	crypto_sha256_hex(s.token, strlen(s.token), hash);
 	int64_t n = -1;
-	assert_int_equal(db_query_int(f->d, &n, "SELECT COUNT(*) FROM sessions WHERE token_hash = $1",
-				      "t", hash),
-			 DB_ROW);
+	assert_int_equal(db_query_int(f->d, &n,
+	                              "SELECT COUNT(*) FROM sessions WHERE token_hash = $1", "t",
+	                              hash),
+	                 DB_ROW);
 	assert_int_equal(n, 1);
 	assert_int_equal(db_query_int(f->d, &n,
-				      "SELECT COUNT(*) FROM sessions WHERE token_hash = $1 "
-				      "OR csrf_token = $1",
-				      "t", s.token),
-			 DB_ROW);
+	                              "SELECT COUNT(*) FROM sessions WHERE token_hash = $1 "
+	                              "OR csrf_token = $1",
+	                              "t", s.token),
+	                 DB_ROW);
 	assert_int_equal(n, 0);
 	principal p;
 	assert_int_equal(session_identify(f->d, f->a, s.token, "203.0.113.9", &p), 0);
@@ -57,7 +58,8 @@ static void login_makes_a_hashed_session(void **state)
 	assert_string_equal(p.ip, "203.0.113.9");
 	assert_int_equal(p.roles, ROLE_OFFICER);
 	assert_false(p.via_token);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'login.ok'"), 1);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'login.ok'"),
+	                 1);
 	/* A new token every login; the old session stays its own. */
 	session_new s2;
 	assert_int_equal(login(f, "lee@pd.example", PW, &s2), 0);
@@ -76,13 +78,14 @@ static void wrong_and_unknown_look_alike(void **state)
 	assert_int_equal(s.id, 0);
 	assert_int_equal(login(f, "nobody@pd.example", PW, &s), CK_E_BAD_LOGIN);
 	assert_int_equal(login(f, "", "", &s), CK_E_BAD_LOGIN);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'login.fail'"), 3);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'login.fail'"),
+	                 3);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'login.fail' "
-				     "AND detail LIKE '%unknown email%' AND actor_email IS NULL"),
-			 2);
+	                             "AND detail LIKE '%unknown email%' AND actor_email IS NULL"),
+	                 2);
 	/* The typed email of an unknown account is never stored. */
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%nobody%'"),
-			 0);
+	                 0);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM sessions"), 0);
 }
 
@@ -107,14 +110,15 @@ static void lockout_after_five_within_window(void **state)
 	int64_t id = one_user(f, "officer");
 	session_new s;
 	for (int i = 0; i < 4; i++) {
-		assert_int_equal(login(f, "lee@pd.example", "wrong password here", &s), CK_E_BAD_LOGIN);
+		assert_int_equal(login(f, "lee@pd.example", "wrong password here", &s),
+		                 CK_E_BAD_LOGIN);
 		fx_advance(60);
 	}
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM users WHERE locked_at IS NOT NULL"), 0);
 	assert_int_equal(login(f, "lee@pd.example", "wrong password here", &s), CK_E_BAD_LOGIN);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM users WHERE locked_at IS NOT NULL"), 1);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.locked'"),
-			 1);
+	assert_int_equal(
+	    fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.locked'"), 1);
 	/* Locked: the right password does not sign in, and says why; a wrong
 	 * one says nothing more than before. Time does not release it. */
 	fx_advance(24 * 3600);
@@ -133,7 +137,8 @@ static void five_spread_wider_do_not_lock(void **state)
 	session_new s;
 	/* At 0, 4, 8, 12 and 16 minutes: never five inside 15 minutes. */
 	for (int i = 0; i < 5; i++) {
-		assert_int_equal(login(f, "lee@pd.example", "wrong password here", &s), CK_E_BAD_LOGIN);
+		assert_int_equal(login(f, "lee@pd.example", "wrong password here", &s),
+		                 CK_E_BAD_LOGIN);
 		fx_advance(4 * 60);
 	}
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM users WHERE locked_at IS NOT NULL"), 0);
@@ -146,10 +151,12 @@ static void success_resets_the_count(void **state)
 	one_user(f, "officer");
 	session_new s;
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(login(f, "lee@pd.example", "wrong password here", &s), CK_E_BAD_LOGIN);
+		assert_int_equal(login(f, "lee@pd.example", "wrong password here", &s),
+		                 CK_E_BAD_LOGIN);
 	assert_int_equal(login(f, "lee@pd.example", PW, &s), 0);
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(login(f, "lee@pd.example", "wrong password here", &s), CK_E_BAD_LOGIN);
+		assert_int_equal(login(f, "lee@pd.example", "wrong password here", &s),
+		                 CK_E_BAD_LOGIN);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM users WHERE locked_at IS NOT NULL"), 0);
 }
 
@@ -323,20 +330,21 @@ static void policy_from_config(void **state)
 }
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
-#define ALL_CASES                                                                           \
-	CASE(login_makes_a_hashed_session), CASE(wrong_and_unknown_look_alike), CASE(odd_input_is_handled),                \
-		CASE(lockout_after_five_within_window), CASE(five_spread_wider_do_not_lock),   \
-		CASE(success_resets_the_count), CASE(disabled_never_signs_in), CASE(idle_timeout), \
-		CASE(touch_at_most_once_a_minute), CASE(absolute_limit),                       \
-		CASE(logout_ends_server_side), CASE(own_sessions_only), CASE(totp_roles_must_enrol)
+#define ALL_CASES                                                                                  \
+	CASE(login_makes_a_hashed_session), CASE(wrong_and_unknown_look_alike),                    \
+	    CASE(odd_input_is_handled), CASE(lockout_after_five_within_window),                    \
+	    CASE(five_spread_wider_do_not_lock), CASE(success_resets_the_count),                   \
+	    CASE(disabled_never_signs_in), CASE(idle_timeout), CASE(touch_at_most_once_a_minute),  \
+	    CASE(absolute_limit), CASE(logout_ends_server_side), CASE(own_sessions_only),          \
+	    CASE(totp_roles_must_enrol)
 
 int main(void)
 {
 	const struct CMUnitTest cases[] = {ALL_CASES, cmocka_unit_test(policy_from_config)};
 	const struct CMUnitTest pg_cases[] = {ALL_CASES};
 	int failed = cmocka_run_group_tests_name("sessions on sqlite", cases, fx_sqlite_group_setup,
-						 fx_sqlite_group_teardown);
+	                                         fx_sqlite_group_teardown);
 	failed += cmocka_run_group_tests_name("sessions on postgres", pg_cases, fx_pg_group_setup,
-					      fx_pg_group_teardown);
+	                                      fx_pg_group_teardown);
 	return failed ? 1 : 0;
 }

@@ -12,12 +12,12 @@ static int64_t org_id_of(authfx *f)
 }
 
 static const char *create(authfx *f, const principal *who, int64_t user_id, const char *name,
-			  const char *expires, int64_t *id)
+                          const char *expires, int64_t *id)
 {
 	field_errors errs = {0};
 	const char *plain = NULL;
 	kv *in = expires ? fx_kv(f, "name", name, "expires_at", expires, NULL)
-			 : fx_kv(f, "name", name, NULL);
+	                 : fx_kv(f, "name", name, NULL);
 	int rc = token_create(f->d, f->a, who, user_id, in, id, &plain, &errs);
 	if (rc < 0)
 		fail_msg("token_create: %d %s", rc, errs.len ? errs.items[0].message : "");
@@ -36,13 +36,15 @@ static void created_once_stored_hashed(void **state)
 	char hash[CRYPTO_HASH_HEX];
 	crypto_sha256_hex(plain, strlen(plain), hash);
 	int64_t n = -1;
-	assert_int_equal(db_query_int(f->d, &n, "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1",
-				      "t", hash),
-			 DB_ROW);
+	assert_int_equal(db_query_int(f->d, &n,
+	                              "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1", "t",
+	                              hash),
+	                 DB_ROW);
 	assert_int_equal(n, 1);
-	assert_int_equal(db_query_int(f->d, &n, "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1",
-				      "t", plain),
-			 DB_ROW);
+	assert_int_equal(db_query_int(f->d, &n,
+	                              "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1", "t",
+	                              plain),
+	                 DB_ROW);
 	assert_int_equal(n, 0);
 	principal p;
 	assert_int_equal(token_identify(f->d, f->a, plain, "198.51.100.1", &p), 0);
@@ -60,12 +62,13 @@ static void created_once_stored_hashed(void **state)
 	assert_int_equal(strncmp(items[0].prefix, plain, 11), 0);
 	assert_int_equal(strlen(items[0].prefix), 11);
 	/* Audited with its prefix, never the whole secret. */
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'token.create'"),
-			 1);
-	assert_int_equal(db_query_int(f->d, &n,
-				      "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%' || $1 || '%'",
-				      "t", plain),
-			 DB_ROW);
+	assert_int_equal(
+	    fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'token.create'"), 1);
+	assert_int_equal(
+	    db_query_int(f->d, &n,
+	                 "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%' || $1 || '%'", "t",
+	                 plain),
+	    DB_ROW);
 	assert_int_equal(n, 0);
 	assert_int_equal(token_identify(f->d, f->a, "ck_short", NULL, &p), CK_E_UNAUTHORIZED);
 	char forged[64];
@@ -83,9 +86,9 @@ static void expiry_and_validation(void **state)
 	const char *plain;
 	int64_t id;
 	assert_int_equal(token_create(f->d, f->a, &me, 0,
-				      fx_kv(f, "name", "", "expires_at", "2020-01-01", NULL), &id,
-				      &plain, &errs),
-			 CK_E_INVALID);
+	                              fx_kv(f, "name", "", "expires_at", "2020-01-01", NULL), &id,
+	                              &plain, &errs),
+	                 CK_E_INVALID);
 	assert_int_equal(errs.len, 2);
 	assert_string_equal(errs.items[1].message, "must be in the future");
 	assert_null(plain);
@@ -136,8 +139,8 @@ static void revoke_own_or_as_admin(void **state)
 	assert_int_equal(token_revoke(f->d, &pa, ta), 0); /* already: nothing more */
 	assert_int_equal(token_revoke(f->d, &padm, tb), 0);
 	assert_int_equal(token_identify(f->d, f->a, plain_b, NULL, &p), CK_E_UNAUTHORIZED);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'token.revoke'"),
-			 2);
+	assert_int_equal(
+	    fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'token.revoke'"), 2);
 	assert_int_equal(token_list(f->d, f->a, &padm, a, &items, &n), 0);
 	assert_int_equal(n, 1);
 	assert_true(items[0].revoked_at > 0);
@@ -171,28 +174,28 @@ static void tokens_for_others(void **state)
 	int64_t id;
 	kv *in = fx_kv(f, "name", "x", NULL);
 	assert_int_equal(token_create(f->d, f->a, &po, coord, in, &id, &plain, &errs),
-			 CK_E_NOT_FOUND);
+	                 CK_E_NOT_FOUND);
 	assert_int_equal(token_create(f->d, f->a, &pc, off, in, &id, &plain, &errs), 0);
 	assert_int_equal(token_create(f->d, f->a, &pc, adm, in, &id, &plain, &errs),
-			 CK_E_FORBIDDEN);
+	                 CK_E_FORBIDDEN);
 	/* The command line (`citkit token create --email E`). */
 	assert_int_equal(token_create(f->d, f->a, &f->sys, adm, in, &id, &plain, &errs), 0);
 	assert_int_equal(token_create(f->d, f->a, &f->sys, 0, in, &id, &plain, &errs),
-			 CK_E_NOT_FOUND);
+	                 CK_E_NOT_FOUND);
 }
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
-#define ALL_CASES                                                                          \
-	CASE(created_once_stored_hashed), CASE(expiry_and_validation),                    \
-		CASE(last_used_once_a_minute), CASE(revoke_own_or_as_admin),              \
-		CASE(disabled_or_locked_user_is_refused), CASE(tokens_for_others)
+#define ALL_CASES                                                                                  \
+	CASE(created_once_stored_hashed), CASE(expiry_and_validation),                             \
+	    CASE(last_used_once_a_minute), CASE(revoke_own_or_as_admin),                           \
+	    CASE(disabled_or_locked_user_is_refused), CASE(tokens_for_others)
 
 int main(void)
 {
 	const struct CMUnitTest cases[] = {ALL_CASES};
 	int failed = cmocka_run_group_tests_name("tokens on sqlite", cases, fx_sqlite_group_setup,
-						 fx_sqlite_group_teardown);
+	                                         fx_sqlite_group_teardown);
 	failed += cmocka_run_group_tests_name("tokens on postgres", cases, fx_pg_group_setup,
-					      fx_pg_group_teardown);
+	                                      fx_pg_group_teardown);
 	return failed ? 1 : 0;
 }

@@ -21,9 +21,9 @@ static const char *code_at(authfx *f, const char *secret_b32, int64_t offset)
 	char *out = arena_alloc(f->a, 8);
 	assert_int_equal(oath_init(), OATH_OK);
 	assert_int_equal(oath_base32_decode(secret_b32, strlen(secret_b32), &raw, &len), OATH_OK);
-	assert_int_equal(oath_totp_generate(raw, len, (time_t)(fx_now_cs / 100 + offset), 30, 0, 6,
-					    out),
-			 OATH_OK);
+	assert_int_equal(
+	    oath_totp_generate(raw, len, (time_t)(fx_now_cs / 100 + offset), 30, 0, 6, out),
+	    OATH_OK);
 	free(raw);
 	return out;
 }
@@ -58,10 +58,11 @@ static void enrolment(void **state)
 	assert_int_equal(totp_enrol_pending(f->d, f->a, &who, &t), CK_E_NOT_FOUND);
 	assert_int_equal(totp_enrol_start(f->d, f->a, &who, &t), 0);
 	assert_int_equal(strlen(t.secret), 32);
-	assert_string_equal(t.uri, arena_printf(f->a, "otpauth://totp/Pine%%20Belt%%20CIT:lee%%40pd."
-						      "example?secret=%s&issuer=Pine%%20Belt%%20CIT"
-						      "&algorithm=SHA1&digits=6&period=30",
-						t.secret));
+	assert_string_equal(t.uri, arena_printf(f->a,
+	                                        "otpauth://totp/Pine%%20Belt%%20CIT:lee%%40pd."
+	                                        "example?secret=%s&issuer=Pine%%20Belt%%20CIT"
+	                                        "&algorithm=SHA1&digits=6&period=30",
+	                                        t.secret));
 	assert_int_equal(totp_enrol_pending(f->d, f->a, &who, &again), 0);
 	assert_string_equal(again.secret, t.secret);
 	/* Not enrolled until confirmed with a right code. */
@@ -81,7 +82,8 @@ static void enrolment(void **state)
 	assert_true(u.totp_enabled);
 	assert_int_equal(totp_enrol_start(f->d, f->a, &who, &t), CK_E_CONFLICT);
 	assert_int_equal(totp_enrol_confirm(f->d, &who, right), CK_E_NOT_FOUND);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'totp.enrol'"), 1);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'totp.enrol'"),
+	                 1);
 }
 
 static void sign_in_waits_for_the_code(void **state)
@@ -108,7 +110,8 @@ static void sign_in_waits_for_the_code(void **state)
 	assert_false(p.mfa_pending);
 	assert_int_equal(org_list(f->d, f->a, &p, 0, NULL, &orgs, &n, &next), 0);
 	assert_int_equal(login_totp(f->d, &p, code_at(f, e.secret, 0)), CK_E_CONFLICT);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'login.totp'"), 1);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'login.totp'"),
+	                 1);
 }
 
 static void each_code_once(void **state)
@@ -170,7 +173,8 @@ static void admin_resets(void **state)
 	assert_int_equal(login_password(f->d, f->a, "lee@pd.example", PW, NULL, NULL, &s), 0);
 	assert_false(s.mfa_pending);
 	assert_int_equal(totp_reset(f->d, &pb, 999), CK_E_NOT_FOUND);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'totp.reset'"), 1);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'totp.reset'"),
+	                 1);
 }
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
@@ -178,12 +182,13 @@ static void admin_resets(void **state)
 int main(void)
 {
 	const struct CMUnitTest cases[] = {
-		CASE(enrolment), CASE(sign_in_waits_for_the_code), CASE(each_code_once),
-		CASE(wrong_codes_lock_the_account), CASE(admin_resets),
+	    CASE(enrolment),      CASE(sign_in_waits_for_the_code),
+	    CASE(each_code_once), CASE(wrong_codes_lock_the_account),
+	    CASE(admin_resets),
 	};
 	int failed = cmocka_run_group_tests_name("totp on sqlite", cases, fx_sqlite_group_setup,
-						 fx_sqlite_group_teardown);
+	                                         fx_sqlite_group_teardown);
 	failed += cmocka_run_group_tests_name("totp on postgres", cases, fx_pg_group_setup,
-					      fx_pg_group_teardown);
+	                                      fx_pg_group_teardown);
 	return failed ? 1 : 0;
 }

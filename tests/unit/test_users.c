@@ -7,7 +7,7 @@
 #include "auth/sessions.h"
 
 typedef struct world {
-	int64_t pd, so;                          /* two agencies */
+	int64_t pd, so; /* two agencies */
 	int64_t admin, coord, sup_pd, off_pd, off_so, analyst;
 } world;
 
@@ -65,10 +65,10 @@ static void managers_see_all(void **state)
 	 * gives them no users.read: the people list is not theirs. */
 	principal analyst = fx_as(f, w.analyst);
 	assert_int_equal(user_list(f->d, f->a, &analyst, NULL, 0, NULL, &items, &n, &next),
-			 CK_E_FORBIDDEN);
+	                 CK_E_FORBIDDEN);
 	principal officer = fx_as(f, w.off_pd);
 	assert_int_equal(user_list(f->d, f->a, &officer, NULL, 0, NULL, &items, &n, &next),
-			 CK_E_FORBIDDEN);
+	                 CK_E_FORBIDDEN);
 	/* Everyone reads themselves. */
 	user u;
 	assert_int_equal(user_get(f->d, f->a, &officer, w.off_pd, &u), 0);
@@ -115,7 +115,7 @@ static void create_reports_every_field(void **state)
 	field_errors errs = {0};
 	int64_t id;
 	kv *in = fx_kv(f, "email", "not-an-email", "name", "", "org_id", "999", "roles", "chief",
-		       "password", "short", NULL);
+	               "password", "short", NULL);
 	assert_int_equal(user_create(f->d, f->a, &f->sys, in, &id, &errs), CK_E_INVALID);
 	assert_int_equal(errs.len, 4); /* email, name, roles, password; org checked later */
 	const char *fields[] = {"email", "name", "roles", "password"};
@@ -123,7 +123,7 @@ static void create_reports_every_field(void **state)
 		assert_string_equal(errs.items[i].field, fields[i]);
 	errs.len = 0;
 	in = fx_kv(f, "email", "Otto@PD.example", "name", "Otto Again", "org_id", "999", "roles",
-		   "officer", NULL);
+	           "officer", NULL);
 	assert_int_equal(user_create(f->d, f->a, &f->sys, in, &id, &errs), CK_E_INVALID);
 	assert_int_equal(errs.len, 2);
 	assert_string_equal(errs.items[0].field, "org_id");
@@ -142,7 +142,7 @@ static void create_with_password_and_audit(void **state)
 	char org_text[24];
 	snprintf(org_text, sizeof org_text, "%lld", (long long)w.so);
 	kv *in = fx_kv(f, "email", "Nia@SO.example", "name", "Nia Clinician", "org_id", org_text,
-		       "roles", "clinician", "password", "tangerine harbor mosaic", NULL);
+	               "roles", "clinician", "password", "tangerine harbor mosaic", NULL);
 	kv_add(in, "roles", "instructor", strlen("instructor"));
 	assert_int_equal(user_create(f->d, f->a, &coord, in, &id, &errs), 0);
 	user u;
@@ -173,29 +173,29 @@ static void only_admins_grant_admin(void **state)
 	char org_text[24];
 	snprintf(org_text, sizeof org_text, "%lld", (long long)w.pd);
 	kv *in = fx_kv(f, "email", "x@pd.example", "name", "X", "org_id", org_text, "roles",
-		       "admin", NULL);
+	               "admin", NULL);
 	assert_int_equal(user_create(f->d, f->a, &coord, in, &id, &errs), CK_E_INVALID);
 	assert_string_equal(errs.items[0].field, "roles");
 	errs.len = 0;
 	/* Nor promote someone, nor touch an admin. */
 	assert_int_equal(user_update(f->d, f->a, &coord, w.off_pd,
-				     fx_kv(f, "roles", "officer,admin", NULL), &errs),
-			 CK_E_INVALID);
+	                             fx_kv(f, "roles", "officer,admin", NULL), &errs),
+	                 CK_E_INVALID);
 	errs.len = 0;
-	assert_int_equal(user_update(f->d, f->a, &coord, w.admin, fx_kv(f, "name", "A", NULL),
-				     &errs),
-			 CK_E_FORBIDDEN);
+	assert_int_equal(
+	    user_update(f->d, f->a, &coord, w.admin, fx_kv(f, "name", "A", NULL), &errs),
+	    CK_E_FORBIDDEN);
 	assert_int_equal(user_disable(f->d, &coord, w.admin), CK_E_FORBIDDEN);
-	assert_int_equal(user_set_password(f->d, f->a, &coord, w.admin, NULL,
-					   "plausible new passphrase", &errs),
-			 CK_E_FORBIDDEN);
+	assert_int_equal(
+	    user_set_password(f->d, f->a, &coord, w.admin, NULL, "plausible new passphrase", &errs),
+	    CK_E_FORBIDDEN);
 	/* An admin may, but not demote or disable themselves. */
 	assert_int_equal(user_update(f->d, f->a, &admin, w.off_pd,
-				     fx_kv(f, "roles", "officer,admin", NULL), &errs),
-			 0);
-	assert_int_equal(user_update(f->d, f->a, &admin, w.admin,
-				     fx_kv(f, "roles", "officer", NULL), &errs),
-			 CK_E_INVALID);
+	                             fx_kv(f, "roles", "officer,admin", NULL), &errs),
+	                 0);
+	assert_int_equal(
+	    user_update(f->d, f->a, &admin, w.admin, fx_kv(f, "roles", "officer", NULL), &errs),
+	    CK_E_INVALID);
 	assert_int_equal(user_disable(f->d, &admin, w.admin), CK_E_CONFLICT);
 }
 
@@ -206,12 +206,12 @@ static void update_is_partial_and_audited(void **state)
 	principal coord = fx_as(f, w.coord);
 	field_errors errs = {0};
 	assert_int_equal(user_update(f->d, f->a, &coord, w.off_pd,
-				     fx_kv(f, "roles", "officer|supervisor", NULL), &errs),
-			 CK_E_INVALID); /* "|" is the roster's separator, not the form's */
+	                             fx_kv(f, "roles", "officer|supervisor", NULL), &errs),
+	                 CK_E_INVALID); /* "|" is the roster's separator, not the form's */
 	errs.len = 0;
 	assert_int_equal(user_update(f->d, f->a, &coord, w.off_pd,
-				     fx_kv(f, "roles", "officer,supervisor", NULL), &errs),
-			 0);
+	                             fx_kv(f, "roles", "officer,supervisor", NULL), &errs),
+	                 0);
 	user u;
 	assert_int_equal(user_get(f->d, f->a, &f->sys, w.off_pd, &u), 0);
 	assert_int_equal(u.roles, ROLE_OFFICER | ROLE_SUPERVISOR);
@@ -224,24 +224,24 @@ static void update_is_partial_and_audited(void **state)
 	assert_int_equal(audit_list(f->d, f->a, &f->sys, &roles, 0, NULL, &items, &n, &next), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(items[0].detail, "{\"after\":{\"roles\":[\"officer\",\"supervisor\"]},"
-					     "\"before\":{\"roles\":[\"officer\"]}}");
+	                                     "\"before\":{\"roles\":[\"officer\"]}}");
 	/* Email taken; moving to a missing org. */
 	assert_int_equal(user_update(f->d, f->a, &coord, w.off_pd,
-				     fx_kv(f, "email", "sam@so.example", NULL), &errs),
-			 CK_E_INVALID);
+	                             fx_kv(f, "email", "sam@so.example", NULL), &errs),
+	                 CK_E_INVALID);
 	errs.len = 0;
-	assert_int_equal(user_update(f->d, f->a, &coord, w.off_pd, fx_kv(f, "org_id", "77", NULL),
-				     &errs),
-			 CK_E_INVALID);
+	assert_int_equal(
+	    user_update(f->d, f->a, &coord, w.off_pd, fx_kv(f, "org_id", "77", NULL), &errs),
+	    CK_E_INVALID);
 	errs.len = 0;
 	/* Sending the same values changes and audits nothing. */
 	int64_t before = fx_count(f, "SELECT COUNT(*) FROM audit_log");
 	assert_int_equal(user_update(f->d, f->a, &coord, w.off_pd,
-				     fx_kv(f, "name", "Otto Officer", NULL), &errs),
-			 0);
+	                             fx_kv(f, "name", "Otto Officer", NULL), &errs),
+	                 0);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log"), before);
 	assert_int_equal(user_update(f->d, f->a, &coord, 4242, fx_kv(f, "name", "Z", NULL), &errs),
-			 CK_E_NOT_FOUND);
+	                 CK_E_NOT_FOUND);
 }
 
 static void deactivating_ends_sessions(void **state)
@@ -253,9 +253,8 @@ static void deactivating_ends_sessions(void **state)
 	assert_int_equal(session_create(f->d, f->a, w.off_pd, true, "192.0.2.1", "test", &s), 0);
 	assert_int_equal(session_identify(f->d, f->a, s.token, "192.0.2.1", &p), 0);
 	field_errors errs = {0};
-	assert_int_equal(user_update(f->d, f->a, &f->sys, w.off_pd, fx_kv(f, "is_active", "0", NULL),
-				     &errs),
-			 0);
+	assert_int_equal(
+	    user_update(f->d, f->a, &f->sys, w.off_pd, fx_kv(f, "is_active", "0", NULL), &errs), 0);
 	assert_int_equal(session_identify(f->d, f->a, s.token, "192.0.2.1", &p), CK_E_UNAUTHORIZED);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL"), 0);
 }
@@ -264,8 +263,8 @@ static void password_change_rules(void **state)
 {
 	authfx *f = *state;
 	world w = make_world(f);
-	int64_t id = fx_user(f, w.pd, "pat@pd.example", "Pat Lee", "officer",
-			     "first quiet passphrase");
+	int64_t id =
+	    fx_user(f, w.pd, "pat@pd.example", "Pat Lee", "officer", "first quiet passphrase");
 	principal pat = fx_as(f, id);
 	session_new keep, other;
 	assert_int_equal(session_create(f->d, f->a, id, true, NULL, NULL, &keep), 0);
@@ -273,36 +272,35 @@ static void password_change_rules(void **state)
 	pat.session_id = keep.id;
 	field_errors errs = {0};
 	assert_int_equal(user_set_password(f->d, f->a, &pat, id, "wrong one entirely",
-					   "second quiet passphrase", &errs),
-			 CK_E_INVALID);
+	                                   "second quiet passphrase", &errs),
+	                 CK_E_INVALID);
 	assert_string_equal(errs.items[0].field, "current_password");
 	errs.len = 0;
 	assert_int_equal(user_set_password(f->d, f->a, &pat, id, "first quiet passphrase",
-					   "password12345", &errs),
-			 CK_E_INVALID);
+	                                   "password12345", &errs),
+	                 CK_E_INVALID);
 	assert_string_equal(errs.items[0].field, "password");
 	assert_string_equal(errs.items[0].message,
-			    "is a common password with only digits, symbols or repeats added");
+	                    "is a common password with only digits, symbols or repeats added");
 	errs.len = 0;
 	assert_int_equal(user_set_password(f->d, f->a, &pat, id, "first quiet passphrase",
-					   "second quiet passphrase", &errs),
-			 0);
+	                                   "second quiet passphrase", &errs),
+	                 0);
 	principal p;
 	assert_int_equal(session_identify(f->d, f->a, keep.token, NULL, &p), 0);
 	assert_int_equal(session_identify(f->d, f->a, other.token, NULL, &p), CK_E_UNAUTHORIZED);
 	/* Someone else's password: only with users.write, and no current one. */
 	principal otto = fx_as(f, w.off_pd);
-	assert_int_equal(user_set_password(f->d, f->a, &otto, id, NULL, "third quiet passphrase",
-					   &errs),
-			 CK_E_FORBIDDEN);
+	assert_int_equal(
+	    user_set_password(f->d, f->a, &otto, id, NULL, "third quiet passphrase", &errs),
+	    CK_E_FORBIDDEN);
 	principal coord = fx_as(f, w.coord);
-	assert_int_equal(user_set_password(f->d, f->a, &coord, id, NULL, "third quiet passphrase",
-					   &errs),
-			 0);
+	assert_int_equal(
+	    user_set_password(f->d, f->a, &coord, id, NULL, "third quiet passphrase", &errs), 0);
 	assert_int_equal(session_identify(f->d, f->a, keep.token, NULL, &p), CK_E_UNAUTHORIZED);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action IN "
-				     "('password.change', 'password.reset')"),
-			 2);
+	                             "('password.change', 'password.reset')"),
+	                 2);
 }
 
 static void unlock_needs_admin(void **state)
@@ -318,8 +316,8 @@ static void unlock_needs_admin(void **state)
 	assert_int_equal(user_get(f->d, f->a, &f->sys, w.off_pd, &u), 0);
 	assert_false(u.is_locked);
 	assert_int_equal(user_unlock(f->d, &admin, 999), CK_E_NOT_FOUND);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.unlock'"),
-			 1);
+	assert_int_equal(
+	    fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.unlock'"), 1);
 }
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
@@ -327,15 +325,15 @@ static void unlock_needs_admin(void **state)
 int main(void)
 {
 	const struct CMUnitTest cases[] = {
-		CASE(supervisor_sees_own_org_only), CASE(managers_see_all),
-		CASE(list_filters_and_pages), CASE(create_reports_every_field),
-		CASE(create_with_password_and_audit), CASE(only_admins_grant_admin),
-		CASE(update_is_partial_and_audited), CASE(deactivating_ends_sessions),
-		CASE(password_change_rules), CASE(unlock_needs_admin),
+	    CASE(supervisor_sees_own_org_only),   CASE(managers_see_all),
+	    CASE(list_filters_and_pages),         CASE(create_reports_every_field),
+	    CASE(create_with_password_and_audit), CASE(only_admins_grant_admin),
+	    CASE(update_is_partial_and_audited),  CASE(deactivating_ends_sessions),
+	    CASE(password_change_rules),          CASE(unlock_needs_admin),
 	};
 	int failed = cmocka_run_group_tests_name("users on sqlite", cases, fx_sqlite_group_setup,
-						 fx_sqlite_group_teardown);
+	                                         fx_sqlite_group_teardown);
 	failed += cmocka_run_group_tests_name("users on postgres", cases, fx_pg_group_setup,
-					      fx_pg_group_teardown);
+	                                      fx_pg_group_teardown);
 	return failed ? 1 : 0;
 }
