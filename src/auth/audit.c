@@ -250,8 +250,7 @@ int audit_list(db *d, arena *a, const principal *actor, const audit_filter *f, i
 	*items = NULL;
 	*n = 0;
 	*next_cursor = NULL;
-	if (!actor || !perm_granted(actor->roles, PERM_AUDIT_READ) ||
-	    (actor->user_id == 0 && !auth_is_system(actor)))
+	if (!auth_allowed(actor, PERM_AUDIT_READ))
 		return CK_E_FORBIDDEN;
 	int rc = auth_cursor_parse(cursor, &after);
 	if (rc < 0)

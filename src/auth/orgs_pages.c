@@ -38,7 +38,7 @@ static void people_count(request *req, const org *o)
 		html_printf(&req->resp.body, "%lld", (long long)o->user_count);
 }
 
-/* GET /orgs?cursor=C&done=created: every partner organization by name,
+/* GET /orgs?cursor=C: every partner organization by name,
  * with its kind and number of active people. cursor: the next page. */
 static int orgs_page(request *req)
 {

@@ -164,6 +164,24 @@ int session_end_by_id(db *d, const principal *actor, int64_t session_id)
 	return c.found ? 0 : CK_E_NOT_FOUND;
 }
 
+static int end_others_in_tx(db *d, void *vctx)
+{
+	const principal *actor = vctx;
+	char id_text[24];
+	int rc = session_end_all(d, actor->user_id, actor->session_id);
+	if (rc < 0)
+		return rc;
+	snprintf(id_text, sizeof id_text, "%lld", (long long)actor->user_id);
+	return audit_append(d, actor, "session.end_others", "user", id_text, AUDIT_SUCCESS, NULL);
+}
+
+int session_end_others(db *d, const principal *actor)
+{
+	if (!auth_signed_in(actor))
+		return CK_E_UNAUTHORIZED;
+	return audit_tx(d, end_others_in_tx, (void *)actor);
+}
+
 int session_list(db *d, arena *a, const principal *actor, session_info **items, size_t *n)
 {
 	const auth_policy *p = auth_policy_get();

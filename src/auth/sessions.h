@@ -50,6 +50,9 @@ int session_list(db *d, arena *a, const principal *actor, session_info **items, 
 /* Ends one of the actor's own sessions; anyone else's (or an unknown id)
  * is CK_E_NOT_FOUND. Audited as session.end. */
 int session_end_by_id(db *d, const principal *actor, int64_t session_id);
+/* "Sign out everywhere else": ends every session of the actor but the one
+ * in use. Audited as session.end_others. */
+int session_end_others(db *d, const principal *actor);
 /* Ends every live session of user_id except keep_id (0 = all), in the
  * caller's transaction: after a password change, disable or unlock. */
 int session_end_all(db *d, int64_t user_id, int64_t keep_id);

@@ -1,7 +1,11 @@
 /* totp.c: TOTP second factor (RFC 6238) with liboath. The secret is 160
  * random bits (RFC 4226's recommendation), stored base32 in
  * users.totp_secret; totp_enabled_at stays NULL until the user proves
- * their app has it. totp_last_step remembers the newest accepted time
+ * their app has it. With a server secret configured it is stored sealed
+ * (XChaCha20-Poly1305 under a key derived from the secret, bound to the
+ * user's id), so a copy of the database does not hand out second
+ * factors; without one, or for rows written before one was configured,
+ * it is stored as plain base32. totp_last_step remembers the newest accepted time
  * step, so a code (or an older one still inside the window) is accepted
  * once. */
 #include "totp.h"
@@ -108,6 +112,56 @@ typedef struct totp_state {
 	int64_t enabled_at, last_step;
 } totp_state;
 
+#define SEALED_PREFIX "sealed:"
+
+static void totp_key(unsigned char key[CRYPTO_KEY_BYTES])
+{
+	crypto_derive_key(auth_policy_get()->secret, "citkit totp secrets", key);
+}
+
+/* The secret as it goes into users.totp_secret. */
+static const char *stored_form(arena *a, int64_t user_id, const char *b32)
+{
+	const auth_policy *p = auth_policy_get();
+	if (!p->has_secret)
+		return b32;
+	unsigned char key[CRYPTO_KEY_BYTES];
+	char ad[32];
+	size_t len = crypto_sealed_len(strlen(b32));
+	char *out = arena_alloc(a, strlen(SEALED_PREFIX) + len);
+	snprintf(ad, sizeof ad, "user:%lld", (long long)user_id);
+	totp_key(key);
+	memcpy(out, SEALED_PREFIX, strlen(SEALED_PREFIX));
+	int rc = crypto_seal(key, ad, b32, out + strlen(SEALED_PREFIX), len);
+	crypto_random_bytes(key, sizeof key);
+	return rc == 0 ? out : NULL;
+}
+
+/* The base32 secret from users.totp_secret, or NULL when it cannot be
+ * opened (no secret, another secret, or a value moved between users). */
+static const char *plain_form(arena *a, int64_t user_id, const char *stored)
+{
+	if (strncmp(stored, SEALED_PREFIX, strlen(SEALED_PREFIX)) != 0)
+		return arena_strdup(a, stored);
+	if (!auth_policy_get()->has_secret) {
+		log_error("user %lld: sealed TOTP secret but no secret key configured",
+		          (long long)user_id);
+		return NULL;
+	}
+	unsigned char key[CRYPTO_KEY_BYTES];
+	char ad[32], out[SECRET_B32 + 1];
+	snprintf(ad, sizeof ad, "user:%lld", (long long)user_id);
+	totp_key(key);
+	int rc = crypto_open(key, ad, stored + strlen(SEALED_PREFIX), out, sizeof out);
+	crypto_random_bytes(key, sizeof key);
+	if (rc < 0) {
+		log_error("user %lld: TOTP secret does not open with this secret key",
+		          (long long)user_id);
+		return NULL;
+	}
+	return arena_strdup(a, out);
+}
+
 static int load_state(db *d, arena *a, int64_t user_id, totp_state *st)
 {
 	db_stmt *s;
@@ -122,7 +176,7 @@ static int load_state(db *d, arena *a, int64_t user_id, totp_state *st)
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		const char *secret = db_col_text(s, 0);
-		st->secret = secret ? arena_strdup(a, secret) : NULL;
+		st->secret = secret ? plain_form(a, user_id, secret) : NULL;
 		st->enabled_at = db_col_int(s, 1);
 		st->last_step = db_col_int(s, 2);
 	}
@@ -169,7 +223,7 @@ static bool may_enrol(const principal *actor)
 typedef struct enrol_ctx {
 	arena *a;
 	const principal *actor;
-	const char *secret;
+	const char *secret, *stored;
 	const char *code;
 	bool ok;
 } enrol_ctx;
@@ -184,7 +238,7 @@ static int start_in_tx(db *d, void *vctx)
 	if (st.enabled_at)
 		return CK_E_CONFLICT;
 	rc = db_run(d, "UPDATE users SET totp_secret = $1, totp_last_step = 0 WHERE id = $2", "ti",
-	            c->secret, c->actor->user_id);
+	            c->stored, c->actor->user_id);
 	if (rc < 0)
 		return rc;
 	return audit_append(d, c->actor, "totp.enrol.start", "user",
@@ -200,7 +254,10 @@ int totp_enrol_start(db *d, arena *a, const principal *actor, totp_enrolment *ou
 	crypto_random_bytes(raw, sizeof raw);
 	crypto_base32(raw, sizeof raw, secret, sizeof secret);
 	crypto_random_bytes(raw, sizeof raw);
-	enrol_ctx c = {a, actor, secret, NULL, false};
+	const char *stored = stored_form(a, actor->user_id, secret);
+	if (!stored)
+		return CK_E_INTERNAL;
+	enrol_ctx c = {a, actor, secret, stored, NULL, false};
 	int rc = audit_tx(d, start_in_tx, &c);
 	if (rc < 0)
 		return rc;
@@ -251,7 +308,7 @@ int totp_enrol_confirm(db *d, const principal *actor, const char *code)
 	if (!may_enrol(actor))
 		return CK_E_UNAUTHORIZED;
 	arena *a = arena_new();
-	enrol_ctx c = {a, actor, NULL, code, false};
+	enrol_ctx c = {a, actor, NULL, NULL, code, false};
 	int rc = audit_tx(d, confirm_in_tx, &c);
 	arena_free(a);
 	if (rc < 0)

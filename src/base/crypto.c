@@ -95,3 +95,63 @@ void crypto_base32(const void *data, size_t n, char *out, size_t out_len)
 		out[o++] = alphabet[(acc << (5 - bits)) & 31];
 	out[o] = '\0';
 }
+
+void crypto_derive_key(const unsigned char master[CRYPTO_KEY_BYTES], const char *context,
+                       unsigned char out[CRYPTO_KEY_BYTES])
+{
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, master, CRYPTO_KEY_BYTES);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)context, strlen(context));
+	crypto_auth_hmacsha256_final(&st, out);
+	sodium_memzero(&st, sizeof st);
+}
+
+enum {
+	SEAL_NONCE = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+	SEAL_TAG = crypto_aead_xchacha20poly1305_ietf_ABYTES,
+	SEAL_MAX_PLAIN = 4096, /* what this is for: short secrets, not files */
+};
+
+size_t crypto_sealed_len(size_t plain_len)
+{
+	return sodium_base64_ENCODED_LEN(SEAL_NONCE + plain_len + SEAL_TAG,
+	                                 sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+int crypto_seal(const unsigned char key[CRYPTO_KEY_BYTES], const char *ad, const char *plain,
+                char *out, size_t out_len)
+{
+	size_t n = strlen(plain);
+	unsigned char raw[SEAL_NONCE + SEAL_MAX_PLAIN + SEAL_TAG];
+	unsigned long long clen = 0;
+	if (n > SEAL_MAX_PLAIN || out_len < crypto_sealed_len(n))
+		return CK_E_INTERNAL;
+	randombytes_buf(raw, SEAL_NONCE);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+	    raw + SEAL_NONCE, &clen, (const unsigned char *)plain, n, (const unsigned char *)ad,
+	    ad ? strlen(ad) : 0, NULL, raw, key);
+	sodium_bin2base64(out, out_len, raw, SEAL_NONCE + (size_t)clen,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return 0;
+}
+
+int crypto_open(const unsigned char key[CRYPTO_KEY_BYTES], const char *ad, const char *sealed,
+                char *out, size_t out_len)
+{
+	unsigned char raw[SEAL_NONCE + SEAL_MAX_PLAIN + SEAL_TAG];
+	size_t len = 0;
+	unsigned long long plen = 0;
+	if (!sealed ||
+	    sodium_base642bin(raw, sizeof raw, sealed, strlen(sealed), NULL, &len, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    len < SEAL_NONCE + SEAL_TAG)
+		return CK_E_INVALID;
+	if (out_len < len - SEAL_NONCE - SEAL_TAG + 1)
+		return CK_E_TOO_LARGE;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+	        (unsigned char *)out, &plen, NULL, raw + SEAL_NONCE, len - SEAL_NONCE,
+	        (const unsigned char *)ad, ad ? strlen(ad) : 0, raw, key) != 0)
+		return CK_E_INVALID;
+	out[plen] = '\0';
+	return 0;
+}

@@ -344,12 +344,16 @@ static void list_needs_audit_permission(void **state)
 	authfx *f = *state;
 	principal coordinator = {.user_id = 5, .org_id = 1, .roles = ROLE_COORDINATOR};
 	principal nobody = {0};
+	principal half_signed_in = {
+	    .user_id = 6, .org_id = 1, .roles = ROLE_ADMIN, .mfa_pending = true};
 	audit_entry *items;
 	size_t n;
 	const char *next;
 	assert_int_equal(audit_list(f->d, f->a, &coordinator, NULL, 0, NULL, &items, &n, &next),
 	                 CK_E_FORBIDDEN);
 	assert_int_equal(audit_list(f->d, f->a, &nobody, NULL, 0, NULL, &items, &n, &next),
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(audit_list(f->d, f->a, &half_signed_in, NULL, 0, NULL, &items, &n, &next),
 	                 CK_E_FORBIDDEN);
 }
 

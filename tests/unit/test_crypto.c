@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/crypto.h"
+#include "base/errors.h"
 
 static int setup(void **state)
 {
@@ -86,6 +87,32 @@ static void base32_vectors(void **state)
 	assert_string_equal(buf, "MZX");
 }
 
+static void seal_and_open(void **state)
+{
+	(void)state;
+	unsigned char master[CRYPTO_KEY_BYTES], k1[CRYPTO_KEY_BYTES], k2[CRYPTO_KEY_BYTES];
+	memset(master, 7, sizeof master);
+	crypto_derive_key(master, "totp secrets", k1);
+	crypto_derive_key(master, "narratives", k2);
+	assert_memory_not_equal(k1, k2, sizeof k1);
+	char sealed[128], again[128], out[64];
+	assert_true(crypto_sealed_len(32) < sizeof sealed);
+	assert_int_equal(crypto_seal(k1, "user:1", "JBSWY3DPEHPK3PXP", sealed, sizeof sealed), 0);
+	assert_int_equal(crypto_seal(k1, "user:1", "JBSWY3DPEHPK3PXP", again, sizeof again), 0);
+	assert_string_not_equal(sealed, again); /* a fresh nonce each time */
+	assert_null(strstr(sealed, "JBSWY3DP"));
+	assert_int_equal(crypto_open(k1, "user:1", sealed, out, sizeof out), 0);
+	assert_string_equal(out, "JBSWY3DPEHPK3PXP");
+	/* Another key, another row, a changed byte, garbage: refused. */
+	assert_int_equal(crypto_open(k2, "user:1", sealed, out, sizeof out), CK_E_INVALID);
+	assert_int_equal(crypto_open(k1, "user:2", sealed, out, sizeof out), CK_E_INVALID);
+	sealed[10] = sealed[10] == 'A' ? 'B' : 'A';
+	assert_int_equal(crypto_open(k1, "user:1", sealed, out, sizeof out), CK_E_INVALID);
+	assert_int_equal(crypto_open(k1, "user:1", "!!", out, sizeof out), CK_E_INVALID);
+	assert_int_equal(crypto_open(k1, "user:1", again, out, 8), CK_E_TOO_LARGE);
+	assert_int_equal(crypto_seal(k1, NULL, "x", sealed, 4), CK_E_INTERNAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -95,6 +122,7 @@ int main(void)
 	    cmocka_unit_test(password_hash_round_trip),
 	    cmocka_unit_test(equal_compares_whole_strings),
 	    cmocka_unit_test(base32_vectors),
+	    cmocka_unit_test(seal_and_open),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -246,7 +246,7 @@ static void own_sessions_only(void **state)
 	fx_advance(5);
 	assert_int_equal(session_create(f->d, f->a, a, true, "192.0.2.2", "laptop", &a2), 0);
 	assert_int_equal(session_create(f->d, f->a, b, true, NULL, NULL, &b1), 0);
-	principal pa, pb;
+	principal pa, pb, p3;
 	assert_int_equal(session_identify(f->d, f->a, a2.token, NULL, &pa), 0);
 	assert_int_equal(session_identify(f->d, f->a, b1.token, NULL, &pb), 0);
 	session_info *items;
@@ -266,6 +266,13 @@ static void own_sessions_only(void **state)
 	int64_t active = 0;
 	assert_int_equal(session_count_active(f->d, &active), 0);
 	assert_int_equal(active, 2);
+	/* Signing out everywhere else keeps the current one. */
+	session_new a3;
+	assert_int_equal(session_create(f->d, f->a, a, true, NULL, NULL, &a3), 0);
+	assert_int_equal(session_end_others(f->d, &pa), 0);
+	assert_int_equal(session_identify(f->d, f->a, a3.token, NULL, &p3), CK_E_UNAUTHORIZED);
+	assert_int_equal(session_identify(f->d, f->a, a2.token, NULL, &p3), 0);
+	assert_int_equal(session_identify(f->d, f->a, b1.token, NULL, &p3), 0);
 	fx_advance(31 * 60);
 	assert_int_equal(session_count_active(f->d, &active), 0);
 	assert_int_equal(active, 0);

@@ -177,6 +177,56 @@ static void admin_resets(void **state)
 	                 1);
 }
 
+static void set_secret(unsigned char fill)
+{
+	auth_policy p = *auth_policy_get();
+	p.has_secret = fill != 0;
+	memset(p.secret, fill, sizeof p.secret);
+	auth_policy_set(&p);
+}
+
+static void secrets_sealed_at_rest(void **state)
+{
+	authfx *f = *state;
+	set_secret(0x42);
+	enrolled e = enrol(f, "officer");
+	int64_t other = fx_user(f, e.who.org_id, "kim@pd.example", "Kim", "officer", NULL);
+	int64_t n = -1;
+	assert_int_equal(
+	    db_query_int(f->d, &n,
+	                 "SELECT COUNT(*) FROM users WHERE totp_secret LIKE 'sealed:%' "
+	                 "AND totp_secret NOT LIKE '%' || $1 || '%'",
+	                 "t", e.secret),
+	    DB_ROW);
+	assert_int_equal(n, 1);
+	bool ok;
+	assert_int_equal(totp_check(f->d, e.id, code_at(f, e.secret, 0), &ok), 0);
+	assert_true(ok);
+	/* Copied onto another account, it does not open there. */
+	fx_exec(f, "UPDATE users SET totp_secret = (SELECT totp_secret FROM users WHERE "
+	           "email = 'lee@pd.example'), totp_enabled_at = 1 WHERE email = 'kim@pd.example'");
+	fx_advance(30);
+	assert_int_equal(totp_check(f->d, other, code_at(f, e.secret, 0), &ok), 0);
+	assert_false(ok);
+	/* Another secret key (or none): the second factor cannot be checked. */
+	set_secret(0x43);
+	assert_int_equal(totp_check(f->d, e.id, code_at(f, e.secret, 0), &ok), 0);
+	assert_false(ok);
+	set_secret(0);
+	assert_int_equal(totp_check(f->d, e.id, code_at(f, e.secret, 0), &ok), 0);
+	assert_false(ok);
+	set_secret(0x42);
+	assert_int_equal(totp_check(f->d, e.id, code_at(f, e.secret, 0), &ok), 0);
+	assert_true(ok);
+	/* The pending page shows the plain secret again. */
+	int64_t third = fx_user(f, e.who.org_id, "ray@pd.example", "Ray", "officer", NULL);
+	principal pr = fx_as(f, third);
+	totp_enrolment t, again;
+	assert_int_equal(totp_enrol_start(f->d, f->a, &pr, &t), 0);
+	assert_int_equal(totp_enrol_pending(f->d, f->a, &pr, &again), 0);
+	assert_string_equal(t.secret, again.secret);
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
 int main(void)
@@ -184,7 +234,7 @@ int main(void)
 	const struct CMUnitTest cases[] = {
 	    CASE(enrolment),      CASE(sign_in_waits_for_the_code),
 	    CASE(each_code_once), CASE(wrong_codes_lock_the_account),
-	    CASE(admin_resets),
+	    CASE(admin_resets),   CASE(secrets_sealed_at_rest),
 	};
 	int failed = cmocka_run_group_tests_name("totp on sqlite", cases, fx_sqlite_group_setup,
 	                                         fx_sqlite_group_teardown);
