@@ -31,7 +31,7 @@ run: deps
 	@echo "citkit: open http://$(LISTEN) in a browser. Demo logins:"
 	@$(BUILD)/citkit demo --logins --db $(DB)
 	@echo
-	exec $(BUILD)/citkit serve --db $(DB) --listen $(LISTEN)
+	@exec $(BUILD)/citkit serve --db $(DB) --listen $(LISTEN)
 
 test:
 	./tests/run

@@ -690,6 +690,34 @@ static void test_sessions(void **state)
 	http_get(&a, "/", &r);
 	expect_status(&r, 200);           /* a's goes on */
 	hresp_free(&r);
+
+	/* The same from the page: a third session, ended with its form. */
+	agent c = {0};
+	login(&c, &u);
+	http_get(&api, "/api/v1/sessions", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	newest = 0;
+	json_array_foreach(json_object_get(j, "items"), i, s) {
+		int64_t id = json_integer_value(json_object_get(s, "id"));
+		if (id > newest) newest = id;
+	}
+	json_decref(j);
+	hresp_free(&r);
+	http_get(&a, "/account/sessions", &r);
+	expect_status(&r, 200);
+	char want[128], action[512];
+	snprintf(want, sizeof want, "/account/sessions/%ld/", (long)newest);
+	if (!form_action(r.body, want, action, sizeof action))
+		fail_msg("/account/sessions has no form to end session %ld", (long)newest);
+	hresp_free(&r);
+	http_post_form(&a, action, "", &r);
+	expect_status(&r, 303);
+	hresp_free(&r);
+	expect_login_redirect(&c, "/");
+	http_get(&a, "/", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
 }
 
 static void test_api_tokens(void **state)
@@ -727,6 +755,51 @@ static void test_api_tokens(void **state)
 	snprintf(path, sizeof path, "/api/v1/tokens/%ld", (long)id);
 	http(&api, "DELETE", path, NULL, NULL, 0, NULL, &r);
 	if (r.status != 204 && r.status != 200) fail_msg("DELETE %s: %ld", path, r.status);
+	hresp_free(&r);
+	http_get(&api, "/api/v1/me", &r);
+	expect_problem(&r, 401);
+	hresp_free(&r);
+}
+
+/* The same life of a token through the pages: created (shown once),
+ * used, revoked with its form. */
+static void test_api_token_pages(void **state)
+{
+	(void)state;
+	agent a;
+	tuser u;
+	signed_in_officer(&a, &u);
+	hresp r;
+	http_get(&a, "/account/tokens", &r);
+	expect_status(&r, 200);
+	char action[512];
+	if (!form_action(r.body, "/account/tokens", action, sizeof action))
+		fail_msg("no token form on /account/tokens");
+	hresp_free(&r);
+	http_post_form(&a, action, "name=suite+integration", &r);
+	if (r.status == 303) {   /* post/redirect/get: the token on the next page */
+		char next[512];
+		snprintf(next, sizeof next, "%s", r.location);
+		hresp_free(&r);
+		http_get(&a, next, &r);
+	}
+	if (r.status != 201 && r.status != 200) fail_msg("token created: status %ld", r.status);
+	/* Shown once, in the value of <input id="new-token">. */
+	agent api = {0};
+	const char *in = strstr(r.body, "id=\"new-token\"");
+	const char *v = in ? strstr(in, "value=\"") : NULL;
+	if (!v) fail_msg("the new token is not shown:\n%.800s", r.body);
+	snprintf(api.bearer, sizeof api.bearer, "%.*s", (int)strcspn(v + 7, "\""), v + 7);
+	hresp_free(&r);
+	http_get(&api, "/api/v1/me", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	http_get(&a, "/account/tokens", &r);
+	if (!form_action(r.body, "/revoke", action, sizeof action))
+		fail_msg("no revoke form on /account/tokens");
+	hresp_free(&r);
+	http_post_form(&a, action, "", &r);
+	expect_status(&r, 303);
 	hresp_free(&r);
 	http_get(&api, "/api/v1/me", &r);
 	expect_problem(&r, 401);
@@ -814,6 +887,60 @@ static void test_roster_import(void **state)
 	assert_false(user_listed(good));
 	snprintf(good, sizeof good, "good.two.%ld@suite.example", pid);
 	assert_false(user_listed(good));
+}
+
+static void test_roster_import_api(void **state)
+{
+	(void)state;
+	admin_agent();
+	agent api;
+	bearer_agent(&api, admin_user()->email);
+	long pid = (long)getpid();
+	char bad[1024], good[1024], path[64], email[128];
+	snprintf(bad, sizeof bad,
+		 "email,name,roles\n"
+		 "api.one.%ld@suite.example,Api One,officer\n"
+		 "api.two.%ld@suite.example,,officer\n"
+		 "api.three.%ld@suite.example,Api Three,officer|dispatcher\n"
+		 "api.four.%ld@suite.example,Api Four,\n",
+		 pid, pid, pid, pid);
+	snprintf(path, sizeof path, "/api/v1/roster?org=%d", ORG_B);
+	hresp r;
+	http(&api, "POST", path, "text/csv", bad, strlen(bad), NULL, &r);
+	expect_problem(&r, 422);
+	json_t *j = hresp_json(&r);
+	json_t *errs = json_object_get(j, "errors");
+	bool line3 = false, line5 = false;
+	size_t i;
+	json_t *e;
+	json_array_foreach(errs, i, e) {
+		json_int_t line = json_integer_value(json_object_get(e, "line"));
+		assert_non_null(json_string_value(json_object_get(e, "message")));
+		if (line == 3) line3 = true;
+		else if (line == 5) line5 = true;
+		else fail_msg("a good line blamed: %s", r.body);
+	}
+	if (!line3 || !line5) fail_msg("lines 3 and 5 not both reported: %s", r.body);
+	json_decref(j);
+	hresp_free(&r);
+	snprintf(email, sizeof email, "api.one.%ld@suite.example", pid);
+	assert_false(user_listed(email));
+
+	/* The file without its bad rows imports every row. */
+	snprintf(good, sizeof good,
+		 "email,name,roles\n"
+		 "api.one.%ld@suite.example,Api One,officer\n"
+		 "api.three.%ld@suite.example,Api Three,officer|dispatcher\n",
+		 pid, pid);
+	http(&api, "POST", path, "text/csv", good, strlen(good), NULL, &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(j, "imported")), 2);
+	json_decref(j);
+	hresp_free(&r);
+	assert_true(user_listed(email));
+	snprintf(email, sizeof email, "api.three.%ld@suite.example", pid);
+	assert_true(user_listed(email));
 }
 
 /* ---- audit, headers, pages ---- */
@@ -927,7 +1054,9 @@ int main(void)
 		cmocka_unit_test(test_totp),
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_api_tokens),
+		cmocka_unit_test(test_api_token_pages),
 		cmocka_unit_test(test_roster_import),
+		cmocka_unit_test(test_roster_import_api),
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_authenticated_pages),
 		cmocka_unit_test(test_clean_shutdown),
