@@ -30,15 +30,15 @@ typedef struct cookie {
 typedef struct agent {
 	cookie jar[JAR_MAX];
 	size_t n_cookies;
-	char bearer[256];           /* sent as Authorization: Bearer when set */
-	char csrf[256];             /* from the last page's csrf hidden input */
+	char bearer[256]; /* sent as Authorization: Bearer when set */
+	char csrf[256];   /* from the last page's csrf hidden input */
 } agent;
 
 typedef struct hresp {
 	long status;
-	char *body;                 /* NUL-terminated */
+	char *body; /* NUL-terminated */
 	size_t len;
-	char *headers;              /* raw header block of the response */
+	char *headers; /* raw header block of the response */
 	char content_type[128];
 	char location[512];
 } hresp;
@@ -50,8 +50,8 @@ typedef struct tuser {
 	char password[64];
 	char roles[64];
 	int64_t org_id;
-	int64_t id;                 /* 0 until looked up */
-	char totp_secret[64];       /* base32, once enrolled */
+	int64_t id;           /* 0 until looked up */
+	char totp_secret[64]; /* base32, once enrolled */
 	int64_t totp_last_step;
 } tuser;
 
@@ -79,8 +79,8 @@ void user_make(tuser *u, const char *roles, int64_t org_id);
 
 /* HTTP. extra: NULL-terminated "Name: value" headers. The request never
  * follows redirects. Every response passes check_response(). */
-void http(agent *a, const char *method, const char *path, const char *ctype,
-	  const char *body, size_t len, const char *const *extra, hresp *r);
+void http(agent *a, const char *method, const char *path, const char *ctype, const char *body,
+          size_t len, const char *const *extra, hresp *r);
 void http_get(agent *a, const char *path, hresp *r);
 /* A page form POST (urlencoded, same-origin Origin header, the agent's
  * csrf appended unless fields already carries one). fields: "a=b&c=d"

@@ -37,10 +37,12 @@ static bool form_action(const char *html, const char *part, char *out, size_t ou
 	for (const char *f = strstr(html, "<form"); f; f = strstr(f + 1, "<form")) {
 		const char *close = strchr(f, '>');
 		const char *a = strstr(f, "action=\"");
-		if (!close || !a || a > close) continue;
+		if (!close || !a || a > close)
+			continue;
 		a += 8;
 		size_t n = strcspn(a, "\"");
-		if (n >= outlen) continue;
+		if (n >= outlen)
+			continue;
 		char tmp[512];
 		snprintf(tmp, sizeof tmp, "%.*s", (int)n, a);
 		if (strstr(tmp, part)) {
@@ -55,7 +57,8 @@ static void expect_problem(const hresp *r, long status)
 {
 	expect_status(r, status);
 	if (strncmp(r->content_type, "application/problem+json", 24) != 0)
-		fail_msg("%ld: Content-Type %s, want application/problem+json", status, r->content_type);
+		fail_msg("%ld: Content-Type %s, want application/problem+json", status,
+		         r->content_type);
 	json_t *j = hresp_json(r);
 	assert_int_equal(json_integer_value(json_object_get(j, "status")), status);
 	assert_non_null(json_string_value(json_object_get(j, "title")));
@@ -105,8 +108,10 @@ static void test_metrics(void **state)
 	int samples = 0, types = 0;
 	char *copy = strdup(r.body);
 	for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
-		if (strncmp(line, "# TYPE ", 7) == 0) types++;
-		if (line[0] == '#') continue;
+		if (strncmp(line, "# TYPE ", 7) == 0)
+			types++;
+		if (line[0] == '#')
+			continue;
 		char name[256];
 		double v;
 		const char *sp = strrchr(line, ' ');
@@ -125,8 +130,10 @@ static void test_metrics(void **state)
 	if (!strstr(r.body, "# TYPE citkit_http_request_duration_seconds histogram") ||
 	    !strstr(r.body, "_bucket{le=\"+Inf\"}"))
 		fail_msg("/metrics has no latency histogram");
-	if (!strstr(r.body, "citkit_db_seconds_total")) fail_msg("/metrics has no database time");
-	if (!strstr(r.body, "citkit_active_sessions")) fail_msg("/metrics has no active sessions");
+	if (!strstr(r.body, "citkit_db_seconds_total"))
+		fail_msg("/metrics has no database time");
+	if (!strstr(r.body, "citkit_active_sessions"))
+		fail_msg("/metrics has no active sessions");
 	hresp_free(&r);
 }
 
@@ -134,18 +141,18 @@ static void test_metrics(void **state)
 static const struct {
 	const char *path, *methods[3];
 } api_routes[] = {
-	{"/api/v1/me", {"get"}},
-	{"/api/v1/orgs", {"get", "post"}},
-	{"/api/v1/orgs/{id}", {"get", "patch"}},
-	{"/api/v1/users", {"get", "post"}},
-	{"/api/v1/users/{id}", {"get", "patch"}},
-	{"/api/v1/users/{id}/unlock", {"post"}},
-	{"/api/v1/tokens", {"get", "post"}},
-	{"/api/v1/tokens/{id}", {"delete"}},
-	{"/api/v1/audit", {"get"}},
-	{"/api/v1/sessions", {"get"}},
-	{"/api/v1/sessions/{id}", {"delete"}},
-	{"/api/v1/roster", {"post"}},
+    {"/api/v1/me", {"get"}},
+    {"/api/v1/orgs", {"get", "post"}},
+    {"/api/v1/orgs/{id}", {"get", "patch"}},
+    {"/api/v1/users", {"get", "post"}},
+    {"/api/v1/users/{id}", {"get", "patch"}},
+    {"/api/v1/users/{id}/unlock", {"post"}},
+    {"/api/v1/tokens", {"get", "post"}},
+    {"/api/v1/tokens/{id}", {"delete"}},
+    {"/api/v1/audit", {"get"}},
+    {"/api/v1/sessions", {"get"}},
+    {"/api/v1/sessions/{id}", {"delete"}},
+    {"/api/v1/roster", {"post"}},
 };
 
 static void test_openapi(void **state)
@@ -163,25 +170,29 @@ static void test_openapi(void **state)
 	for (size_t i = 0; i < sizeof api_routes / sizeof api_routes[0]; i++) {
 		const char *path = api_routes[i].path;
 		json_t *item = json_object_get(paths, path);
-		if (!json_is_object(item)) fail_msg("openapi.json lacks %s", path);
+		if (!json_is_object(item))
+			fail_msg("openapi.json lacks %s", path);
 		for (int m = 0; m < 3 && api_routes[i].methods[m]; m++) {
 			json_t *op = json_object_get(item, api_routes[i].methods[m]);
-			if (!json_is_object(op) || !json_is_object(json_object_get(op, "responses")))
+			if (!json_is_object(op) ||
+			    !json_is_object(json_object_get(op, "responses")))
 				fail_msg("openapi.json: %s %s missing or without responses",
-					 api_routes[i].methods[m], path);
+				         api_routes[i].methods[m], path);
 		}
 	}
 	/* Every path it lists is one the server routes: none is a 404. */
 	const char *key;
 	json_t *item;
-	json_object_foreach(paths, key, item) {
+	json_object_foreach(paths, key, item)
+	{
 		char probe[512];
 		size_t n = 0;
 		for (const char *p = key; *p && n + 2 < sizeof probe; p++) {
-			if (*p == '{') {   /* a {param}: any id */
+			if (*p == '{') { /* a {param}: any id */
 				probe[n++] = '1';
 				p = strchr(p, '}');
-				if (!p) break;
+				if (!p)
+					break;
 			} else {
 				probe[n++] = *p;
 			}
@@ -189,7 +200,8 @@ static void test_openapi(void **state)
 		probe[n] = '\0';
 		hresp pr;
 		http(NULL, "OPTIONS", probe, NULL, NULL, 0, NULL, &pr);
-		if (pr.status == 404) fail_msg("openapi.json lists %s, which the server does not route", key);
+		if (pr.status == 404)
+			fail_msg("openapi.json lists %s, which the server does not route", key);
 		hresp_free(&pr);
 	}
 	json_decref(j);
@@ -221,8 +233,8 @@ static void expect_allow(const char *method, const char *path, const char *must)
 	expect_status(&r, 405);
 	const char *allow = hresp_header(&r, "Allow");
 	if (!allow || !strstr(allow, must))
-		fail_msg("%s %s: Allow is \"%s\", want it to name %s", method, path, allow ? allow : "",
-			 must);
+		fail_msg("%s %s: Allow is \"%s\", want it to name %s", method, path,
+		         allow ? allow : "", must);
 	hresp_free(&r);
 }
 
@@ -237,7 +249,7 @@ static void test_wrong_method(void **state)
 static void test_body_too_large(void **state)
 {
 	(void)state;
-	size_t n = 2u << 20;   /* over the 1 MiB default body limit */
+	size_t n = 2u << 20; /* over the 1 MiB default body limit */
 	char *big = malloc(n + 1);
 	memset(big, 'a', n);
 	memcpy(big, "email=", 6);
@@ -264,7 +276,7 @@ static void test_malformed_form(void **state)
 	hresp r;
 	http_get(&a, "/login", &r);
 	hresp_free(&r);
-	http_post_form(&a, "/login", "email=%ZZ&password=x", &r);   /* bad percent escape */
+	http_post_form(&a, "/login", "email=%ZZ&password=x", &r); /* bad percent escape */
 	expect_status(&r, 400);
 	hresp_free(&r);
 	http_post_form(&a, "/login", "email=%FF%FEa&password=x", &r); /* not UTF-8 */
@@ -282,12 +294,13 @@ static void test_malformed_json(void **state)
 	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Unfinished", &r);
 	expect_problem(&r, 400);
 	hresp_free(&r);
-	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Bad \xff\xfe bytes\", \"kind\": \"other\"}",
-		  &r);
+	http_json(&api, "POST", "/api/v1/orgs",
+	          "{\"name\": \"Bad \xff\xfe bytes\", \"kind\": \"other\"}", &r);
 	expect_problem(&r, 400);
 	hresp_free(&r);
 	http_json(&api, "POST", "/api/v1/orgs", "[1, 2, 3]", &r);
-	if (r.status != 400 && r.status != 422) fail_msg("a JSON array for an object: %ld", r.status);
+	if (r.status != 400 && r.status != 422)
+		fail_msg("a JSON array for an object: %ld", r.status);
 	hresp_free(&r);
 }
 
@@ -308,15 +321,19 @@ static void test_validation(void **state)
 	char name_msg[256] = "", kind_msg[256] = "";
 	size_t i;
 	json_t *e;
-	json_array_foreach(errs, i, e) {
+	json_array_foreach(errs, i, e)
+	{
 		const char *field = json_string_value(json_object_get(e, "field"));
 		const char *msg = json_string_value(json_object_get(e, "message"));
 		assert_non_null(field);
 		assert_non_null(msg);
-		if (strcmp(field, "name") == 0) snprintf(name_msg, sizeof name_msg, "%s", msg);
-		if (strcmp(field, "kind") == 0) snprintf(kind_msg, sizeof kind_msg, "%s", msg);
+		if (strcmp(field, "name") == 0)
+			snprintf(name_msg, sizeof name_msg, "%s", msg);
+		if (strcmp(field, "kind") == 0)
+			snprintf(kind_msg, sizeof kind_msg, "%s", msg);
 	}
-	if (!name_msg[0] || !kind_msg[0]) fail_msg("422 without both name and kind: %s", r.body);
+	if (!name_msg[0] || !kind_msg[0])
+		fail_msg("422 without both name and kind: %s", r.body);
 	json_decref(j);
 	hresp_free(&r);
 
@@ -331,8 +348,10 @@ static void test_validation(void **state)
 		fail_msg("invalid org form: status %ld, want the form again (422)", r.status);
 	if (!strstr(r.body, "name=\"name\"") || !strstr(r.body, "name=\"kind\""))
 		fail_msg("the form is not shown again");
-	if (!strstr(r.body, name_msg)) fail_msg("the page lacks the name message \"%s\"", name_msg);
-	if (!strstr(r.body, kind_msg)) fail_msg("the page lacks the kind message \"%s\"", kind_msg);
+	if (!strstr(r.body, name_msg))
+		fail_msg("the page lacks the name message \"%s\"", name_msg);
+	if (!strstr(r.body, kind_msg))
+		fail_msg("the page lacks the kind message \"%s\"", kind_msg);
 	hresp_free(&r);
 	/* Nothing was written: the API lists no org named "". */
 }
@@ -366,12 +385,14 @@ static void test_csrf(void **state)
 	const char *same[] = {origin, "Sec-Fetch-Site: same-origin", NULL};
 	const char *body = "current_password=x&new_password=y";
 	http(&a, "POST", action, "application/x-www-form-urlencoded", body, strlen(body), same, &r);
-	expect_status(&r, 403);   /* no token */
+	expect_status(&r, 403); /* no token */
 	hresp_free(&r);
 	char stale[512];
-	snprintf(stale, sizeof stale, "%s&csrf=%s", body, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-	http(&a, "POST", action, "application/x-www-form-urlencoded", stale, strlen(stale), same, &r);
-	expect_status(&r, 403);   /* someone else's or made-up token */
+	snprintf(stale, sizeof stale, "%s&csrf=%s", body,
+	         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	http(&a, "POST", action, "application/x-www-form-urlencoded", stale, strlen(stale), same,
+	     &r);
+	expect_status(&r, 403); /* someone else's or made-up token */
 	hresp_free(&r);
 
 	/* A token from an ended session is stale in the next one. */
@@ -380,7 +401,8 @@ static void test_csrf(void **state)
 	hresp_free(&r);
 	login(&a, &u);
 	snprintf(stale, sizeof stale, "%s&csrf=%s", body, form_enc(good));
-	http(&a, "POST", action, "application/x-www-form-urlencoded", stale, strlen(stale), same, &r);
+	http(&a, "POST", action, "application/x-www-form-urlencoded", stale, strlen(stale), same,
+	     &r);
 	expect_status(&r, 403);
 	hresp_free(&r);
 }
@@ -397,22 +419,23 @@ static void test_cross_site(void **state)
 	char body[512];
 	snprintf(body, sizeof body, "current_password=x&new_password=y&csrf=%s", form_enc(a.csrf));
 	const char *foreign[] = {"Origin: http://evil.example", NULL};
-	http(&a, "POST", "/account/password", "application/x-www-form-urlencoded", body, strlen(body),
-	     foreign, &r);
+	http(&a, "POST", "/account/password", "application/x-www-form-urlencoded", body,
+	     strlen(body), foreign, &r);
 	expect_status(&r, 403);
 	hresp_free(&r);
 	const char *cross[] = {"Sec-Fetch-Site: cross-site", NULL};
-	http(&a, "POST", "/account/password", "application/x-www-form-urlencoded", body, strlen(body),
-	     cross, &r);
+	http(&a, "POST", "/account/password", "application/x-www-form-urlencoded", body,
+	     strlen(body), cross, &r);
 	expect_status(&r, 403);
 	hresp_free(&r);
 	/* The same token from our own origin is accepted (not a 403). */
 	char origin[256];
 	snprintf(origin, sizeof origin, "Origin: %s", base_url());
 	const char *same[] = {origin, "Sec-Fetch-Site: same-origin", NULL};
-	http(&a, "POST", "/account/password", "application/x-www-form-urlencoded", body, strlen(body),
-	     same, &r);
-	if (r.status == 403) fail_msg("a same-origin POST with the right token was refused");
+	http(&a, "POST", "/account/password", "application/x-www-form-urlencoded", body,
+	     strlen(body), same, &r);
+	if (r.status == 403)
+		fail_msg("a same-origin POST with the right token was refused");
 	hresp_free(&r);
 }
 
@@ -444,10 +467,12 @@ static void test_lacking_permission(void **state)
 	tuser u;
 	signed_in_officer(&a, &u);
 	hresp r;
-	const char *pages[] = {"/users", "/users/new", "/orgs/new", "/audit", "/users/import", NULL};
+	const char *pages[] = {"/users", "/users/new",    "/orgs/new",
+	                       "/audit", "/users/import", NULL};
 	for (int i = 0; pages[i]; i++) {
 		http_get(&a, pages[i], &r);
-		if (r.status != 403) fail_msg("officer GET %s: %ld, want 403", pages[i], r.status);
+		if (r.status != 403)
+			fail_msg("officer GET %s: %ld, want 403", pages[i], r.status);
 		hresp_free(&r);
 	}
 	agent api;
@@ -461,7 +486,8 @@ static void test_lacking_permission(void **state)
 	http_get(&api, "/api/v1/audit", &r);
 	expect_problem(&r, 403);
 	hresp_free(&r);
-	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Not Allowed\", \"kind\": \"other\"}", &r);
+	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Not Allowed\", \"kind\": \"other\"}",
+	          &r);
 	expect_problem(&r, 403);
 	hresp_free(&r);
 }
@@ -506,9 +532,11 @@ static bool has_attr(const char *set_cookie, const char *attr)
 {
 	char lower[1024], want[64];
 	size_t i;
-	for (i = 0; set_cookie[i] && i + 1 < sizeof lower; i++) lower[i] = (char)tolower((unsigned char)set_cookie[i]);
+	for (i = 0; set_cookie[i] && i + 1 < sizeof lower; i++)
+		lower[i] = (char)tolower((unsigned char)set_cookie[i]);
 	lower[i] = '\0';
-	for (i = 0; attr[i] && i + 1 < sizeof want; i++) want[i] = (char)tolower((unsigned char)attr[i]);
+	for (i = 0; attr[i] && i + 1 < sizeof want; i++)
+		want[i] = (char)tolower((unsigned char)attr[i]);
 	want[i] = '\0';
 	return strstr(lower, want) != NULL;
 }
@@ -523,27 +551,36 @@ static void login_cookie(tuser *u, char *out, size_t outlen)
 	hresp_free(&r);
 	agent before = a;
 	char fields[512];
-	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u->email), form_enc(u->password));
+	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u->email),
+	         form_enc(u->password));
 	http_post_form(&a, "/login", fields, &r);
 	expect_status(&r, 303);
 	int n = 0;
 	out[0] = '\0';
-	for (const char *line = r.headers; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		if (strncasecmp(line, "Set-Cookie:", 11) != 0) continue;
+	for (const char *line = r.headers; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncasecmp(line, "Set-Cookie:", 11) != 0)
+			continue;
 		char sc[1024];
 		snprintf(sc, sizeof sc, "%.*s", (int)strcspn(line, "\r\n"), line);
-		if (!has_attr(sc, "; HttpOnly")) fail_msg("cookie without HttpOnly: %s", sc);
-		if (!has_attr(sc, "; SameSite=Strict")) fail_msg("cookie without SameSite=Strict: %s", sc);
-		if (has_attr(sc, "max-age=0")) continue;
+		if (!has_attr(sc, "; HttpOnly"))
+			fail_msg("cookie without HttpOnly: %s", sc);
+		if (!has_attr(sc, "; SameSite=Strict"))
+			fail_msg("cookie without SameSite=Strict: %s", sc);
+		if (has_attr(sc, "max-age=0"))
+			continue;
 		const char *v = strchr(sc, '=');
-		if (!v) continue;
+		if (!v)
+			continue;
 		snprintf(out, outlen, "%.*s", (int)strcspn(v + 1, ";"), v + 1);
 		n++;
 	}
-	if (n == 0) fail_msg("a successful login set no cookie");
+	if (n == 0)
+		fail_msg("a successful login set no cookie");
 	/* Renewed at login: no cookie value from before sign-in survives. */
 	for (size_t i = 0; i < before.n_cookies; i++)
-		if (strcmp(before.jar[i].value, out) == 0) fail_msg("the pre-login cookie was kept as the session");
+		if (strcmp(before.jar[i].value, out) == 0)
+			fail_msg("the pre-login cookie was kept as the session");
 	hresp_free(&r);
 	http_get(&a, "/", &r);
 	expect_status(&r, 200);
@@ -558,7 +595,7 @@ static void test_login_cookie(void **state)
 	char first[256], second[256];
 	login_cookie(&u, first, sizeof first);
 	login_cookie(&u, second, sizeof second);
-	assert_true(strlen(first) >= 43);   /* 256 bits, base64url or hex */
+	assert_true(strlen(first) >= 43); /* 256 bits, base64url or hex */
 	assert_string_not_equal(first, second);
 }
 
@@ -572,14 +609,18 @@ static void test_wrong_password(void **state)
 	http_get(&a, "/login", &r);
 	hresp_free(&r);
 	char fields[512];
-	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u.email), "Wrong-Password-Here-1");
+	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u.email),
+	         "Wrong-Password-Here-1");
 	http_post_form(&a, "/login", fields, &r);
-	if (r.status == 303) fail_msg("a wrong password signed in");
+	if (r.status == 303)
+		fail_msg("a wrong password signed in");
 	hresp_free(&r);
 	/* An unknown email gets the same answer (no account enumeration). */
-	snprintf(fields, sizeof fields, "email=%s&password=%s", "nobody@suite.example", "Wrong-Password-Here-1");
+	snprintf(fields, sizeof fields, "email=%s&password=%s", "nobody@suite.example",
+	         "Wrong-Password-Here-1");
 	http_post_form(&a, "/login", fields, &r);
-	if (r.status == 303) fail_msg("an unknown email signed in");
+	if (r.status == 303)
+		fail_msg("an unknown email signed in");
 	hresp_free(&r);
 	expect_login_redirect(&a, "/");
 }
@@ -590,7 +631,7 @@ static void test_logout(void **state)
 	agent a;
 	tuser u;
 	signed_in_officer(&a, &u);
-	agent old = a;   /* a copy of the cookie, as a thief would keep it */
+	agent old = a; /* a copy of the cookie, as a thief would keep it */
 	hresp r;
 	http_get(&a, "/", &r);
 	expect_status(&r, 200);
@@ -599,10 +640,11 @@ static void test_logout(void **state)
 		fail_msg("the dashboard has no log-out form");
 	hresp_free(&r);
 	http_post_form(&a, action, "", &r);
-	if (r.status != 303) fail_msg("logout: %ld", r.status);
+	if (r.status != 303)
+		fail_msg("logout: %ld", r.status);
 	hresp_free(&r);
 	expect_login_redirect(&a, "/");
-	expect_login_redirect(&old, "/");      /* ended on the server, not just forgotten */
+	expect_login_redirect(&old, "/"); /* ended on the server, not just forgotten */
 	http_get(&old, "/api/v1/me", &r);
 	expect_problem(&r, 401);
 	hresp_free(&r);
@@ -614,7 +656,8 @@ static void post_login(agent *a, const tuser *u, const char *password, hresp *r)
 	http_get(a, "/login", &page);
 	hresp_free(&page);
 	char fields[512];
-	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u->email), form_enc(password));
+	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u->email),
+	         form_enc(password));
 	http_post_form(a, "/login", fields, r);
 }
 
@@ -627,11 +670,13 @@ static void test_lockout(void **state)
 	hresp r;
 	for (int i = 0; i < 5; i++) {
 		post_login(&a, &u, "Not-The-Password-At-All", &r);
-		if (r.status == 303) fail_msg("wrong password %d signed in", i + 1);
+		if (r.status == 303)
+			fail_msg("wrong password %d signed in", i + 1);
 		hresp_free(&r);
 	}
 	post_login(&a, &u, u.password, &r);
-	if (r.status == 303) fail_msg("a locked account signed in with the right password");
+	if (r.status == 303)
+		fail_msg("a locked account signed in with the right password");
 	hresp_free(&r);
 
 	/* The admin unlocks from the user's page. */
@@ -715,20 +760,23 @@ static void test_sessions(void **state)
 	int64_t newest = 0;
 	size_t i;
 	json_t *s;
-	json_array_foreach(list, i, s) {
+	json_array_foreach(list, i, s)
+	{
 		int64_t id = json_integer_value(json_object_get(s, "id"));
-		if (id > newest) newest = id;
+		if (id > newest)
+			newest = id;
 	}
 	json_decref(j);
 	hresp_free(&r);
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/sessions/%ld", (long)newest);
 	http(&api, "DELETE", path, NULL, NULL, 0, NULL, &r);
-	if (r.status != 204 && r.status != 200) fail_msg("DELETE %s: %ld", path, r.status);
+	if (r.status != 204 && r.status != 200)
+		fail_msg("DELETE %s: %ld", path, r.status);
 	hresp_free(&r);
-	expect_login_redirect(&b, "/");   /* b's session (the newest) ended */
+	expect_login_redirect(&b, "/"); /* b's session (the newest) ended */
 	http_get(&a, "/", &r);
-	expect_status(&r, 200);           /* a's goes on */
+	expect_status(&r, 200); /* a's goes on */
 	hresp_free(&r);
 
 	/* The same from the page: a third session, ended with its form. */
@@ -738,9 +786,11 @@ static void test_sessions(void **state)
 	expect_status(&r, 200);
 	j = hresp_json(&r);
 	newest = 0;
-	json_array_foreach(json_object_get(j, "items"), i, s) {
+	json_array_foreach(json_object_get(j, "items"), i, s)
+	{
 		int64_t id = json_integer_value(json_object_get(s, "id"));
-		if (id > newest) newest = id;
+		if (id > newest)
+			newest = id;
 	}
 	json_decref(j);
 	hresp_free(&r);
@@ -794,7 +844,8 @@ static void test_api_tokens(void **state)
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/tokens/%ld", (long)id);
 	http(&api, "DELETE", path, NULL, NULL, 0, NULL, &r);
-	if (r.status != 204 && r.status != 200) fail_msg("DELETE %s: %ld", path, r.status);
+	if (r.status != 204 && r.status != 200)
+		fail_msg("DELETE %s: %ld", path, r.status);
 	hresp_free(&r);
 	http_get(&api, "/api/v1/me", &r);
 	expect_problem(&r, 401);
@@ -817,18 +868,20 @@ static void test_api_token_pages(void **state)
 		fail_msg("no token form on /account/tokens");
 	hresp_free(&r);
 	http_post_form(&a, action, "name=suite+integration", &r);
-	if (r.status == 303) {   /* post/redirect/get: the token on the next page */
+	if (r.status == 303) { /* post/redirect/get: the token on the next page */
 		char next[512];
 		snprintf(next, sizeof next, "%s", r.location);
 		hresp_free(&r);
 		http_get(&a, next, &r);
 	}
-	if (r.status != 201 && r.status != 200) fail_msg("token created: status %ld", r.status);
+	if (r.status != 201 && r.status != 200)
+		fail_msg("token created: status %ld", r.status);
 	/* Shown once, in the value of <input id="new-token">. */
 	agent api = {0};
 	const char *in = strstr(r.body, "id=\"new-token\"");
 	const char *v = in ? strstr(in, "value=\"") : NULL;
-	if (!v) fail_msg("the new token is not shown:\n%.800s", r.body);
+	if (!v)
+		fail_msg("the new token is not shown:\n%.800s", r.body);
 	snprintf(api.bearer, sizeof api.bearer, "%.*s", (int)strcspn(v + 7, "\""), v + 7);
 	hresp_free(&r);
 	http_get(&api, "/api/v1/me", &r);
@@ -862,18 +915,21 @@ static bool user_listed(const char *email)
 		json_t *j = hresp_json(&r);
 		size_t i;
 		json_t *it;
-		json_array_foreach(json_object_get(j, "items"), i, it) {
+		json_array_foreach(json_object_get(j, "items"), i, it)
+		{
 			const char *e = json_string_value(json_object_get(it, "email"));
-			if (e && strcasecmp(e, email) == 0) found = true;
+			if (e && strcasecmp(e, email) == 0)
+				found = true;
 		}
 		const char *next = json_string_value(json_object_get(j, "next_cursor"));
 		bool more = next && *next && !found;
 		if (more)
 			snprintf(path, sizeof path, "/api/v1/users?limit=200&q=%s&cursor=%s",
-				 form_enc(email), form_enc(next));
+			         form_enc(email), form_enc(next));
 		json_decref(j);
 		hresp_free(&r);
-		if (!more) break;
+		if (!more)
+			break;
 	}
 	return found;
 }
@@ -885,30 +941,32 @@ static void test_roster_import(void **state)
 	char csv[1024];
 	long pid = (long)getpid();
 	snprintf(csv, sizeof csv,
-		 "email,name,roles\r\n"
-		 "good.one.%ld@suite.example,Good One,officer\r\n"
-		 "not-an-email,Bad Email,officer\r\n"
-		 "good.two.%ld@suite.example,Good Two,officer;supervisor\r\n"
-		 "bad.role.%ld@suite.example,Bad Role,wizard\r\n",
-		 pid, pid, pid);
+	         "email,name,roles\r\n"
+	         "good.one.%ld@suite.example,Good One,officer\r\n"
+	         "not-an-email,Bad Email,officer\r\n"
+	         "good.two.%ld@suite.example,Good Two,officer;supervisor\r\n"
+	         "bad.role.%ld@suite.example,Bad Role,wizard\r\n",
+	         pid, pid, pid);
 	hresp r;
 	http_get(admin, "/users/import", &r);
 	expect_status(&r, 200);
 	char action[512];
 	if (!form_action(r.body, "/import", action, sizeof action))
 		fail_msg("no import form on /users/import");
-	if (!strstr(r.body, "multipart/form-data")) fail_msg("the import form is not multipart");
+	if (!strstr(r.body, "multipart/form-data"))
+		fail_msg("the import form is not multipart");
 	hresp_free(&r);
 
 	const char *boundary = "----citkitSuiteBoundary7MA4YWxk";
 	char body[4096], ctype[128], org[16];
 	snprintf(org, sizeof org, "%d", ORG_B);
-	snprintf(body, sizeof body,
-		 "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
-		 "--%s\r\nContent-Disposition: form-data; name=\"org_id\"\r\n\r\n%s\r\n"
-		 "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\n"
-		 "Content-Type: text/csv\r\n\r\n%s\r\n--%s--\r\n",
-		 boundary, admin->csrf, boundary, org, boundary, csv, boundary);
+	snprintf(
+	    body, sizeof body,
+	    "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+	    "--%s\r\nContent-Disposition: form-data; name=\"org_id\"\r\n\r\n%s\r\n"
+	    "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\n"
+	    "Content-Type: text/csv\r\n\r\n%s\r\n--%s--\r\n",
+	    boundary, admin->csrf, boundary, org, boundary, csv, boundary);
 	snprintf(ctype, sizeof ctype, "multipart/form-data; boundary=%s", boundary);
 	char origin[256];
 	snprintf(origin, sizeof origin, "Origin: %s", base_url());
@@ -938,12 +996,12 @@ static void test_roster_import_api(void **state)
 	long pid = (long)getpid();
 	char bad[1024], good[1024], path[64], email[128];
 	snprintf(bad, sizeof bad,
-		 "email,name,roles\n"
-		 "api.one.%ld@suite.example,Api One,officer\n"
-		 "api.two.%ld@suite.example,,officer\n"
-		 "api.three.%ld@suite.example,Api Three,officer|dispatcher\n"
-		 "api.four.%ld@suite.example,Api Four,\n",
-		 pid, pid, pid, pid);
+	         "email,name,roles\n"
+	         "api.one.%ld@suite.example,Api One,officer\n"
+	         "api.two.%ld@suite.example,,officer\n"
+	         "api.three.%ld@suite.example,Api Three,officer|dispatcher\n"
+	         "api.four.%ld@suite.example,Api Four,\n",
+	         pid, pid, pid, pid);
 	snprintf(path, sizeof path, "/api/v1/roster?org=%d", ORG_B);
 	hresp r;
 	http(&api, "POST", path, "text/csv", bad, strlen(bad), NULL, &r);
@@ -953,14 +1011,19 @@ static void test_roster_import_api(void **state)
 	bool line3 = false, line5 = false;
 	size_t i;
 	json_t *e;
-	json_array_foreach(errs, i, e) {
+	json_array_foreach(errs, i, e)
+	{
 		json_int_t line = json_integer_value(json_object_get(e, "line"));
 		assert_non_null(json_string_value(json_object_get(e, "message")));
-		if (line == 3) line3 = true;
-		else if (line == 5) line5 = true;
-		else fail_msg("a good line blamed: %s", r.body);
+		if (line == 3)
+			line3 = true;
+		else if (line == 5)
+			line5 = true;
+		else
+			fail_msg("a good line blamed: %s", r.body);
 	}
-	if (!line3 || !line5) fail_msg("lines 3 and 5 not both reported: %s", r.body);
+	if (!line3 || !line5)
+		fail_msg("lines 3 and 5 not both reported: %s", r.body);
 	json_decref(j);
 	hresp_free(&r);
 	snprintf(email, sizeof email, "api.one.%ld@suite.example", pid);
@@ -968,10 +1031,10 @@ static void test_roster_import_api(void **state)
 
 	/* The file without its bad rows imports every row. */
 	snprintf(good, sizeof good,
-		 "email,name,roles\n"
-		 "api.one.%ld@suite.example,Api One,officer\n"
-		 "api.three.%ld@suite.example,Api Three,officer|dispatcher\n",
-		 pid, pid);
+	         "email,name,roles\n"
+	         "api.one.%ld@suite.example,Api One,officer\n"
+	         "api.three.%ld@suite.example,Api Three,officer|dispatcher\n",
+	         pid, pid);
 	http(&api, "POST", path, "text/csv", good, strlen(good), NULL, &r);
 	expect_status(&r, 200);
 	j = hresp_json(&r);
@@ -995,8 +1058,10 @@ static void test_audit(void **state)
 	hresp r;
 	http_get(admin, "/audit", &r);
 	expect_status(&r, 200);
-	if (!strstr(r.body, u.email)) fail_msg("the audit page does not list %s's login", u.email);
-	if (!strstr(r.body, "login")) fail_msg("the audit page shows no login");
+	if (!strstr(r.body, u.email))
+		fail_msg("the audit page does not list %s's login", u.email);
+	if (!strstr(r.body, "login"))
+		fail_msg("the audit page shows no login");
 	hresp_free(&r);
 	char path[256];
 	snprintf(path, sizeof path, "/audit?user=%s", form_enc(u.email));
@@ -1013,7 +1078,8 @@ static void test_audit(void **state)
 	hresp_free(&r);
 	char *out = NULL;
 	int code = cli(NULL, &out, "audit", "verify", "--db", db_url(), NULL);
-	if (code != 0) fail_msg("citkit audit verify exited %d: %s", code, out);
+	if (code != 0)
+		fail_msg("citkit audit verify exited %d: %s", code, out);
 	free(out);
 	/* The same check from the audit page. */
 	http_get(admin, "/audit?verify=1", &r);
@@ -1030,15 +1096,28 @@ static void test_authenticated_pages(void **state)
 	char user_page[64], org_page[64];
 	snprintf(user_page, sizeof user_page, "/users/%ld", (long)user_id_of(&other));
 	snprintf(org_page, sizeof org_page, "/orgs/%d", ORG_A);
-	const char *pages[] = {"/", "/orgs", "/orgs/new", org_page, "/users", "/users/new",
-			       user_page, "/users/import", "/account", "/account/totp", "/account/sessions", "/account/tokens", "/audit",
-			       NULL};
+	const char *pages[] = {"/",
+	                       "/orgs",
+	                       "/orgs/new",
+	                       org_page,
+	                       "/users",
+	                       "/users/new",
+	                       user_page,
+	                       "/users/import",
+	                       "/account",
+	                       "/account/totp",
+	                       "/account/sessions",
+	                       "/account/tokens",
+	                       "/audit",
+	                       NULL};
 	for (int i = 0; pages[i]; i++) {
 		hresp r;
 		http_get(admin, pages[i], &r);
-		if (r.status != 200) fail_msg("GET %s as admin: %ld", pages[i], r.status);
+		if (r.status != 200)
+			fail_msg("GET %s as admin: %ld", pages[i], r.status);
 		const char *cc = hresp_header(&r, "Cache-Control");
-		if (!cc || !strstr(cc, "no-store")) fail_msg("%s: Cache-Control is not no-store", pages[i]);
+		if (!cc || !strstr(cc, "no-store"))
+			fail_msg("%s: Cache-Control is not no-store", pages[i]);
 		if (strncmp(r.content_type, "text/html", 9) != 0)
 			fail_msg("%s: Content-Type %s", pages[i], r.content_type);
 		hresp_free(&r);
@@ -1073,40 +1152,51 @@ static void test_tls(void **state)
 	http_get(&a, "/login", &r);
 	expect_status(&r, 200);
 	const char *hsts = hresp_header(&r, "Strict-Transport-Security");
-	if (!hsts || !strstr(hsts, "max-age=")) fail_msg("no HSTS over TLS");
+	if (!hsts || !strstr(hsts, "max-age="))
+		fail_msg("no HSTS over TLS");
 	hresp_free(&r);
 	char fields[512];
-	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u.email), form_enc(u.password));
+	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u.email),
+	         form_enc(u.password));
 	http_post_form(&a, "/login", fields, &r);
 	expect_status(&r, 303);
 	int session_cookies = 0;
 	for (const char *line = r.headers; line && *line;
 	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		if (strncasecmp(line, "Set-Cookie:", 11) != 0) continue;
+		if (strncasecmp(line, "Set-Cookie:", 11) != 0)
+			continue;
 		char sc[1024];
 		snprintf(sc, sizeof sc, "%.*s", (int)strcspn(line, "\r\n"), line);
 		const char *name = sc + 11;
-		while (*name == ' ') name++;
-		if (strncmp(name, "__Host-", 7) != 0) fail_msg("a cookie without __Host- over TLS: %s", sc);
-		if (!has_attr(sc, "; Secure")) fail_msg("a cookie without Secure over TLS: %s", sc);
-		if (!has_attr(sc, "; Path=/")) fail_msg("a __Host- cookie needs Path=/: %s", sc);
-		if (has_attr(sc, "; Domain=")) fail_msg("a __Host- cookie must not name a Domain: %s", sc);
-		if (strncmp(name, "__Host-citkit_session=", 22) == 0 && name[22] != ';') session_cookies++;
+		while (*name == ' ')
+			name++;
+		if (strncmp(name, "__Host-", 7) != 0)
+			fail_msg("a cookie without __Host- over TLS: %s", sc);
+		if (!has_attr(sc, "; Secure"))
+			fail_msg("a cookie without Secure over TLS: %s", sc);
+		if (!has_attr(sc, "; Path=/"))
+			fail_msg("a __Host- cookie needs Path=/: %s", sc);
+		if (has_attr(sc, "; Domain="))
+			fail_msg("a __Host- cookie must not name a Domain: %s", sc);
+		if (strncmp(name, "__Host-citkit_session=", 22) == 0 && name[22] != ';')
+			session_cookies++;
 	}
-	if (session_cookies != 1) fail_msg("sign-in over TLS set no __Host-citkit_session cookie");
+	if (session_cookies != 1)
+		fail_msg("sign-in over TLS set no __Host-citkit_session cookie");
 	hresp_free(&r);
 	http_get(&a, "/", &r);
 	expect_status(&r, 200);
 	hresp_free(&r);
 	char why[600];
-	if (!tls_server_stop(why, sizeof why)) fail_msg("%s", why);
+	if (!tls_server_stop(why, sizeof why))
+		fail_msg("%s", why);
 }
 
 static int tls_teardown(void **state)
 {
 	(void)state;
 	char why[600];
-	tls_server_stop(why, sizeof why);   /* after a failure: back to plain HTTP */
+	tls_server_stop(why, sizeof why); /* after a failure: back to plain HTTP */
 	return 0;
 }
 
@@ -1116,41 +1206,42 @@ static void test_clean_shutdown(void **state)
 {
 	(void)state;
 	char why[600];
-	if (!server_stop(why, sizeof why)) fail_msg("%s", why);
+	if (!server_stop(why, sizeof why))
+		fail_msg("%s", why);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_healthz),
-		cmocka_unit_test(test_metrics),
-		cmocka_unit_test(test_openapi),
-		cmocka_unit_test(test_public_pages),
-		cmocka_unit_test(test_unknown_route),
-		cmocka_unit_test(test_wrong_method),
-		cmocka_unit_test(test_body_too_large),
-		cmocka_unit_test(test_malformed_form),
-		cmocka_unit_test(test_malformed_json),
-		cmocka_unit_test(test_validation),
-		cmocka_unit_test(test_csrf),
-		cmocka_unit_test(test_cross_site),
-		cmocka_unit_test(test_no_credentials),
-		cmocka_unit_test(test_lacking_permission),
-		cmocka_unit_test(test_other_org_is_not_found),
-		cmocka_unit_test(test_login_cookie),
-		cmocka_unit_test(test_wrong_password),
-		cmocka_unit_test(test_logout),
-		cmocka_unit_test(test_lockout),
-		cmocka_unit_test(test_totp),
-		cmocka_unit_test(test_sessions),
-		cmocka_unit_test(test_api_tokens),
-		cmocka_unit_test(test_api_token_pages),
-		cmocka_unit_test(test_roster_import),
-		cmocka_unit_test(test_roster_import_api),
-		cmocka_unit_test(test_audit),
-		cmocka_unit_test(test_authenticated_pages),
-		cmocka_unit_test_teardown(test_tls, tls_teardown),
-		cmocka_unit_test(test_clean_shutdown),
+	    cmocka_unit_test(test_healthz),
+	    cmocka_unit_test(test_metrics),
+	    cmocka_unit_test(test_openapi),
+	    cmocka_unit_test(test_public_pages),
+	    cmocka_unit_test(test_unknown_route),
+	    cmocka_unit_test(test_wrong_method),
+	    cmocka_unit_test(test_body_too_large),
+	    cmocka_unit_test(test_malformed_form),
+	    cmocka_unit_test(test_malformed_json),
+	    cmocka_unit_test(test_validation),
+	    cmocka_unit_test(test_csrf),
+	    cmocka_unit_test(test_cross_site),
+	    cmocka_unit_test(test_no_credentials),
+	    cmocka_unit_test(test_lacking_permission),
+	    cmocka_unit_test(test_other_org_is_not_found),
+	    cmocka_unit_test(test_login_cookie),
+	    cmocka_unit_test(test_wrong_password),
+	    cmocka_unit_test(test_logout),
+	    cmocka_unit_test(test_lockout),
+	    cmocka_unit_test(test_totp),
+	    cmocka_unit_test(test_sessions),
+	    cmocka_unit_test(test_api_tokens),
+	    cmocka_unit_test(test_api_token_pages),
+	    cmocka_unit_test(test_roster_import),
+	    cmocka_unit_test(test_roster_import_api),
+	    cmocka_unit_test(test_audit),
+	    cmocka_unit_test(test_authenticated_pages),
+	    cmocka_unit_test_teardown(test_tls, tls_teardown),
+	    cmocka_unit_test(test_clean_shutdown),
 	};
 	return cmocka_run_group_tests_name("http", tests, setup, teardown);
 }
