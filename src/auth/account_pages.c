@@ -8,7 +8,6 @@
 #include "../base/html.h"
 #include "../web/layout.h"
 #include "../web/server.h"
-#include "audit.h"
 #include "auth_web.h"
 #include "password.h"
 #include "sessions.h"
@@ -290,15 +289,6 @@ static int session_end_submit(request *req)
 	return 0;
 }
 
-static int end_others_tx(db *d, void *ctx)
-{
-	const principal *who = ctx;
-	int rc = session_end_all(d, who->user_id, who->session_id);
-	if (rc < 0)
-		return rc;
-	return audit_append(d, who, "session.end_others", "user", NULL, AUDIT_SUCCESS, NULL);
-}
-
 /* POST /account/sessions/end-others: ends every session of the user but
  * the one making the request. */
 static int end_others_submit(request *req)
@@ -306,7 +296,7 @@ static int end_others_submit(request *req)
 	db *d = auth_db(req);
 	if (!d)
 		return 0;
-	int rc = db_tx(d, end_others_tx, &req->who);
+	int rc = session_end_others(d, &req->who);
 	if (rc < 0) {
 		auth_fail(req, rc);
 		return 0;
