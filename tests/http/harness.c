@@ -20,13 +20,21 @@
 #include <time.h>
 #include <unistd.h>
 
+/* One running `citkit serve`: the suite's plain-HTTP server, and for the
+ * TLS test a second one over HTTPS on the same database. */
+typedef struct server {
+	pid_t pid;
+	char base[128];
+	char server_out[1024], server_err[1024];
+	char cainfo[1100];          /* the certificate curl trusts (TLS only) */
+} server;
+
 static struct {
 	const char *bin, *work;
 	char db[1024];
 	bool is_pg;
-	pid_t pid;
-	char base[128];
-	char server_out[1024], server_err[1024];
+	server plain, tls;
+	server *cur;
 	int n_pages, n_users, n_runs;
 	tuser admin;
 	agent admin_agent;
@@ -34,7 +42,7 @@ static struct {
 	char admin_token[256];
 } S;
 
-const char *base_url(void) { return S.base; }
+const char *base_url(void) { return S.cur->base; }
 const char *db_url(void) { return S.db; }
 bool on_postgres(void) { return S.is_pg; }
 
@@ -153,46 +161,50 @@ static void pg_reset(const char *url)
 	PQfinish(c);
 }
 
-static void server_start(void)
+static void server_start(server *sv, const char *name, const char *config)
 {
-	snprintf(S.server_out, sizeof S.server_out, "%s/server.out", S.work);
-	snprintf(S.server_err, sizeof S.server_err, "%s/server.log", S.work);
+	snprintf(sv->server_out, sizeof sv->server_out, "%s/%s.out", S.work, name);
+	snprintf(sv->server_err, sizeof sv->server_err, "%s/%s.log", S.work, name);
 	pid_t pid = fork();
 	if (pid < 0) fail_msg("fork: %s", strerror(errno));
 	if (pid == 0) {
 		if (chdir(S.work) != 0) _exit(126);
 		int in = open("/dev/null", O_RDONLY);
-		int out = open(S.server_out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int err = open(S.server_err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int out = open(sv->server_out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int err = open(sv->server_err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (in < 0 || out < 0 || err < 0) _exit(126);
 		dup2(in, 0);
 		dup2(out, 1);
 		dup2(err, 2);
-		execl(S.bin, S.bin, "serve", "--db", S.db, "--listen", "127.0.0.1:0", (char *)NULL);
+		if (config)
+			execl(S.bin, S.bin, "--config", config, "serve", "--db", S.db, "--listen",
+			      "127.0.0.1:0", (char *)NULL);
+		else
+			execl(S.bin, S.bin, "serve", "--db", S.db, "--listen", "127.0.0.1:0", (char *)NULL);
 		_exit(127);
 	}
-	S.pid = pid;
+	sv->pid = pid;
 	/* The serve command announces its address on stdout: "citkit serving
 	 * … at http://ADDR:PORT". Wait for that line (not a speed check: a
 	 * server that never says it is a failure, after a generous while). */
 	for (int i = 0; i < 1200; i++) {
-		char *out = slurp(S.server_out, NULL);
-		const char *at = out ? strstr(out, " at http://") : NULL;
+		char *out = slurp(sv->server_out, NULL);
+		const char *at = out ? strstr(out, " at http") : NULL;
 		if (at) {
 			at += 4;
 			size_t n = strcspn(at, " \r\n");
-			if (n >= sizeof S.base) n = sizeof S.base - 1;
-			memcpy(S.base, at, n);
-			S.base[n] = '\0';
-			while (n > 0 && S.base[n - 1] == '/') S.base[--n] = '\0';
+			if (n >= sizeof sv->base) n = sizeof sv->base - 1;
+			memcpy(sv->base, at, n);
+			sv->base[n] = '\0';
+			while (n > 0 && sv->base[n - 1] == '/') sv->base[--n] = '\0';
 			free(out);
 			return;
 		}
 		free(out);
 		int st;
 		if (waitpid(pid, &st, WNOHANG) == pid) {
-			S.pid = 0;
-			char *err = slurp(S.server_err, NULL);
+			sv->pid = 0;
+			char *err = slurp(sv->server_err, NULL);
 			char msg[4096];
 			snprintf(msg, sizeof msg, "%s", err ? err : "");
 			free(err);
@@ -211,28 +223,28 @@ static const char *sanitizer_marks[] = {
 bool server_stop(char *why, size_t whylen)
 {
 	why[0] = '\0';
-	if (S.pid <= 0) {
+	if (S.cur->pid <= 0) {
 		snprintf(why, whylen, "the server was not running");
 		return false;
 	}
-	kill(S.pid, SIGTERM);
+	kill(S.cur->pid, SIGTERM);
 	int st = 0;
 	bool gone = false;
 	for (int i = 0; i < 600 && !gone; i++) {
-		if (waitpid(S.pid, &st, WNOHANG) == S.pid) gone = true;
+		if (waitpid(S.cur->pid, &st, WNOHANG) == S.cur->pid) gone = true;
 		else sleep_ms(50);
 	}
 	if (!gone) {
-		kill(S.pid, SIGKILL);
-		waitpid(S.pid, &st, 0);
+		kill(S.cur->pid, SIGKILL);
+		waitpid(S.cur->pid, &st, 0);
 		snprintf(why, whylen, "citkit serve did not stop within 30 s of SIGTERM");
 	}
-	S.pid = 0;
+	S.cur->pid = 0;
 	if (gone && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
 		snprintf(why, whylen, "citkit serve ended with %s %d after SIGTERM (want exit 0)",
 			 WIFEXITED(st) ? "exit" : "signal",
 			 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-	char *err = slurp(S.server_err, NULL);
+	char *err = slurp(S.cur->server_err, NULL);
 	for (int i = 0; err && sanitizer_marks[i] && !why[0]; i++) {
 		const char *m = strstr(err, sanitizer_marks[i]);
 		if (m) snprintf(why, whylen, "sanitizer report in server log: %.300s", m);
@@ -266,15 +278,19 @@ void suite_setup(void)
 	}
 	cli_ok("init", cli(NULL, NULL, "init", "--db", S.db, NULL));
 	cli_ok("demo", cli(NULL, NULL, "demo", "--db", S.db, NULL));
-	server_start();
+	S.cur = &S.plain;
+	server_start(&S.plain, "server", NULL);
 }
 
 void suite_teardown(void)
 {
-	if (S.pid > 0) {
-		char why[512];
+	char why[512];
+	if (S.tls.pid > 0) {
+		S.cur = &S.tls;
 		server_stop(why, sizeof why);
 	}
+	S.cur = &S.plain;
+	if (S.plain.pid > 0) server_stop(why, sizeof why);
 	curl_global_cleanup();
 }
 
@@ -526,7 +542,7 @@ void http(agent *a, const char *method, const char *path, const char *ctype, con
 	CURL *c = curl_easy_init();
 	if (!c) fail_msg("curl_easy_init");
 	char url[2048];
-	snprintf(url, sizeof url, "%s%s", S.base, path);
+	snprintf(url, sizeof url, "%s%s", S.cur->base, path);
 	grow body_g = {0}, head_g = {0};
 	struct curl_slist *hs = NULL;
 	char line[2048];
@@ -555,6 +571,7 @@ void http(agent *a, const char *method, const char *path, const char *ctype, con
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &head_g);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "citkit-http-suite");
+	if (S.cur->cainfo[0]) curl_easy_setopt(c, CURLOPT_CAINFO, S.cur->cainfo);
 	if (strcmp(method, "HEAD") == 0) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else if (strcmp(method, "GET") != 0) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	if (body) {
@@ -574,9 +591,9 @@ void http(agent *a, const char *method, const char *path, const char *ctype, con
 	const char *loc = hresp_header(r, "Location");
 	snprintf(r->location, sizeof r->location, "%s", loc ? loc : "");
 	/* An absolute Location on our own base counts as the path. */
-	if (strncmp(r->location, S.base, strlen(S.base)) == 0)
-		memmove(r->location, r->location + strlen(S.base),
-			strlen(r->location) - strlen(S.base) + 1);
+	size_t blen = strlen(S.cur->base);
+	if (strncmp(r->location, S.cur->base, blen) == 0)
+		memmove(r->location, r->location + blen, strlen(r->location) - blen + 1);
 	if (a) jar_update(a, r);
 	check_headers(path, r);
 	if (strncmp(r->content_type, "text/html", 9) == 0 && r->len > 0) {
@@ -593,7 +610,7 @@ void http_get(agent *a, const char *path, hresp *r)
 void http_post_form(agent *a, const char *path, const char *fields, hresp *r)
 {
 	char origin[256];
-	snprintf(origin, sizeof origin, "Origin: %s", S.base);
+	snprintf(origin, sizeof origin, "Origin: %s", S.cur->base);
 	const char *extra[] = {origin, "Sec-Fetch-Site: same-origin", NULL};
 	size_t cap = strlen(fields) + sizeof a->csrf * 3 + 16;
 	char *body = malloc(cap);
@@ -906,4 +923,41 @@ int64_t user_id_of(tuser *u)
 void harness_token_for(const char *email, char *out, size_t outlen)
 {
 	token_for(email, out, outlen);
+}
+
+/* A self-signed certificate for 127.0.0.1 (openssl), a configuration file
+ * naming it, and a second `citkit serve` over HTTPS on the same database;
+ * requests go to it until tls_server_stop(). */
+void tls_server_start(void)
+{
+	char cert[1100], key[1100], config[1100], subj[64] = "/CN=127.0.0.1";
+	snprintf(cert, sizeof cert, "%s/tls-cert.pem", S.work);
+	snprintf(key, sizeof key, "%s/tls-key.pem", S.work);
+	snprintf(config, sizeof config, "%s/tls.ini", S.work);
+	char out[1100], err[1100];
+	snprintf(out, sizeof out, "%s/openssl.out", S.work);
+	snprintf(err, sizeof err, "%s/openssl.err", S.work);
+	char *argv[] = {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+			"ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", subj,
+			"-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert,
+			NULL};
+	int code = run_argv(argv, NULL, out, err);
+	if (code != 0) fail_msg("openssl could not make a test certificate (exit %d)", code);
+	char ini[2600];
+	snprintf(ini, sizeof ini, "[server]\ntls_cert = %s\ntls_key = %s\n", cert, key);
+	write_file(config, ini, strlen(ini));
+	memset(&S.tls, 0, sizeof S.tls);
+	snprintf(S.tls.cainfo, sizeof S.tls.cainfo, "%s", cert);
+	server_start(&S.tls, "server-tls", config);
+	S.cur = &S.tls;
+	if (strncmp(S.tls.base, "https://", 8) != 0)
+		fail_msg("citkit serve with a certificate announced %s, want https://", S.tls.base);
+}
+
+bool tls_server_stop(char *why, size_t whylen)
+{
+	S.cur = &S.tls;
+	bool ok = server_stop(why, whylen);
+	S.cur = &S.plain;
+	return ok;
 }

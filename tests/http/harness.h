@@ -62,6 +62,11 @@ void suite_teardown(void);
  * sanitizer report; false with a reason otherwise. */
 bool server_stop(char *why, size_t whylen);
 const char *base_url(void);
+/* A second server over HTTPS (self-signed certificate) on the same
+ * database; requests go to it until tls_server_stop(), which checks its
+ * clean exit like server_stop(). */
+void tls_server_start(void);
+bool tls_server_stop(char *why, size_t whylen);
 const char *db_url(void);
 bool on_postgres(void);
 

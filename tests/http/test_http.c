@@ -116,17 +116,36 @@ static void test_metrics(void **state)
 		samples++;
 	}
 	free(copy);
-	assert_true(types >= 4);   /* requests, latency, database time, sessions */
+	assert_true(types >= 4);
 	assert_true(samples >= 4);
-	assert_non_null(strstr(r.body, "_bucket{"));   /* the latency histogram */
+	/* Requests by route and status, a latency histogram, database time,
+	 * active sessions (issue 2). */
+	if (!strstr(r.body, "route=\"/healthz\"") || !strstr(r.body, "status=\"200\""))
+		fail_msg("/metrics counts no request by route and status:\n%.600s", r.body);
+	if (!strstr(r.body, "# TYPE citkit_http_request_duration_seconds histogram") ||
+	    !strstr(r.body, "_bucket{le=\"+Inf\"}"))
+		fail_msg("/metrics has no latency histogram");
+	if (!strstr(r.body, "citkit_db_seconds_total")) fail_msg("/metrics has no database time");
+	if (!strstr(r.body, "citkit_active_sessions")) fail_msg("/metrics has no active sessions");
 	hresp_free(&r);
 }
 
-static const char *api_paths[] = {
-	"/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{id}", "/api/v1/users",
-	"/api/v1/users/{id}", "/api/v1/users/{id}/unlock", "/api/v1/tokens",
-	"/api/v1/tokens/{id}", "/api/v1/audit", "/api/v1/sessions", "/api/v1/sessions/{id}",
-	"/api/v1/roster", NULL,
+/* Every API route of issue 2, with the methods each must offer. */
+static const struct {
+	const char *path, *methods[3];
+} api_routes[] = {
+	{"/api/v1/me", {"get"}},
+	{"/api/v1/orgs", {"get", "post"}},
+	{"/api/v1/orgs/{id}", {"get", "patch"}},
+	{"/api/v1/users", {"get", "post"}},
+	{"/api/v1/users/{id}", {"get", "patch"}},
+	{"/api/v1/users/{id}/unlock", {"post"}},
+	{"/api/v1/tokens", {"get", "post"}},
+	{"/api/v1/tokens/{id}", {"delete"}},
+	{"/api/v1/audit", {"get"}},
+	{"/api/v1/sessions", {"get"}},
+	{"/api/v1/sessions/{id}", {"delete"}},
+	{"/api/v1/roster", {"post"}},
 };
 
 static void test_openapi(void **state)
@@ -141,16 +160,37 @@ static void test_openapi(void **state)
 	assert_true(strncmp(version, "3.1", 3) == 0);
 	json_t *paths = json_object_get(j, "paths");
 	assert_true(json_is_object(paths));
-	for (int i = 0; api_paths[i]; i++) {
-		json_t *item = json_object_get(paths, api_paths[i]);
-		if (!json_is_object(item)) fail_msg("openapi.json lacks %s", api_paths[i]);
-		const char *key;
-		json_t *op;
-		int ops = 0;
-		json_object_foreach(item, key, op) {
-			if (json_object_get(op, "responses")) ops++;
+	for (size_t i = 0; i < sizeof api_routes / sizeof api_routes[0]; i++) {
+		const char *path = api_routes[i].path;
+		json_t *item = json_object_get(paths, path);
+		if (!json_is_object(item)) fail_msg("openapi.json lacks %s", path);
+		for (int m = 0; m < 3 && api_routes[i].methods[m]; m++) {
+			json_t *op = json_object_get(item, api_routes[i].methods[m]);
+			if (!json_is_object(op) || !json_is_object(json_object_get(op, "responses")))
+				fail_msg("openapi.json: %s %s missing or without responses",
+					 api_routes[i].methods[m], path);
 		}
-		if (ops == 0) fail_msg("openapi.json: %s has no operation with responses", api_paths[i]);
+	}
+	/* Every path it lists is one the server routes: none is a 404. */
+	const char *key;
+	json_t *item;
+	json_object_foreach(paths, key, item) {
+		char probe[512];
+		size_t n = 0;
+		for (const char *p = key; *p && n + 2 < sizeof probe; p++) {
+			if (*p == '{') {   /* a {param}: any id */
+				probe[n++] = '1';
+				p = strchr(p, '}');
+				if (!p) break;
+			} else {
+				probe[n++] = *p;
+			}
+		}
+		probe[n] = '\0';
+		hresp pr;
+		http(NULL, "OPTIONS", probe, NULL, NULL, 0, NULL, &pr);
+		if (pr.status == 404) fail_msg("openapi.json lists %s, which the server does not route", key);
+		hresp_free(&pr);
 	}
 	json_decref(j);
 	hresp_free(&r);
@@ -1020,6 +1060,56 @@ static void test_public_pages(void **state)
 	hresp_free(&r);
 }
 
+/* Over TLS: HSTS, and cookies with the __Host- prefix and Secure (which
+ * browsers accept only from this host over HTTPS). */
+static void test_tls(void **state)
+{
+	(void)state;
+	tuser u;
+	user_make(&u, "officer", ORG_A);
+	tls_server_start();
+	hresp r;
+	agent a = {0};
+	http_get(&a, "/login", &r);
+	expect_status(&r, 200);
+	const char *hsts = hresp_header(&r, "Strict-Transport-Security");
+	if (!hsts || !strstr(hsts, "max-age=")) fail_msg("no HSTS over TLS");
+	hresp_free(&r);
+	char fields[512];
+	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u.email), form_enc(u.password));
+	http_post_form(&a, "/login", fields, &r);
+	expect_status(&r, 303);
+	int session_cookies = 0;
+	for (const char *line = r.headers; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncasecmp(line, "Set-Cookie:", 11) != 0) continue;
+		char sc[1024];
+		snprintf(sc, sizeof sc, "%.*s", (int)strcspn(line, "\r\n"), line);
+		const char *name = sc + 11;
+		while (*name == ' ') name++;
+		if (strncmp(name, "__Host-", 7) != 0) fail_msg("a cookie without __Host- over TLS: %s", sc);
+		if (!has_attr(sc, "; Secure")) fail_msg("a cookie without Secure over TLS: %s", sc);
+		if (!has_attr(sc, "; Path=/")) fail_msg("a __Host- cookie needs Path=/: %s", sc);
+		if (has_attr(sc, "; Domain=")) fail_msg("a __Host- cookie must not name a Domain: %s", sc);
+		if (strncmp(name, "__Host-citkit_session=", 22) == 0 && name[22] != ';') session_cookies++;
+	}
+	if (session_cookies != 1) fail_msg("sign-in over TLS set no __Host-citkit_session cookie");
+	hresp_free(&r);
+	http_get(&a, "/", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	char why[600];
+	if (!tls_server_stop(why, sizeof why)) fail_msg("%s", why);
+}
+
+static int tls_teardown(void **state)
+{
+	(void)state;
+	char why[600];
+	tls_server_stop(why, sizeof why);   /* after a failure: back to plain HTTP */
+	return 0;
+}
+
 /* Last: the server shuts down cleanly on SIGTERM, with no sanitizer
  * report (LeakSanitizer reports only at exit). */
 static void test_clean_shutdown(void **state)
@@ -1059,6 +1149,7 @@ int main(void)
 		cmocka_unit_test(test_roster_import_api),
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_authenticated_pages),
+		cmocka_unit_test_teardown(test_tls, tls_teardown),
 		cmocka_unit_test(test_clean_shutdown),
 	};
 	return cmocka_run_group_tests_name("http", tests, setup, teardown);
