@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "cli/cli.h"
 
@@ -284,6 +285,8 @@ static int load_settings(cli_ctx *c, const char *db_opt)
 		if (config_load(&c->cfg, c->config_path, err, sizeof err))
 			return cli_fail("%s", err);
 	}
+	if (!clock_set_zone(c->cfg.timezone))
+		log_warn("time zone %s is not installed; showing times in UTC", c->cfg.timezone);
 	const char *env = getenv("CITKIT_DB");
 	c->db_url = db_opt ? db_opt : env && *env ? env : c->cfg.db;
 	if (!*c->db_url)

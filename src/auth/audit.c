@@ -36,6 +36,7 @@
 #include "auth.h"
 #include "auth_internal.h"
 #include "roles.h"
+#include "settings.h"
 
 static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -153,11 +154,7 @@ static int write_anchor(db *d, int64_t id, const char *hash)
 		return 0;
 	char value[256];
 	anchor_value(p, id, hash, value, sizeof value);
-	int rc = db_run(d,
-	                "INSERT INTO settings (name, value) VALUES ($1, $2) "
-	                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-	                "tt", ANCHOR_NAME, value);
-	return rc < 0 ? rc : 0;
+	return settings_set(d, ANCHOR_NAME, value);
 }
 
 typedef struct append_ctx {
@@ -325,14 +322,8 @@ static int check_anchor(db *d, arena *a, int64_t last_id, const char *last_hash,
 	if (!p->has_secret)
 		return 0;
 	r->anchor_checked = true;
-	db_stmt *s;
-	int rc = db_prepare(d, "SELECT value FROM settings WHERE name = $1", &s);
-	if (rc < 0)
-		return rc;
-	db_bind_text(s, 1, ANCHOR_NAME);
-	rc = db_step(s);
-	const char *stored = rc == DB_ROW ? dup_col(a, s, 0) : NULL;
-	db_finish(s);
+	const char *stored;
+	int rc = settings_get(d, a, ANCHOR_NAME, &stored);
 	if (rc < 0)
 		return rc;
 	if (!stored) {

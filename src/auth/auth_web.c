@@ -89,10 +89,11 @@ void auth_time_html(buf *b, int64_t t)
 		html_raw(b, "&mdash;");
 		return;
 	}
-	char iso[CLOCK_RFC3339_LEN];
+	char iso[CLOCK_RFC3339_LEN], local[CLOCK_LOCAL_LEN];
 	clock_rfc3339(t, iso);
-	/* "2026-11-26T14:40:54Z" → "2026-11-26 14:40 UTC" */
-	html_printf(b, "<time datetime=\"%s\">%.10s %.5s UTC</time>", iso, iso, iso + 11);
+	/* Shown in the program's time zone: "2026-11-26 08:40 CST". */
+	clock_local(t, local);
+	html_printf(b, "<time datetime=\"%s\">%s</time>", iso, local);
 }
 
 void auth_time_cs_html(buf *b, int64_t cs)

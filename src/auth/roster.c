@@ -308,12 +308,14 @@ static int parse(arena *a, const char *data, size_t len, bool may_grant_admin, r
 	else if (rep->n_problems == 0 && st.n_rows == 0)
 		problem(rep, a, 0, "file", "has a header but no rows");
 	find_duplicates(&st);
+	/* The well-formed rows, even beside bad ones: the importer checks
+	 * them against the database too, so one report lists every bad row. */
+	*rows = st.rows;
+	*n = st.n_rows;
 	if (rep->n_problems) {
 		sort_problems(rep);
 		return CK_E_INVALID;
 	}
-	*rows = st.rows;
-	*n = st.n_rows;
 	return 0;
 }
 
@@ -330,13 +332,13 @@ typedef struct import_ctx {
 	const roster_row *rows;
 	size_t n;
 	roster_report *rep;
+	roster_report parsed; /* the file's own problems, kept across retries */
 } import_ctx;
 
 static int import_in_tx(db *d, void *vctx)
 {
 	import_ctx *c = vctx;
-	c->rep->n_problems = 0;
-	c->rep->more_problems = 0;
+	*c->rep = c->parsed;
 	for (size_t i = 0; i < c->n; i++) {
 		int64_t id = 0;
 		int rc = auth_user_id_by_email(d, c->rows[i].email, &id);
@@ -395,9 +397,9 @@ int roster_import(db *d, arena *a, const principal *actor, int64_t org_id, const
 	if (rc != DB_ROW)
 		return CK_E_NOT_FOUND;
 	rc = parse(a, data ? data : "", data ? len : 0, actor_is_admin(actor), &rows, &n, rep);
-	if (rc < 0)
+	if (rc < 0 && rc != CK_E_INVALID)
 		return rc;
-	import_ctx c = {a, actor, org_id, rows, n, rep};
+	import_ctx c = {a, actor, org_id, rows, n, rep, *rep};
 	rc = audit_tx(d, import_in_tx, &c);
 	if (rc == CK_E_INVALID)
 		sort_problems(rep);

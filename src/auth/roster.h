@@ -45,7 +45,8 @@ typedef struct roster_report {
 } roster_report;
 
 /* Parses and checks the file on its own (no database): the fuzz target's
- * entry point. 0 with *rows, or CK_E_INVALID with the problems in rep. */
+ * entry point. 0 with *rows, or CK_E_INVALID with the problems in rep
+ * (*rows then holds the well-formed rows). */
 int roster_parse(arena *a, const char *data, size_t len, roster_row **rows, size_t *n,
                  roster_report *rep);
 

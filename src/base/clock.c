@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <stdlib.h>
 
 int64_t clock_now(void)
 {
@@ -40,6 +42,25 @@ void clock_rfc3339_cs(int64_t cs, char out[CLOCK_RFC3339_LEN])
 	char head[24];
 	strftime(head, sizeof head, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(out, CLOCK_RFC3339_LEN, "%s.%02dZ", head, (int)(cs % 100));
+}
+
+bool clock_set_zone(const char *iana_name)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", iana_name);
+	bool known = strstr(iana_name, "..") == NULL && access(path, R_OK) == 0;
+	/* localtime_r reads TZ through tzset; set before threads start. */
+	setenv("TZ", known ? iana_name : "UTC", 1);
+	tzset();
+	return known;
+}
+
+void clock_local(int64_t t, char out[CLOCK_LOCAL_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(out, CLOCK_LOCAL_LEN, "%Y-%m-%d %H:%M %Z", &tm);
 }
 
 static bool digits(const char *s, int n, int *out)

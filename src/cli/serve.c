@@ -10,6 +10,7 @@
 
 #include "../auth/auth.h"
 #include "../auth/auth_routes.h"
+#include "../auth/settings.h"
 #include "../base/crypto.h"
 #include "../base/log.h"
 #include "../web/server.h"
@@ -37,14 +38,10 @@ static const char *program_name(cli_ctx *c, db *d)
 	config_defaults(&defaults);
 	if (strcmp(c->cfg.program_name, defaults.program_name))
 		return c->cfg.program_name;
-	const char *name = c->cfg.program_name;
-	db_stmt *s;
-	if (db_prepare(d, "SELECT value FROM settings WHERE name = 'program_name'", &s))
-		return name;
-	if (db_step(s) == DB_ROW && db_col_text(s, 0) && *db_col_text(s, 0))
-		name = arena_strdup(c->arena, db_col_text(s, 0));
-	db_finish(s);
-	return name;
+	const char *stored;
+	if (settings_get(d, c->arena, SETTING_PROGRAM_NAME, &stored) == 0 && stored && *stored)
+		return stored;
+	return c->cfg.program_name;
 }
 
 /* "http://127.0.0.1:8080" from the listen address and the real port. */

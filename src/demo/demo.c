@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../auth/orgs.h"
+#include "../auth/settings.h"
 #include "../auth/users.h"
 #include "../base/errors.h"
 #include "../base/kv.h"
@@ -170,10 +171,7 @@ static int load_users(demo_run *r)
  * (by an admin) is kept. */
 static int load_settings(demo_run *r)
 {
-	int rc = db_run(r->d,
-	                "INSERT INTO settings (name, value) VALUES ('program_name', $1) "
-	                "ON CONFLICT (name) DO NOTHING",
-	                "t", DEMO_PROGRAM_NAME);
+	int rc = settings_set_default(r->d, SETTING_PROGRAM_NAME, DEMO_PROGRAM_NAME);
 	if (rc < 0) {
 		snprintf(r->err, r->errlen, "program name: %s", ck_error_title(rc));
 		return rc;

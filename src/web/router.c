@@ -170,7 +170,9 @@ int router_find(arena *a, const char *method, const char *path, route_match *m)
 		allow_add(m->allow, sizeof m->allow, routes[i]->method);
 		if (!strcmp(routes[i]->method, "GET"))
 			allow_add(m->allow, sizeof m->allow, "HEAD");
-		if (!m->route && !strcmp(routes[i]->method, want)) {
+		/* The most literal pattern wins: /users/import before
+		 * /users/{id}, whatever the registration order. */
+		if (!strcmp(routes[i]->method, want) && (!m->route || n < m->n_params)) {
 			m->route = routes[i];
 			memcpy(m->params, params, n * sizeof params[0]);
 			m->n_params = n;

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "base/clock.h"
 #include "auth/auth_web.h"
 #include "base/errors.h"
 #include "auth/roles.h"
@@ -82,13 +83,23 @@ static void roles_round_trip(void **state)
 	arena_free(a);
 }
 
-static void times_show_utc(void **state)
+static void times_show_in_the_program_zone(void **state)
 {
 	(void)state;
 	arena *a = arena_new();
 	buf b;
 	buf_init(&b, a);
+	assert_true(clock_set_zone("America/Chicago"));
 	auth_time_html(&b, 1795704054); /* 2026-11-26T14:40:54Z */
+	assert_string_equal(buf_str(&b),
+	                    "<time datetime=\"2026-11-26T14:40:54Z\">2026-11-26 08:40 CST</time>");
+	buf_reset(&b);
+	auth_time_html(&b, 1782484854); /* 2026-06-26T14:40:54Z, daylight time */
+	assert_string_equal(buf_str(&b),
+	                    "<time datetime=\"2026-06-26T14:40:54Z\">2026-06-26 09:40 CDT</time>");
+	buf_reset(&b);
+	assert_false(clock_set_zone("Mars/Olympus_Mons"));
+	auth_time_html(&b, 1795704054);
 	assert_string_equal(buf_str(&b),
 	                    "<time datetime=\"2026-11-26T14:40:54Z\">2026-11-26 14:40 UTC</time>");
 	buf_reset(&b);
@@ -203,7 +214,7 @@ int main(void)
 	    cmocka_unit_test(other_sites_are_refused),
 	    cmocka_unit_test(overlong_next_is_refused),
 	    cmocka_unit_test(roles_round_trip),
-	    cmocka_unit_test(times_show_utc),
+	    cmocka_unit_test(times_show_in_the_program_zone),
 	    cmocka_unit_test(fragments_become_sentences),
 	    cmocka_unit_test(query_numbers),
 	    cmocka_unit_test(problems_name_fields),

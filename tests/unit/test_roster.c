@@ -104,6 +104,27 @@ static void emails_already_present(void **state)
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM users"), 1);
 }
 
+/* One report lists every bad row: rows that are bad on their own and rows
+ * whose email is already in the database, in line order. */
+static void file_and_database_problems_together(void **state)
+{
+	authfx *f = *state;
+	int64_t pd = fx_org(f, "PD", "law_enforcement");
+	fx_user(f, pd, "taken@pd.example", "Taken", "officer", NULL);
+	roster_report rep;
+	const char *csv = "email,name,roles\n"
+	                  "taken@pd.example,T,officer\n"
+	                  "new@pd.example,New,officer\n"
+	                  "bad-email,Bad,officer\n"
+	                  "other@pd.example,Other,chief\n";
+	assert_int_equal(import(f, &f->sys, pd, csv, &rep), CK_E_INVALID);
+	assert_int_equal(rep.n_problems, 3);
+	expect_problem(&rep, 0, 2, "email", "already used");
+	expect_problem(&rep, 1, 4, "email", "email address");
+	expect_problem(&rep, 2, 5, "roles", "chief");
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM users"), 1);
+}
+
 static void header_problems(void **state)
 {
 	authfx *f = *state;
@@ -197,7 +218,7 @@ int main(void)
 	const struct CMUnitTest cases[] = {
 	    CASE(imports_every_row),
 	    CASE(one_bad_row_imports_nothing),
-	    CASE(emails_already_present),
+	    CASE(emails_already_present), CASE(file_and_database_problems_together),
 	    CASE(header_problems),
 	    CASE(malformed_csv),
 	    CASE(who_may_import),

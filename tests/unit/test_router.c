@@ -74,6 +74,8 @@ static const route test_routes[] = {
     {"GET", "/items", h_text, PERM_SIGNED_IN, 0, "List"},
     {"POST", "/items", h_echo_form, PERM_ORGS_WRITE, 0, "Create"},
     {"GET", "/items/{id}", h_echo_id, PERM_AUDIT_READ, 0, "Show"},
+    /* Registered after its {id} twin on purpose: literal segments win. */
+    {"GET", "/items/export", h_text, PERM_AUDIT_READ, 0, "Export"},
     {"GET", "/public", h_text, PERM_PUBLIC, 0, "Public"},
     {"POST", "/public", h_echo_form, PERM_PUBLIC, ROUTE_NO_CSRF, "Public form"},
     {"GET", "/pending", h_text, PERM_SIGNED_IN, ROUTE_ALLOW_PENDING_MFA, "Pending ok"},
@@ -206,6 +208,10 @@ static void path_parameters(void **state)
 	http_free(&r);
 	http_do(port, "GET", "/items/042", H("Cookie: citkit_session=admin"), NULL, 0, &r);
 	assert_int_equal(r.status, 404);
+	http_free(&r);
+	http_do(port, "GET", "/items/export", H("Cookie: citkit_session=admin"), NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(buf_str(&r.body), "/items/export");
 	http_free(&r);
 	http_do(port, "GET", "/feeds/ab%20c.ics", NULL, NULL, 0, &r);
 	assert_int_equal(r.status, 200);
