@@ -1200,6 +1200,40 @@ static int tls_teardown(void **state)
 	return 0;
 }
 
+/* Embedded assets: linked from the pages, cached by ETag; a matching
+ * If-None-Match gets 304 without a body. */
+static void test_assets(void **state)
+{
+	(void)state;
+	hresp r;
+	http_get(NULL, "/login", &r);
+	expect_status(&r, 200);
+	const char *href = strstr(r.body, "href=\"/assets/");
+	if (!href)
+		fail_msg("/login links no stylesheet under /assets/");
+	char path[256];
+	snprintf(path, sizeof path, "%.*s", (int)strcspn(href + 6, "\"?"), href + 6);
+	hresp_free(&r);
+	http_get(NULL, path, &r);
+	expect_status(&r, 200);
+	assert_true(r.len > 0);
+	const char *etag = hresp_header(&r, "ETag");
+	if (!etag)
+		fail_msg("%s has no ETag", path);
+	char tag[256], cond[300];
+	snprintf(tag, sizeof tag, "%s", etag);
+	hresp_free(&r);
+	snprintf(cond, sizeof cond, "If-None-Match: %s", tag);
+	const char *extra[] = {cond, NULL};
+	http(NULL, "GET", path, NULL, NULL, 0, extra, &r);
+	expect_status(&r, 304);
+	assert_int_equal(r.len, 0);
+	hresp_free(&r);
+	http_get(NULL, "/assets/no-such-file.css", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+}
+
 /* Last: the server shuts down cleanly on SIGTERM, with no sanitizer
  * report (LeakSanitizer reports only at exit). */
 static void test_clean_shutdown(void **state)
@@ -1217,6 +1251,7 @@ int main(void)
 	    cmocka_unit_test(test_metrics),
 	    cmocka_unit_test(test_openapi),
 	    cmocka_unit_test(test_public_pages),
+	    cmocka_unit_test(test_assets),
 	    cmocka_unit_test(test_unknown_route),
 	    cmocka_unit_test(test_wrong_method),
 	    cmocka_unit_test(test_body_too_large),
