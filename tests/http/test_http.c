@@ -439,6 +439,31 @@ static void test_cross_site(void **state)
 	hresp_free(&r);
 }
 
+/* The API with a session cookie (the pages' own scripts): unsafe methods
+ * need the session's token in X-CSRF-Token; bearer calls do not. */
+static void test_api_csrf_with_cookie(void **state)
+{
+	(void)state;
+	agent a;
+	tuser u;
+	signed_in_officer(&a, &u);
+	hresp r;
+	http_get(&a, "/account", &r); /* the page's csrf input */
+	hresp_free(&r);
+	const char *body = "{\"name\": \"from a script\"}";
+	char origin[256], header[400];
+	snprintf(origin, sizeof origin, "Origin: %s", base_url());
+	const char *without[] = {origin, NULL};
+	http(&a, "POST", "/api/v1/tokens", "application/json", body, strlen(body), without, &r);
+	expect_problem(&r, 403);
+	hresp_free(&r);
+	snprintf(header, sizeof header, "X-CSRF-Token: %s", a.csrf);
+	const char *with[] = {origin, header, NULL};
+	http(&a, "POST", "/api/v1/tokens", "application/json", body, strlen(body), with, &r);
+	expect_status(&r, 201);
+	hresp_free(&r);
+}
+
 static void test_no_credentials(void **state)
 {
 	(void)state;
@@ -1260,6 +1285,7 @@ int main(void)
 	    cmocka_unit_test(test_validation),
 	    cmocka_unit_test(test_csrf),
 	    cmocka_unit_test(test_cross_site),
+	    cmocka_unit_test(test_api_csrf_with_cookie),
 	    cmocka_unit_test(test_no_credentials),
 	    cmocka_unit_test(test_lacking_permission),
 	    cmocka_unit_test(test_other_org_is_not_found),
