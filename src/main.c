@@ -27,6 +27,11 @@ static const cli_option demo_opts[] = {
 	{"logins", NULL, false, "only print the demo logins (email, role, password)"},
 	{0},
 };
+static const cli_option org_add_opts[] = {
+	{"name", "N", true, "the organization's name (unique)"},
+	{"kind", "K", true, "law_enforcement, mental_health, hospital, advocacy, dispatch or other"},
+	{0},
+};
 static const cli_option user_add_opts[] = {
 	{"email", "E", true, "email address (the sign-in name)"},
 	{"name", "N", true, "full name"},
@@ -68,6 +73,7 @@ static const cli_command commands[] = {
 	{"init", NULL, cli_init, "create the database, apply migrations, create the secret key (idempotent)", NULL, no_opts, true},
 	{"demo", NULL, cli_demo, "load the demo program (Pine Belt Regional CIT) and print its logins", NULL, demo_opts, true},
 	{"migrate", NULL, cli_migrate, "apply pending database migrations and print the schema version", NULL, no_opts, true},
+	{"org", "add", cli_org_add, "add a partner organization", NULL, org_add_opts, true},
 	{"user", "add", cli_user_add, "add a user", NULL, user_add_opts, true},
 	{"user", "passwd", cli_user_passwd, "set a user's password", NULL, user_passwd_opts, true},
 	{"user", "disable", cli_user_disable, "disable a user and end their sessions", NULL, user_email_opts, true},

@@ -104,6 +104,7 @@ int cli_serve(cli_ctx *c);
 int cli_init(cli_ctx *c);
 int cli_migrate(cli_ctx *c);
 int cli_demo(cli_ctx *c);
+int cli_org_add(cli_ctx *c);
 int cli_user_add(cli_ctx *c);
 int cli_user_passwd(cli_ctx *c);
 int cli_user_disable(cli_ctx *c);

@@ -61,6 +61,7 @@ static const char *option_of(const char *field)
 	    {"name", "--name"},
 	    {"org_id", "--org"},
 	    {"roles", "--role"},
+	    {"kind", "--kind"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (!strcmp(field, map[i][0]))
