@@ -46,7 +46,7 @@ void arena_free(arena *a)
 	free(a);
 }
 
-void *arena_alloc(arena *a, size_t size)
+void *arena_alloc_raw(arena *a, size_t size)
 {
 	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (need < size)
@@ -69,6 +69,12 @@ void *arena_alloc(arena *a, size_t size)
 	void *p = b->data + b->used;
 	b->used += need;
 	a->total += size;
+	return p;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+	void *p = arena_alloc_raw(a, size);
 	memset(p, 0, size);
 	return p;
 }

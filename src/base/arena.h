@@ -16,6 +16,8 @@ void arena_free(arena *a);
 /* Zeroed memory, aligned for any type. */
 void *arena_alloc(arena *a, size_t size);
 void *arena_array(arena *a, size_t count, size_t size);
+/* Not zeroed: for memory the caller fills at once (buffer growth). */
+void *arena_alloc_raw(arena *a, size_t size);
 char *arena_strdup(arena *a, const char *s);
 /* At most n bytes of s, stopping at its NUL; always NUL-terminated. */
 char *arena_strndup(arena *a, const char *s, size_t n);

@@ -24,6 +24,7 @@ void buf_reset(buf *b)
 		b->data[0] = '\0';
 }
 
+/* The slow path of every append: called only when the bytes do not fit. */
 static void grow(buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
@@ -33,7 +34,7 @@ static void grow(buf *b, size_t extra)
 	while (cap < need)
 		cap *= 2;
 	if (b->arena) {
-		char *p = arena_alloc(b->arena, cap);
+		char *p = arena_alloc_raw(b->arena, cap);
 		if (b->len)
 			memcpy(p, b->data, b->len);
 		b->data = p;
@@ -48,9 +49,15 @@ static void grow(buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void buf_append(buf *b, const void *p, size_t n)
+void buf_reserve(buf *b, size_t n)
 {
 	grow(b, n);
+}
+
+void buf_append(buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		grow(b, n);
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -64,7 +71,10 @@ void buf_puts(buf *b, const char *s)
 
 void buf_putc(buf *b, char c)
 {
-	buf_append(b, &c, 1);
+	if (b->len + 2 > b->cap)
+		grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
 }
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap)

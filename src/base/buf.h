@@ -18,6 +18,9 @@ typedef struct buf {
 void buf_init(buf *b, arena *a);
 void buf_free(buf *b);
 void buf_reset(buf *b);
+/* Room for n more bytes without another allocation (a response whose
+ * size is roughly known up front). */
+void buf_reserve(buf *b, size_t n);
 void buf_append(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);

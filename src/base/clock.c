@@ -26,22 +26,70 @@ int64_t clock_mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Year, month and day of a count of days since 1970-01-01, by shifting to
+ * eras of 400 years that start on March 1st (so the leap day ends a
+ * year). Arithmetic only: this runs for every time in every API answer,
+ * where gmtime_r and strftime showed up in profiles. */
+static void civil_from_days(int64_t days, int64_t *y, int *m, int *d)
+{
+	days += 719468; /* days from 0000-03-01 to 1970-01-01 */
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	int64_t doe = days - era * 146097;                              /* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);          /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;                               /* March = 0 */
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static void put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" into out (19 characters, no terminator). */
+static void format_seconds(int64_t t, char *out)
+{
+	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+	int64_t secs = t - days * 86400;
+	int64_t y;
+	int m, d;
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999) {
+		/* Outside RFC 3339's four digits: clamp rather than overflow. */
+		y = y < 0 ? 0 : 9999;
+	}
+	put2(out, (int)(y / 100));
+	put2(out + 2, (int)(y % 100));
+	out[4] = '-';
+	put2(out + 5, m);
+	out[7] = '-';
+	put2(out + 8, d);
+	out[10] = 'T';
+	put2(out + 11, (int)(secs / 3600));
+	out[13] = ':';
+	put2(out + 14, (int)(secs / 60 % 60));
+	out[16] = ':';
+	put2(out + 17, (int)(secs % 60));
+}
+
 void clock_rfc3339(int64_t t, char out[CLOCK_RFC3339_LEN])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, CLOCK_RFC3339_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	format_seconds(t, out);
+	out[19] = 'Z';
+	out[20] = '\0';
 }
 
 void clock_rfc3339_cs(int64_t cs, char out[CLOCK_RFC3339_LEN])
 {
-	time_t tt = (time_t)(cs / 100);
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	char head[24];
-	strftime(head, sizeof head, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, CLOCK_RFC3339_LEN, "%s.%02dZ", head, (int)(cs % 100));
+	int64_t t = cs >= 0 ? cs / 100 : (cs - 99) / 100;
+	format_seconds(t, out);
+	out[19] = '.';
+	put2(out + 20, (int)(cs - t * 100));
+	out[22] = 'Z';
+	out[23] = '\0';
 }
 
 bool clock_set_zone(const char *iana_name)

@@ -2,9 +2,11 @@
 #include "log.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "json_write.h"
 
 static enum log_level min_level = LOG_INFO;
 
@@ -15,20 +17,8 @@ void log_set_level(enum log_level min)
 
 void log_json_string(buf *b, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)*p);
-		} else if (*p < 0x20) {
-			char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-			buf_append(b, esc, 6);
-		} else {
-			buf_putc(b, (char)*p);
-		}
-	}
-	buf_putc(b, '"');
+	s = s ? s : "";
+	json_write_string(b, s, strlen(s));
 }
 
 void log_json_line(const char *json)

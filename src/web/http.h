@@ -17,6 +17,7 @@
 
 #include "../base/arena.h"
 #include "../base/buf.h"
+#include "../base/json_write.h"
 #include "../base/kv.h"
 #include "../base/validate.h"
 
@@ -128,6 +129,9 @@ void resp_static(request *req, int status, const char *content_type,
 		 const void *data, size_t len);
 /* A JSON body; takes ownership of json (one reference). */
 void resp_json(request *req, int status, json_t *json);
+/* A JSON body written as it is built (hot lists): sets status and type,
+ * reserves room for about size_hint bytes and points o at the body. */
+void resp_json_stream(request *req, int status, size_t size_hint, json_out *o);
 /* RFC 9457 problem (+json for API routes, an HTML error page otherwise),
  * status and title from the error registry; detail may be NULL. */
 void resp_error(request *req, int ck_code, const char *detail);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "../base/errors.h"
+#include "../base/json_write.h"
 #include "../base/html.h"
 #include "../base/log.h"
 #include "layout.h"
@@ -71,17 +72,15 @@ void resp_redirect(request *req, const char *location)
 void resp_json(request *req, int status, json_t *json)
 {
 	set_body(req, status, "application/json");
-	char *text = json_dumps(json, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_write(&req->resp.body, json);
 	json_decref(json);
-	if (!text) {
-		log_error("cannot serialise a JSON response");
-		set_body(req, 500, "application/problem+json");
-		buf_puts(&req->resp.body,
-		         "{\"title\":\"Something went wrong on our side\",\"status\":500}");
-		return;
-	}
-	buf_puts(&req->resp.body, text);
-	free(text);
+}
+
+void resp_json_stream(request *req, int status, size_t size_hint, json_out *o)
+{
+	set_body(req, status, "application/json");
+	buf_reserve(&req->resp.body, size_hint);
+	json_out_init(o, &req->resp.body);
 }
 
 static json_t *problem(request *req, int code, const char *detail)

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -43,6 +44,26 @@ static void parses_and_round_trips(void **state)
 	}
 }
 
+/* The arithmetic formatter agrees with the C library's calendar from
+ * 1900 to 2400, leap centuries included. */
+static void formatting_matches_gmtime(void **state)
+{
+	(void)state;
+	char ours[CLOCK_RFC3339_LEN], libc[CLOCK_RFC3339_LEN];
+	for (int64_t t = -2208988800; t < 13569465600; t += 86400 * 13 + 3607) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(libc, sizeof libc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		clock_rfc3339(t, ours);
+		assert_string_equal(ours, libc);
+	}
+	clock_rfc3339_cs(-1, ours);
+	assert_string_equal(ours, "1969-12-31T23:59:59.99Z");
+	clock_rfc3339(951782400, ours); /* the leap day of 2000 */
+	assert_string_equal(ours, "2000-02-29T00:00:00Z");
+}
+
 static void rejects_malformed(void **state)
 {
 	(void)state;
@@ -70,6 +91,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(formats_utc),
 		cmocka_unit_test(parses_and_round_trips),
+		cmocka_unit_test(formatting_matches_gmtime),
 		cmocka_unit_test(rejects_malformed),
 		cmocka_unit_test(clocks_move_forward),
 	};
