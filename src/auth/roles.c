@@ -48,6 +48,14 @@ static const struct {
 	[PERM_AUDIT_READ] = {"audit.read", ROLE_ADMIN},
 	[PERM_TOKENS_CREATE] = {"tokens.create", ANY},
 	[PERM_METRICS] = {"metrics", ANY},
+	[PERM_CURRICULA_READ] = {"curricula.read", MANAGERS | ROLE_INSTRUCTOR | ROLE_CLINICIAN | ROLE_PRESENTER},
+	[PERM_CURRICULA_WRITE] = {"curricula.write", MANAGERS},
+	[PERM_COURSES_READ] = {"courses.read", ANY},
+	[PERM_COURSES_WRITE] = {"courses.write", MANAGERS},
+	[PERM_ENROLL] = {"enrollments.write", MANAGERS | ROLE_SUPERVISOR},
+	[PERM_ATTENDANCE_WRITE] = {"attendance.write", MANAGERS | ROLE_INSTRUCTOR},
+	[PERM_TRAINING_STATUS] = {"training.status", MANAGERS | ROLE_SUPERVISOR | ROLE_INSTRUCTOR},
+	[PERM_CERTS_ISSUE] = {"certificates.issue", MANAGERS},
 };
 
 const char *role_name(role r)

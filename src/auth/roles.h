@@ -36,6 +36,15 @@ typedef enum perm {
 	PERM_AUDIT_READ,
 	PERM_TOKENS_CREATE,   /* API tokens for oneself */
 	PERM_METRICS,         /* treated as public: Prometheus scrapes unauthenticated */
+	/* Training (issue 3). */
+	PERM_CURRICULA_READ,
+	PERM_CURRICULA_WRITE, /* derive, edit, approve local curricula */
+	PERM_COURSES_READ,    /* course offerings and their schedules */
+	PERM_COURSES_WRITE,   /* courses, sessions, instructors */
+	PERM_ENROLL,          /* enroll officers (supervisors: their own agency's) */
+	PERM_ATTENDANCE_WRITE, /* roll call, make-up credit, assessment sign-off */
+	PERM_TRAINING_STATUS, /* trainees' progress and officers' CIT status (supervisors: own agency) */
+	PERM_CERTS_ISSUE,     /* issue, revoke, bulk download certificates */
 	PERM_COUNT
 } perm;
 
