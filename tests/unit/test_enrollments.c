@@ -2,7 +2,7 @@
  * and promotion in order, twice, other agency, scope, sign-off and
  * completion, on SQLite and PostgreSQL. Nothing is written on an error. */
 #include "auth_fixture.h"
-#include "training_fixture.h"
+#include "enroll_fixture.h"
 
 #include "training/enrollments.h"
 

@@ -2,7 +2,7 @@
  * the minute, and the completion rule (90% of each required module,
  * 40 hours, assessment), on SQLite and PostgreSQL. */
 #include "auth_fixture.h"
-#include "training_fixture.h"
+#include "enroll_fixture.h"
 
 #include "training/progress.h"
 

@@ -1,9 +1,9 @@
-/* training_fixture.h: curricula, courses and sessions written straight
+/* enroll_fixture.h: curricula, courses and sessions written straight
  * into the schema (0003_training) for the enrollment, attendance and
  * progress tests, so they do not depend on the curriculum and course
  * services. Include after auth_fixture.h. */
-#ifndef CITKIT_TEST_TRAINING_FIXTURE_H
-#define CITKIT_TEST_TRAINING_FIXTURE_H
+#ifndef CITKIT_TEST_ENROLL_FIXTURE_H
+#define CITKIT_TEST_ENROLL_FIXTURE_H
 
 #include "auth_fixture.h"
 
