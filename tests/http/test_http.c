@@ -53,6 +53,8 @@ static bool form_action(const char *html, const char *part, char *out, size_t ou
 	return false;
 }
 
+static void post_login(agent *a, const tuser *u, const char *password, hresp *r);
+
 static void expect_problem(const hresp *r, long status)
 {
 	expect_status(r, status);
@@ -648,6 +650,51 @@ static void test_wrong_password(void **state)
 		fail_msg("an unknown email signed in");
 	hresp_free(&r);
 	expect_login_redirect(&a, "/");
+}
+
+/* Login CSRF: POST /login is accepted only with the token that GET
+ * /login put in both the form and a cookie, so another site cannot sign a
+ * browser in to an account of its choosing. */
+static void test_login_needs_its_own_token(void **state)
+{
+	(void)state;
+	tuser u;
+	user_make(&u, "officer", ORG_A);
+	char fields[512];
+	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u.email),
+	         form_enc(u.password));
+	hresp r;
+
+	agent fresh = {0}; /* never fetched the form: no cookie, no token */
+	http_post_form(&fresh, "/login", fields, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	expect_login_redirect(&fresh, "/");
+
+	agent forged = {0}; /* has the cookie, sends a token of its own */
+	http_get(&forged, "/login", &r);
+	hresp_free(&r);
+	snprintf(forged.csrf, sizeof forged.csrf, "%s", "forged-token-forged-token-forged-token-xx");
+	http_post_form(&forged, "/login", fields, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	expect_login_redirect(&forged, "/");
+
+	agent elsewhere = {0}; /* a real token, but from another browser's form */
+	agent donor = {0};
+	http_get(&donor, "/login", &r);
+	hresp_free(&r);
+	http_get(&elsewhere, "/login", &r);
+	hresp_free(&r);
+	snprintf(elsewhere.csrf, sizeof elsewhere.csrf, "%s", donor.csrf);
+	http_post_form(&elsewhere, "/login", fields, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+
+	agent honest = {0}; /* and the same credentials the right way work */
+	post_login(&honest, &u, u.password, &r);
+	expect_status(&r, 303);
+	hresp_free(&r);
 }
 
 static void test_logout(void **state)
@@ -1291,6 +1338,7 @@ int main(void)
 	    cmocka_unit_test(test_other_org_is_not_found),
 	    cmocka_unit_test(test_login_cookie),
 	    cmocka_unit_test(test_wrong_password),
+	    cmocka_unit_test(test_login_needs_its_own_token),
 	    cmocka_unit_test(test_logout),
 	    cmocka_unit_test(test_lockout),
 	    cmocka_unit_test(test_totp),
