@@ -437,3 +437,77 @@ int course_update(db *d, arena *a, const principal *actor, int64_t id, const kv 
 	write_ctx c = {a, actor, id, v, errs};
 	return audit_tx(d, update_in_tx, &c);
 }
+
+const char *courses_span_text(arena *a, int64_t start, int64_t end)
+{
+	time_t ts = (time_t)start, te = (time_t)end;
+	struct tm s, e;
+	localtime_r(&ts, &s);
+	localtime_r(&te, &e);
+	char wday[8], mon[8];
+	strftime(wday, sizeof wday, "%a", &s);
+	strftime(mon, sizeof mon, "%b", &s);
+	return arena_printf(a, "%s %d %s %02d:%02d–%02d:%02d", wday, s.tm_mday, mon, s.tm_hour,
+	                    s.tm_min, e.tm_hour, e.tm_min);
+}
+
+int courses_load_modules(db *d, arena *a, int64_t version_id, int64_t course_id,
+                         course_module **items, size_t *n)
+{
+	*items = NULL;
+	*n = 0;
+	db_stmt *s;
+	int rc = db_prepare(d,
+	                    "SELECT m.id, m.code, m.title, m.component, m.instructor_kinds, "
+	                    "m.position, m.day, m.minutes, m.is_required, "
+	                    "(SELECT COALESCE(SUM(sm.minutes), 0) FROM session_modules sm "
+	                    "JOIN course_sessions s ON s.id = sm.session_id "
+	                    "WHERE sm.module_id = m.id AND s.course_id = $2) "
+	                    "FROM curriculum_modules m WHERE m.version_id = $1 "
+	                    "ORDER BY m.position, m.id",
+	                    &s);
+	if (rc < 0)
+		return rc;
+	db_bind_int(s, 1, version_id);
+	db_bind_int(s, 2, course_id);
+	size_t cap = 32, len = 0;
+	course_module *out = arena_array(a, cap, sizeof *out);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (len == cap) {
+			course_module *bigger = arena_array(a, cap * 2, sizeof *out);
+			memcpy(bigger, out, len * sizeof *out);
+			out = bigger;
+			cap *= 2;
+		}
+		out[len++] = (course_module){
+		    .id = db_col_int(s, 0),
+		    .code = text_or(a, s, 1, ""),
+		    .title = text_or(a, s, 2, ""),
+		    .component = text_or(a, s, 3, ""),
+		    .instructor_kinds = text_or(a, s, 4, ""),
+		    .position = db_col_int(s, 5),
+		    .day = db_col_int(s, 6),
+		    .minutes = db_col_int(s, 7),
+		    .is_required = db_col_int(s, 8) != 0,
+		    .scheduled_minutes = db_col_int(s, 9),
+		};
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	*items = out;
+	*n = len;
+	return 0;
+}
+
+int course_modules(db *d, arena *a, const principal *actor, int64_t course_id,
+                   course_module **items, size_t *n)
+{
+	course c;
+	*items = NULL;
+	*n = 0;
+	int rc = course_get(d, a, actor, course_id, &c);
+	if (rc < 0)
+		return rc;
+	return courses_load_modules(d, a, c.version_id, course_id, items, n);
+}

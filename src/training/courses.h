@@ -121,4 +121,38 @@ int course_create(db *d, arena *a, const principal *actor, const kv *in, int64_t
 int course_update(db *d, arena *a, const principal *actor, int64_t id, const kv *in,
                   field_errors *errs);
 
+/* A module of the course's curriculum version and the minutes the
+ * course's sessions give it so far. */
+typedef struct course_module {
+	int64_t id;
+	const char *code, *title, *component, *instructor_kinds;
+	int64_t position, day, minutes, scheduled_minutes;
+	bool is_required;
+} course_module;
+
+/* The modules of the course's curriculum version, in curriculum order.
+ * Same visibility as course_get. */
+int course_modules(db *d, arena *a, const principal *actor, int64_t course_id,
+                   course_module **items, size_t *n);
+
+/* Session fields: date (YYYY-MM-DD, local), start, end (HH:MM, local),
+ * room (0–100), module (repeated: "ID" or "ID:MINUTES"; a form may send
+ * the minutes as minutes_ID; a module without minutes gets an equal share
+ * of what the others leave of the session), instructor (repeated user
+ * ids).
+ * Refused with a field error and nothing written: end ≤ start, a date
+ * outside the course's dates, module minutes summing past the session's
+ * length, a module not in the course's curriculum version, an unknown or
+ * inactive instructor, a session overlapping another of the same course.
+ * Cross-course instructor or room clashes are allowed and reported by the
+ * conflict report (conflicts.h). Needs PERM_COURSES_WRITE. */
+int course_session_create(db *d, arena *a, const principal *actor, int64_t course_id,
+                          const kv *in, int64_t *id, field_errors *errs);
+/* Fields present replace the stored ones: date/start/end together, room,
+ * module set (when any "module" is sent, or modules_set=1 for none),
+ * instructor set (likewise, instructors_set=1). */
+int course_session_update(db *d, arena *a, const principal *actor, int64_t session_id,
+                          const kv *in, field_errors *errs);
+int course_session_delete(db *d, arena *a, const principal *actor, int64_t session_id);
+
 #endif

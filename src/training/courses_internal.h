@@ -26,4 +26,11 @@ int64_t courses_local_instant(int64_t day, int minute_of_day);
 /* Minutes since local midnight of instant t. */
 int courses_local_minute(int64_t t);
 
+/* "Mon 2 Mar 08:00–10:00" in the program's time zone, from a. */
+const char *courses_span_text(arena *a, int64_t start, int64_t end);
+/* The modules of a curriculum version, scheduled minutes counted over the
+ * sessions of course_id (no permission check). */
+int courses_load_modules(db *d, arena *a, int64_t version_id, int64_t course_id,
+                         course_module **items, size_t *n);
+
 #endif

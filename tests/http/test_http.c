@@ -358,6 +358,38 @@ static void test_validation(void **state)
 	/* Nothing was written: the API lists no org named "". */
 }
 
+/* A taken unique value is 409 with the field named; nothing is written. */
+static void test_duplicate_is_conflict(void **state)
+{
+	(void)state;
+	agent api;
+	bearer_agent(&api, admin_user()->email);
+	hresp r;
+	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Twice PD\", \"kind\": \"other\"}", &r);
+	expect_status(&r, 201);
+	hresp_free(&r);
+	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Twice PD\", \"kind\": \"hospital\"}", &r);
+	expect_problem(&r, 409);
+	json_t *j = hresp_json(&r);
+	json_t *first = json_array_get(json_object_get(j, "errors"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "field")), "name");
+	json_decref(j);
+	hresp_free(&r);
+
+	char body[512];
+	snprintf(body, sizeof body,
+	         "{\"email\": \"%s\", \"name\": \"Second Admin\", \"org_id\": %d, "
+	         "\"roles\": [\"officer\"]}",
+	         admin_user()->email, ORG_A);
+	http_json(&api, "POST", "/api/v1/users", body, &r);
+	expect_problem(&r, 409);
+	j = hresp_json(&r);
+	first = json_array_get(json_object_get(j, "errors"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "field")), "email");
+	json_decref(j);
+	hresp_free(&r);
+}
+
 static void signed_in_officer(agent *a, tuser *u)
 {
 	user_make(u, "officer", ORG_A);
@@ -1330,6 +1362,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed_form),
 	    cmocka_unit_test(test_malformed_json),
 	    cmocka_unit_test(test_validation),
+	    cmocka_unit_test(test_duplicate_is_conflict),
 	    cmocka_unit_test(test_csrf),
 	    cmocka_unit_test(test_cross_site),
 	    cmocka_unit_test(test_api_csrf_with_cookie),
