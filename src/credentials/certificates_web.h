@@ -15,6 +15,7 @@
 void credentials_register(void);
 void certificates_pages_register(void);
 void certificates_api_register(void);
+void transcripts_pages_register(void);
 
 /* [program] public_url, set once at start before any thread (NULL or ""
  * = none: links then use the address the request came to). */

@@ -9,6 +9,8 @@
 #include "credentials/certificate_pdf.h"
 #include "credentials/certificate_zip.h"
 #include "credentials/certificates.h"
+#include "credentials/transcript_pdf.h"
+#include "credentials/transcripts.h"
 
 typedef struct course_fx {
 	int64_t org, other_org, coordinator, supervisor, other_supervisor, officer, officer2,
@@ -356,6 +358,68 @@ static void winansi_names(void **state)
 	assert_string_equal(certificate_pdf_winansi(f->a, "\xff bad"), "? bad");
 }
 
+static void transcript_and_agency_status(void **state)
+{
+	authfx *f = *state;
+	course_fx c;
+	course_setup(f, &c);
+	assert_int_equal(settings_set(f->d, CERT_SETTING_VALID_MONTHS, "24"), 0);
+	sign_off(f, c.enrollment);
+	int64_t id = issue_ok(f, &c, c.enrollment);
+	principal officer = fx_as(f, c.officer), sup = fx_as(f, c.supervisor),
+	          other = fx_as(f, c.other_supervisor), coord = fx_as(f, c.coordinator),
+	          officer2 = fx_as(f, c.officer2);
+	transcript t;
+	assert_int_equal(transcript_get(f->d, f->a, &officer, c.officer, &t), 0);
+	assert_int_equal(t.n_courses, 1);
+	assert_int_equal(t.courses[0].prog.total_minutes, 2400);
+	assert_int_equal(t.n_certs, 1);
+	assert_int_equal(t.certs[0].id, id);
+	assert_int_equal(transcript_get(f->d, f->a, &sup, c.officer, &t), 0);
+	assert_int_equal(transcript_get(f->d, f->a, &coord, c.officer, &t), 0);
+	assert_int_equal(transcript_get(f->d, f->a, &other, c.officer, &t), CK_E_NOT_FOUND);
+	assert_int_equal(transcript_get(f->d, f->a, &officer2, c.officer, &t), CK_E_NOT_FOUND);
+	assert_int_equal(transcript_get(f->d, f->a, &coord, c.officer, &t), 0);
+	buf csv;
+	buf_init(&csv, f->a);
+	transcript_csv(f->a, &t, fx_now_cs / 100, &csv);
+	assert_non_null(strstr(csv.data, "\"certificate\",\"CIT 40-hour, spring\",\"\",\"\",\"\",\"\",\"2400\",\"\","));
+	assert_non_null(strstr(csv.data, "\"hours\",\"CIT 40-hour, spring\",\"completed\","));
+	buf pdf;
+	buf_init(&pdf, f->a);
+	assert_int_equal(transcript_pdf(f->a, &t, "Pine Belt", fx_now_cs / 100, &pdf), 0);
+	assert_memory_equal(pdf.data, "%PDF-", 5);
+
+	/* José certified, Ann in training, Bob none (supervisor Sam: none). */
+	officer_status *items;
+	size_t n;
+	int64_t now = fx_now_cs / 100;
+	assert_int_equal(agency_status(f->d, f->a, &sup, c.org, now, &items, &n), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(items[0].name, "Ann Officer");
+	assert_int_equal(items[0].status, CIT_IN_TRAINING);
+	assert_string_equal(items[1].name, "Bob Officer");
+	assert_int_equal(items[1].status, CIT_NONE);
+	assert_string_equal(items[2].name, "José Núñez");
+	assert_int_equal(items[2].status, CIT_CERTIFIED);
+	assert_false(items[2].is_refresher_due);
+	/* Twenty-two months on: expiring, refresher due; after 24: expired. */
+	assert_int_equal(agency_status(f->d, f->a, &sup, c.org, certificate_add_months(now, 22), &items, &n), 0);
+	assert_int_equal(items[2].status, CIT_EXPIRING);
+	assert_true(items[2].is_refresher_due);
+	assert_int_equal(agency_status(f->d, f->a, &sup, c.org, certificate_add_months(now, 25), &items, &n), 0);
+	assert_int_equal(items[2].status, CIT_EXPIRED);
+	/* Another agency's supervisor: not found; an officer: forbidden. */
+	assert_int_equal(agency_status(f->d, f->a, &other, c.org, now, &items, &n), CK_E_NOT_FOUND);
+	assert_int_equal(agency_status(f->d, f->a, &officer, c.org, now, &items, &n), CK_E_FORBIDDEN);
+	assert_int_equal(agency_status(f->d, f->a, &coord, c.org, now, &items, &n), 0);
+	/* Revoked: no longer counts. */
+	field_errors errs = {0};
+	assert_int_equal(certificate_revoke(f->d, f->a, &coord, id, "error", &errs), 0);
+	assert_int_equal(agency_status(f->d, f->a, &sup, c.org, now, &items, &n), 0);
+	assert_int_equal(items[2].status, CIT_NONE);
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
 int main(void)
@@ -368,6 +432,7 @@ int main(void)
 	    CASE(verify_reveals_nothing_for_bad_codes),
 	    CASE(pdf_and_zip_read_by_real_tools),
 	    CASE(winansi_names),
+	    CASE(transcript_and_agency_status),
 	};
 	int failed = cmocka_run_group_tests_name("certificates on sqlite", cases,
 	                                         fx_sqlite_group_setup, fx_sqlite_group_teardown);
