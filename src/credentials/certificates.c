@@ -590,3 +590,61 @@ int certificate_signers(db *d, arena *a, const certificate *c, const char **coor
 	db_finish(s);
 	return rc < 0 ? rc : 0;
 }
+
+/* ---- coordinators' lists ---- */
+
+int certificate_audit_export(db *d, arena *a, const principal *actor, int64_t course_id,
+                             const char *format, size_t count)
+{
+	json_t *detail = json_pack("{s:s, s:I}", "format", format, "count", (json_int_t)count);
+	return audit_append(d, actor, "certificate.export", "course", auth_id_text(a, course_id),
+	                    AUDIT_SUCCESS, auth_json_text(a, detail));
+}
+
+int certificate_candidates(db *d, arena *a, const principal *actor, int64_t course_id,
+                           cert_candidate **items, size_t *n)
+{
+	*items = NULL;
+	*n = 0;
+	if (!auth_allowed(actor, PERM_CERTS_ISSUE))
+		return CK_E_FORBIDDEN;
+	db_stmt *s;
+	int rc = db_prepare(d,
+	                    "SELECT e.id, u.id, u.name, e.status, COALESCE(c.id, 0) "
+	                    "FROM enrollments e JOIN users u ON u.id = e.user_id "
+	                    "LEFT JOIN certificates c ON c.enrollment_id = e.id "
+	                    "WHERE e.course_id = $1 AND e.status IN ('enrolled', 'completed') "
+	                    "ORDER BY u.name, e.id",
+	                    &s);
+	if (rc < 0)
+		return rc;
+	db_bind_int(s, 1, course_id);
+	size_t count = 0, cap = 16;
+	cert_candidate *out = arena_array(a, cap, sizeof *out);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (count == cap) {
+			cert_candidate *more = arena_array(a, cap * 2, sizeof *more);
+			memcpy(more, out, count * sizeof *out);
+			out = more;
+			cap *= 2;
+		}
+		out[count++] = (cert_candidate){
+		    .enrollment_id = db_col_int(s, 0),
+		    .user_id = db_col_int(s, 1),
+		    .name = col_dup(a, s, 2),
+		    .enrollment_status = col_dup(a, s, 3),
+		    .certificate_id = db_col_int(s, 4),
+		};
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < count; i++) {
+		out[i].prog = arena_alloc(a, sizeof *out[i].prog);
+		if ((rc = training_progress(d, a, out[i].enrollment_id, out[i].prog)) < 0)
+			return rc;
+	}
+	*items = out;
+	*n = count;
+	return 0;
+}

@@ -87,6 +87,24 @@ int certificate_list(db *d, arena *a, const principal *actor, const cert_filter 
 int certificate_list_course(db *d, arena *a, const principal *actor, int64_t course_id,
                             certificate **items, size_t *n);
 
+/* Records a bulk download (an export) in the audit log as
+ * certificate.export: the course, the format ("zip", "pdf") and how many. */
+int certificate_audit_export(db *d, arena *a, const principal *actor, int64_t course_id,
+                             const char *format, size_t count);
+
+/* A trainee of a course as the coordinator's issue list shows them. */
+typedef struct cert_candidate {
+	int64_t enrollment_id, user_id;
+	const char *name;
+	const char *enrollment_status;
+	int64_t certificate_id;       /* 0 when none yet */
+	struct progress *prog;        /* hours and exactly what is missing */
+} cert_candidate;
+/* Every enrolled or completed trainee of course_id, by name, with their
+ * progress. Needs PERM_CERTS_ISSUE. */
+int certificate_candidates(db *d, arena *a, const principal *actor, int64_t course_id,
+                           cert_candidate **items, size_t *n);
+
 /* The public view of a certificate: only what /verify shows. */
 typedef struct cert_public {
 	const char *holder_name, *course_title;

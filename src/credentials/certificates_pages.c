@@ -252,6 +252,41 @@ static bool course_certs(request *req, db **d, int64_t *course_id, certificate *
 	return true;
 }
 
+/* Each trainee with their hours and exactly what the completion rule
+ * still misses, or an "Issue" button, or their certificate. */
+static void candidates_table(request *req, db *d, int64_t course_id)
+{
+	cert_candidate *items;
+	size_t n;
+	if (certificate_candidates(d, req->arena, &req->who, course_id, &items, &n) < 0 || !n)
+		return;
+	buf *b = &req->resp.body;
+	static const char *const headers[] = {"Trainee", "Hours", "Completion", NULL};
+	html_raw(b, "<h2>Trainees</h2>");
+	page_table_begin(req, "Trainees and what each still needs", headers);
+	for (size_t i = 0; i < n; i++) {
+		const cert_candidate *c = &items[i];
+		html_printf(b, "<tr><td>%s</td><td>%s</td><td>", c->name,
+		            progress_hours_text(req->arena, c->prog->total_minutes));
+		if (c->certificate_id) {
+			html_printf(b, "<a href=\"/certificates/%lld\">Certificate issued</a>",
+			            (long long)c->certificate_id);
+		} else if (c->prog->is_complete) {
+			form_button(req,
+			            arena_printf(req->arena, "/enrollments/%lld/certificate",
+			                         (long long)c->enrollment_id),
+			            "Issue certificate", NULL);
+		} else {
+			html_raw(b, "<ul class=\"plain\">");
+			for (size_t k = 0; k < c->prog->n_missing; k++)
+				html_printf(b, "<li>%s</li>", c->prog->missing[k].text);
+			html_raw(b, "</ul>");
+		}
+		html_raw(b, "</td></tr>");
+	}
+	page_table_end(req);
+}
+
 /* GET /courses/{id}/certificates: a course's certificates for
  * coordinators, with "issue to everyone who completed" and the bulk
  * downloads. */
@@ -283,6 +318,7 @@ static int course_certs_page(request *req)
 	for (size_t i = 0; i < n; i++)
 		cert_row(req, &items[i], now);
 	page_table_end(req);
+	candidates_table(req, d, course_id);
 	page_end(req);
 	return 0;
 }
@@ -324,6 +360,8 @@ static int course_certs_pdf(request *req)
 	buf pdf;
 	buf_init(&pdf, req->arena);
 	int rc = certificates_pdf_render(req, d, items, n, &pdf);
+	if (rc == 0)
+		rc = certificate_audit_export(d, req->arena, &req->who, course_id, "pdf", n);
 	if (rc < 0) {
 		auth_fail(req, rc);
 		return 0;
@@ -363,6 +401,8 @@ static int course_certs_zip(request *req)
 	buf zip;
 	buf_init(&zip, req->arena);
 	int rc = certificate_zip(req->arena, members, n, &zip);
+	if (rc == 0)
+		rc = certificate_audit_export(d, req->arena, &req->who, course_id, "zip", n);
 	if (rc < 0) {
 		auth_fail(req, rc);
 		return 0;

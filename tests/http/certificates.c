@@ -218,7 +218,12 @@ void test_certificates_walk(void **state)
 	agent web_coord = {0}, web_off = {0}, web_sup = {0}, web_sup_b = {0};
 	login(&web_coord, &coord);
 	login(&web_off, &off);
-	get_status(&web_coord, "/courses/90001/certificates", 200);
+	/* The coordinator's list: off2 is ready (an Issue button), off has one. */
+	http_get(&web_coord, "/courses/90001/certificates", &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, "/enrollments/90002/certificate") || !strstr(r.body, "Certificate issued"))
+		fail_msg("the course's trainee list is wrong:\n%s", r.body);
+	hresp_free(&r);
 	get_status(&web_off, "/courses/90001/certificates", 403);
 	get_status(&web_off, "/courses/90001/certificates.zip", 403);
 	http_get(&web_coord, "/courses/90001/certificates.zip", &r);
@@ -237,6 +242,15 @@ void test_certificates_walk(void **state)
 	http_get(&web_coord, "/courses/90001/certificates.pdf", &r);
 	expect_status(&r, 200);
 	assert_string_equal(r.content_type, "application/pdf");
+	hresp_free(&r);
+	/* Bulk downloads are exports: audited. */
+	agent admin = {0};
+	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
+	http_get(&admin, "/api/v1/audit?action=certificate.export", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 2);
+	json_decref(j);
 	hresp_free(&r);
 	snprintf(path, sizeof path, "/certificates/%ld", id);
 	get_status(&web_off, path, 200);
