@@ -181,12 +181,18 @@ typedef struct issue_ctx {
 	field_errors *errs;
 } issue_ctx;
 
-/* The completion rule, from the one place that decides it. */
+/* The completion rule, from the one place that decides it; only for a
+ * person still enrolled (or already completed). */
 static int check_rule(db *d, issue_ctx *c, progress *p)
 {
 	int rc = training_progress(d, c->a, c->enrollment_id, p);
 	if (rc < 0)
 		return rc;
+	if (strcmp(p->status, "enrolled") && strcmp(p->status, "completed")) {
+		field_errors_add(c->errs, "enrollment",
+		                 arena_printf(c->a, "is %s, not enrolled", p->status));
+		return CK_E_CONFLICT;
+	}
 	if (p->is_complete)
 		return 0;
 	for (size_t i = 0; i < p->n_missing; i++)

@@ -131,6 +131,13 @@ static void issue_refused_until_complete(void **state)
 	                 CK_E_CONFLICT);
 	errs.len = 0;
 	assert_int_equal(certificate_issue(f->d, f->a, &coord, 9999, &id, &errs), CK_E_NOT_FOUND);
+	/* A withdrawn trainee gets none, complete or not. */
+	sign_off(f, c.enrollment2);
+	fx_exec(f, "UPDATE enrollments SET status = 'withdrawn' WHERE status = 'enrolled'");
+	errs.len = 0;
+	assert_int_equal(certificate_issue(f->d, f->a, &coord, c.enrollment2, &id, &errs),
+	                 CK_E_CONFLICT);
+	assert_string_equal(errs.items[0].message, "is withdrawn, not enrolled");
 }
 
 static void serials_sequential_and_dates(void **state)
