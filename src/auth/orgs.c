@@ -171,7 +171,7 @@ static int create_in_tx(db *d, void *vctx)
 		return rc;
 	if (taken) {
 		field_errors_add(c->errs, "name", "is already used by another organization");
-		return CK_E_INVALID;
+		return CK_E_CONFLICT;
 	}
 	int64_t now = auth_now();
 	rc = db_query_int(d, &c->id,
@@ -218,7 +218,7 @@ static int update_in_tx(db *d, void *vctx)
 		if (taken) {
 			field_errors_add(c->errs, "name",
 			                 "is already used by another organization");
-			return CK_E_INVALID;
+			return CK_E_CONFLICT;
 		}
 	}
 	if (!strcmp(name, before.name) && !strcmp(kind, before.kind))

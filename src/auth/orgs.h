@@ -38,8 +38,9 @@ int org_get(db *d, arena *a, const principal *actor, int64_t id, org *out);
 int org_find(db *d, arena *a, const char *id_or_name, org *out);
 
 /* Fields: name (text, 1–200 characters, unique), kind (one of org_kinds).
- * Needs PERM_ORGS_WRITE. CK_E_INVALID with errs filled (a taken name is a
- * field error on "name"); audited as org.create. */
+ * Needs PERM_ORGS_WRITE. CK_E_INVALID with errs filled; CK_E_CONFLICT
+ * with the field error on "name" when only the name is taken (an API's
+ * 409); audited as org.create. */
 int org_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
                field_errors *errs);
 /* The fields present in `in` replace the stored ones; audited as

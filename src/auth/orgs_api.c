@@ -15,23 +15,6 @@ static json_t *org_json(const org *o)
 	                 auth_json_time(o->updated_at));
 }
 
-/* The orgs service reports a taken name as a field error; the API
- * answers 409 when that is the only problem and another organization
- * does have the name. except_id: the one being changed (0 when adding). */
-static bool name_conflict(request *req, db *d, const kv *in, int64_t except_id,
-                          const field_errors *errs)
-{
-	const char *name = kv_get(in, "name");
-	if (errs->len != 1 || strcmp(errs->items[0].field, "name") != 0 || !name)
-		return false;
-	org other;
-	if (org_find(d, req->arena, name, &other) < 0 || other.id == except_id ||
-	    strcmp(other.name, name) != 0)
-		return false;
-	auth_api_problem(req, CK_E_CONFLICT, "Another organization already has this name.", errs);
-	return true;
-}
-
 static int reply_org(request *req, db *d, int64_t id, int status)
 {
 	org o;
@@ -82,8 +65,6 @@ static int orgs_create(request *req)
 	field_errors errs = {0};
 	int64_t id = 0;
 	int rc = org_create(d, req->arena, &req->who, in, &id, &errs);
-	if (rc == CK_E_INVALID && name_conflict(req, d, in, 0, &errs))
-		return 0;
 	if (rc < 0) {
 		auth_api_fail(req, rc, &errs);
 		return 0;
@@ -121,8 +102,6 @@ static int orgs_patch(request *req)
 		return 0;
 	field_errors errs = {0};
 	int rc = org_update(d, req->arena, &req->who, id, in, &errs);
-	if (rc == CK_E_INVALID && name_conflict(req, d, in, id, &errs))
-		return 0;
 	if (rc < 0) {
 		auth_api_fail(req, rc, &errs);
 		return 0;

@@ -255,8 +255,12 @@ static int create_in_tx(db *d, void *vctx)
 		field_errors_add(c->errs, "org_id", "is not an organization in this program");
 	if (other)
 		field_errors_add(c->errs, "email", "is already used by another user");
-	if (!org_ok || other)
+	/* A taken email alone is a conflict (409); with other problems, the
+	 * whole answer is a validation failure (422) naming each field. */
+	if (!org_ok)
 		return CK_E_INVALID;
+	if (other)
+		return CK_E_CONFLICT;
 	int64_t now = auth_now();
 	rc =
 	    db_query_int(d, &c->id,
@@ -372,7 +376,7 @@ static int update_in_tx(db *d, void *vctx)
 			return rc;
 		if (other) {
 			field_errors_add(c->errs, "email", "is already used by another user");
-			return CK_E_INVALID;
+			return CK_E_CONFLICT;
 		}
 	}
 	if (org_id != before.org_id) {

@@ -55,7 +55,9 @@ int user_get_by_email(db *d, arena *a, const principal *actor, const char *email
  * (required, an existing organization), roles (required, one or more of
  * role_names(), repeated or comma-separated), is_active (bool; absent =
  * active), password (optional; the password rules of password.h apply).
- * Needs PERM_USERS_WRITE. Audited as user.create with the roles. */
+ * Needs PERM_USERS_WRITE. CK_E_INVALID with errs filled; CK_E_CONFLICT
+ * with the field error on "email" when the only problem is a taken email
+ * (an API's 409). Audited as user.create with the roles. */
 int user_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
                 field_errors *errs);
 /* Fields as above but none required: a field absent from `in` keeps its

@@ -56,24 +56,6 @@ static json_t *permissions_json(unsigned roles)
 	return out;
 }
 
-/* The users service reports a taken email as a field error among the
- * others; the API answers 409 when that is the only problem, checked
- * against the database rather than the message's words. except_id: the
- * person being changed (0 when adding). */
-static bool email_conflict(request *req, db *d, const kv *in, int64_t except_id,
-                           const field_errors *errs)
-{
-	const char *email = kv_get(in, "email");
-	if (errs->len != 1 || strcmp(errs->items[0].field, "email") != 0 || !email)
-		return false;
-	user other;
-	if (user_get_by_email(d, req->arena, &req->who, email, &other) < 0 || other.id == except_id)
-		return false;
-	auth_api_problem(req, CK_E_CONFLICT, "Another person already has this email address.",
-	                 errs);
-	return true;
-}
-
 static int reply_user(request *req, db *d, int64_t id, int status)
 {
 	user u;
@@ -202,8 +184,6 @@ static int users_create(request *req)
 	field_errors errs = {0};
 	int64_t id = 0;
 	int rc = user_create(d, req->arena, &req->who, in, &id, &errs);
-	if (rc == CK_E_INVALID && email_conflict(req, d, in, 0, &errs))
-		return 0;
 	if (rc < 0) {
 		auth_api_fail(req, rc, &errs);
 		return 0;
@@ -241,8 +221,6 @@ static int users_patch(request *req)
 		return 0;
 	field_errors errs = {0};
 	int rc = user_update(d, req->arena, &req->who, id, in, &errs);
-	if (rc == CK_E_INVALID && email_conflict(req, d, in, id, &errs))
-		return 0;
 	if (rc < 0) {
 		auth_api_fail(req, rc, &errs);
 		return 0;

@@ -88,9 +88,10 @@ void *arena_array(arena *a, size_t count, size_t size)
 
 void *arena_memdup(arena *a, const void *p, size_t n)
 {
-	char *d = arena_alloc(a, n + 1);
+	char *d = arena_alloc_raw(a, n + 1);
 	if (n)
 		memcpy(d, p, n);
+	d[n] = '\0';
 	return d;
 }
 

@@ -25,7 +25,7 @@ void buf_reset(buf *b)
 }
 
 /* The slow path of every append: called only when the bytes do not fit. */
-static void grow(buf *b, size_t extra)
+void buf_grow(buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
@@ -51,13 +51,13 @@ static void grow(buf *b, size_t extra)
 
 void buf_reserve(buf *b, size_t n)
 {
-	grow(b, n);
+	buf_grow(b, n);
 }
 
 void buf_append(buf *b, const void *p, size_t n)
 {
 	if (b->len + n + 1 > b->cap)
-		grow(b, n);
+		buf_grow(b, n);
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -69,14 +69,6 @@ void buf_puts(buf *b, const char *s)
 	buf_append(b, s, strlen(s));
 }
 
-void buf_putc(buf *b, char c)
-{
-	if (b->len + 2 > b->cap)
-		grow(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
-}
-
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
 	va_list copy;
@@ -85,7 +77,7 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap)
 	va_end(copy);
 	if (n <= 0)
 		return;
-	grow(b, (size_t)n);
+	buf_grow(b, (size_t)n);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }

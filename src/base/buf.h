@@ -23,7 +23,17 @@ void buf_reset(buf *b);
 void buf_reserve(buf *b, size_t n);
 void buf_append(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+/* The slow path of appending: makes room for extra more bytes. */
+void buf_grow(buf *b, size_t extra);
+
+/* One byte; inline because JSON and HTML writers call it per character. */
+static inline void buf_putc(buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void buf_printf(buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap)

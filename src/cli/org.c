@@ -24,7 +24,7 @@ int cli_org_add(cli_ctx *c)
 	int64_t id = 0;
 	field_errors errs = {0};
 	int rc = org_create(d, c->arena, &c->actor, &in, &id, &errs);
-	if (rc == CK_E_INVALID) {
+	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
 		cli_fail_fields("organization not added", &errs);
 		goto done;
 	}

@@ -52,7 +52,7 @@ int cli_user_add(cli_ctx *c)
 	int64_t id = 0;
 	field_errors errs = {0};
 	rc = user_create(d, c->arena, &c->actor, &in, &id, &errs);
-	if (rc == CK_E_INVALID) {
+	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
 		cli_fail_fields("user not added", &errs);
 		goto done;
 	}

@@ -54,6 +54,8 @@ static bool form_action(const char *html, const char *part, char *out, size_t ou
 	return false;
 }
 
+static void post_login(agent *a, const tuser *u, const char *password, hresp *r);
+
 static void expect_problem(const hresp *r, long status)
 {
 	expect_status(r, status);
@@ -357,6 +359,38 @@ static void test_validation(void **state)
 	/* Nothing was written: the API lists no org named "". */
 }
 
+/* A taken unique value is 409 with the field named; nothing is written. */
+static void test_duplicate_is_conflict(void **state)
+{
+	(void)state;
+	agent api;
+	bearer_agent(&api, admin_user()->email);
+	hresp r;
+	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Twice PD\", \"kind\": \"other\"}", &r);
+	expect_status(&r, 201);
+	hresp_free(&r);
+	http_json(&api, "POST", "/api/v1/orgs", "{\"name\": \"Twice PD\", \"kind\": \"hospital\"}", &r);
+	expect_problem(&r, 409);
+	json_t *j = hresp_json(&r);
+	json_t *first = json_array_get(json_object_get(j, "errors"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "field")), "name");
+	json_decref(j);
+	hresp_free(&r);
+
+	char body[512];
+	snprintf(body, sizeof body,
+	         "{\"email\": \"%s\", \"name\": \"Second Admin\", \"org_id\": %d, "
+	         "\"roles\": [\"officer\"]}",
+	         admin_user()->email, ORG_A);
+	http_json(&api, "POST", "/api/v1/users", body, &r);
+	expect_problem(&r, 409);
+	j = hresp_json(&r);
+	first = json_array_get(json_object_get(j, "errors"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "field")), "email");
+	json_decref(j);
+	hresp_free(&r);
+}
+
 static void signed_in_officer(agent *a, tuser *u)
 {
 	user_make(u, "officer", ORG_A);
@@ -649,6 +683,51 @@ static void test_wrong_password(void **state)
 		fail_msg("an unknown email signed in");
 	hresp_free(&r);
 	expect_login_redirect(&a, "/");
+}
+
+/* Login CSRF: POST /login is accepted only with the token that GET
+ * /login put in both the form and a cookie, so another site cannot sign a
+ * browser in to an account of its choosing. */
+static void test_login_needs_its_own_token(void **state)
+{
+	(void)state;
+	tuser u;
+	user_make(&u, "officer", ORG_A);
+	char fields[512];
+	snprintf(fields, sizeof fields, "email=%s&password=%s", form_enc(u.email),
+	         form_enc(u.password));
+	hresp r;
+
+	agent fresh = {0}; /* never fetched the form: no cookie, no token */
+	http_post_form(&fresh, "/login", fields, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	expect_login_redirect(&fresh, "/");
+
+	agent forged = {0}; /* has the cookie, sends a token of its own */
+	http_get(&forged, "/login", &r);
+	hresp_free(&r);
+	snprintf(forged.csrf, sizeof forged.csrf, "%s", "forged-token-forged-token-forged-token-xx");
+	http_post_form(&forged, "/login", fields, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	expect_login_redirect(&forged, "/");
+
+	agent elsewhere = {0}; /* a real token, but from another browser's form */
+	agent donor = {0};
+	http_get(&donor, "/login", &r);
+	hresp_free(&r);
+	http_get(&elsewhere, "/login", &r);
+	hresp_free(&r);
+	snprintf(elsewhere.csrf, sizeof elsewhere.csrf, "%s", donor.csrf);
+	http_post_form(&elsewhere, "/login", fields, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+
+	agent honest = {0}; /* and the same credentials the right way work */
+	post_login(&honest, &u, u.password, &r);
+	expect_status(&r, 303);
+	hresp_free(&r);
 }
 
 static void test_logout(void **state)
@@ -1284,6 +1363,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed_form),
 	    cmocka_unit_test(test_malformed_json),
 	    cmocka_unit_test(test_validation),
+	    cmocka_unit_test(test_duplicate_is_conflict),
 	    cmocka_unit_test(test_csrf),
 	    cmocka_unit_test(test_cross_site),
 	    cmocka_unit_test(test_api_csrf_with_cookie),
@@ -1292,6 +1372,7 @@ int main(void)
 	    cmocka_unit_test(test_other_org_is_not_found),
 	    cmocka_unit_test(test_login_cookie),
 	    cmocka_unit_test(test_wrong_password),
+	    cmocka_unit_test(test_login_needs_its_own_token),
 	    cmocka_unit_test(test_logout),
 	    cmocka_unit_test(test_lockout),
 	    cmocka_unit_test(test_totp),

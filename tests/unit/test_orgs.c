@@ -34,7 +34,7 @@ static void bad_input_writes_nothing(void **state)
 	assert_int_equal(org_create(f->d, f->a, &f->sys,
 	                            fx_kv(f, "name", "Crisis Center", "kind", "other", NULL), &id,
 	                            &errs),
-	                 CK_E_INVALID);
+	                 CK_E_CONFLICT);
 	assert_string_equal(errs.items[0].field, "name");
 	assert_non_null(strstr(errs.items[0].message, "already used"));
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM orgs"), 1);

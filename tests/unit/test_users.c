@@ -128,8 +128,16 @@ static void create_reports_every_field(void **state)
 	assert_int_equal(errs.len, 2);
 	assert_string_equal(errs.items[0].field, "org_id");
 	assert_string_equal(errs.items[1].field, "email");
+	/* The taken email alone is a conflict, still named field by field. */
+	errs.len = 0;
+	char org_text[24];
+	snprintf(org_text, sizeof org_text, "%lld", (long long)w.pd);
+	in = fx_kv(f, "email", "Otto@PD.example", "name", "Otto Again", "org_id", org_text, "roles",
+	           "officer", NULL);
+	assert_int_equal(user_create(f->d, f->a, &f->sys, in, &id, &errs), CK_E_CONFLICT);
+	assert_int_equal(errs.len, 1);
+	assert_string_equal(errs.items[0].field, "email");
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM users"), 6);
-	(void)w;
 }
 
 static void create_with_password_and_audit(void **state)
@@ -225,10 +233,11 @@ static void update_is_partial_and_audited(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(items[0].detail, "{\"after\":{\"roles\":[\"officer\",\"supervisor\"]},"
 	                                     "\"before\":{\"roles\":[\"officer\"]}}");
-	/* Email taken; moving to a missing org. */
+	/* Email taken (a conflict); moving to a missing org (invalid). */
 	assert_int_equal(user_update(f->d, f->a, &coord, w.off_pd,
 	                             fx_kv(f, "email", "sam@so.example", NULL), &errs),
-	                 CK_E_INVALID);
+	                 CK_E_CONFLICT);
+	assert_string_equal(errs.items[0].field, "email");
 	errs.len = 0;
 	assert_int_equal(
 	    user_update(f->d, f->a, &coord, w.off_pd, fx_kv(f, "org_id", "77", NULL), &errs),
