@@ -15,6 +15,7 @@
 #include "../auth/settings.h"
 #include "../base/crypto.h"
 #include "../base/errors.h"
+#include "../training/enrollments.h"
 #include "../training/progress.h"
 
 static const char *const status_names[] = {"valid", "expired", "revoked"};
@@ -291,12 +292,15 @@ static int issue_in_tx(db *d, void *vctx)
 	db_finish(s);
 	if (rc < 0)
 		return rc;
-	rc = db_run(d,
-	            "UPDATE enrollments SET status = 'completed', updated_at = $1 "
-	            "WHERE id = $2 AND status = 'enrolled'",
-	            "ii", now, c->enrollment_id);
-	if (rc < 0)
+	/* The enrollment service marks it completed (and audits that) in this
+	 * same transaction; the rule has just passed, so it will agree. */
+	field_errors complete_errs = {0};
+	rc = enrollment_complete(d, c->a, c->actor, c->enrollment_id, NULL, &complete_errs);
+	if (rc < 0) {
+		for (size_t i = 0; i < complete_errs.len; i++)
+			field_errors_add(c->errs, "enrollment", complete_errs.items[i].message);
 		return rc;
+	}
 	json_t *detail = json_pack("{s:s, s:I, s:I, s:I, s:s}", "serial", serial, "enrollment_id",
 	                           (json_int_t)c->enrollment_id, "user_id", (json_int_t)p.user_id,
 	                           "minutes", (json_int_t)p.total_minutes, "holder", holder);

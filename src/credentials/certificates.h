@@ -57,8 +57,10 @@ cert_status certificate_status(const certificate *c, int64_t now);
 /* Issues the certificate of enrollment_id. Needs PERM_CERTS_ISSUE.
  * CK_E_NOT_FOUND for no such enrollment; CK_E_CONFLICT when it already
  * has one; CK_E_INVALID with errs saying, item by item, what the
- * completion rule still misses (field "enrollment"). Marks the enrollment
- * completed; audited as certificate.issue. */
+ * completion rule still misses (field "enrollment"); CK_E_CONFLICT too
+ * for a trainee who is withdrawn or waitlisted. Completes the enrollment
+ * through enrollment_complete in the same transaction; audited as
+ * certificate.issue (and enrollment.complete). */
 int certificate_issue(db *d, arena *a, const principal *actor, int64_t enrollment_id,
                       int64_t *id, field_errors *errs);
 /* Issues a certificate to every enrollment of course_id that meets the

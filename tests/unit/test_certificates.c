@@ -120,6 +120,7 @@ static void issue_refused_until_complete(void **state)
 	assert_true(id > 0);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM enrollments WHERE status = 'completed'"), 1);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'certificate.issue'"), 1);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'enrollment.complete'"), 1);
 	certificate cert;
 	assert_int_equal(certificate_get(f->d, f->a, &coord, id, &cert), 0);
 	assert_string_equal(cert.holder_name, "José Núñez");
