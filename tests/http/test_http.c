@@ -5,6 +5,7 @@
  * page for valid markup with tidy, inside http(). tests/run runs this
  * program twice: on SQLite and on PostgreSQL (CITKIT_HTTP_DB). */
 #include "harness.h"
+#include "certificates.h"
 #include "enroll.h"
 
 #include <ctype.h>
@@ -1383,6 +1384,7 @@ int main(void)
 	    cmocka_unit_test(test_roster_import_api),
 	    cmocka_unit_test(test_audit),
 	    cmocka_unit_test(test_authenticated_pages),
+	    cmocka_unit_test(test_certificates_walk),
 	    cmocka_unit_test(test_enroll_api),
 	    cmocka_unit_test(test_attendance_api),
 	    cmocka_unit_test(test_enroll_pages),
