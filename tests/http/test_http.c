@@ -6,6 +6,7 @@
  * program twice: on SQLite and on PostgreSQL (CITKIT_HTTP_DB). */
 #include "harness.h"
 #include "certificates.h"
+#include "enroll.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1384,6 +1385,9 @@ int main(void)
 	    cmocka_unit_test(test_audit),
 	    cmocka_unit_test(test_authenticated_pages),
 	    cmocka_unit_test(test_certificates_walk),
+	    cmocka_unit_test(test_enroll_api),
+	    cmocka_unit_test(test_attendance_api),
+	    cmocka_unit_test(test_enroll_pages),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};
