@@ -1,0 +1,562 @@
+/* enrollments.c: enroll with capacity and waitlist, withdraw with
+ * promotion, the assessment sign-off and completion (see enrollments.h).
+ * Each write runs in one transaction with its audit row, so a refused
+ * request leaves nothing behind. */
+#include "enrollments.h"
+
+#include <string.h>
+
+#include "../auth/audit.h"
+#include "../auth/auth.h"
+#include "../auth/auth_internal.h"
+#include "../auth/roles.h"
+#include "../base/errors.h"
+
+#define ENROLLMENT_COLUMNS                                                                         \
+	"e.id, e.course_id, e.user_id, e.status, e.enrolled_by, e.waitlisted_at, "                 \
+	"e.assessment_passed_at, e.assessment_by, e.created_at, e.updated_at, u.name, u.email, "   \
+	"u.org_id, o.name, c.title, c.status, c.starts_on, c.ends_on, "                            \
+	"CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM enrollments w "              \
+	"WHERE w.course_id = e.course_id AND w.status = 'waitlisted' AND (w.waitlisted_at < "      \
+	"e.waitlisted_at OR (w.waitlisted_at = e.waitlisted_at AND w.id <= e.id))) ELSE 0 END "
+#define ENROLLMENT_FROM                                                                            \
+	"FROM enrollments e JOIN users u ON u.id = e.user_id JOIN orgs o ON o.id = u.org_id "      \
+	"JOIN courses c ON c.id = e.course_id "
+
+static const char *dup(arena *a, db_stmt *s, int col)
+{
+	const char *t = db_col_text(s, col);
+	return arena_strdup(a, t ? t : "");
+}
+
+static void read_enrollment(arena *a, db_stmt *s, enrollment *e)
+{
+	*e = (enrollment){
+	    .id = db_col_int(s, 0),
+	    .course_id = db_col_int(s, 1),
+	    .user_id = db_col_int(s, 2),
+	    .status = dup(a, s, 3),
+	    .enrolled_by = db_col_int(s, 4),
+	    .waitlisted_at = db_col_int(s, 5),
+	    .assessment_passed_at = db_col_int(s, 6),
+	    .assessment_by = db_col_int(s, 7),
+	    .created_at = db_col_int(s, 8),
+	    .updated_at = db_col_int(s, 9),
+	    .user_name = dup(a, s, 10),
+	    .user_email = dup(a, s, 11),
+	    .org_id = db_col_int(s, 12),
+	    .org_name = dup(a, s, 13),
+	    .course_title = dup(a, s, 14),
+	    .course_status = dup(a, s, 15),
+	    .course_starts_on = db_col_int(s, 16),
+	    .course_ends_on = db_col_int(s, 17),
+	    .position = db_col_int(s, 18),
+	};
+}
+
+/* The scope as a filter: *org (0 = any) and *user (0 = any). */
+static void scope_of(const principal *actor, int64_t *org, int64_t *user)
+{
+	*org = 0;
+	*user = 0;
+	if (auth_is_system(actor) || roles_see_all_orgs(actor->roles) ||
+	    (actor->roles & ROLE_INSTRUCTOR))
+		return;
+	if (auth_allowed(actor, PERM_ENROLL) || auth_allowed(actor, PERM_TRAINING_STATUS))
+		*org = actor->org_id;
+	else
+		*user = actor->user_id;
+}
+
+bool enrollment_sees(const principal *actor, int64_t user_id, int64_t org_id)
+{
+	if (!actor || (!auth_signed_in(actor) && !auth_is_system(actor)))
+		return false;
+	if (actor->user_id && actor->user_id == user_id)
+		return true;
+	int64_t org, user;
+	scope_of(actor, &org, &user);
+	return (org == 0 || org == org_id) && (user == 0 || user == user_id);
+}
+
+static int load(db *d, arena *a, int64_t id, enrollment *out)
+{
+	db_stmt *s;
+	int rc = db_prepare(d, "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM "WHERE e.id = $1", &s);
+	if (rc < 0)
+		return rc;
+	db_bind_int(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		read_enrollment(a, s, out);
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	return rc == DB_ROW ? 0 : CK_E_NOT_FOUND;
+}
+
+int enrollment_get(db *d, arena *a, const principal *actor, int64_t id, enrollment *out)
+{
+	enrollment e;
+	int rc = load(d, a, id, &e);
+	if (rc < 0)
+		return rc;
+	if (!enrollment_sees(actor, e.user_id, e.org_id))
+		return CK_E_NOT_FOUND;
+	*out = e;
+	return 0;
+}
+
+static int list(db *d, arena *a, const char *sql, int64_t key, int64_t org, int64_t user,
+                enrollment **items, size_t *n)
+{
+	db_stmt *s;
+	int rc = db_prepare(d, sql, &s);
+	if (rc < 0)
+		return rc;
+	db_bind_int(s, 1, key);
+	db_bind_int(s, 2, org);
+	db_bind_int(s, 3, user);
+	size_t cap = 16, count = 0;
+	enrollment *out = arena_array(a, cap, sizeof *out);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (count == cap) {
+			enrollment *grown = arena_array(a, cap * 2, sizeof *grown);
+			memcpy(grown, out, cap * sizeof *out);
+			out = grown;
+			cap *= 2;
+		}
+		read_enrollment(a, s, &out[count++]);
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	*items = out;
+	*n = count;
+	return 0;
+}
+
+int enrollment_list_for_course(db *d, arena *a, const principal *actor, int64_t course_id,
+                               enrollment **items, size_t *n)
+{
+	*items = NULL;
+	*n = 0;
+	if (!auth_allowed(actor, PERM_COURSES_READ))
+		return CK_E_FORBIDDEN;
+	int64_t exists = 0;
+	int rc = db_query_int(d, &exists, "SELECT id FROM courses WHERE id = $1", "i", course_id);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return CK_E_NOT_FOUND;
+	int64_t org, user;
+	scope_of(actor, &org, &user);
+	return list(d, a,
+	            "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM
+	            "WHERE e.course_id = $1 AND (CAST($2 AS BIGINT) = 0 OR u.org_id = $2) "
+	            "AND (CAST($3 AS BIGINT) = 0 OR e.user_id = $3) "
+	            "ORDER BY CASE e.status WHEN 'waitlisted' THEN 1 WHEN 'withdrawn' THEN 2 "
+	            "ELSE 0 END, CASE WHEN e.status = 'waitlisted' THEN e.waitlisted_at ELSE 0 END, "
+	            "CASE WHEN e.status = 'waitlisted' THEN '' ELSE u.name END, e.id",
+	            course_id, org, user, items, n);
+}
+
+int enrollment_list_for_user(db *d, arena *a, const principal *actor, int64_t user_id,
+                             enrollment **items, size_t *n)
+{
+	*items = NULL;
+	*n = 0;
+	int64_t org_id = 0;
+	int rc = db_query_int(d, &org_id, "SELECT org_id FROM users WHERE id = $1", "i", user_id);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE || !enrollment_sees(actor, user_id, org_id))
+		return CK_E_NOT_FOUND;
+	return list(d, a,
+	            "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM
+	            "WHERE e.user_id = $1 AND CAST($2 AS BIGINT) >= 0 AND CAST($3 AS BIGINT) >= 0 "
+	            "ORDER BY c.starts_on DESC, e.id DESC",
+	            user_id, 0, 0, items, n);
+}
+
+const char *enrollment_status_text(arena *a, const enrollment *e)
+{
+	if (!strcmp(e->status, "waitlisted"))
+		return arena_printf(a, "Waitlisted, position %lld", (long long)e->position);
+	if (!strcmp(e->status, "enrolled"))
+		return "Enrolled";
+	if (!strcmp(e->status, "completed"))
+		return "Completed";
+	if (!strcmp(e->status, "withdrawn"))
+		return "Withdrawn";
+	return e->status;
+}
+
+static int audit_enrollment(db *d, arena *a, const principal *actor, const char *action,
+                            int64_t id, json_t *detail)
+{
+	return audit_append(d, actor, action, "enrollment", auth_id_text(a, id), AUDIT_SUCCESS,
+	                    auth_json_text(a, detail));
+}
+
+static int seated_count(db *d, int64_t course_id, int64_t *n)
+{
+	int rc = db_query_int(d, n,
+	                      "SELECT COUNT(*) FROM enrollments WHERE course_id = $1 "
+	                      "AND status IN ('enrolled', 'completed')",
+	                      "i", course_id);
+	return rc < 0 ? rc : 0;
+}
+
+typedef struct enroll_ctx {
+	arena *a;
+	const principal *actor;
+	int64_t course_id, user_id, id;
+	field_errors *errs;
+} enroll_ctx;
+
+/* The course must exist and take enrollments; *capacity out. */
+static int check_course(db *d, enroll_ctx *c, int64_t *capacity)
+{
+	db_stmt *s;
+	int rc = db_prepare(d, "SELECT status, capacity FROM courses WHERE id = $1", &s);
+	if (rc < 0)
+		return rc;
+	db_bind_int(s, 1, c->course_id);
+	rc = db_step(s);
+	const char *status = rc == DB_ROW ? arena_strdup(c->a, db_col_text(s, 0)) : NULL;
+	*capacity = rc == DB_ROW ? db_col_int(s, 1) : 0;
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return CK_E_NOT_FOUND;
+	if (strcmp(status, "open") && strcmp(status, "in_progress")) {
+		field_errors_add(c->errs, "course_id",
+		                 arena_printf(c->a, "is not open for enrollment (it is %s)", status));
+		return CK_E_INVALID;
+	}
+	return 0;
+}
+
+/* The person must exist in the actor's agency (else 404) and be an
+ * active officer. */
+static int check_person(db *d, enroll_ctx *c)
+{
+	db_stmt *s;
+	int rc = db_prepare(d, "SELECT org_id, roles, is_active FROM users WHERE id = $1", &s);
+	if (rc < 0)
+		return rc;
+	db_bind_int(s, 1, c->user_id);
+	rc = db_step(s);
+	int64_t org_id = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	int64_t roles = rc == DB_ROW ? db_col_int(s, 1) : 0;
+	bool is_active = rc == DB_ROW && db_col_int(s, 2) != 0;
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE || !auth_sees_org(c->actor, org_id))
+		return CK_E_NOT_FOUND;
+	if (!is_active || !(roles & ROLE_OFFICER)) {
+		field_errors_add(c->errs, "user_id",
+		                 is_active ? "is not an officer" : "is disabled and cannot be enrolled");
+		return CK_E_INVALID;
+	}
+	return 0;
+}
+
+/* An existing row for the pair: 0 with *id = 0 (none) or a withdrawn row
+ * to reuse, or CK_E_CONFLICT. */
+static int check_twice(db *d, enroll_ctx *c, int64_t *id)
+{
+	db_stmt *s;
+	int rc = db_prepare(d, "SELECT id, status FROM enrollments WHERE course_id = $1 AND user_id = $2",
+	                    &s);
+	if (rc < 0)
+		return rc;
+	db_bind_int(s, 1, c->course_id);
+	db_bind_int(s, 2, c->user_id);
+	rc = db_step(s);
+	*id = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	const char *status = rc == DB_ROW ? arena_strdup(c->a, db_col_text(s, 1)) : "";
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE || !strcmp(status, "withdrawn"))
+		return 0;
+	field_errors_add(c->errs, "user_id",
+	                 !strcmp(status, "waitlisted") ? "is already on this course's waitlist"
+	                 : !strcmp(status, "completed") ? "has already completed this course"
+	                                                : "is already enrolled in this course");
+	return CK_E_CONFLICT;
+}
+
+static int enroll_in_tx(db *d, void *vctx)
+{
+	enroll_ctx *c = vctx;
+	int64_t capacity, seated, old_id;
+	int rc = check_course(d, c, &capacity);
+	if (rc == 0)
+		rc = check_person(d, c);
+	if (rc == 0)
+		rc = check_twice(d, c, &old_id);
+	if (rc == 0)
+		rc = seated_count(d, c->course_id, &seated);
+	if (rc < 0)
+		return rc;
+	int64_t now = auth_now();
+	bool has_seat = seated < capacity;
+	const char *status = has_seat ? "enrolled" : "waitlisted";
+	db_stmt *s;
+	rc = db_prepare(d,
+	                old_id ? "UPDATE enrollments SET status = $3, enrolled_by = $4, "
+	                         "waitlisted_at = $5, assessment_passed_at = NULL, "
+	                         "assessment_by = NULL, updated_at = $6 "
+	                         "WHERE course_id = $1 AND user_id = $2 RETURNING id"
+	                       : "INSERT INTO enrollments (course_id, user_id, status, enrolled_by, "
+	                         "waitlisted_at, created_at, updated_at) "
+	                         "VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+	                &s);
+	if (rc < 0)
+		return rc;
+	db_bind_int(s, 1, c->course_id);
+	db_bind_int(s, 2, c->user_id);
+	db_bind_text(s, 3, status);
+	if (c->actor->user_id)
+		db_bind_int(s, 4, c->actor->user_id);
+	else
+		db_bind_null(s, 4);
+	if (has_seat)
+		db_bind_null(s, 5);
+	else
+		db_bind_int(s, 5, now);
+	db_bind_int(s, 6, now);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		c->id = db_col_int(s, 0);
+	db_finish(s);
+	if (rc == DB_DONE)
+		rc = CK_E_INTERNAL;
+	if (rc < 0)
+		return rc;
+	return audit_enrollment(d, c->a, c->actor, "enrollment.create", c->id,
+	                        json_pack("{s:I, s:I, s:s}", "course_id", (json_int_t)c->course_id,
+	                                  "user_id", (json_int_t)c->user_id, "status", status));
+}
+
+int enrollment_enroll(db *d, arena *a, const principal *actor, int64_t course_id,
+                      int64_t user_id, enrollment *out, field_errors *errs)
+{
+	if (!auth_allowed(actor, PERM_ENROLL))
+		return CK_E_FORBIDDEN;
+	enroll_ctx c = {a, actor, course_id, user_id, 0, errs};
+	int rc = audit_tx(d, enroll_in_tx, &c);
+	if (rc < 0)
+		return rc;
+	return out ? load(d, a, c.id, out) : 0;
+}
+
+int enrollment_enroll_kv(db *d, arena *a, const principal *actor, int64_t course_id,
+                         const kv *in, enrollment *out, field_errors *errs)
+{
+	static const field_spec specs[] = {
+	    {"user_id", FIELD_INT, false, 1, INT64_MAX, NULL, "Officer"},
+	    {"email", FIELD_EMAIL, false, 3, 254, NULL, "Email"},
+	};
+	field_value v[2];
+	if (!auth_allowed(actor, PERM_ENROLL))
+		return CK_E_FORBIDDEN;
+	int rc = validate_fields(a, in, specs, 2, v, errs);
+	if (rc < 0)
+		return rc;
+	int64_t user_id = v[0].present ? v[0].number : 0;
+	if (!user_id && v[1].present) {
+		rc = auth_user_id_by_email(d, v[1].text, &user_id);
+		if (rc < 0)
+			return rc;
+		if (!user_id)
+			return CK_E_NOT_FOUND;
+	}
+	if (!user_id) {
+		field_errors_add(errs, "user_id", "is required (or an email)");
+		return CK_E_INVALID;
+	}
+	return enrollment_enroll(d, a, actor, course_id, user_id, out, errs);
+}
+
+typedef struct change_ctx {
+	arena *a;
+	const principal *actor;
+	int64_t id, promoted_id;
+	bool passed;
+	progress *prog;
+	field_errors *errs;
+} change_ctx;
+
+/* Loads the enrollment for a write by actor; CK_E_NOT_FOUND when outside
+ * the scope given by write_scope (agency for enrolling, any for
+ * instructors' and coordinators' acts). */
+static int load_for_write(db *d, change_ctx *c, bool agency_scope, enrollment *e)
+{
+	int rc = load(d, c->a, c->id, e);
+	if (rc < 0)
+		return rc;
+	bool sees = agency_scope ? auth_sees_org(c->actor, e->org_id)
+	                         : enrollment_sees(c->actor, e->user_id, e->org_id);
+	return sees ? 0 : CK_E_NOT_FOUND;
+}
+
+static int promote_first(db *d, change_ctx *c, int64_t course_id)
+{
+	int64_t capacity = 0, seated = 0, next = 0;
+	int rc = db_query_int(d, &capacity, "SELECT capacity FROM courses WHERE id = $1", "i",
+	                      course_id);
+	if (rc < 0)
+		return rc;
+	rc = seated_count(d, course_id, &seated);
+	if (rc < 0 || seated >= capacity)
+		return rc;
+	rc = db_query_int(d, &next,
+	                  "SELECT id FROM enrollments WHERE course_id = $1 AND status = 'waitlisted' "
+	                  "ORDER BY waitlisted_at, id LIMIT 1",
+	                  "i", course_id);
+	if (rc <= 0)
+		return rc;
+	rc = db_run(d, "UPDATE enrollments SET status = 'enrolled', updated_at = $1 WHERE id = $2",
+	            "ii", auth_now(), next);
+	if (rc < 0)
+		return rc;
+	c->promoted_id = next;
+	return audit_enrollment(d, c->a, c->actor, "enrollment.promote", next,
+	                        json_pack("{s:I}", "course_id", (json_int_t)course_id));
+}
+
+static int withdraw_in_tx(db *d, void *vctx)
+{
+	change_ctx *c = vctx;
+	enrollment e;
+	int rc = load_for_write(d, c, true, &e);
+	if (rc < 0)
+		return rc;
+	if (strcmp(e.status, "enrolled") && strcmp(e.status, "waitlisted"))
+		return CK_E_CONFLICT;
+	rc = db_run(d, "UPDATE enrollments SET status = 'withdrawn', updated_at = $1 WHERE id = $2",
+	            "ii", auth_now(), c->id);
+	if (rc < 0)
+		return rc;
+	rc = audit_enrollment(d, c->a, c->actor, "enrollment.withdraw", c->id,
+	                      json_pack("{s:I, s:s}", "course_id", (json_int_t)e.course_id,
+	                                "was", e.status));
+	if (rc < 0 || strcmp(e.status, "enrolled"))
+		return rc;
+	return promote_first(d, c, e.course_id);
+}
+
+int enrollment_withdraw(db *d, arena *a, const principal *actor, int64_t id,
+                        int64_t *promoted_id)
+{
+	if (promoted_id)
+		*promoted_id = 0;
+	if (!auth_allowed(actor, PERM_ENROLL))
+		return CK_E_FORBIDDEN;
+	change_ctx c = {.a = a, .actor = actor, .id = id};
+	int rc = audit_tx(d, withdraw_in_tx, &c);
+	if (rc == 0 && promoted_id)
+		*promoted_id = c.promoted_id;
+	return rc;
+}
+
+static int sign_off_in_tx(db *d, void *vctx)
+{
+	change_ctx *c = vctx;
+	enrollment e;
+	int rc = load_for_write(d, c, false, &e);
+	if (rc < 0)
+		return rc;
+	if (strcmp(e.status, "enrolled") && strcmp(e.status, "completed"))
+		return CK_E_CONFLICT;
+	db_stmt *s;
+	rc = db_prepare(d,
+	                "UPDATE enrollments SET assessment_passed_at = $1, assessment_by = $2, "
+	                "updated_at = $3 WHERE id = $4",
+	                &s);
+	if (rc < 0)
+		return rc;
+	int64_t now = auth_now();
+	if (c->passed)
+		db_bind_int(s, 1, now);
+	else
+		db_bind_null(s, 1);
+	if (c->passed && c->actor->user_id)
+		db_bind_int(s, 2, c->actor->user_id);
+	else
+		db_bind_null(s, 2);
+	db_bind_int(s, 3, now);
+	db_bind_int(s, 4, c->id);
+	rc = db_step(s);
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	return audit_enrollment(d, c->a, c->actor, "enrollment.assessment", c->id,
+	                        json_pack("{s:b}", "passed", c->passed));
+}
+
+int enrollment_sign_off(db *d, arena *a, const principal *actor, int64_t id, bool passed)
+{
+	if (!auth_allowed(actor, PERM_ATTENDANCE_WRITE))
+		return CK_E_FORBIDDEN;
+	change_ctx c = {.a = a, .actor = actor, .id = id, .passed = passed};
+	return audit_tx(d, sign_off_in_tx, &c);
+}
+
+static int complete_in_tx(db *d, void *vctx)
+{
+	change_ctx *c = vctx;
+	enrollment e;
+	int rc = load_for_write(d, c, false, &e);
+	if (rc == 0)
+		rc = training_progress(d, c->a, c->id, c->prog);
+	if (rc < 0)
+		return rc;
+	if (!strcmp(e.status, "completed"))
+		return 0;
+	if (strcmp(e.status, "enrolled")) {
+		field_errors_add(c->errs, "status",
+		                 arena_printf(c->a, "is %s, not enrolled", e.status));
+		return CK_E_CONFLICT;
+	}
+	if (!c->prog->is_complete) {
+		for (size_t i = 0; i < c->prog->n_missing; i++)
+			field_errors_add(c->errs, "progress", c->prog->missing[i].text);
+		return CK_E_CONFLICT;
+	}
+	rc = db_run(d, "UPDATE enrollments SET status = 'completed', updated_at = $1 WHERE id = $2",
+	            "ii", auth_now(), c->id);
+	if (rc < 0)
+		return rc;
+	c->prog->status = "completed";
+	return audit_enrollment(d, c->a, c->actor, "enrollment.complete", c->id,
+	                        json_pack("{s:I, s:I}", "course_id", (json_int_t)e.course_id,
+	                                  "minutes", (json_int_t)c->prog->total_minutes));
+}
+
+int enrollment_complete(db *d, arena *a, const principal *actor, int64_t id, progress *out,
+                        field_errors *errs)
+{
+	progress local;
+	field_errors local_errs = {0};
+	if (!auth_allowed(actor, PERM_CERTS_ISSUE) && !auth_allowed(actor, PERM_ATTENDANCE_WRITE))
+		return CK_E_FORBIDDEN;
+	change_ctx c = {.a = a, .actor = actor, .id = id, .prog = out ? out : &local,
+	                .errs = errs ? errs : &local_errs};
+	return auth_in_tx(d, complete_in_tx, &c);
+}
+
+int enrollment_progress(db *d, arena *a, const principal *actor, int64_t id, progress *out)
+{
+	enrollment e;
+	int rc = enrollment_get(d, a, actor, id, &e);
+	if (rc < 0)
+		return rc;
+	return training_progress(d, a, id, out);
+}

@@ -1,0 +1,95 @@
+/* progress.h: hour roll-ups and the completion rule, in one place.
+ *
+ * A trainee's minutes per module come from roll call (attendance: no row
+ * means present for a session that is over) and make-up credit (a module
+ * attended in a session of another course, matched by module code). They
+ * roll up per module, per component and in total, to the minute.
+ *
+ * The completion rule (training_progress_rule in progress.c, the only
+ * place that decides):
+ *   - every required module attended for at least 90% of its minutes,
+ *   - total at least 40 hours (2,400 minutes),
+ *   - the scenario assessment passed (until the scenario issue: an
+ *     instructor's sign-off, enrollments.assessment_passed_at; the source
+ *     is one function, progress_assessment, so it can be replaced).
+ * progress.missing lists exactly what is still short, one line each. */
+#ifndef CITKIT_PROGRESS_H
+#define CITKIT_PROGRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/arena.h"
+#include "../db/db.h"
+
+enum {
+	PROGRESS_TOTAL_MINUTES = 40 * 60, /* the 40-hour course */
+	PROGRESS_REQUIRED_PERCENT = 90,   /* of each required module's minutes */
+	PROGRESS_COMPONENTS = 7,
+};
+
+typedef struct progress_module {
+	int64_t module_id;
+	const char *code, *title, *component;
+	int64_t minutes;    /* the curriculum's time for the module */
+	int64_t attended;   /* credited, make-up included, at most minutes */
+	int64_t makeup;     /* of attended, from make-up credit */
+	bool is_required;
+	bool is_met;        /* attended >= 90% of minutes (any module) */
+} progress_module;
+
+typedef struct progress_component {
+	const char *component; /* "clinical", "lived_experience", … */
+	int64_t minutes;       /* the curriculum's */
+	int64_t attended;
+} progress_component;
+
+typedef enum progress_gap_kind {
+	PROGRESS_GAP_MODULE,     /* a required module short of 90% */
+	PROGRESS_GAP_TOTAL,      /* fewer than 40 hours */
+	PROGRESS_GAP_ASSESSMENT, /* assessment not passed / not signed off */
+} progress_gap_kind;
+
+typedef struct progress_gap {
+	progress_gap_kind kind;
+	const char *code;     /* module code (MODULE), else NULL */
+	int64_t have, need;   /* minutes (MODULE: need = 90% rounded up, TOTAL: 2400) */
+	const char *text;     /* "Verbal de-escalation: 45 of 60 min (54 needed)" */
+} progress_gap;
+
+typedef struct progress {
+	int64_t enrollment_id, course_id, user_id;
+	const char *status;   /* the enrollment's */
+	progress_module *modules; /* in curriculum order */
+	size_t n_modules;
+	progress_component components[PROGRESS_COMPONENTS]; /* in component order */
+	size_t n_components;
+	int64_t total_minutes;    /* attended, all modules */
+	int64_t planned_minutes;  /* the curriculum's total */
+	bool assessment_passed;
+	int64_t assessment_passed_at; /* 0 when not */
+	progress_gap *missing;    /* what stops completion, in order: modules, total, assessment */
+	size_t n_missing;
+	bool is_complete;         /* n_missing == 0 */
+} progress;
+
+/* The components in their order; NULL-terminated. */
+const char *const *progress_components(void);
+/* "Clinical", "Lived experience", …; the name itself when unknown. */
+const char *progress_component_label(const char *component);
+
+/* Roll-up and rule for one enrollment as of now. CK_E_NOT_FOUND when the
+ * enrollment does not exist. No permission check: callers (enrollment
+ * and certificate services) check the actor first. */
+int training_progress(db *d, arena *a, int64_t enrollment_id, progress *out);
+
+/* The assessment source for the rule: whether enrollment_id has passed the
+ * scenario assessment, and when (0 if not). Until the scenario issue this
+ * is the instructor's sign-off. */
+int progress_assessment(db *d, int64_t enrollment_id, bool *passed, int64_t *at);
+
+/* "38 h 20 min", "45 min", "40 h" from minutes, in a. */
+const char *progress_hours_text(arena *a, int64_t minutes);
+
+#endif
