@@ -56,6 +56,7 @@ static const struct {
 	[PERM_ATTENDANCE_WRITE] = {"attendance.write", MANAGERS | ROLE_INSTRUCTOR},
 	[PERM_TRAINING_STATUS] = {"training.status", MANAGERS | ROLE_SUPERVISOR | ROLE_INSTRUCTOR},
 	[PERM_CERTS_ISSUE] = {"certificates.issue", MANAGERS},
+	[PERM_SETTINGS_WRITE] = {"settings.write", ROLE_ADMIN},
 };
 
 const char *role_name(role r)

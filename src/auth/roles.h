@@ -45,6 +45,7 @@ typedef enum perm {
 	PERM_ATTENDANCE_WRITE, /* roll call, make-up credit, assessment sign-off */
 	PERM_TRAINING_STATUS, /* trainees' progress and officers' CIT status (supervisors: own agency) */
 	PERM_CERTS_ISSUE,     /* issue, revoke, bulk download certificates */
+	PERM_SETTINGS_WRITE,  /* program settings an admin may change (guideline thresholds) */
 	PERM_COUNT
 } perm;
 

@@ -4,7 +4,20 @@
 #include <string.h>
 
 #include "../base/crypto.h"
+#include "../training/curricula_model.h"
 #include "cli.h"
+
+/* The national curriculum model belongs in every database: loaded once,
+ * after the schema that holds it. */
+static int ensure_model(db *d)
+{
+	bool loaded;
+	if (curriculum_model_ensure(d, &loaded))
+		return cli_fail("cannot load the national curriculum model");
+	if (loaded)
+		printf("national curriculum model loaded\n");
+	return CLI_OK;
+}
 
 int cli_init_database(cli_ctx *c, db **out)
 {
@@ -18,6 +31,10 @@ int cli_init_database(cli_ctx *c, db **out)
 	if (db_migrate(d, err, sizeof err)) {
 		db_close(d);
 		return cli_fail("cannot migrate the database: %s", err);
+	}
+	if (ensure_model(d)) {
+		db_close(d);
+		return CLI_FAIL;
 	}
 	bool created;
 	const char *key_path = cli_secret_key_path(c);
@@ -64,6 +81,8 @@ int cli_migrate(cli_ctx *c)
 		cli_fail("cannot migrate the database: %s", err);
 		goto done;
 	}
+	if (ensure_model(d))
+		goto done;
 	if (after == before)
 		printf("schema version %lld (up to date)\n", (long long)after);
 	else

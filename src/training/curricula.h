@@ -102,4 +102,60 @@ int curriculum_list(db *d, arena *a, const principal *actor, curriculum **items,
 int curriculum_versions_of(db *d, arena *a, const principal *actor, int64_t curriculum_id,
                            curriculum_version **items, size_t *n);
 
+/* Writes. Each needs PERM_CURRICULA_WRITE, runs in one transaction with
+ * its audit row ("curriculum.…"), and writes nothing when it fails:
+ * CK_E_INVALID with errs for bad fields, CK_E_NOT_FOUND, and
+ * CK_E_CONFLICT with errs when the version is approved ("approved
+ * versions cannot change; make a new version") or a rule forbids it. */
+#define CURRICULUM_IMMUTABLE_MESSAGE "approved versions cannot change; make a new version"
+
+/* A new draft copied from the version from_version_id (the model or any
+ * earlier version; its modules are copied with their model_minutes).
+ * Fields: from_version_id (required); name (1–200 characters): a new
+ * local curriculum of that name, version 1 (required when deriving from
+ * the model); without a name, the next version of the same local
+ * curriculum; title (1–200, defaults to the name or the source's title). */
+int curriculum_derive(db *d, arena *a, const principal *actor, const kv *in, int64_t *version_id,
+                      field_errors *errs);
+
+/* A draft's title. Fields: title. */
+int curriculum_version_update(db *d, arena *a, const principal *actor, int64_t version_id,
+                              const kv *in, field_errors *errs);
+
+/* A local module appended to a draft. Fields: title (required), component
+ * (required), minutes (required, 1–1440), day (1–5, default 1), code
+ * (a-z, 0-9, -; default derived from the title; unique in the version),
+ * objectives (multi-line), instructor_kinds (list). */
+int curriculum_module_add(db *d, arena *a, const principal *actor, int64_t version_id,
+                          const kv *in, int64_t *module_id, field_errors *errs);
+
+/* Changes the fields present: title, minutes (re-time), day, position
+ * (reorder: 1 … number of modules, the others shift), objectives,
+ * instructor_kinds, and component (local modules only: a model module
+ * keeps the component its time counts for). */
+int curriculum_module_update(db *d, arena *a, const principal *actor, int64_t module_id,
+                             const kv *in, field_errors *errs);
+
+/* Removes a module that the model does not require (a required one is
+ * CK_E_CONFLICT: it can only be re-timed). */
+int curriculum_module_remove(db *d, arena *a, const principal *actor, int64_t module_id,
+                             field_errors *errs);
+
+/* The version a module belongs to (for pages after a module write), no
+ * permission check. */
+int curriculum_module_version(db *d, int64_t module_id, int64_t *version_id);
+
+/* Approves a draft when every guideline rule passes (sets approved_at and
+ * approved_by); otherwise CK_E_CONFLICT with one error a failing rule
+ * (field = the rule). */
+int curriculum_approve(db *d, arena *a, const principal *actor, int64_t version_id,
+                       field_errors *errs);
+
+struct guideline_result;
+/* The guideline rules for modules[0..n) under the program's limits and
+ * the national model's required modules: out gets GUIDELINE_RULES
+ * results; *all_passed whether every rule passed. */
+int curriculum_check(db *d, arena *a, const curriculum_module *modules, size_t n,
+                     struct guideline_result *out, bool *all_passed);
+
 #endif
