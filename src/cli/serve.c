@@ -13,6 +13,7 @@
 #include "../auth/settings.h"
 #include "../base/crypto.h"
 #include "../base/log.h"
+#include "../credentials/certificates_web.h"
 #include "../training/courses_web.h"
 #include "../web/server.h"
 #include "cli.h"
@@ -23,6 +24,7 @@ static void (*const route_tables[])(void) = {
     web_routes_register,
     auth_pages_register,
     auth_api_register,
+    credentials_register,
     courses_routes_register,
 };
 
@@ -112,6 +114,7 @@ int cli_serve(cli_ctx *c)
 	    .identify_token = auth_identify_token,
 	    .active_sessions = auth_active_sessions,
 	};
+	certificates_set_public_url(c->cfg.public_url);
 	register_routes();
 	web_server *server;
 	char err[512] = "";

@@ -23,6 +23,8 @@ static const nav_item nav[] = {
     {"Import roster", "/users/import", PERM_ROSTER_IMPORT},
     {"Courses", "/courses", PERM_COURSES_READ},
     {"Audit log", "/audit", PERM_AUDIT_READ},
+    {"CIT status", "/training/status", PERM_TRAINING_STATUS},
+    {"Certificates", "/certificates", PERM_SIGNED_IN},
     {"Account", "/account", PERM_SIGNED_IN},
 };
 

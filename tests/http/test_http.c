@@ -6,6 +6,7 @@
  * program twice: on SQLite and on PostgreSQL (CITKIT_HTTP_DB). */
 #include "courses_http.h"
 #include "harness.h"
+#include "certificates.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1386,6 +1387,7 @@ int main(void)
 	    cmocka_unit_test(test_courses_api),
 	    cmocka_unit_test(test_courses_pages),
 	    cmocka_unit_test(test_course_calendar),
+	    cmocka_unit_test(test_certificates_walk),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};
