@@ -7,6 +7,7 @@
 #include "courses_http.h"
 #include "harness.h"
 #include "certificates.h"
+#include "enroll.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1388,6 +1389,9 @@ int main(void)
 	    cmocka_unit_test(test_courses_pages),
 	    cmocka_unit_test(test_course_calendar),
 	    cmocka_unit_test(test_certificates_walk),
+	    cmocka_unit_test(test_enroll_api),
+	    cmocka_unit_test(test_attendance_api),
+	    cmocka_unit_test(test_enroll_pages),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};
