@@ -23,6 +23,7 @@ static const nav_item nav[] = {
     {"Import roster", "/users/import", PERM_ROSTER_IMPORT},
     {"Audit log", "/audit", PERM_AUDIT_READ},
     {"CIT status", "/training/status", PERM_TRAINING_STATUS},
+    {"My courses", "/me/courses", PERM_SIGNED_IN},
     {"Certificates", "/certificates", PERM_SIGNED_IN},
     {"Account", "/account", PERM_SIGNED_IN},
 };
