@@ -36,6 +36,8 @@ static const card cards[] = {
      "/training/status", PERM_TRAINING_STATUS, PERM_UNSET},
     {"Your training record", "Your courses, hours by component and certificates.", "/transcript",
      PERM_SIGNED_IN, PERM_UNSET},
+    {"My courses", "Your CIT courses: enrollment, hours attended and what is left to complete.",
+     "/me/courses", PERM_SIGNED_IN, PERM_UNSET},
     {"Your account", "Your details, password and second factor.", "/account", PERM_SIGNED_IN,
      PERM_UNSET},
     {"Sessions", "Where you are signed in; end any you do not recognise.", "/account/sessions",

@@ -24,6 +24,7 @@ static const nav_item nav[] = {
     {"Courses", "/courses", PERM_COURSES_READ},
     {"Audit log", "/audit", PERM_AUDIT_READ},
     {"CIT status", "/training/status", PERM_TRAINING_STATUS},
+    {"My courses", "/me/courses", PERM_SIGNED_IN},
     {"Certificates", "/certificates", PERM_SIGNED_IN},
     {"Account", "/account", PERM_SIGNED_IN},
 };
