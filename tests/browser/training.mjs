@@ -2,7 +2,10 @@
 // run.mjs on the demo database after its sign-in flow. Each part signs in
 // as a demo person (the demo program's passphrases) and goes by links and
 // forms as a person would; axe-core checks every page on the way.
-//   instructor:  on a phone-sized screen, the roll call of the course in
+//   coordinator: (signed in by run.mjs) Courses → add a course on the
+//                demo's approved curriculum → add a session
+//   instructor:  on a phone-sized screen, Courses (in progress) → the course;
+//                the roll call of the course in
 //                progress → one trainee late, one absent
 //   officer:     dashboard → Certificates → their certificate → the PDF
 //                (answers application/pdf)
@@ -38,6 +41,54 @@ function sqlite(db, sql) {
 }
 
 const main = (page) => page.locator('main').innerText();
+const pathOf = (page) => new URL(page.url()).pathname;
+
+// "YYYY-MM-DD", days from today (the browser's clock: UTC here).
+function dayFromToday(days) {
+  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+}
+
+async function submit(page, name) {
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name }).click()]);
+}
+
+// The coordinator, signed in already, adds a course on an approved
+// curriculum version (named version) and schedules a session.
+export async function coordinatorCourse(t, version) {
+  const { page, check, axe, shot } = t;
+  const name = `Browser course ${process.pid}`;
+  await page.goto(`${t.base}/`);
+  await follow(t, /^courses$/i);
+  check('training: the coordinator reaches Courses', pathOf(page) === '/courses', page.url());
+  await axe(page, '/courses');
+  await follow(t, /add a course/i);
+  await axe(page, '/courses/new');
+  const picker = page.getByLabel(/curriculum version/i);
+  const option = await picker.locator('option', { hasText: version }).first().getAttribute('value');
+  await picker.selectOption(option);
+  await page.getByLabel(/^title$/i).fill(name);
+  await page.getByLabel(/^location$/i).fill('Training room B');
+  await page.getByLabel(/^first day$/i).fill(dayFromToday(30));
+  await page.getByLabel(/^last day$/i).fill(dayFromToday(34));
+  await page.getByLabel(/^capacity$/i).fill('20');
+  await submit(page, /add course/i);
+  check('training: the course is added on the approved version',
+    /^\/courses\/\d+$/.test(pathOf(page)) && (await main(page)).includes(name), page.url());
+  await axe(page, 'course');
+
+  await page.getByLabel(/^date$/i).fill(dayFromToday(30));
+  await page.getByLabel(/^start$/i).fill('08:00');
+  await page.getByLabel(/^end$/i).fill('10:00');
+  await page.getByLabel(/^room$/i).fill('Room B');
+  await page.getByLabel(/understanding mental illness/i).check();
+  await page.locator('#instructor input[type=checkbox]').first().check();
+  await submit(page, /add session/i);
+  const text = await main(page);
+  check('training: the session is scheduled and the course lists what is still unscheduled',
+    /08:00/.test(text) && /unscheduled|not (yet )?scheduled/i.test(text), text.slice(0, 600));
+  await axe(page, 'course with a session');
+  await shot(page, 'training-course');
+}
 
 // The demo's lead instructor takes roll call on a phone.
 export async function instructorRollCall(t) {
@@ -46,6 +97,15 @@ export async function instructorRollCall(t) {
   try {
     const landed = await signIn(t, INSTRUCTOR);
     check('training: the demo instructor signs in on a phone', landed === '/', landed);
+    await follow(t, /^courses$/i);
+    // The list opens on courses open for enrollment; the instructor asks
+    // for those in progress.
+    await page.getByLabel(/^status$/i).selectOption('in_progress');
+    await submit(page, /^show$/i);
+    await follow(t, /class 2 of 2026/i);
+    check('training: the instructor finds the course in progress on a phone',
+      /class 2 of 2026/i.test(await main(page)), page.url());
+    await axe(page, 'course (phone)');
     // No page links to roll call yet: the instructor opens the session's
     // roll from its address (the latest session that has begun).
     const sid = sqlite(t.db, "SELECT s.id FROM course_sessions s JOIN courses c ON c.id = s.course_id " +
@@ -106,6 +166,7 @@ export async function officerCertificate(t) {
 }
 
 export async function trainingWalk(t) {
+  await coordinatorCourse(t, 'Pine Belt CIT 2026');
   await instructorRollCall(t);
   await officerCertificate(t);
 }
