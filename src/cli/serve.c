@@ -13,6 +13,7 @@
 #include "../auth/settings.h"
 #include "../base/crypto.h"
 #include "../base/log.h"
+#include "../training/curricula_web.h"
 #include "../web/server.h"
 #include "cli.h"
 
@@ -22,6 +23,7 @@ static void (*const route_tables[])(void) = {
     web_routes_register,
     auth_pages_register,
     auth_api_register,
+    curricula_routes_register,
 };
 
 static void register_routes(void)
