@@ -5,6 +5,7 @@
  * page for valid markup with tidy, inside http(). tests/run runs this
  * program twice: on SQLite and on PostgreSQL (CITKIT_HTTP_DB). */
 #include "harness.h"
+#include "curricula_tests.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1382,6 +1383,10 @@ int main(void)
 	    cmocka_unit_test(test_roster_import_api),
 	    cmocka_unit_test(test_audit),
 	    cmocka_unit_test(test_authenticated_pages),
+	    cmocka_unit_test(test_curricula_pages),
+	    cmocka_unit_test(test_curricula_api),
+	    cmocka_unit_test(test_curricula_permissions),
+	    cmocka_unit_test(test_guideline_settings),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};
