@@ -13,6 +13,7 @@
 #include "../auth/settings.h"
 #include "../base/crypto.h"
 #include "../base/log.h"
+#include "../credentials/certificates_web.h"
 #include "../training/curricula_web.h"
 #include "../web/server.h"
 #include "cli.h"
@@ -24,6 +25,7 @@ static void (*const route_tables[])(void) = {
     auth_pages_register,
     auth_api_register,
     curricula_routes_register,
+    credentials_register,
 };
 
 static void register_routes(void)
@@ -112,6 +114,7 @@ int cli_serve(cli_ctx *c)
 	    .identify_token = auth_identify_token,
 	    .active_sessions = auth_active_sessions,
 	};
+	certificates_set_public_url(c->cfg.public_url);
 	register_routes();
 	web_server *server;
 	char err[512] = "";

@@ -23,6 +23,8 @@ static const nav_item nav[] = {
     {"People", "/users", PERM_USERS_READ},
     {"Import roster", "/users/import", PERM_ROSTER_IMPORT},
     {"Audit log", "/audit", PERM_AUDIT_READ},
+    {"CIT status", "/training/status", PERM_TRAINING_STATUS},
+    {"Certificates", "/certificates", PERM_SIGNED_IN},
     {"Account", "/account", PERM_SIGNED_IN},
 };
 

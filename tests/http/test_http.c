@@ -6,6 +6,7 @@
  * program twice: on SQLite and on PostgreSQL (CITKIT_HTTP_DB). */
 #include "harness.h"
 #include "curricula_tests.h"
+#include "certificates.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1387,6 +1388,7 @@ int main(void)
 	    cmocka_unit_test(test_curricula_api),
 	    cmocka_unit_test(test_curricula_permissions),
 	    cmocka_unit_test(test_guideline_settings),
+	    cmocka_unit_test(test_certificates_walk),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};

@@ -1,0 +1,31 @@
+/* certificates_web.h: what the certificate pages and API handlers share:
+ * route registration, the base of verification links, and rendering a
+ * list of certificates as one PDF. The HTTP edge only. */
+#ifndef CITKIT_CERTIFICATES_WEB_H
+#define CITKIT_CERTIFICATES_WEB_H
+
+#include <stddef.h>
+
+#include "../base/buf.h"
+#include "../db/db.h"
+#include "../web/http.h"
+#include "certificates.h"
+
+/* All of credentials' route tables (serve.c calls this once). */
+void credentials_register(void);
+void certificates_pages_register(void);
+void certificates_api_register(void);
+void transcripts_pages_register(void);
+
+/* [program] public_url, set once at start before any thread (NULL or ""
+ * = none: links then use the address the request came to). */
+void certificates_set_public_url(const char *url);
+/* "https://cit.example.org": the public URL, else scheme + Host of req. */
+const char *certificates_verify_base(request *req);
+/* The PDF of certs[0..n) with their signatures' names, into out. */
+int certificates_pdf_render(request *req, db *d, const certificate *certs, size_t n, buf *out);
+/* Sends body as a download (Content-Disposition: attachment). */
+void certificates_send_file(request *req, const char *content_type, const char *filename,
+                            const buf *body);
+
+#endif

@@ -1,0 +1,314 @@
+/* certificates.c: the HTTP suite's certificate walk, on whichever engine
+ * the suite runs: issue refused until the completion rule passes, scopes
+ * (holder, supervisor of the same agency, others 404), the PDF read by
+ * pdftotext and its QR code decoded by zbarimg to a /verify URL that
+ * answers "Valid", a forged code 404, the course ZIP listed by unzip,
+ * revocation, the transcript and the agency status page.
+ *
+ * The course is written with SQL (the course and enrollment services
+ * have their own suites); everything checked goes over HTTP. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "certificates.h"
+
+enum { ORG_A = 1, ORG_B = 2 };
+
+/* Runs SQL statements on the suite's database. */
+static void sql(const char *statements)
+{
+	if (on_postgres()) {
+		PGconn *c = PQconnectdb(db_url());
+		if (PQstatus(c) != CONNECTION_OK)
+			fail_msg("PostgreSQL: %s", PQerrorMessage(c));
+		PGresult *r = PQexec(c, statements);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fail_msg("%s: %s", statements, PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+		return;
+	}
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "sqlite3 -bail -cmd '.timeout 10000' '%s'", db_url());
+	FILE *p = popen(cmd, "w");
+	assert_non_null(p);
+	fputs(statements, p);
+	if (pclose(p) != 0)
+		fail_msg("sqlite3 failed on: %s", statements);
+}
+
+/* Standard output of a shell command (malloc'd); fails on a non-zero exit. */
+static char *run(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t cap = 1 << 16, len = 0, got;
+	char *out = malloc(cap);
+	assert_non_null(out);
+	while ((got = fread(out + len, 1, cap - len - 1, p)) > 0)
+		len += got;
+	out[len] = '\0';
+	if (pclose(p) != 0)
+		fail_msg("%s failed", cmd);
+	return out;
+}
+
+static void save(const char *path, const hresp *r)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(r->body, 1, r->len, f), r->len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void bearer(agent *a, const char *email)
+{
+	memset(a, 0, sizeof *a);
+	harness_token_for(email, a->bearer, sizeof a->bearer);
+}
+
+static void get_status(agent *a, const char *path, long want)
+{
+	hresp r;
+	http_get(a, path, &r);
+	expect_status(&r, want);
+	hresp_free(&r);
+}
+
+void test_certificates_walk(void **state)
+{
+	(void)state;
+	tuser coord, off, off2, sup, sup_b;
+	user_make(&coord, "coordinator", ORG_A);
+	user_make(&off, "officer", ORG_A);
+	user_make(&off2, "officer", ORG_A);
+	user_make(&sup, "supervisor", ORG_A);
+	user_make(&sup_b, "supervisor", ORG_B);
+	long off_id = (long)user_id_of(&off), off2_id = (long)user_id_of(&off2);
+	long now = (long)time(NULL), past = now - 10 * 86400;
+	/* One required module of 40 hours in one session that is over; both
+	 * officers enrolled, present by default; only off2 signed off. */
+	char s[4096];
+	snprintf(s, sizeof s,
+	         "INSERT INTO curricula (id, name, kind, created_at) VALUES (90001, 'HTTP cert', 'local', %ld);"
+	         "INSERT INTO curriculum_versions (id, curriculum_id, version, title, status, created_at, updated_at) "
+	         "VALUES (90001, 90001, 1, 'HTTP v1', 'approved', %ld, %ld);"
+	         "INSERT INTO curriculum_modules (id, version_id, code, position, title, component, minutes, is_required, model_minutes) "
+	         "VALUES (90001, 90001, 'all', 1, 'Everything', 'deescalation', 2400, 1, 2400);"
+	         "INSERT INTO courses (id, version_id, title, starts_on, ends_on, capacity, status, created_at, updated_at) "
+	         "VALUES (90001, 90001, 'HTTP CIT course', %ld, %ld, 20, 'in_progress', %ld, %ld);"
+	         "INSERT INTO course_sessions (id, course_id, starts_at, ends_at, created_at, updated_at) "
+	         "VALUES (90001, 90001, %ld, %ld, %ld, %ld);"
+	         "INSERT INTO session_modules (session_id, module_id, minutes) VALUES (90001, 90001, 2400);"
+	         "INSERT INTO enrollments (id, course_id, user_id, status, created_at, updated_at) "
+	         "VALUES (90001, 90001, %ld, 'enrolled', %ld, %ld);"
+	         "INSERT INTO enrollments (id, course_id, user_id, status, assessment_passed_at, created_at, updated_at) "
+	         "VALUES (90002, 90001, %ld, 'enrolled', %ld, %ld, %ld);",
+	         now, now, now, past, past, now, now, past, past + 2400 * 60, now, now, off_id, now,
+	         now, off2_id, now, now, now);
+	sql(s);
+
+	agent api_coord, api_off, api_off2, api_sup, api_sup_b, nobody = {0};
+	bearer(&api_coord, coord.email);
+	bearer(&api_off, off.email);
+	bearer(&api_off2, off2.email);
+	bearer(&api_sup, sup.email);
+	bearer(&api_sup_b, sup_b.email);
+	hresp r;
+
+	/* Not complete: 422 saying what is missing; nothing issued. */
+	http_json(&api_coord, "POST", "/api/v1/certificates", "{\"enrollment_id\": 90001}", &r);
+	expect_status(&r, 422);
+	if (!strstr(r.body, "\"field\":\"enrollment\"") && !strstr(r.body, "\"field\": \"enrollment\""))
+		fail_msg("the 422 does not name the enrollment: %s", r.body);
+	hresp_free(&r);
+	/* An officer may not issue. */
+	http_json(&api_off, "POST", "/api/v1/certificates", "{\"enrollment_id\": 90002}", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+
+	snprintf(s, sizeof s, "UPDATE enrollments SET assessment_passed_at = %ld WHERE id = 90001;", now);
+	sql(s);
+	http_json(&api_coord, "POST", "/api/v1/certificates", "{\"enrollment_id\": 90001}", &r);
+	expect_status(&r, 201);
+	json_t *j = hresp_json(&r);
+	long id = (long)json_integer_value(json_object_get(j, "id"));
+	char code[64], serial[64];
+	snprintf(code, sizeof code, "%s", json_string_value(json_object_get(j, "verify_code")));
+	snprintf(serial, sizeof serial, "%s", json_string_value(json_object_get(j, "serial")));
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "valid");
+	assert_int_equal(json_integer_value(json_object_get(j, "minutes")), 2400);
+	json_decref(j);
+	hresp_free(&r);
+	http_json(&api_coord, "POST", "/api/v1/certificates", "{\"enrollment_id\": 90001}", &r);
+	expect_status(&r, 409);
+	hresp_free(&r);
+
+	/* Scope: holder, their supervisor, coordinators; others 404. */
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/certificates/%ld", id);
+	get_status(&api_off, path, 200);
+	get_status(&api_sup, path, 200);
+	get_status(&api_coord, path, 200);
+	get_status(&api_off2, path, 404);
+	get_status(&api_sup_b, path, 404);
+	get_status(&nobody, path, 401);
+	http_get(&api_coord, "/api/v1/certificates?course=90001&status=valid", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
+	json_decref(j);
+	hresp_free(&r);
+	http_get(&api_off2, "/api/v1/certificates", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 0);
+	json_decref(j);
+	hresp_free(&r);
+
+	/* The PDF, read by real tools. */
+	char dir[] = "/tmp/citkit-http-cert.XXXXXX", file[128], cmd[512];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "/api/v1/certificates/%ld/pdf", id);
+	get_status(&api_off2, path, 404);
+	http_get(&api_off, path, &r);
+	expect_status(&r, 200);
+	assert_string_equal(r.content_type, "application/pdf");
+	snprintf(file, sizeof file, "%s/c.pdf", dir);
+	save(file, &r);
+	hresp_free(&r);
+	snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 %s -", file);
+	char *text = run(cmd);
+	if (!strstr(text, off.name) || !strstr(text, "40 h of instruction") || !strstr(text, serial))
+		fail_msg("pdftotext lacks the holder, hours or serial:\n%s", text);
+	free(text);
+	snprintf(cmd, sizeof cmd, "pdftoppm -r 150 -png %s %s/p && zbarimg -q --raw %s/p-1.png 2>/dev/null",
+	         file, dir, dir);
+	char *qr = run(cmd);
+	char want[512];
+	snprintf(want, sizeof want, "%s/verify/%s\n", base_url(), code);
+	assert_string_equal(qr, want);
+	free(qr);
+	snprintf(path, sizeof path, "/verify/%s", code);
+	http_get(NULL, path, &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, "<strong>Valid</strong>") || !strstr(r.body, "HTTP CIT course"))
+		fail_msg("the verify page does not say valid:\n%s", r.body);
+	if (strstr(r.body, off.email) || strstr(r.body, serial))
+		fail_msg("the verify page shows more than it should");
+	hresp_free(&r);
+	/* A forged code: 404 and nothing about anyone. */
+	char forged[64];
+	snprintf(forged, sizeof forged, "%s", code);
+	forged[0] = forged[0] == 'A' ? 'B' : 'A';
+	snprintf(path, sizeof path, "/verify/%s", forged);
+	http_get(NULL, path, &r);
+	expect_status(&r, 404);
+	if (strstr(r.body, off.name) || strstr(r.body, "HTTP CIT course"))
+		fail_msg("a forged code's 404 reveals something");
+	hresp_free(&r);
+	get_status(NULL, "/verify/not-a-code", 404);
+
+	/* Pages: coordinators get the course's certificates as ZIP and PDF. */
+	agent web_coord = {0}, web_off = {0}, web_sup = {0}, web_sup_b = {0};
+	login(&web_coord, &coord);
+	login(&web_off, &off);
+	/* The coordinator's list: off2 is ready (an Issue button), off has one. */
+	http_get(&web_coord, "/courses/90001/certificates", &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, "/enrollments/90002/certificate") || !strstr(r.body, "Certificate issued"))
+		fail_msg("the course's trainee list is wrong:\n%s", r.body);
+	hresp_free(&r);
+	get_status(&web_off, "/courses/90001/certificates", 403);
+	get_status(&web_off, "/courses/90001/certificates.zip", 403);
+	http_get(&web_coord, "/courses/90001/certificates.zip", &r);
+	expect_status(&r, 200);
+	assert_string_equal(r.content_type, "application/zip");
+	snprintf(file, sizeof file, "%s/c.zip", dir);
+	save(file, &r);
+	hresp_free(&r);
+	snprintf(cmd, sizeof cmd, "unzip -l %s", file);
+	char *list = run(cmd);
+	char member[96];
+	snprintf(member, sizeof member, "%s.pdf", serial);
+	if (!strstr(list, member) || !strstr(list, "1 file"))
+		fail_msg("unzip -l does not list %s:\n%s", member, list);
+	free(list);
+	http_get(&web_coord, "/courses/90001/certificates.pdf", &r);
+	expect_status(&r, 200);
+	assert_string_equal(r.content_type, "application/pdf");
+	hresp_free(&r);
+	/* Bulk downloads are exports: audited. */
+	agent admin = {0};
+	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
+	http_get(&admin, "/api/v1/audit?action=certificate.export", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 2);
+	json_decref(j);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/certificates/%ld", id);
+	get_status(&web_off, path, 200);
+	snprintf(path, sizeof path, "/certificates/%ld/pdf", id);
+	get_status(&web_off, path, 200);
+	get_status(&web_off, "/certificates", 200);
+
+	/* Issue all: off2 completed and gets the next serial. */
+	http_post_form(&web_coord, "/courses/90001/certificates", "", &r);
+	expect_redirect(&r, "/courses/90001/certificates?issued=1");
+	hresp_free(&r);
+
+	/* Transcript and agency status. */
+	snprintf(path, sizeof path, "/users/%ld/transcript", off_id);
+	get_status(&web_off, path, 200);
+	snprintf(path, sizeof path, "/users/%ld/transcript.csv", off_id);
+	http_get(&web_off, path, &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, serial))
+		fail_msg("the CSV transcript lacks the certificate:\n%s", r.body);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/users/%ld/transcript.pdf", off_id);
+	get_status(&web_off, path, 200);
+	login(&web_sup, &sup);
+	login(&web_sup_b, &sup_b);
+	snprintf(path, sizeof path, "/users/%ld/transcript", off_id);
+	get_status(&web_sup, path, 200);
+	get_status(&web_sup_b, path, 404);
+	http_get(&web_sup, "/training/status", &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, "Certified"))
+		fail_msg("the status page shows no certified officer");
+	hresp_free(&r);
+	get_status(&web_off, "/training/status", 403);
+	get_status(&web_sup_b, "/training/status?org=1", 404);
+
+	/* Revocation: a reason is required; then the public page says so. */
+	snprintf(path, sizeof path, "/api/v1/certificates/%ld/revoke", id);
+	http_json(&api_coord, "POST", path, "{\"reason\": \"\"}", &r);
+	expect_status(&r, 422);
+	hresp_free(&r);
+	http_json(&api_sup, "POST", path, "{\"reason\": \"no\"}", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	http_json(&api_coord, "POST", path, "{\"reason\": \"Issued in error\"}", &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, "\"revoked\""))
+		fail_msg("the revoked certificate does not say so: %s", r.body);
+	hresp_free(&r);
+	http_json(&api_coord, "POST", path, "{\"reason\": \"again\"}", &r);
+	expect_status(&r, 409);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/verify/%s", code);
+	http_get(NULL, path, &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, "<strong>Revoked</strong>"))
+		fail_msg("the verify page does not say revoked");
+	hresp_free(&r);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
