@@ -5,7 +5,7 @@
  * Everyone here is fictional. Passwords are one memorable passphrase per
  * role, so `make run` can print them; they pass the password rules and
  * contain no one's name. Never use them on a real deployment. */
-#include "demo.h"
+#include "demo_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -63,6 +63,9 @@ static const struct demo_user {
 	{"d.wallace@pinebeltcit.example", "Officer Devon Wallace", "Hattiesburg Police Department", "officer"},
 	{"l.romero@pinebeltcit.example", "Deputy Luis Romero", "Forrest County Sheriff's Office", "officer"},
 	{"a.tran@pinebeltcit.example", "Deputy Ashley Tran", "Forrest County Sheriff's Office", "officer,instructor"},
+	{"j.price@pinebeltcit.example", "Officer Jamal Price", "Hattiesburg Police Department", "officer"},
+	{"m.delgado@pinebeltcit.example", "Officer Maria Delgado", "Hattiesburg Police Department", "officer"},
+	{"h.cole@pinebeltcit.example", "Deputy Hannah Cole", "Forrest County Sheriff's Office", "officer"},
 };
 
 /* clang-format on */
@@ -79,28 +82,19 @@ static const char *password_for(const char *roles)
 	return NULL;
 }
 
-static void add(kv *in, const char *name, const char *value)
+void demo_add(kv *in, const char *name, const char *value)
 {
 	kv_add(in, name, value, strlen(value));
 }
 
 /* The field errors of a refused item, on one line. */
-static void explain(char *err, size_t errlen, const char *item, int rc, const field_errors *errs)
+void demo_explain(demo_run *r, const char *item, int rc, const field_errors *errs)
 {
-	size_t used = (size_t)snprintf(err, errlen, "%s: %s", item, ck_error_title(rc));
-	for (size_t i = 0; i < errs->len && used < errlen; i++)
-		used += (size_t)snprintf(err + used, errlen - used, "%s %s %s", i ? ";" : ":",
+	size_t used = (size_t)snprintf(r->err, r->errlen, "%s: %s", item, ck_error_title(rc));
+	for (size_t i = 0; errs && i < errs->len && used < r->errlen; i++)
+		used += (size_t)snprintf(r->err + used, r->errlen - used, "%s %s %s", i ? ";" : ":",
 		                         errs->items[i].field, errs->items[i].message);
 }
-
-typedef struct demo_run {
-	db *d;
-	arena *a;
-	const principal *actor;
-	demo_result *result;
-	char *err;
-	size_t errlen;
-} demo_run;
 
 static int load_orgs(demo_run *r)
 {
@@ -117,13 +111,13 @@ static int load_orgs(demo_run *r)
 		}
 		kv in;
 		kv_init(&in, r->a);
-		add(&in, "name", orgs[i].name);
-		add(&in, "kind", orgs[i].kind);
+		demo_add(&in, "name", orgs[i].name);
+		demo_add(&in, "kind", orgs[i].kind);
 		int64_t id;
 		field_errors errs = {0};
 		rc = org_create(r->d, r->a, r->actor, &in, &id, &errs);
 		if (rc) {
-			explain(r->err, r->errlen, orgs[i].name, rc, &errs);
+			demo_explain(r, orgs[i].name, rc, &errs);
 			return rc;
 		}
 		r->result->created++;
@@ -150,16 +144,16 @@ static int load_users(demo_run *r)
 		}
 		kv in;
 		kv_init(&in, r->a);
-		add(&in, "email", u->email);
-		add(&in, "name", u->name);
-		add(&in, "org_id", arena_printf(r->a, "%lld", (long long)o.id));
-		add(&in, "roles", u->roles);
-		add(&in, "password", password_for(u->roles));
+		demo_add(&in, "email", u->email);
+		demo_add(&in, "name", u->name);
+		demo_add(&in, "org_id", arena_printf(r->a, "%lld", (long long)o.id));
+		demo_add(&in, "roles", u->roles);
+		demo_add(&in, "password", password_for(u->roles));
 		int64_t id;
 		field_errors errs = {0};
 		rc = user_create(r->d, r->a, r->actor, &in, &id, &errs);
 		if (rc) {
-			explain(r->err, r->errlen, u->email, rc, &errs);
+			demo_explain(r, u->email, rc, &errs);
 			return rc;
 		}
 		r->result->created++;
@@ -189,6 +183,9 @@ static const struct demo_step {
     {"program", load_settings},
     {"partners", load_orgs},
     {"users", load_users},
+    {"national model", demo_load_model},
+    {"curriculum", demo_load_curriculum},
+    {"courses", demo_load_courses},
 };
 
 int demo_load(db *d, arena *a, const principal *actor, demo_result *out, char *err, size_t errlen)

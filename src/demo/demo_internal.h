@@ -1,0 +1,31 @@
+/* demo_internal.h: what demo.c and the demo's training steps
+ * (demo_training.c) share: the run being loaded and small helpers. */
+#ifndef CITKIT_DEMO_INTERNAL_H
+#define CITKIT_DEMO_INTERNAL_H
+
+#include <stddef.h>
+
+#include "../base/kv.h"
+#include "../base/validate.h"
+#include "demo.h"
+
+typedef struct demo_run {
+	db *d;
+	arena *a;
+	const principal *actor;
+	demo_result *result;
+	char *err;
+	size_t errlen;
+} demo_run;
+
+/* Adds name=value to a form (value copied by the list's arena). */
+void demo_add(kv *in, const char *name, const char *value);
+/* Says in r->err that item was refused with rc, and each field error. */
+void demo_explain(demo_run *r, const char *item, int rc, const field_errors *errs);
+
+/* The training steps, in the order they run. */
+int demo_load_model(demo_run *r);
+int demo_load_curriculum(demo_run *r);
+int demo_load_courses(demo_run *r);
+
+#endif
