@@ -15,6 +15,7 @@
 #include "../base/log.h"
 #include "../credentials/certificates_web.h"
 #include "../training/curricula_web.h"
+#include "../training/enroll_web.h"
 #include "../web/server.h"
 #include "cli.h"
 
@@ -26,6 +27,7 @@ static void (*const route_tables[])(void) = {
     auth_api_register,
     curricula_routes_register,
     credentials_register,
+    enroll_routes_register,
 };
 
 static void register_routes(void)

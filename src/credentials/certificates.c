@@ -658,3 +658,71 @@ int certificate_candidates(db *d, arena *a, const principal *actor, int64_t cour
 	*n = count;
 	return 0;
 }
+
+/* ---- settings ---- */
+
+int certificate_settings_get(db *d, arena *a, cert_settings *out)
+{
+	const char *names[] = {CERT_SETTING_PREFIX, CERT_SETTING_VALID_MONTHS,
+	                       CERT_SETTING_REFRESHER_MONTHS};
+	const char **slots[] = {&out->prefix, &out->valid_months, &out->refresher_months};
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = NULL;
+		int rc = settings_get(d, a, names[i], &v);
+		if (rc < 0)
+			return rc;
+		*slots[i] = v ? v : "";
+	}
+	return 0;
+}
+
+typedef struct settings_ctx {
+	arena *a;
+	const principal *actor;
+	const char *values[3];
+} settings_ctx;
+
+static int settings_in_tx(db *d, void *vctx)
+{
+	settings_ctx *c = vctx;
+	const char *names[] = {CERT_SETTING_PREFIX, CERT_SETTING_VALID_MONTHS,
+	                       CERT_SETTING_REFRESHER_MONTHS};
+	for (size_t i = 0; i < 3; i++) {
+		int rc = c->values[i]
+		             ? settings_set(d, names[i], c->values[i])
+		             : db_run(d, "DELETE FROM settings WHERE name = $1", "t", names[i]);
+		if (rc < 0)
+			return rc;
+	}
+	json_t *detail = json_pack("{s:s?, s:s?, s:s?}", "prefix", c->values[0], "valid_months",
+	                           c->values[1], "refresher_months", c->values[2]);
+	return audit_append(d, c->actor, "certificate.settings", "settings", "certificates",
+	                    AUDIT_SUCCESS, auth_json_text(c->a, detail));
+}
+
+int certificate_settings_set(db *d, arena *a, const principal *actor, const kv *in,
+                             field_errors *errs)
+{
+	static const field_spec specs[] = {
+	    {"prefix", FIELD_TEXT, false, 0, 12, NULL, "Serial prefix"},
+	    {"valid_months", FIELD_INT, false, 0, 600, NULL, "Valid for (months)"},
+	    {"refresher_months", FIELD_INT, false, 0, 600, NULL, "Refresher due after (months)"},
+	};
+	if (!auth_allowed(actor, PERM_CERTS_ISSUE))
+		return CK_E_FORBIDDEN;
+	field_value v[3];
+	int rc = validate_fields(a, in, specs, 3, v, errs);
+	if (rc < 0)
+		return rc;
+	const char *prefix = v[0].present && *v[0].text ? v[0].text : NULL;
+	for (const char *p = prefix; p && *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-') {
+			field_errors_add(errs, "prefix", "may hold only letters, digits and -");
+			return CK_E_INVALID;
+		}
+	settings_ctx c = {a, actor, {prefix, NULL, NULL}};
+	for (size_t i = 1; i < 3; i++)
+		if (v[i].present)
+			c.values[i] = arena_printf(a, "%lld", (long long)v[i].number);
+	return audit_tx(d, settings_in_tx, &c);
+}

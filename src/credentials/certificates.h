@@ -26,6 +26,7 @@
 
 #include "../auth/principal.h"
 #include "../base/arena.h"
+#include "../base/kv.h"
 #include "../base/validate.h"
 #include "../db/db.h"
 
@@ -122,6 +123,18 @@ int certificate_verify(db *d, arena *a, const char *code, cert_public *out);
  * "" when unknown. */
 int certificate_signers(db *d, arena *a, const certificate *c, const char **coordinator,
                         const char **instructor);
+
+/* The three program settings as a form shows them ("" when unset). */
+typedef struct cert_settings {
+	const char *prefix, *valid_months, *refresher_months;
+} cert_settings;
+int certificate_settings_get(db *d, arena *a, cert_settings *out);
+/* Fields: prefix (1-12 letters, digits or "-"; blank = the default),
+ * valid_months (0-600; 0 or blank = no expiry), refresher_months (0-600;
+ * blank = 24). Needs PERM_CERTS_ISSUE; CK_E_INVALID with errs; audited as
+ * certificate.settings. */
+int certificate_settings_set(db *d, arena *a, const principal *actor, const kv *in,
+                             field_errors *errs);
 
 /* The serial prefix in force (setting, else initials of program_name). */
 int certificate_prefix(db *d, arena *a, const char **out);

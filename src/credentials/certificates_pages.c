@@ -8,6 +8,7 @@
 #include "../base/clock.h"
 #include "../base/errors.h"
 #include "../base/html.h"
+#include "../base/qr_svg.h"
 #include "../training/progress.h"
 #include "../web/layout.h"
 #include "../web/web_internal.h"
@@ -106,6 +107,9 @@ static int certs_list_page(request *req)
 		return 0;
 	}
 	page_begin(req, "Certificates");
+	if (perm_granted(req->who.roles, PERM_CERTS_ISSUE))
+		html_raw(&req->resp.body,
+		         "<p><a href=\"/certificates/settings\">Certificate settings</a></p>");
 	if (!n)
 		page_flash(req, FLASH_INFO, "No certificates to show.");
 	page_table_begin(req, "Certificates", list_headers);
@@ -146,8 +150,11 @@ static void cert_page(request *req, const certificate *c, const field_errors *er
 	html_raw(b, "</dl>");
 	html_printf(b, "<p><a href=\"/certificates/%lld/pdf\">Download the certificate (PDF)</a></p>",
 	            (long long)c->id);
-	html_printf(b, "<p>Public verification: <a href=\"/verify/%s\">/verify/%s</a></p>",
-	            c->verify_code, c->verify_code);
+	const char *url =
+	    arena_printf(req->arena, "%s/verify/%s", certificates_verify_base(req), c->verify_code);
+	html_printf(b, "<p>Public verification: <a href=\"/verify/%s\">%s</a></p>", c->verify_code,
+	            url);
+	qr_svg(b, url, "QR code of the verification link");
 	if (perm_granted(req->who.roles, PERM_CERTS_ISSUE) && !c->revoked_at) {
 		html_raw(b, "<h2>Revoke</h2>");
 		form_errors_summary(req, errs);
@@ -447,7 +454,73 @@ static int enrollment_issue(request *req)
 	return 0;
 }
 
+static void settings_form(request *req, const cert_settings *v, const field_errors *errs)
+{
+	page_begin(req, "Certificate settings");
+	if (kv_get(&req->query, "saved"))
+		page_flash(req, FLASH_SUCCESS, "Saved.");
+	form_errors_summary(req, errs);
+	form_begin(req, "/certificates/settings", NULL);
+	form_text(req, "prefix", "Serial prefix (blank: the program's initials)", "text", v->prefix,
+	          errs, "maxlength=\"12\"");
+	form_text(req, "valid_months", "Valid for, in months (blank or 0: no expiry)", "number",
+	          v->valid_months, errs, "min=\"0\" max=\"600\"");
+	form_text(req, "refresher_months", "Refresher due after, in months (blank: 24)", "number",
+	          v->refresher_months, errs, "min=\"0\" max=\"600\"");
+	form_submit(req, "Save");
+	form_end(req);
+	page_end(req);
+}
+
+/* GET /certificates/settings: serial prefix, validity and refresher
+ * interval for certificates issued from now on. */
+static int settings_page(request *req)
+{
+	db *d = auth_db(req);
+	if (!d)
+		return 0;
+	cert_settings v;
+	int rc = certificate_settings_get(d, req->arena, &v);
+	if (rc < 0) {
+		auth_fail(req, rc);
+		return 0;
+	}
+	settings_form(req, &v, NULL);
+	return 0;
+}
+
+/* POST /certificates/settings */
+static int settings_save(request *req)
+{
+	db *d = auth_db(req);
+	if (!d)
+		return 0;
+	field_errors errs = {0};
+	int rc = certificate_settings_set(d, req->arena, &req->who, &req->form, &errs);
+	if (rc == CK_E_INVALID) {
+		cert_settings v = {kv_get(&req->form, "prefix"), kv_get(&req->form, "valid_months"),
+		                   kv_get(&req->form, "refresher_months")};
+		static const field_label labels[] = {{"prefix", "Serial prefix"},
+		                                     {"valid_months", "Valid for"},
+		                                     {"refresher_months", "Refresher due after"}};
+		AUTH_NAME_ERRORS(req->arena, &errs, labels);
+		req->resp.status = 422;
+		settings_form(req, &v, &errs);
+		return 0;
+	}
+	if (rc < 0) {
+		auth_fail(req, rc);
+		return 0;
+	}
+	resp_redirect(req, "/certificates/settings?saved=1");
+	return 0;
+}
+
 static const route certificates_page_routes[] = {
+    {"GET", "/certificates/settings", settings_page, PERM_CERTS_ISSUE, 0,
+     "Certificate settings: serial prefix, validity, refresher interval"},
+    {"POST", "/certificates/settings", settings_save, PERM_CERTS_ISSUE, 0,
+     "Save the certificate settings"},
     {"GET", "/verify/{code}", verify_page, PERM_PUBLIC, 0,
      "Public certificate verification: holder, program, course, date, status"},
     {"GET", "/certificates", certs_list_page, PERM_SIGNED_IN, 0, "Certificates in scope"},

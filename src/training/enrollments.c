@@ -11,6 +11,7 @@
 #include "../auth/auth_internal.h"
 #include "../auth/roles.h"
 #include "../base/errors.h"
+#include "courses.h"
 
 #define ENROLLMENT_COLUMNS                                                                         \
 	"e.id, e.course_id, e.user_id, e.status, e.enrolled_by, e.waitlisted_at, "                 \
@@ -143,12 +144,10 @@ int enrollment_list_for_course(db *d, arena *a, const principal *actor, int64_t 
 	*n = 0;
 	if (!auth_allowed(actor, PERM_COURSES_READ))
 		return CK_E_FORBIDDEN;
-	int64_t exists = 0;
-	int rc = db_query_int(d, &exists, "SELECT id FROM courses WHERE id = $1", "i", course_id);
+	course c; /* a course the actor may not see is not found (a planned one) */
+	int rc = course_get(d, a, actor, course_id, &c);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return CK_E_NOT_FOUND;
 	int64_t org, user;
 	scope_of(actor, &org, &user);
 	return list(d, a,

@@ -258,6 +258,17 @@ void test_certificates_walk(void **state)
 	get_status(&web_off, path, 200);
 	get_status(&web_off, "/certificates", 200);
 
+	/* Certificate settings: coordinators only; bad input re-renders. */
+	get_status(&web_coord, "/certificates/settings", 200);
+	get_status(&web_off, "/certificates/settings", 403);
+	http_post_form(&web_coord, "/certificates/settings", "prefix=A%20B&valid_months=700", &r);
+	expect_status(&r, 422);
+	hresp_free(&r);
+	http_post_form(&web_coord, "/certificates/settings",
+	               "prefix=&valid_months=24&refresher_months=12", &r);
+	expect_redirect(&r, "/certificates/settings?saved=1");
+	hresp_free(&r);
+
 	/* Issue all: off2 completed and gets the next serial. */
 	http_post_form(&web_coord, "/courses/90001/certificates", "", &r);
 	expect_redirect(&r, "/courses/90001/certificates?issued=1");

@@ -7,6 +7,7 @@
 #include "harness.h"
 #include "curricula_tests.h"
 #include "certificates.h"
+#include "enroll.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1389,6 +1390,9 @@ int main(void)
 	    cmocka_unit_test(test_curricula_permissions),
 	    cmocka_unit_test(test_guideline_settings),
 	    cmocka_unit_test(test_certificates_walk),
+	    cmocka_unit_test(test_enroll_api),
+	    cmocka_unit_test(test_attendance_api),
+	    cmocka_unit_test(test_enroll_pages),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};

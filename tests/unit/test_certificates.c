@@ -428,6 +428,50 @@ static void transcript_and_agency_status(void **state)
 	assert_int_equal(items[2].status, CIT_NONE);
 }
 
+static void settings_form_values(void **state)
+{
+	authfx *f = *state;
+	course_fx c;
+	course_setup(f, &c);
+	principal coord = fx_as(f, c.coordinator), officer = fx_as(f, c.officer);
+	field_errors errs = {0};
+	assert_int_equal(certificate_settings_set(f->d, f->a, &officer,
+	                                          fx_kv(f, "prefix", "PB", NULL), &errs),
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(certificate_settings_set(f->d, f->a, &coord,
+	                                          fx_kv(f, "prefix", "P B\"", "valid_months", "-1",
+	                                                "refresher_months", "x", NULL),
+	                                          &errs),
+	                 CK_E_INVALID);
+	assert_int_equal(errs.len, 2); /* the two numbers; the prefix is checked after */
+	errs.len = 0;
+	assert_int_equal(certificate_settings_set(f->d, f->a, &coord,
+	                                          fx_kv(f, "prefix", "P B", NULL), &errs),
+	                 CK_E_INVALID);
+	assert_string_equal(errs.items[0].field, "prefix");
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM settings WHERE name LIKE 'certificate_%'"), 0);
+	errs.len = 0;
+	assert_int_equal(certificate_settings_set(f->d, f->a, &coord,
+	                                          fx_kv(f, "prefix", "PB-CIT", "valid_months", "36",
+	                                                "refresher_months", "", NULL),
+	                                          &errs),
+	                 0);
+	cert_settings v;
+	assert_int_equal(certificate_settings_get(f->d, f->a, &v), 0);
+	assert_string_equal(v.prefix, "PB-CIT");
+	assert_string_equal(v.valid_months, "36");
+	assert_string_equal(v.refresher_months, "");
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'certificate.settings'"), 1);
+	sign_off(f, c.enrollment);
+	issue_ok(f, &c, c.enrollment);
+	certificate *items;
+	size_t n;
+	assert_int_equal(certificate_list_course(f->d, f->a, &coord, c.course, &items, &n), 0);
+	assert_string_equal(items[0].serial, "PB-CIT-2023-0001");
+	assert_int_equal(items[0].expires_at, certificate_add_months(items[0].issued_at, 36));
+	assert_int_equal(items[0].refresher_due_at, certificate_add_months(items[0].issued_at, 24));
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
 int main(void)
@@ -441,6 +485,7 @@ int main(void)
 	    CASE(pdf_and_zip_read_by_real_tools),
 	    CASE(winansi_names),
 	    CASE(transcript_and_agency_status),
+	    CASE(settings_form_values),
 	};
 	int failed = cmocka_run_group_tests_name("certificates on sqlite", cases,
 	                                         fx_sqlite_group_setup, fx_sqlite_group_teardown);

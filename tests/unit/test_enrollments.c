@@ -4,6 +4,7 @@
 #include "auth_fixture.h"
 #include "enroll_fixture.h"
 
+#include "training/attendance.h"
 #include "training/enrollments.h"
 
 typedef struct people {
@@ -32,6 +33,11 @@ static people make_people(authfx *f)
 	p.so_ofc = fx_user(f, p.so, "deputy@so.test", "Dee Deputy", "officer", NULL);
 	p.clerk = fx_user(f, p.pd, "clerk@pd.test", "Cal Clerk", "dispatcher", NULL);
 	return p;
+}
+
+static const char *tfx_text(authfx *f, int64_t id)
+{
+	return arena_printf(f->a, "%lld", (long long)id);
 }
 
 static int64_t open_course(authfx *f, int64_t capacity)
@@ -256,6 +262,181 @@ static void sign_off_and_complete(void **state)
 	assert_int_equal(enrollment_complete(f->d, f->a, &sup, e.id, NULL, NULL), CK_E_FORBIDDEN);
 }
 
+
+/* A course with one 60-minute session covering module A, two trainees
+ * enrolled and one waitlisted. */
+typedef struct roll_fx {
+	int64_t course, session, module, e[3];
+} roll_fx;
+
+static roll_fx make_roll(authfx *f, const people *p)
+{
+	roll_fx r;
+	int64_t v = tf_version(f);
+	r.module = tf_module(f, v, "A", "clinical", 60, true);
+	r.course = tf_course(f, v, 2, "in_progress");
+	r.session = tf_session(f, r.course, 0, 60);
+	tf_cover(f, r.session, r.module, 60);
+	principal coord = fx_as(f, p->coord);
+	field_errors errs = {0};
+	for (int i = 0; i < 3; i++) {
+		enrollment e;
+		assert_int_equal(enrollment_enroll(f->d, f->a, &coord, r.course, p->ofc[i], &e, &errs),
+		                 0);
+		r.e[i] = e.id;
+		fx_advance(1);
+	}
+	return r;
+}
+
+static void roll_call_marks_and_bounds(void **state)
+{
+	authfx *f = *state;
+	people p = make_people(f);
+	roll_fx r = make_roll(f, &p);
+	principal instr = fx_as(f, p.instr), sup = fx_as(f, p.sup), ada = fx_as(f, p.ofc[0]);
+	roll_call roll;
+	assert_int_equal(attendance_roll(f->d, f->a, &instr, r.session, &roll), 0);
+	assert_int_equal(roll.length, 60);
+	assert_int_equal(roll.n, 2); /* the waitlisted person is not on the roll */
+	assert_string_equal(roll.items[0].status, "present");
+	assert_false(roll.items[0].is_recorded);
+	assert_int_equal(roll.items[0].credited_minutes, 60);
+
+	attendance_mark marks[2] = {
+	    {.enrollment_id = r.e[0], .minutes_late = 10, .minutes_left_early = 5},
+	    {.enrollment_id = r.e[1], .status = "absent"},
+	};
+	field_errors errs = {0};
+	assert_int_equal(attendance_record(f->d, f->a, &instr, r.session, marks, 2, &errs), 0);
+	assert_int_equal(attendance_roll(f->d, f->a, &instr, r.session, &roll), 0);
+	assert_string_equal(roll.items[0].status, "late");
+	assert_int_equal(roll.items[0].credited_minutes, 45);
+	assert_string_equal(attendance_status_text(f->a, &roll.items[0]),
+	                    "Late 10, left 5 min early");
+	assert_string_equal(roll.items[1].status, "absent");
+	assert_int_equal(roll.items[1].credited_minutes, 0);
+	int64_t rows = fx_count(f, "SELECT COUNT(*) FROM attendance");
+	int64_t audit = fx_count(f, "SELECT COUNT(*) FROM audit_log");
+	assert_int_equal(rows, 2);
+
+	/* Minutes past the session, a person not enrolled (waitlisted), a
+	 * negative number: every error at once, nothing written. */
+	attendance_mark bad[3] = {
+	    {.enrollment_id = r.e[0], .minutes_late = 50, .minutes_left_early = 11},
+	    {.enrollment_id = r.e[2]},
+	    {.enrollment_id = r.e[1], .minutes_late = -1},
+	};
+	errs = (field_errors){0};
+	assert_int_equal(attendance_record(f->d, f->a, &instr, r.session, bad, 3, &errs),
+	                 CK_E_INVALID);
+	assert_int_equal(errs.len, 3);
+	assert_string_equal(errs.items[0].field, "marks[0].minutes_late");
+	assert_non_null(strstr(errs.items[0].message, "more than the session"));
+	assert_string_equal(errs.items[1].field, "marks[1].enrollment_id");
+	assert_string_equal(errs.items[1].message, "is not enrolled in this course");
+	assert_string_equal(errs.items[2].field, "marks[2].minutes_late");
+	/* 61 minutes late in one form: the single-mark names. */
+	errs = (field_errors){0};
+	assert_int_equal(attendance_record_kv(f->d, f->a, &instr, r.session,
+	                                      fx_kv(f, "enrollment_id", tfx_text(f, r.e[1]), "status",
+	                                            "late", "minutes", "61", NULL),
+	                                      &errs),
+	                 CK_E_INVALID);
+	assert_string_equal(errs.items[0].field, "minutes_late");
+	errs = (field_errors){0};
+	assert_int_equal(attendance_record_kv(f->d, f->a, &instr, r.session,
+	                                      fx_kv(f, "enrollment_id", "99999", "status", "absent",
+	                                            NULL),
+	                                      &errs),
+	                 CK_E_INVALID);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM attendance"), rows);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log"), audit);
+	assert_int_equal(fx_count(f, "SELECT SUM(credited_minutes) FROM attendance"), 45);
+
+	/* One tap: the late mark on the absent person; 60 exactly is allowed. */
+	errs = (field_errors){0};
+	assert_int_equal(attendance_record_kv(f->d, f->a, &instr, r.session,
+	                                      fx_kv(f, "enrollment_id", tfx_text(f, r.e[1]), "status",
+	                                            "late", "minutes", "60", NULL),
+	                                      &errs),
+	                 0);
+	assert_int_equal(attendance_roll(f->d, f->a, &instr, r.session, &roll), 0);
+	assert_int_equal(roll.items[1].credited_minutes, 0);
+	assert_string_equal(roll.items[1].status, "late");
+
+	/* Who may: supervisors read their agency's roll, never write;
+	 * officers neither. */
+	assert_int_equal(attendance_roll(f->d, f->a, &sup, r.session, &roll), 0);
+	assert_int_equal(attendance_record(f->d, f->a, &sup, r.session, marks, 1, &errs),
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(attendance_roll(f->d, f->a, &ada, r.session, &roll), CK_E_FORBIDDEN);
+	assert_int_equal(attendance_roll(f->d, f->a, &instr, r.session + 100, &roll),
+	                 CK_E_NOT_FOUND);
+}
+
+static void makeup_from_another_course(void **state)
+{
+	authfx *f = *state;
+	people p = make_people(f);
+	roll_fx r = make_roll(f, &p);
+	principal instr = fx_as(f, p.instr);
+	int64_t v2 = tf_version(f);
+	int64_t a2 = tf_module(f, v2, "A", "clinical", 60, true);
+	int64_t b2 = tf_module(f, v2, "B", "legal", 30, true);
+	int64_t other = tf_course(f, v2, 10, "in_progress");
+	int64_t s2 = tf_session(f, other, 2000, 90);
+	tf_cover(f, s2, a2, 60);
+	tf_cover(f, s2, b2, 30);
+	attendance_mark absent = {.enrollment_id = r.e[0], .status = "absent"};
+	field_errors errs = {0};
+	assert_int_equal(attendance_record(f->d, f->a, &instr, r.session, &absent, 1, &errs), 0);
+
+	const char *s2_text = tfx_text(f, s2);
+	struct {
+		const char *session, *code, *minutes, *field;
+		int rc;
+	} bad[] = {
+	    {tfx_text(f, r.session), "A", NULL, "session_id", CK_E_INVALID}, /* own course */
+	    {s2_text, "B", NULL, "module_code", CK_E_INVALID},   /* not in their curriculum */
+	    {s2_text, "C", NULL, "module_code", CK_E_INVALID},   /* nowhere */
+	    {s2_text, "A", "61", "minutes", CK_E_INVALID},       /* more than covered */
+	    {"99999", "A", NULL, "session_id", CK_E_INVALID},    /* no such session */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		errs = (field_errors){0};
+		kv *in = fx_kv(f, "session_id", bad[i].session, "module_code", bad[i].code, NULL);
+		if (bad[i].minutes)
+			kv_add(in, "minutes", bad[i].minutes, strlen(bad[i].minutes));
+		assert_int_equal(attendance_makeup(f->d, f->a, &instr, r.e[0], in, NULL, &errs),
+		                 bad[i].rc);
+		assert_string_equal(errs.items[0].field, bad[i].field);
+	}
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM makeup_credits"), 0);
+	int64_t id = 0;
+	errs = (field_errors){0};
+	assert_int_equal(attendance_makeup(f->d, f->a, &instr, r.e[0],
+	                                   fx_kv(f, "session_id", s2_text, "module_code", "A", NULL),
+	                                   &id, &errs),
+	                 0);
+	assert_true(id > 0);
+	assert_int_equal(fx_count(f, "SELECT minutes FROM makeup_credits"), 60);
+	progress pr;
+	assert_int_equal(training_progress(f->d, f->a, r.e[0], &pr), 0);
+	assert_int_equal(pr.modules[0].attended, 60);
+	assert_int_equal(pr.modules[0].makeup, 60);
+	errs = (field_errors){0};
+	assert_int_equal(attendance_makeup(f->d, f->a, &instr, r.e[0],
+	                                   fx_kv(f, "session_id", s2_text, "module_code", "A", NULL),
+	                                   &id, &errs),
+	                 CK_E_CONFLICT);
+	principal sup = fx_as(f, p.sup);
+	assert_int_equal(attendance_makeup(f->d, f->a, &sup, r.e[0],
+	                                   fx_kv(f, "session_id", s2_text, "module_code", "A", NULL),
+	                                   &id, &errs),
+	                 CK_E_FORBIDDEN);
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
 int main(void)
@@ -267,6 +448,8 @@ int main(void)
 	    CASE(bad_enrollments_write_nothing),
 	    CASE(officers_see_their_own),
 	    CASE(sign_off_and_complete),
+	    CASE(roll_call_marks_and_bounds),
+	    CASE(makeup_from_another_course),
 	};
 	int failed = cmocka_run_group_tests_name("enrollments on sqlite", cases,
 	                                         fx_sqlite_group_setup, fx_sqlite_group_teardown);

@@ -1,0 +1,434 @@
+/* enroll.c: HTTP tests of enrollment (capacity, waitlist, twice, other
+ * agency, withdraw and promotion), roll call (bounds, not enrolled,
+ * nothing written on error), sign-off and completion, and the pages,
+ * with each role's permission. The curriculum and course rows are
+ * written straight into the database (sqlite3 shell or libpq), so these
+ * tests stand on the schema rather than on the course pages. */
+#include "enroll.h"
+#include "harness.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { ORG_A = 1, ORG_B = 2 };
+
+/* Runs sql (ending in a statement whose first column of the first row is
+ * returned, or any statement: 0) against the suite's database. */
+static long long sql_int(const char *sql)
+{
+	long long v = 0;
+	if (on_postgres()) {
+		PGconn *c = PQconnectdb(db_url());
+		if (PQstatus(c) != CONNECTION_OK)
+			fail_msg("PostgreSQL: %s", PQerrorMessage(c));
+		PGresult *r = PQexec(c, sql);
+		ExecStatusType st = PQresultStatus(r);
+		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+			fail_msg("%s: %s", sql, PQerrorMessage(c));
+		if (st == PGRES_TUPLES_OK && PQntuples(r) > 0)
+			v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		PQfinish(c);
+		return v;
+	}
+	char path[] = "/tmp/citkit-enroll-sql.XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		fail_msg("mkstemp");
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, ".timeout 10000\n.bail on\n%s;\n", sql);
+	fclose(f);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' < '%s'", db_url(), path);
+	FILE *p = popen(cmd, "r");
+	char line[256] = "";
+	if (!p || !fgets(line, sizeof line, p))
+		line[0] = '\0';
+	int rc = p ? pclose(p) : -1;
+	unlink(path);
+	if (rc != 0)
+		fail_msg("sqlite3 failed on: %s", sql);
+	v = strtoll(line, NULL, 10);
+	return v;
+}
+
+static int course_seq;
+
+typedef struct course_rows {
+	long long version, module, course, session;
+} course_rows;
+
+/* An approved curriculum with one required 120-minute module, a course
+ * (status, capacity) and one 120-minute session in the past covering the
+ * module. */
+static course_rows make_course(const char *status, int capacity)
+{
+	course_rows c;
+	char sql[1024];
+	course_seq++;
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO curricula (name, kind, created_at) VALUES ('HTTP enroll %d %ld', "
+	         "'local', 1) RETURNING id",
+	         course_seq, (long)getpid());
+	long long cur = sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO curriculum_versions (curriculum_id, version, title, status, "
+	         "approved_at, created_at, updated_at) VALUES (%lld, 1, 'HTTP enroll', 'approved', "
+	         "1, 1, 1) RETURNING id",
+	         cur);
+	c.version = sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO curriculum_modules (version_id, code, position, title, component, "
+	         "minutes, is_required) VALUES (%lld, 'deesc', 1, 'Verbal de-escalation', "
+	         "'deescalation', 120, 1) RETURNING id",
+	         c.version);
+	c.module = sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO courses (version_id, title, location, starts_on, ends_on, capacity, "
+	         "status, created_at, updated_at) VALUES (%lld, 'HTTP course %d', 'Hall', "
+	         "1600000000, 1600345600, %d, '%s', 1, 1) RETURNING id",
+	         c.version, course_seq, capacity, status);
+	c.course = sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO course_sessions (course_id, starts_at, ends_at, room, created_at, "
+	         "updated_at) VALUES (%lld, 1600000000, 1600007200, 'B2', 1, 1) RETURNING id",
+	         c.course);
+	c.session = sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO session_modules (session_id, module_id, minutes) VALUES (%lld, %lld, "
+	         "120)",
+	         c.session, c.module);
+	sql_int(sql);
+	return c;
+}
+
+static void bearer(agent *a, const char *email)
+{
+	memset(a, 0, sizeof *a);
+	harness_token_for(email, a->bearer, sizeof a->bearer);
+}
+
+static void expect_json_problem(const hresp *r, long status, const char *field)
+{
+	expect_status(r, status);
+	if (!strstr(r->content_type, "application/problem+json"))
+		fail_msg("want problem+json, got %s", r->content_type);
+	if (field) {
+		char want[128];
+		snprintf(want, sizeof want, "\"field\": \"%s\"", field);
+		char want2[128];
+		snprintf(want2, sizeof want2, "\"field\":\"%s\"", field);
+		if (!strstr(r->body, want) && !strstr(r->body, want2))
+			fail_msg("want an error on %s: %s", field, r->body);
+	}
+}
+
+static long long enroll(agent *a, long long course, long long user_id, long want_status,
+                        const char *want_message)
+{
+	char path[128], body[128];
+	hresp r;
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/enrollments", course);
+	snprintf(body, sizeof body, "{\"user_id\": %lld}", user_id);
+	http_json(a, "POST", path, body, &r);
+	expect_status(&r, want_status);
+	long long id = 0;
+	if (want_status == 201) {
+		json_t *j = hresp_json(&r);
+		id = json_integer_value(json_object_get(j, "id"));
+		const char *msg = json_string_value(json_object_get(j, "message"));
+		if (want_message && (!msg || strcmp(msg, want_message)))
+			fail_msg("message %s, want %s", msg ? msg : "(none)", want_message);
+		if (!hresp_header(&r, "Location"))
+			fail_msg("no Location on 201");
+		json_decref(j);
+	}
+	hresp_free(&r);
+	return id;
+}
+
+static size_t list_count(agent *a, const char *path, long want_status)
+{
+	hresp r;
+	http_get(a, path, &r);
+	expect_status(&r, want_status);
+	size_t n = 0;
+	if (want_status == 200) {
+		json_t *j = hresp_json(&r);
+		n = json_array_size(json_object_get(j, "items"));
+		json_decref(j);
+	}
+	hresp_free(&r);
+	return n;
+}
+
+/* Capacity, waitlist with position, twice (409), another agency (404),
+ * roles (401, 403), withdraw with promotion, scope of reads. */
+void test_enroll_api(void **state)
+{
+	(void)state;
+	course_rows c = make_course("open", 2);
+	tuser sup, o1, o2, o3, ob;
+	user_make(&sup, "supervisor", ORG_A);
+	user_make(&o1, "officer", ORG_A);
+	user_make(&o2, "officer", ORG_A);
+	user_make(&o3, "officer", ORG_A);
+	user_make(&ob, "officer", ORG_B);
+	agent s, off1, off2, nobody = {0};
+	bearer(&s, sup.email);
+	bearer(&off1, o1.email);
+	bearer(&off2, o2.email);
+	long long id1 = enroll(&s, c.course, user_id_of(&o1), 201, "enrolled");
+	long long id2 = enroll(&s, c.course, user_id_of(&o2), 201, "enrolled");
+	long long id3 = enroll(&s, c.course, user_id_of(&o3), 201, "waitlisted, position 1");
+	(void)id2;
+	/* Twice, another agency, not allowed, nobody: nothing written. */
+	enroll(&s, c.course, user_id_of(&o1), 409, NULL);
+	enroll(&s, c.course, user_id_of(&ob), 404, NULL);
+	enroll(&off1, c.course, user_id_of(&o1), 403, NULL);
+	enroll(&nobody, c.course, user_id_of(&o1), 401, NULL);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/enrollments", c.course);
+	hresp r;
+	http_json(&s, "POST", path, "{\"user_id\": \"x\"}", &r);
+	expect_json_problem(&r, 422, "user_id");
+	hresp_free(&r);
+	assert_int_equal(list_count(&s, path, 200), 3);
+	assert_int_equal(list_count(&off1, path, 200), 1); /* an officer sees their own */
+	/* The course not open. */
+	course_rows done = make_course("completed", 5);
+	enroll(&s, done.course, user_id_of(&o1), 422, NULL);
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/enrollments", done.course);
+	assert_int_equal(list_count(&s, path, 200), 0);
+	snprintf(path, sizeof path, "/api/v1/courses/%d/enrollments", 999999);
+	list_count(&s, path, 404);
+
+	/* Withdrawing the first promotes the waitlisted one. */
+	snprintf(path, sizeof path, "/api/v1/enrollments/%lld", id1);
+	http_json(&off1, "DELETE", path, NULL, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	http_json(&s, "DELETE", path, NULL, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "withdrawn");
+	assert_int_equal(json_integer_value(json_object_get(j, "promoted_id")), id3);
+	json_decref(j);
+	hresp_free(&r);
+	http_json(&s, "DELETE", path, NULL, &r);
+	expect_json_problem(&r, 409, NULL);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/enrollments/%lld", id3);
+	http_get(&s, path, &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "enrolled");
+	json_t *p = json_object_get(j, "progress");
+	assert_int_equal(json_integer_value(json_object_get(p, "required_minutes")), 2400);
+	assert_int_equal(json_integer_value(json_object_get(p, "total_minutes")), 120);
+	assert_true(json_array_size(json_object_get(p, "missing")) == 2);
+	json_decref(j);
+	hresp_free(&r);
+	/* Another officer's enrollment is not found; their own list has one. */
+	http_get(&off2, path, &r);
+	expect_json_problem(&r, 404, NULL);
+	hresp_free(&r);
+	assert_int_equal(list_count(&off2, "/api/v1/me/enrollments", 200), 1);
+	list_count(&nobody, "/api/v1/me/enrollments", 401);
+}
+
+/* Roll call over the API: present by default, marks, bounds, not
+ * enrolled, permissions; sign-off and completion refused with what is
+ * missing. */
+void test_attendance_api(void **state)
+{
+	(void)state;
+	course_rows c = make_course("in_progress", 5);
+	tuser ins, sup, o1, o2, o3;
+	user_make(&ins, "instructor", ORG_A);
+	user_make(&sup, "supervisor", ORG_A);
+	user_make(&o1, "officer", ORG_A);
+	user_make(&o2, "officer", ORG_A);
+	user_make(&o3, "officer", ORG_A);
+	agent i, s, off;
+	bearer(&i, ins.email);
+	bearer(&s, sup.email);
+	bearer(&off, o1.email);
+	long long e1 = enroll(&s, c.course, user_id_of(&o1), 201, "enrolled");
+	long long e2 = enroll(&s, c.course, user_id_of(&o2), 201, "enrolled");
+	course_rows other = make_course("open", 5);
+	long long elsewhere = enroll(&s, other.course, user_id_of(&o3), 201, "enrolled");
+	char path[128], body[512];
+	snprintf(path, sizeof path, "/api/v1/sessions/%lld/attendance", c.session);
+	hresp r;
+	http_get(&i, path, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	json_t *items = json_object_get(j, "items");
+	assert_int_equal(json_array_size(items), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "status")),
+	                    "present");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0),
+	                                                    "credited_minutes")),
+	                 120);
+	assert_int_equal(json_integer_value(json_object_get(j, "length_minutes")), 120);
+	json_decref(j);
+	hresp_free(&r);
+
+	snprintf(body, sizeof body,
+	         "{\"marks\": [{\"enrollment_id\": %lld, \"minutes_late\": 10, "
+	         "\"minutes_left_early\": 20}, {\"enrollment_id\": %lld, \"status\": \"absent\"}]}",
+	         e1, e2);
+	http_json(&i, "PUT", path, body, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "\"credited_minutes\": 90") ? r.body
+	                                                             : strstr(r.body, "\"credited_minutes\":90"));
+	hresp_free(&r);
+	/* Past the session's length; a person of another course; both named,
+	 * nothing written. */
+	snprintf(body, sizeof body,
+	         "{\"marks\": [{\"enrollment_id\": %lld, \"minutes_late\": 121}, "
+	         "{\"enrollment_id\": %lld, \"status\": \"present\"}]}",
+	         e2, elsewhere);
+	http_json(&i, "PUT", path, body, &r);
+	expect_json_problem(&r, 422, "marks[0].minutes_late");
+	expect_json_problem(&r, 422, "marks[1].enrollment_id");
+	hresp_free(&r);
+	http_json(&i, "PUT", path, "{\"marks\": [{\"status\": \"absent\"}]}", &r);
+	expect_json_problem(&r, 422, "marks[0].enrollment_id");
+	hresp_free(&r);
+	http_json(&i, "PUT", path, "{\"marks\": 3}", &r);
+	expect_json_problem(&r, 422, "marks");
+	hresp_free(&r);
+	http_get(&i, path, &r);
+	j = hresp_json(&r);
+	items = json_object_get(j, "items");
+	for (size_t k = 0; k < json_array_size(items); k++) {
+		json_t *it = json_array_get(items, k);
+		long long eid = json_integer_value(json_object_get(it, "enrollment_id"));
+		long long credited = json_integer_value(json_object_get(it, "credited_minutes"));
+		assert_int_equal(credited, eid == e1 ? 90 : 0);
+	}
+	json_decref(j);
+	hresp_free(&r);
+	/* Who: supervisors read, never write; officers neither. */
+	http_get(&s, path, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	snprintf(body, sizeof body, "{\"marks\": [{\"enrollment_id\": %lld}]}", e1);
+	http_json(&s, "PUT", path, body, &r);
+	expect_json_problem(&r, 403, NULL);
+	hresp_free(&r);
+	http_get(&off, path, &r);
+	expect_json_problem(&r, 403, NULL);
+	hresp_free(&r);
+	http_get(&i, "/api/v1/sessions/999999/attendance", &r);
+	expect_json_problem(&r, 404, NULL);
+	hresp_free(&r);
+
+	/* Sign-off, then completion is refused: 90 of 120 minutes and far
+	 * from 40 hours. */
+	snprintf(path, sizeof path, "/api/v1/enrollments/%lld/assessment", e1);
+	http_json(&s, "POST", path, "{\"passed\": true}", &r);
+	expect_json_problem(&r, 403, NULL);
+	hresp_free(&r);
+	http_json(&i, "POST", path, "{\"passed\": true}", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "assessment_passed"));
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/enrollments/%lld/complete", e1);
+	http_json(&i, "POST", path, NULL, &r);
+	expect_json_problem(&r, 409, "progress");
+	assert_non_null(strstr(r.body, "Verbal de-escalation: 90 of 120 min (108 needed)"));
+	assert_non_null(strstr(r.body, "Total: 1 h 30 min of 40 h"));
+	hresp_free(&r);
+}
+
+/* The pages: course trainees with what is missing, the enroll form
+ * (waitlisted, position N), roll call with one-tap forms, my courses;
+ * each role's permission. Every page is checked by tidy in http(). */
+void test_enroll_pages(void **state)
+{
+	(void)state;
+	course_rows c = make_course("open", 1);
+	tuser o1, o2, ins;
+	user_make(&o1, "officer", ORG_A);
+	user_make(&o2, "officer", ORG_A);
+	user_make(&ins, "instructor", ORG_B);
+	agent *admin = admin_agent();
+	char path[128], fields[256];
+	hresp r;
+	snprintf(path, sizeof path, "/courses/%lld/enrollments", c.course);
+	http_get(admin, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Enroll an officer"));
+	hresp_free(&r);
+	snprintf(fields, sizeof fields, "user_id=%lld", (long long)user_id_of(&o1));
+	http_post_form(admin, path, fields, &r);
+	expect_redirect(&r, path);
+	hresp_free(&r);
+	snprintf(fields, sizeof fields, "user_id=%lld", (long long)user_id_of(&o2));
+	http_post_form(admin, path, fields, &r);
+	if (!strstr(r.location, "done=waitlisted&position=1"))
+		fail_msg("want waitlisted, position 1: %s", r.location);
+	hresp_free(&r);
+	http_get(admin, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Waitlisted, position 1"));
+	assert_non_null(strstr(r.body, "Scenario assessment not signed off"));
+	hresp_free(&r);
+	/* Twice: the page again with the error, nothing written. */
+	snprintf(fields, sizeof fields, "user_id=%lld", (long long)user_id_of(&o1));
+	http_post_form(admin, path, fields, &r);
+	expect_status(&r, 409);
+	assert_non_null(strstr(r.body, "already enrolled"));
+	hresp_free(&r);
+
+	/* Roll call: the instructor marks the enrolled officer absent. */
+	agent ia = {0};
+	login(&ia, &ins);
+	snprintf(path, sizeof path, "/sessions/%lld/roll", c.session);
+	http_get(&ia, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Absent"));
+	char eid[32];
+	const char *at = strstr(r.body, "name=\"enrollment_id\" value=\"");
+	assert_non_null(at);
+	snprintf(eid, sizeof eid, "%lld", strtoll(at + strlen("name=\"enrollment_id\" value=\""), NULL, 10));
+	hresp_free(&r);
+	snprintf(fields, sizeof fields, "enrollment_id=%s&status=late&minutes=500", eid);
+	http_post_form(&ia, path, fields, &r);
+	expect_status(&r, 422);
+	assert_non_null(strstr(r.body, "more than the session"));
+	hresp_free(&r);
+	snprintf(fields, sizeof fields, "enrollment_id=%s&status=absent", eid);
+	http_post_form(&ia, path, fields, &r);
+	expect_redirect(&r, path);
+	hresp_free(&r);
+	http_get(&ia, path, &r);
+	assert_non_null(strstr(r.body, "Absent · 0 min credited"));
+	hresp_free(&r);
+
+	/* The officer: their courses, no roll call, no enrolling. */
+	agent oa = {0};
+	login(&oa, &o1);
+	http_get(&oa, "/me/courses", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "HTTP course"));
+	hresp_free(&r);
+	http_get(&oa, path, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/courses/%lld/enrollments", c.course);
+	http_post_form(&oa, path, fields, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/enrollments/%s", eid);
+	http_get(&oa, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Hours by module"));
+	hresp_free(&r);
+}

@@ -1,0 +1,10 @@
+/* enroll.h: the HTTP tests of enrollment, roll call and progress
+ * (enroll.c), run by test_http.c's main on both engines. */
+#ifndef CITKIT_HTTP_ENROLL_H
+#define CITKIT_HTTP_ENROLL_H
+
+void test_enroll_api(void **state);
+void test_attendance_api(void **state);
+void test_enroll_pages(void **state);
+
+#endif
