@@ -14,6 +14,7 @@
 #include "../base/crypto.h"
 #include "../base/log.h"
 #include "../credentials/certificates_web.h"
+#include "../training/courses_web.h"
 #include "../training/curricula_web.h"
 #include "../training/enroll_web.h"
 #include "../web/server.h"
@@ -27,6 +28,7 @@ static void (*const route_tables[])(void) = {
     auth_api_register,
     curricula_routes_register,
     credentials_register,
+    courses_routes_register,
     enroll_routes_register,
 };
 

@@ -14,6 +14,7 @@
 #include "../auth/users.h"
 #include "../base/clock.h"
 #include "../base/errors.h"
+#include "../credentials/certificates.h"
 #include "../training/courses.h"
 #include "../training/curricula.h"
 #include "../training/curricula_model.h"
@@ -393,6 +394,10 @@ static int load_course(demo_run *r, const struct demo_course *dc, int64_t versio
 		return rc;
 	if (!dc->is_complete)
 		return 0;
+	int issued = 0;
+	if ((rc = certificate_issue_course(r->d, r->a, r->actor, c.id, &issued)))
+		return fail(r, dc->title, rc);
+	r->result->created += issued;
 	return set_status(r, &c, "completed");
 }
 

@@ -22,8 +22,10 @@ static const nav_item nav[] = {
     {"Curricula", "/curricula", PERM_CURRICULA_READ},
     {"People", "/users", PERM_USERS_READ},
     {"Import roster", "/users/import", PERM_ROSTER_IMPORT},
+    {"Courses", "/courses", PERM_COURSES_READ},
     {"Audit log", "/audit", PERM_AUDIT_READ},
     {"CIT status", "/training/status", PERM_TRAINING_STATUS},
+    {"My courses", "/me/courses", PERM_SIGNED_IN},
     {"Certificates", "/certificates", PERM_SIGNED_IN},
     {"Account", "/account", PERM_SIGNED_IN},
 };

@@ -4,6 +4,7 @@
  * Every response is also checked for the security headers, and every HTML
  * page for valid markup with tidy, inside http(). tests/run runs this
  * program twice: on SQLite and on PostgreSQL (CITKIT_HTTP_DB). */
+#include "courses_http.h"
 #include "harness.h"
 #include "curricula_tests.h"
 #include "certificates.h"
@@ -1389,6 +1390,9 @@ int main(void)
 	    cmocka_unit_test(test_curricula_api),
 	    cmocka_unit_test(test_curricula_permissions),
 	    cmocka_unit_test(test_guideline_settings),
+	    cmocka_unit_test(test_courses_api),
+	    cmocka_unit_test(test_courses_pages),
+	    cmocka_unit_test(test_course_calendar),
 	    cmocka_unit_test(test_certificates_walk),
 	    cmocka_unit_test(test_enroll_api),
 	    cmocka_unit_test(test_attendance_api),
