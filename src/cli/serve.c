@@ -14,6 +14,7 @@
 #include "../base/crypto.h"
 #include "../base/log.h"
 #include "../credentials/certificates_web.h"
+#include "../training/courses_web.h"
 #include "../training/enroll_web.h"
 #include "../web/server.h"
 #include "cli.h"
@@ -25,6 +26,7 @@ static void (*const route_tables[])(void) = {
     auth_pages_register,
     auth_api_register,
     credentials_register,
+    courses_routes_register,
     enroll_routes_register,
 };
 

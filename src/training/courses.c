@@ -511,3 +511,41 @@ int course_modules(db *d, arena *a, const principal *actor, int64_t course_id,
 		return rc;
 	return courses_load_modules(d, a, c.version_id, course_id, items, n);
 }
+
+int course_instructor_choices(db *d, arena *a, const principal *actor,
+                              course_session_instructor **items, size_t *n)
+{
+	*items = NULL;
+	*n = 0;
+	if (!auth_allowed(actor, PERM_COURSES_WRITE))
+		return CK_E_FORBIDDEN;
+	db_stmt *s;
+	int rc = db_prepare(d,
+	                    "SELECT id, name, roles FROM users WHERE is_active = 1 "
+	                    "AND (roles & $1) <> 0 ORDER BY name, id LIMIT 500",
+	                    &s);
+	if (rc < 0)
+		return rc;
+	db_bind_int(s, 1, ROLE_INSTRUCTOR | ROLE_CLINICIAN | ROLE_PRESENTER);
+	size_t cap = 32, len = 0;
+	course_session_instructor *out = arena_array(a, cap, sizeof *out);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (len == cap) {
+			course_session_instructor *bigger = arena_array(a, cap * 2, sizeof *out);
+			memcpy(bigger, out, len * sizeof *out);
+			out = bigger;
+			cap *= 2;
+		}
+		out[len++] = (course_session_instructor){
+		    .user_id = db_col_int(s, 0),
+		    .name = text_or(a, s, 1, ""),
+		    .roles = (unsigned)db_col_int(s, 2),
+		};
+	}
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	*items = out;
+	*n = len;
+	return 0;
+}

@@ -155,4 +155,9 @@ int course_session_update(db *d, arena *a, const principal *actor, int64_t sessi
                           const kv *in, field_errors *errs);
 int course_session_delete(db *d, arena *a, const principal *actor, int64_t session_id);
 
+/* Active people who may teach (instructor, clinician or presenter role),
+ * by name: the choices of the session form. Needs PERM_COURSES_WRITE. */
+int course_instructor_choices(db *d, arena *a, const principal *actor,
+                              course_session_instructor **items, size_t *n);
+
 #endif

@@ -28,6 +28,8 @@ static const card cards[] = {
      "/users/import", PERM_ROSTER_IMPORT, PERM_UNSET},
     {"Organizations", "The partner agencies, providers and advocates in this program.", "/orgs",
      PERM_ORGS_READ, PERM_UNSET},
+    {"Courses", "Course offerings, their sessions, instructors and calendar feeds.", "/courses",
+     PERM_COURSES_READ, PERM_UNSET},
     {"Audit log", "Who did what and when; check that the log is intact.", "/audit", PERM_AUDIT_READ,
      PERM_UNSET},
     {"CIT status", "Each officer of an agency: certified, expiring, in training; refreshers due.",

@@ -4,6 +4,7 @@
  * Every response is also checked for the security headers, and every HTML
  * page for valid markup with tidy, inside http(). tests/run runs this
  * program twice: on SQLite and on PostgreSQL (CITKIT_HTTP_DB). */
+#include "courses_http.h"
 #include "harness.h"
 #include "certificates.h"
 #include "enroll.h"
@@ -1384,6 +1385,9 @@ int main(void)
 	    cmocka_unit_test(test_roster_import_api),
 	    cmocka_unit_test(test_audit),
 	    cmocka_unit_test(test_authenticated_pages),
+	    cmocka_unit_test(test_courses_api),
+	    cmocka_unit_test(test_courses_pages),
+	    cmocka_unit_test(test_course_calendar),
 	    cmocka_unit_test(test_certificates_walk),
 	    cmocka_unit_test(test_enroll_api),
 	    cmocka_unit_test(test_attendance_api),

@@ -1,0 +1,60 @@
+/* calendar.h: iCalendar (RFC 5545) feeds of sessions: a course's, an
+ * instructor's teaching, an officer's enrolled courses. A calendar app
+ * subscribes without signing in, so each feed lives at a secret URL,
+ * /calendar/{kind}/{id}-{token}.ics, where token is an HMAC of kind|id
+ * under a key derived from the server secret: it cannot be guessed, stays
+ * the same for as long as the secret does, and a wrong one answers 404.
+ *
+ * Times are written in UTC ("…Z", RFC 5545 form 2): every calendar app
+ * reads them the same way and shows them in the viewer's zone, and there
+ * is no VTIMEZONE to get wrong across daylight-saving changes. The
+ * program's zone is named in X-WR-TIMEZONE, which Apple and Google
+ * Calendar use to show the feed in that zone. UIDs are "session-ID@host":
+ * stable across edits of the session. */
+#ifndef CITKIT_CALENDAR_H
+#define CITKIT_CALENDAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../db/db.h"
+
+typedef enum calendar_kind { CALENDAR_COURSE, CALENDAR_INSTRUCTOR, CALENDAR_OFFICER } calendar_kind;
+
+/* "course", "instructor", "officer". */
+const char *calendar_kind_name(calendar_kind k);
+
+enum { CALENDAR_TOKEN_LEN = 33 }; /* 32 hex digits (128 bits) + NUL */
+/* The feed's token; false when the server has no secret (no feeds). */
+bool calendar_token(calendar_kind k, int64_t id, char out[CALENDAR_TOKEN_LEN]);
+/* "/calendar/course/12-<token>.ics", or NULL without a server secret. */
+const char *calendar_feed_path(arena *a, calendar_kind k, int64_t id);
+/* The id in a feed's last path segment ("12-<token>.ics") when its token
+ * is right for k; CK_E_NOT_FOUND otherwise. */
+int calendar_feed_check(calendar_kind k, const char *segment, int64_t *id);
+
+typedef struct calendar_event {
+	int64_t session_id;
+	int64_t starts_at, ends_at, updated_at;
+	const char *summary, *location, *description;
+} calendar_event;
+
+/* Appends text escaped as an RFC 5545 TEXT value: \ ; , and newlines. */
+void calendar_escape(buf *b, const char *text);
+/* Appends one content line folded at 75 octets (never inside a UTF-8
+ * sequence), continuation lines starting with a space, each ending CRLF. */
+void calendar_line(buf *b, const char *line);
+/* A whole VCALENDAR: name (X-WR-CALNAME), host (in UIDs), now (DTSTAMP). */
+void calendar_write(buf *b, arena *a, const char *name, const char *host, int64_t now,
+                    const calendar_event *events, size_t n);
+
+/* The feed of kind k for id into b (text/calendar). No permission check:
+ * the caller has checked the token. CK_E_NOT_FOUND when the course or
+ * user does not exist. */
+int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, const char *host, int64_t now,
+                  buf *b);
+
+#endif

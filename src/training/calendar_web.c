@@ -1,0 +1,88 @@
+/* calendar_web.c: the iCalendar feeds at their secret URLs,
+ * /calendar/{course|instructor|officer}/{id}-{token}.ics. Public: a
+ * calendar app subscribes without a session; the token is the key, and
+ * a wrong or missing one answers 404 like an unknown feed. */
+#include <ctype.h>
+#include <string.h>
+
+#include "../auth/auth.h"
+#include "../auth/auth_web.h"
+#include "../base/errors.h"
+#include "calendar.h"
+#include "courses_web.h"
+
+/* The host part of the Host header for UIDs: letters, digits, dots and
+ * hyphens, lower-cased, port dropped; "citkit" when there is none. */
+static const char *uid_host(request *req)
+{
+	const char *h = request_header(req, "Host");
+	char *out = arena_strdup(req->arena, h ? h : "");
+	size_t n = 0;
+	for (const char *p = out; *p && *p != ':'; p++)
+		if (isalnum((unsigned char)*p) || *p == '.' || *p == '-')
+			out[n++] = (char)tolower((unsigned char)*p);
+	out[n] = '\0';
+	return n ? out : "citkit";
+}
+
+static int feed(request *req, calendar_kind k)
+{
+	int64_t id;
+	if (req->n_path_params < 1 || calendar_feed_check(k, req->path_params[0], &id) < 0) {
+		resp_error(req, CK_E_NOT_FOUND, NULL);
+		return 0;
+	}
+	db *d = auth_db(req);
+	if (!d)
+		return 0;
+	buf b;
+	buf_init(&b, req->arena);
+	int rc = calendar_feed(d, req->arena, k, id, uid_host(req), auth_now(), &b);
+	if (rc < 0) {
+		resp_error(req, rc, NULL);
+		return 0;
+	}
+	resp_header(req, "Cache-Control", "private, max-age=300");
+	resp_text(req, 200, "text/calendar; charset=utf-8", buf_str(&b));
+	return 0;
+}
+
+/* GET /calendar/course/{id}-{token}.ics: a course's sessions. */
+static int course_feed(request *req)
+{
+	return feed(req, CALENDAR_COURSE);
+}
+
+/* GET /calendar/instructor/{id}-{token}.ics: what a person teaches. */
+static int instructor_feed(request *req)
+{
+	return feed(req, CALENDAR_INSTRUCTOR);
+}
+
+/* GET /calendar/officer/{id}-{token}.ics: the sessions of the courses an
+ * officer is enrolled in. */
+static int officer_feed(request *req)
+{
+	return feed(req, CALENDAR_OFFICER);
+}
+
+static const route calendar_routes[] = {
+    {"GET", "/calendar/course/{feed}", course_feed, PERM_PUBLIC, 0,
+     "iCalendar feed of a course's sessions (secret URL)"},
+    {"GET", "/calendar/instructor/{feed}", instructor_feed, PERM_PUBLIC, 0,
+     "iCalendar feed of an instructor's teaching (secret URL)"},
+    {"GET", "/calendar/officer/{feed}", officer_feed, PERM_PUBLIC, 0,
+     "iCalendar feed of an officer's course schedule (secret URL)"},
+};
+
+void calendar_web_register(void)
+{
+	ROUTES_ADD(calendar_routes);
+}
+
+void courses_routes_register(void)
+{
+	courses_pages_register();
+	courses_api_register();
+	calendar_web_register();
+}
