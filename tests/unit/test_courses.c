@@ -3,6 +3,7 @@
  * sees planned courses, sessions read back with modules and instructors,
  * and bad input that writes nothing. */
 #include "training_fixture.h"
+#include "training/conflicts.h"
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
@@ -364,6 +365,55 @@ static void session_update_and_delete(void **state)
 	assert_string_equal(errs.items[0].field, "starts_on");
 }
 
+/* The report from the database: another course's session sharing an
+ * instructor and a room at the same time; gone once that course is
+ * cancelled. */
+static void conflicts_across_courses(void **state)
+{
+	authfx *f = *state;
+	trainfx t;
+	tfx_setup(f, &t);
+	field_errors errs = {0};
+	int64_t other = 0, sid = 0;
+	assert_int_equal(course_create(f->d, f->a, &f->sys,
+	                               fx_kv(f, "version_id", tfx_id(f, t.version_id), "title",
+	                                     "Refresher", "starts_on", "2026-03-02", "ends_on",
+	                                     "2026-03-02", "capacity", "10", NULL),
+	                               &other, &errs),
+	                 0);
+	kv *in = fx_kv(f, "date", "2026-03-02", "start", "08:00", "end", "10:00", "room", "Room A",
+	               "module", tfx_id(f, t.mod_lived), "instructor", tfx_id(f, t.instructor), NULL);
+	assert_int_equal(course_session_create(f->d, f->a, &f->sys, t.course_id, in, &sid, &errs), 0);
+	in = fx_kv(f, "date", "2026-03-02", "start", "09:00", "end", "11:00", "room", "room a",
+	           "instructor", tfx_id(f, t.instructor), NULL);
+	assert_int_equal(course_session_create(f->d, f->a, &f->sys, other, in, &sid, &errs), 0);
+	course_conflict *c;
+	size_t n;
+	assert_int_equal(course_conflicts(f->d, f->a, &f->sys, t.course_id, &c, &n), 0);
+	int busy = 0, room = 0, kind = 0, unscheduled = 0;
+	for (size_t i = 0; i < n; i++) {
+		busy += c[i].kind == CONFLICT_INSTRUCTOR_BUSY;
+		room += c[i].kind == CONFLICT_ROOM_BUSY;
+		kind += c[i].kind == CONFLICT_INSTRUCTOR_KIND;
+		unscheduled += c[i].kind == CONFLICT_MODULE_UNSCHEDULED;
+		if (c[i].kind == CONFLICT_INSTRUCTOR_BUSY)
+			assert_int_equal(c[i].other_session_id, sid);
+	}
+	assert_int_equal(busy, 1);
+	assert_int_equal(room, 1);
+	assert_int_equal(kind, 1);        /* an officer teaching the presenter's module */
+	assert_int_equal(unscheduled, 2); /* intro and de-escalation */
+	assert_int_equal(course_update(f->d, f->a, &f->sys, other,
+	                               fx_kv(f, "status", "cancelled", NULL), &errs),
+	                 0);
+	assert_int_equal(course_conflicts(f->d, f->a, &f->sys, t.course_id, &c, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_true(c[i].kind != CONFLICT_INSTRUCTOR_BUSY && c[i].kind != CONFLICT_ROOM_BUSY);
+	principal officer = fx_as(f, t.officer);
+	assert_int_equal(course_conflicts(f->d, f->a, &officer, t.course_id, &c, &n),
+	                 CK_E_NOT_FOUND);
+}
+
 static void instructor_kinds(void **state)
 {
 	(void)state;
@@ -389,7 +439,7 @@ int main(void)
 	    CASE(status_transitions), CASE(officers_do_not_see_planned),
 	    CASE(list_pages),        CASE(sessions_read_back),
 	    CASE(instructor_kinds),  CASE(sessions_create_and_touch),
-	    CASE(bad_sessions_write_nothing), CASE(session_update_and_delete),
+	    CASE(bad_sessions_write_nothing), CASE(session_update_and_delete), CASE(conflicts_across_courses),
 	};
 	int failed = cmocka_run_group_tests_name("courses on sqlite", cases, fx_sqlite_group_setup,
 	                                         fx_sqlite_group_teardown);
