@@ -49,9 +49,10 @@ static void tap_form(request *req, const char *action, const roll_entry *e, cons
 		            (long long)e->enrollment_id, (long long)(current ? current : 5));
 	}
 	bool is_current = !strcmp(e->status, status) && (e->is_recorded || !strcmp(status, "present"));
-	html_printf(b, "<button type=\"submit\"%s>%s</button>",
-	            is_current ? " class=\"current\" aria-pressed=\"true\"" : " class=\"secondary\"",
-	            label);
+	/* The attributes are markup: html_printf would escape their quotes. */
+	html_raw(b, is_current ? "<button type=\"submit\" class=\"current\" aria-pressed=\"true\">"
+	                       : "<button type=\"submit\" class=\"secondary\">");
+	html_printf(b, "%s</button>", label);
 	form_end(req);
 }
 

@@ -1,8 +1,9 @@
 // tests/browser/run.mjs: the browser test. playwright-core drives Debian's
 // chromium (headless) through a real sign-in on a fresh demo database:
 // log in, enrol TOTP from the secret shown on the page, log out, log in
-// again with a code; axe-core checks every page visited and any serious or
-// critical violation fails. Ends with "N passed, N failed".
+// again with a code; then the training walk (training.mjs); axe-core checks
+// every page visited and any serious or critical violation fails. Ends
+// with "N passed, N failed".
 //
 // Environment: CITKIT_BIN (default build/citkit), CITKIT_BROWSER_WORK (a
 // scratch folder; default a new one under /tmp), CITKIT_SCREENSHOT (also
@@ -13,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { trainingWalk } from './training.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -221,6 +223,9 @@ async function main() {
       await axe(page, p);
       await shot(page, p.slice(1).replace(/\//g, '-'));
     }
+
+    // 7. Training (training.mjs): an instructor and an officer.
+    await trainingWalk({ page, ctx, base, db, check, axe, shot });
     check('no console errors or CSP violations', problems.length === 0, problems.join(' | '));
   } catch (e) {
     check('browser flow ran to the end', false, e.message.split('\n')[0]);
