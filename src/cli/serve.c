@@ -15,6 +15,7 @@
 #include "../base/log.h"
 #include "../credentials/certificates_web.h"
 #include "../training/courses_web.h"
+#include "../training/curricula_web.h"
 #include "../training/enroll_web.h"
 #include "../web/server.h"
 #include "cli.h"
@@ -25,6 +26,7 @@ static void (*const route_tables[])(void) = {
     web_routes_register,
     auth_pages_register,
     auth_api_register,
+    curricula_routes_register,
     credentials_register,
     courses_routes_register,
     enroll_routes_register,

@@ -9,6 +9,7 @@
 #include "../auth/auth_web.h"
 #include "../auth/roles.h"
 #include "../auth/users.h"
+#include "../base/clock.h"
 #include "../base/errors.h"
 #include "../base/html.h"
 #include "../web/layout.h"
@@ -153,6 +154,25 @@ static const char *done_message(request *req)
 	return NULL;
 }
 
+/* The course's sessions, each linked to its roll call. */
+static void session_links(request *req, db *d, int64_t course_id)
+{
+	course_session *sessions = NULL;
+	size_t n = 0;
+	if (course_sessions_list(d, req->arena, &req->who, course_id, &sessions, &n) < 0 || n == 0)
+		return;
+	buf *b = &req->resp.body;
+	html_raw(b, "<section aria-labelledby=\"roll-h\"><h2 id=\"roll-h\">Roll call</h2><ul>");
+	for (size_t i = 0; i < n; i++) {
+		char from[CLOCK_LOCAL_LEN];
+		clock_local(sessions[i].starts_at, from);
+		html_printf(b, "<li><a href=\"/sessions/%lld/roll\">%s</a>%s%s</li>",
+		            (long long)sessions[i].id, from, *sessions[i].room ? ", room " : "",
+		            sessions[i].room);
+	}
+	html_raw(b, "</ul></section>");
+}
+
 static int render_course(request *req, int64_t course_id, const kv *in, field_errors *errs)
 {
 	db *d = auth_db(req);
@@ -197,6 +217,8 @@ static int render_course(request *req, int64_t course_id, const kv *in, field_er
 			trainee_row(req, d, &items[i], may_status);
 		page_table_end(req);
 	}
+	if (may_status)
+		session_links(req, d, c.id);
 	bool is_open = !strcmp(c.status, "open") || !strcmp(c.status, "in_progress");
 	if (is_open && perm_granted(req->who.roles, PERM_ENROLL))
 		enroll_form(req, d, c.id, in, errs);

@@ -26,6 +26,8 @@ static const card cards[] = {
      "/users", PERM_USERS_READ, PERM_USERS_WRITE},
     {"Import a roster", "Add an agency's officers from a spreadsheet, all at once.",
      "/users/import", PERM_ROSTER_IMPORT, PERM_UNSET},
+    {"Curricula", "The national model, the program's local curriculum and its guideline rules.",
+     "/curricula", PERM_CURRICULA_READ, PERM_UNSET},
     {"Organizations", "The partner agencies, providers and advocates in this program.", "/orgs",
      PERM_ORGS_READ, PERM_UNSET},
     {"Courses", "Course offerings, their sessions, instructors and calendar feeds.", "/courses",

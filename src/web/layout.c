@@ -19,6 +19,7 @@ typedef struct nav_item {
 static const nav_item nav[] = {
     {"Dashboard", "/", PERM_SIGNED_IN},
     {"Organizations", "/orgs", PERM_ORGS_READ},
+    {"Curricula", "/curricula", PERM_CURRICULA_READ},
     {"People", "/users", PERM_USERS_READ},
     {"Import roster", "/users/import", PERM_ROSTER_IMPORT},
     {"Courses", "/courses", PERM_COURSES_READ},

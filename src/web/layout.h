@@ -32,6 +32,7 @@
  * these paths belong to their features):
  *   Dashboard       /               PERM_SIGNED_IN
  *   Organizations   /orgs           PERM_ORGS_READ
+ *   Curricula       /curricula      PERM_CURRICULA_READ
  *   People          /users          PERM_USERS_READ
  *   Import roster   /users/import   PERM_ROSTER_IMPORT
  *   Audit log       /audit          PERM_AUDIT_READ

@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -266,7 +267,12 @@ void http(agent *a, const char *method, const char *path, const char *ctype, con
 	grow body_g = {0}, head_g = {0};
 	struct curl_slist *hs = NULL;
 	char line[2048];
-	hs = curl_slist_append(hs, "Expect:");
+	/* No "Expect: 100-continue" unless a test asks for it (extra). */
+	bool asks_expect = false;
+	for (size_t i = 0; extra && extra[i]; i++)
+		asks_expect |= strncasecmp(extra[i], "Expect:", 7) == 0;
+	if (!asks_expect)
+		hs = curl_slist_append(hs, "Expect:");
 	if (ctype) {
 		snprintf(line, sizeof line, "Content-Type: %s", ctype);
 		hs = curl_slist_append(hs, line);

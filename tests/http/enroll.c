@@ -379,6 +379,9 @@ void test_enroll_pages(void **state)
 	expect_status(&r, 200);
 	assert_non_null(strstr(r.body, "Waitlisted, position 1"));
 	assert_non_null(strstr(r.body, "Scenario assessment not signed off"));
+	char roll_link[64];
+	snprintf(roll_link, sizeof roll_link, "href=\"/sessions/%lld/roll\"", c.session);
+	assert_non_null(strstr(r.body, roll_link));
 	hresp_free(&r);
 	/* Twice: the page again with the error, nothing written. */
 	snprintf(fields, sizeof fields, "user_id=%lld", (long long)user_id_of(&o1));
