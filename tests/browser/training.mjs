@@ -2,8 +2,9 @@
 // run.mjs on the demo database after its sign-in flow. Each part signs in
 // as a demo person (the demo program's passphrases) and goes by links and
 // forms as a person would; axe-core checks every page on the way.
-//   coordinator: (signed in by run.mjs) Courses → add a course on the
-//                demo's approved curriculum → add a session
+//   coordinator: (signed in by run.mjs) Curricula → the national model →
+//                derive a local curriculum → re-time a module → approve →
+//                Courses → add a course on it → add a session
 //   instructor:  on a phone-sized screen, Courses (in progress) → the course;
 //                the roll call of the course in
 //                progress → one trainee late, one absent
@@ -50,6 +51,41 @@ function dayFromToday(days) {
 
 async function submit(page, name) {
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name }).click()]);
+}
+
+// The coordinator, signed in already, from the national model to an
+// approved local curriculum; returns its name.
+export async function coordinatorCurriculum(t) {
+  const { page, base, check, axe, shot } = t;
+  const name = `Browser CIT ${process.pid}`;
+  await page.goto(`${base}/`);
+  await follow(t, /^curricula$/i);
+  check('training: the coordinator reaches Curricula', pathOf(page) === '/curricula', page.url());
+  await axe(page, '/curricula');
+  await follow(t, /national cit curriculum model/i);
+  check('training: the model lists its guideline rules', /40 h/.test(await main(page)), page.url());
+  await axe(page, 'curriculum model');
+  await shot(page, 'training-model');
+
+  await page.getByLabel(/name of the local curriculum/i).fill(name);
+  await submit(page, /derive a local curriculum/i);
+  check('training: deriving from the model makes a draft',
+    /draft was made/i.test(await main(page)) && /^\/curricula\/\d+$/.test(pathOf(page)), page.url());
+  await axe(page, 'curriculum draft');
+  const draft = page.url();
+
+  await follow(t, /verbal de-escalation/i);
+  await axe(page, 'curriculum module');
+  await page.getByLabel(/^minutes$/i).fill('270');
+  await submit(page, /save module/i);
+  await page.goto(draft);
+  check('training: the re-timed module is saved', /4 h 30 min|270/.test(await main(page)), page.url());
+  await submit(page, /approve this version/i);
+  check('training: the draft passes the rules and is approved',
+    /version was approved/i.test(await main(page)), (await main(page)).slice(0, 400));
+  await axe(page, 'curriculum approved');
+
+  return name;
 }
 
 // The coordinator, signed in already, adds a course on an approved
@@ -166,7 +202,9 @@ export async function officerCertificate(t) {
 }
 
 export async function trainingWalk(t) {
-  await coordinatorCourse(t, 'Pine Belt CIT 2026');
+  t.page.on('dialog', (d) => d.accept()); // "Approve? It cannot be changed afterwards."
+  const curriculum = await coordinatorCurriculum(t);
+  await coordinatorCourse(t, curriculum);
   await instructorRollCall(t);
   await officerCertificate(t);
 }
