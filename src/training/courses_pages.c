@@ -16,6 +16,7 @@
 #include "calendar.h"
 #include "conflicts.h"
 #include "courses.h"
+#include "enroll_web.h"
 #include "courses_internal.h"
 #include "courses_web.h"
 #include "curricula.h"
@@ -263,16 +264,22 @@ static void session_cells(request *req, const course *c, const course_session *s
 	for (size_t k = 0; k < s->instructor_count; k++)
 		html_printf(b, "%s%s", k ? ", " : "", s->instructors[k].name);
 	html_raw(b, "</td>");
+	bool takes_roll = perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE);
+	if (may_write(req) || takes_roll) {
+		html_raw(b, "<td data-label=\"Actions\">");
+		if (takes_roll)
+			html_printf(b, "<a href=\"/sessions/%lld/roll\">Roll call</a> ", (long long)s->id);
+	}
 	if (may_write(req)) {
-		html_printf(b, "<td data-label=\"Actions\"><a href=\"/courses/%lld/sessions/%lld\">Edit"
-		               "</a> ",
-		            (long long)c->id, (long long)s->id);
+		html_printf(b, "<a href=\"/courses/%lld/sessions/%lld\">Edit</a> ", (long long)c->id,
+		            (long long)s->id);
 		form_button(req,
 		            arena_printf(req->arena, "/courses/%lld/sessions/%lld/delete",
 		                         (long long)c->id, (long long)s->id),
 		            "Delete", "Delete this session?");
-		html_raw(b, "</td>");
 	}
+	if (may_write(req) || takes_roll)
+		html_raw(b, "</td>");
 	html_raw(b, "</tr>");
 }
 
@@ -293,7 +300,8 @@ static void sessions_by_day(request *req, const course *c, const course_session 
 		gmtime_r(&tt, &tm);
 		char label[64];
 		strftime(label, sizeof label, "%A %Y-%m-%d", &tm);
-		page_table_begin(req, label, may_write(req) ? headers_w : headers);
+		bool actions = may_write(req) || perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE);
+		page_table_begin(req, label, actions ? headers_w : headers);
 		for (; i < n && courses_local_day(s[i].starts_at) == day; i++)
 			session_cells(req, c, &s[i]);
 		page_table_end(req);
@@ -437,6 +445,11 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 	if (may_write(req))
 		conflict_report(req, d, id);
 	sessions_by_day(req, &c, sessions, n);
+	enroll_course_section(req, d, id);
+	if (perm_granted(req->who.roles, PERM_CERTS_ISSUE))
+		html_printf(b, "<p><a href=\"/courses/%lld/certificates\">Certificates of this course"
+		               "</a></p>",
+		            (long long)id);
 	if (may_write(req)) {
 		html_raw(b, "<section aria-labelledby=\"add-h\"><h2 id=\"add-h\">Add a session</h2>");
 		session_form(req, d, &c, NULL, session_in, session_errs);
