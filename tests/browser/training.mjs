@@ -5,9 +5,8 @@
 //   coordinator: (signed in by run.mjs) Curricula → the national model →
 //                derive a local curriculum → re-time a module → approve →
 //                Courses → add a course on it → add a session
-//   instructor:  on a phone-sized screen, Courses (in progress) → the course;
-//                the roll call of the course in
-//                progress → one trainee late, one absent
+//   instructor:  on a phone-sized screen, Courses (in progress) → the course
+//                → a session's Roll call → one trainee late, one absent
 //   officer:     dashboard → Certificates → their certificate → the PDF
 //                (answers application/pdf)
 // t: { page, ctx, base, db, check, axe, shot } from run.mjs.
@@ -33,8 +32,8 @@ async function follow(t, name) {
   await Promise.all([t.page.waitForNavigation(), link.click()]);
 }
 
-// One value from the test's database (the sqlite3 shell), for addresses
-// a person would have as a link or a bookmark.
+// One value from the test's database (the sqlite3 shell): which of the
+// links a person would pick (by time, which the page shows in words).
 function sqlite(db, sql) {
   const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
   if (r.status !== 0 || !r.stdout.trim()) throw new Error(`sqlite3: ${r.stderr || 'no row'}: ${sql}`);
@@ -142,12 +141,12 @@ export async function instructorRollCall(t) {
     check('training: the instructor finds the course in progress on a phone',
       /class 2 of 2026/i.test(await main(page)), page.url());
     await axe(page, 'course (phone)');
-    // No page links to roll call yet: the instructor opens the session's
-    // roll from its address (the latest session that has begun).
+    // The roll call of the latest session that has begun, by its link.
     const sid = sqlite(t.db, "SELECT s.id FROM course_sessions s JOIN courses c ON c.id = s.course_id " +
       "WHERE c.title LIKE '%class 2 of 2026' AND s.starts_at <= unixepoch() ORDER BY s.starts_at DESC LIMIT 1");
-    await page.goto(`${t.base}/sessions/${sid}/roll`);
-    check('training: the roll call of the latest session opens',
+    await Promise.all([page.waitForNavigation(),
+      page.locator(`main a[href="/sessions/${sid}/roll"]`).click()]);
+    check('training: the session\'s Roll call link opens its roll call',
       /roll call/i.test(await page.title()), `${page.url()} ${await page.title()}`);
     await axe(page, 'roll call (phone)');
     const entries = page.locator('li.roll-entry');
