@@ -57,6 +57,10 @@ static const struct {
 	[PERM_TRAINING_STATUS] = {"training.status", MANAGERS | ROLE_SUPERVISOR | ROLE_INSTRUCTOR},
 	[PERM_CERTS_ISSUE] = {"certificates.issue", MANAGERS},
 	[PERM_SETTINGS_WRITE] = {"settings.write", ROLE_ADMIN},
+	[PERM_SCENARIOS_READ] = {"scenarios.read", MANAGERS | ROLE_INSTRUCTOR | ROLE_CLINICIAN | ROLE_PRESENTER | ROLE_OFFICER},
+	[PERM_SCENARIOS_BRIEF] = {"scenarios.brief", MANAGERS | ROLE_INSTRUCTOR | ROLE_CLINICIAN | ROLE_PRESENTER},
+	[PERM_SCENARIOS_WRITE] = {"scenarios.write", MANAGERS | ROLE_INSTRUCTOR},
+	[PERM_RUNS_MANAGE] = {"runs.manage", MANAGERS | ROLE_INSTRUCTOR},
 };
 
 const char *role_name(role r)

@@ -46,6 +46,10 @@ typedef enum perm {
 	PERM_TRAINING_STATUS, /* trainees' progress and officers' CIT status (supervisors: own agency) */
 	PERM_CERTS_ISSUE,     /* issue, revoke, bulk download certificates */
 	PERM_SETTINGS_WRITE,  /* program settings an admin may change (guideline thresholds) */
+	PERM_SCENARIOS_READ,  /* the scenario library: titles, dispatch briefs, rubrics */
+	PERM_SCENARIOS_BRIEF, /* role players' briefs (never trainees) */
+	PERM_SCENARIOS_WRITE, /* edit, import and export scenarios and rubrics */
+	PERM_RUNS_MANAGE,     /* start, end and close scenario runs (scoped to courses taught) */
 	PERM_COUNT
 } perm;
 
