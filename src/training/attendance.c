@@ -82,12 +82,16 @@ int attendance_roll(db *d, arena *a, const principal *actor, int64_t session_id,
 	                "JOIN orgs o ON o.id = u.org_id "
 	                "LEFT JOIN attendance a ON a.session_id = $2 AND a.enrollment_id = e.id "
 	                "WHERE e.course_id = $1 AND e.status IN ('enrolled', 'completed') "
+	                "AND COALESCE(e.seated_at, 0) < $3 "
 	                "ORDER BY u.name, e.id",
 	                &s);
 	if (rc < 0)
 		return rc;
+	/* Someone seated after the session was over was not there: not on
+	 * its roll (no absence), their progress asks for make-up instead. */
 	db_bind_int(s, 1, si.course_id);
 	db_bind_int(s, 2, session_id);
+	db_bind_int(s, 3, si.ends_at);
 	size_t cap = 16, n = 0;
 	roll_entry *items = arena_array(a, cap, sizeof *items);
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -191,19 +195,23 @@ static void check_mark(record_ctx *c, size_t i, int64_t length)
 	c->credited[i] = absent ? 0 : length - late - early;
 }
 
-/* The person must hold a seat in the session's course. */
-static int check_enrolled(db *d, record_ctx *c, size_t i, int64_t course_id)
+/* The person must hold a seat in the session's course, one they had
+ * before the session was over. */
+static int check_enrolled(db *d, record_ctx *c, size_t i, const session_info *si)
 {
-	int64_t found = 0;
-	int rc = db_query_int(d, &found,
-	                      "SELECT id FROM enrollments WHERE id = $1 AND course_id = $2 "
-	                      "AND status IN ('enrolled', 'completed')",
-	                      "ii", c->marks[i].enrollment_id, course_id);
+	int64_t seated_at = 0;
+	int rc = db_query_int(d, &seated_at,
+	                      "SELECT COALESCE(seated_at, 0) FROM enrollments WHERE id = $1 "
+	                      "AND course_id = $2 AND status IN ('enrolled', 'completed')",
+	                      "ii", c->marks[i].enrollment_id, si->course_id);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
 		field_errors_add(c->errs, field_name(c, i, "enrollment_id"),
 		                 "is not enrolled in this course");
+	else if (seated_at >= si->ends_at)
+		field_errors_add(c->errs, field_name(c, i, "enrollment_id"),
+		                 "got a seat after this session was over: give make-up credit instead");
 	for (size_t j = 0; j < i; j++)
 		if (c->marks[j].enrollment_id == c->marks[i].enrollment_id) {
 			field_errors_add(c->errs, field_name(c, i, "enrollment_id"),
@@ -255,7 +263,7 @@ static int record_in_tx(db *d, void *vctx)
 		return rc;
 	for (size_t i = 0; i < c->n; i++) {
 		check_mark(c, i, si.length);
-		rc = check_enrolled(d, c, i, si.course_id);
+		rc = check_enrolled(d, c, i, &si);
 		if (rc < 0)
 			return rc;
 	}

@@ -105,6 +105,19 @@ static course_rows make_course(const char *status, int capacity)
 	return c;
 }
 
+/* Enrolling seats people now, after make_course's session (2020): as if
+ * they had enrolled before the course began, their seats go back to
+ * before it, so the session counts for them. */
+static void seat_before_course(long long course)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "UPDATE enrollments SET seated_at = 1599000000 WHERE course_id = %lld "
+	         "AND status = 'enrolled' RETURNING 1",
+	         course);
+	sql_int(sql);
+}
+
 static void bearer(agent *a, const char *email)
 {
 	memset(a, 0, sizeof *a);
@@ -226,10 +239,20 @@ void test_enroll_api(void **state)
 	expect_status(&r, 200);
 	j = hresp_json(&r);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "enrolled");
+	assert_non_null(json_string_value(json_object_get(j, "seated_at")));
+	/* Promoted now, after the course's only session: no credit for it, no
+	 * absence, the module needs make-up. */
 	json_t *p = json_object_get(j, "progress");
 	assert_int_equal(json_integer_value(json_object_get(p, "required_minutes")), 2400);
-	assert_int_equal(json_integer_value(json_object_get(p, "total_minutes")), 120);
-	assert_true(json_array_size(json_object_get(p, "missing")) == 2);
+	assert_int_equal(json_integer_value(json_object_get(p, "total_minutes")), 0);
+	json_t *missing = json_object_get(p, "missing");
+	assert_int_equal(json_array_size(missing), 3); /* module, total, assessment */
+	assert_true(json_is_true(json_object_get(json_array_get(missing, 0), "makeup_needed")));
+	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(missing, 0), "text")),
+	                       "make-up needed"));
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_array_get(json_object_get(p, "modules"), 0), "before_seat")),
+	                 120);
 	json_decref(j);
 	hresp_free(&r);
 	/* Another officer's enrollment is not found; their own list has one. */
@@ -261,6 +284,7 @@ void test_attendance_api(void **state)
 	long long e2 = enroll(&s, c.course, user_id_of(&o2), 201, "enrolled");
 	course_rows other = make_course("open", 5);
 	long long elsewhere = enroll(&s, other.course, user_id_of(&o3), 201, "enrolled");
+	seat_before_course(c.course);
 	char path[128], body[512];
 	snprintf(path, sizeof path, "/api/v1/sessions/%lld/attendance", c.session);
 	hresp r;
@@ -391,6 +415,7 @@ void test_enroll_pages(void **state)
 	hresp_free(&r);
 
 	/* Roll call: the instructor marks the enrolled officer absent. */
+	seat_before_course(c.course);
 	agent ia = {0};
 	login(&ia, &ins);
 	snprintf(path, sizeof path, "/sessions/%lld/roll", c.session);
