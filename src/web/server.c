@@ -28,7 +28,12 @@
 
 enum {
 	MAX_URL = 8192,
-	CONNECTION_MEMORY = 64 * 1024, /* request line and headers */
+	/* Per connection: the request line and headers, then the response's
+	 * write buffer. libmicrohttpd touches about half of it for every
+	 * connection (the read buffer's zeroed tail), so it is most of what an
+	 * idle event stream costs: 32 KiB keeps 2,000 debrief screens under
+	 * 100 MB and still takes a MAX_URL target with ~20 KiB of headers. */
+	CONNECTION_MEMORY = 32 * 1024,
 	CONNECTION_TIMEOUT_S = 60,
 	MAX_TLS_FILE = 1 << 20,
 	/* Open connections, event streams included (libmicrohttpd's default
