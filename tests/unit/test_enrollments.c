@@ -279,6 +279,7 @@ static roll_fx make_roll(authfx *f, const people *p)
 	r.course = tf_course(f, v, 2, "in_progress");
 	r.session = tf_session(f, r.course, 0, 60);
 	tf_cover(f, r.session, r.module, 60);
+	tf_teach(f, r.session, p->instr);
 	principal coord = fx_as(f, p->coord);
 	field_errors errs = {0};
 	tf_clock_before_course();
@@ -392,6 +393,7 @@ static void makeup_from_another_course(void **state)
 	int64_t s2 = tf_session(f, other, 2000, 90);
 	tf_cover(f, s2, a2, 60);
 	tf_cover(f, s2, b2, 30);
+	tf_teach(f, s2, p.instr);
 	attendance_mark absent = {.enrollment_id = r.e[0], .status = "absent"};
 	field_errors errs = {0};
 	assert_int_equal(attendance_record(f->d, f->a, &instr, r.session, &absent, 1, &errs), 0);
@@ -520,6 +522,7 @@ static void promoted_trainee_not_credited_before_the_seat(void **state)
 	int64_t other = tf_course(f, v2, 10, "in_progress");
 	int64_t s2 = tf_session(f, other, 2000, 60);
 	tf_cover(f, s2, a2, 60);
+	tf_teach(f, s2, p.instr);
 	errs = (field_errors){0};
 	assert_int_equal(attendance_makeup(f->d, f->a, &instr, second.id,
 	                                   fx_kv(f, "session_id", tfx_text(f, s2), "module_code", "A",
@@ -531,6 +534,75 @@ static void promoted_trainee_not_credited_before_the_seat(void **state)
 	assert_true(pr.modules[0].is_met);
 	for (size_t i = 0; i < pr.n_missing; i++)
 		assert_int_not_equal(pr.missing[i].kind, PROGRESS_GAP_MODULE);
+}
+
+/* Instructors take the roll (and give make-up credit) only for the
+ * sessions they teach; coordinators for any. Another instructor reads the
+ * roll (their scope) but may not mark it: 403, nothing written. */
+static void instructors_take_only_their_sessions(void **state)
+{
+	authfx *f = *state;
+	people p = make_people(f);
+	roll_fx r = make_roll(f, &p); /* p.instr teaches r.session */
+	int64_t cc = fx_org(f, "College", "mental_health");
+	int64_t other_instr = fx_user(f, cc, "oi@pb.test", "Otto Other", "instructor", NULL);
+	principal instr = fx_as(f, p.instr), other = fx_as(f, other_instr),
+	          coord = fx_as(f, p.coord), sup = fx_as(f, p.sup);
+	bool takes = true;
+	assert_int_equal(attendance_takes_roll(f->d, &instr, r.session, &takes), 0);
+	assert_true(takes);
+	assert_int_equal(attendance_takes_roll(f->d, &other, r.session, &takes), 0);
+	assert_false(takes);
+	assert_int_equal(attendance_takes_roll(f->d, &coord, r.session, &takes), 0);
+	assert_true(takes);
+	assert_int_equal(attendance_takes_roll(f->d, &sup, r.session, &takes), 0);
+	assert_false(takes);
+	assert_int_equal(attendance_takes_roll(f->d, &f->sys, r.session, &takes), 0);
+	assert_true(takes);
+
+	roll_call roll;
+	assert_int_equal(attendance_roll(f->d, f->a, &other, r.session, &roll), 0);
+	assert_false(roll.may_mark);
+	assert_int_equal(roll.n, 2);
+	assert_int_equal(attendance_roll(f->d, f->a, &instr, r.session, &roll), 0);
+	assert_true(roll.may_mark);
+	int64_t audit = fx_count(f, "SELECT COUNT(*) FROM audit_log");
+	attendance_mark absent = {.enrollment_id = r.e[0], .status = "absent"};
+	field_errors errs = {0};
+	assert_int_equal(attendance_record(f->d, f->a, &other, r.session, &absent, 1, &errs),
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(attendance_record_kv(f->d, f->a, &other, r.session,
+	                                      fx_kv(f, "enrollment_id", tfx_text(f, r.e[0]), "status",
+	                                            "absent", NULL),
+	                                      &errs),
+	                 CK_E_FORBIDDEN);
+	/* An unknown session is still 404 for them. */
+	assert_int_equal(attendance_record(f->d, f->a, &other, r.session + 100, &absent, 1, &errs),
+	                 CK_E_NOT_FOUND);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM attendance"), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log"), audit);
+	/* The coordinator marks any session; so does its instructor. */
+	assert_int_equal(attendance_record(f->d, f->a, &coord, r.session, &absent, 1, &errs), 0);
+	absent.enrollment_id = r.e[1];
+	assert_int_equal(attendance_record(f->d, f->a, &instr, r.session, &absent, 1, &errs), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM attendance"), 2);
+
+	/* Make-up credit from a session of another course: only its own
+	 * instructor (or a coordinator) vouches for it. */
+	int64_t v2 = tf_version(f);
+	int64_t a2 = tf_module(f, v2, "A", "clinical", 60, true);
+	int64_t course2 = tf_course(f, v2, 10, "in_progress");
+	int64_t s2 = tf_session(f, course2, 2000, 60);
+	tf_cover(f, s2, a2, 60);
+	tf_teach(f, s2, other_instr);
+	kv *in = fx_kv(f, "session_id", tfx_text(f, s2), "module_code", "A", NULL);
+	errs = (field_errors){0};
+	assert_int_equal(attendance_makeup(f->d, f->a, &instr, r.e[0], in, NULL, &errs),
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM makeup_credits"), 0);
+	assert_int_equal(attendance_makeup(f->d, f->a, &other, r.e[0], in, NULL, &errs), 0);
+	assert_int_equal(attendance_makeup(f->d, f->a, &coord, r.e[1], in, NULL, &errs), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM makeup_credits"), 2);
 }
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
@@ -547,6 +619,7 @@ int main(void)
 	    CASE(roll_call_marks_and_bounds),
 	    CASE(makeup_from_another_course),
 	    CASE(promoted_trainee_not_credited_before_the_seat),
+	    CASE(instructors_take_only_their_sessions),
 	};
 	int failed = cmocka_run_group_tests_name("enrollments on sqlite", cases,
 	                                         fx_sqlite_group_setup, fx_sqlite_group_teardown);
