@@ -16,8 +16,7 @@ struct sse_stream {
 	CURLM *multi;
 	CURL *easy;
 	struct curl_slist *headers;
-	char *raw; /* everything received, NUL-terminated */
-	size_t raw_len;
+	grow raw; /* everything received, NUL-terminated */
 	size_t parsed; /* how much of raw has been split into events */
 	/* The event being read. */
 	char *cur_id, *cur_event, *cur_data;
@@ -33,20 +32,6 @@ static char *xstrdup(const char *s)
 	if (!p)
 		fail_msg("out of memory");
 	return p;
-}
-
-static size_t on_data(char *data, size_t size, size_t nmemb, void *ctx)
-{
-	sse_stream *s = ctx;
-	size_t n = size * nmemb;
-	char *p = realloc(s->raw, s->raw_len + n + 1);
-	if (!p)
-		return 0;
-	memcpy(p + s->raw_len, data, n);
-	s->raw_len += n;
-	p[s->raw_len] = '\0';
-	s->raw = p;
-	return n;
 }
 
 static void set_field(char **field, const char *v, size_t n, bool append)
@@ -69,15 +54,15 @@ static void set_field(char **field, const char *v, size_t n, bool append)
 /* Splits the complete lines received since the last call. */
 static void parse(sse_stream *s)
 {
-	while (s->parsed < s->raw_len) {
-		const char *line = s->raw + s->parsed;
+	while (s->parsed < s->raw.n) {
+		const char *line = s->raw.p + s->parsed;
 		size_t n = strcspn(line, "\r\n");
-		if (s->parsed + n >= s->raw_len)
+		if (s->parsed + n >= s->raw.n)
 			return; /* no line ending yet */
 		size_t skip = n + 1;
 		if (line[n] == '\r' && line[n + 1] == '\n')
 			skip++;
-		else if (line[n] == '\r' && s->parsed + n + 1 >= s->raw_len)
+		else if (line[n] == '\r' && s->parsed + n + 1 >= s->raw.n)
 			return; /* a CR that may be followed by its LF */
 		s->parsed += skip;
 		if (n == 0) {
@@ -119,7 +104,7 @@ sse_stream *sse_open(const char *base, const agent *a, const char *path, const c
 	sse_stream *s = calloc(1, sizeof *s);
 	if (!s)
 		fail_msg("out of memory");
-	s->raw = xstrdup("");
+	s->raw.p = xstrdup("");
 	char url[2048], h[600];
 	snprintf(url, sizeof url, "%s%s", base, path);
 	s->headers = curl_slist_append(NULL, "Accept: text/event-stream");
@@ -145,8 +130,8 @@ sse_stream *sse_open(const char *base, const agent *a, const char *path, const c
 		fail_msg("curl could not start an event stream");
 	curl_easy_setopt(s->easy, CURLOPT_URL, url);
 	curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, s->headers);
-	curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, grow_write);
+	curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, &s->raw);
 	curl_easy_setopt(s->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_multi_add_handle(s->multi, s->easy);
 	return s;
@@ -183,7 +168,7 @@ static void pump(sse_stream *s, long wait_ms)
 void sse_wait_open(sse_stream *s, long timeout_ms)
 {
 	long long until = now_ms() + timeout_ms;
-	while (s->raw_len == 0 && !s->is_done && now_ms() < until)
+	while (s->raw.n == 0 && !s->is_done && now_ms() < until)
 		pump(s, 100);
 	long status = 0;
 	char *ct = NULL;
@@ -191,10 +176,10 @@ void sse_wait_open(sse_stream *s, long timeout_ms)
 	curl_easy_getinfo(s->easy, CURLINFO_CONTENT_TYPE, &ct);
 	if (status != 200)
 		fail_msg("event stream: status %ld (%s), want 200: %.300s", status,
-		         s->is_done ? curl_easy_strerror(s->result) : "still open", s->raw);
+		         s->is_done ? curl_easy_strerror(s->result) : "still open", s->raw.p);
 	if (!ct || strncasecmp(ct, "text/event-stream", 17))
 		fail_msg("event stream: content type %s, want text/event-stream", ct ? ct : "(none)");
-	if (s->raw_len == 0)
+	if (s->raw.n == 0)
 		fail_msg("event stream: no bytes within %ld ms of opening", timeout_ms);
 }
 
@@ -230,7 +215,7 @@ size_t sse_events(sse_stream *s, const sse_event **events)
 
 const char *sse_raw(const sse_stream *s)
 {
-	return s->raw;
+	return s->raw.p;
 }
 
 void sse_close(sse_stream *s)
@@ -250,6 +235,6 @@ void sse_close(sse_stream *s)
 	free(s->cur_id);
 	free(s->cur_event);
 	free(s->cur_data);
-	free(s->raw);
+	free(s->raw.p);
 	free(s);
 }
