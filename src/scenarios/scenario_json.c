@@ -134,6 +134,10 @@ static bool add_scalar(arena *a, kv *out, const char *name, const char *err_name
                        field_errors *errs)
 {
 	const char *text;
+	/* Member names belong to the JSON value, which goes before the
+	 * fields are used: the arena keeps its own copies. */
+	name = arena_strdup(a, name);
+	err_name = arena_strdup(a, err_name);
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		text = arena_strndup(a, json_string_value(v), json_string_length(v));
@@ -159,6 +163,7 @@ static bool add_scalar(arena *a, kv *out, const char *name, const char *err_name
  * item a line), joined by "\n". */
 static void add_lines(arena *a, kv *out, const char *name, const json_t *v, field_errors *errs)
 {
+	name = arena_strdup(a, name); /* the JSON's own goes first */
 	if (!json_is_array(v)) {
 		if (json_is_string(v) || json_is_null(v))
 			add_scalar(a, out, name, name, v, errs);
@@ -211,7 +216,7 @@ int scenario_json_fields(arena *a, const json_t *obj, kv *out, field_errors *err
 			if (json_is_null(v))
 				continue;
 			if (!json_is_object(v)) {
-				field_errors_add(errs, key, "must be an object");
+				field_errors_add(errs, "role_player_brief", "must be an object");
 				continue;
 			}
 			const char *bk;
