@@ -6,5 +6,6 @@
 void test_enroll_api(void **state);
 void test_attendance_api(void **state);
 void test_enroll_pages(void **state);
+void test_training_lists_paged(void **state);
 
 #endif
