@@ -670,3 +670,47 @@ void test_training_lists_paged(void **state)
 	walk_list(&off, "/api/v1/me/enrollments", 1);
 	walk_list(&admin, "/api/v1/certificates", 1);
 }
+
+/* The course list's default for someone who does not plan courses: the
+ * open ones and those they teach; an instructor's course in progress is
+ * there at once, another in progress is not (until status=all). */
+void test_courses_default_filter(void **state)
+{
+	(void)state;
+	course_rows open = make_course("open", 5);
+	course_rows taught = make_course("in_progress", 5);
+	course_rows other = make_course("in_progress", 5);
+	tuser ins, off;
+	user_make(&ins, "instructor", ORG_A);
+	user_make(&off, "officer", ORG_A);
+	teach(taught.session, &ins);
+	agent ia = {0}, oa = {0};
+	login(&ia, &ins);
+	login(&oa, &off);
+	char link_open[64], link_taught[64], link_other[64];
+	snprintf(link_open, sizeof link_open, "href=\"/courses/%lld\"", open.course);
+	snprintf(link_taught, sizeof link_taught, "href=\"/courses/%lld\"", taught.course);
+	snprintf(link_other, sizeof link_other, "href=\"/courses/%lld\"", other.course);
+	hresp r;
+	http_get(&ia, "/courses", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, link_open));
+	assert_non_null(strstr(r.body, link_taught));
+	assert_null(strstr(r.body, link_other));
+	assert_non_null(strstr(r.body, "<option value=\"mine\" selected>"));
+	hresp_free(&r);
+	http_get(&ia, "/courses?status=all", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, link_other));
+	hresp_free(&r);
+	http_get(&ia, "/courses?status=open", &r);
+	expect_status(&r, 200);
+	assert_null(strstr(r.body, link_taught));
+	hresp_free(&r);
+	/* An officer who teaches nothing: the open ones. */
+	http_get(&oa, "/courses", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, link_open));
+	assert_null(strstr(r.body, link_taught));
+	hresp_free(&r);
+}
