@@ -43,7 +43,7 @@
 enum {
 	SSE_MAX_PENDING = 1 << 20, /* unsent bytes before a stream is given up */
 	SSE_BLOCK = 4 * 1024,      /* libmicrohttpd's buffer per stream */
-	SSE_KEEP_BUFFER = 4 * 1024, /* a drained buffer larger than this is freed */
+	SSE_KEEP_BUFFER = 1024,     /* a drained buffer larger than this is freed */
 	SSE_MAX_SOURCES = 16,
 	SSE_MAX_WAKES = 256, /* distinct channels waiting; more wake everything */
 };
