@@ -1402,6 +1402,8 @@ int main(void)
 	    cmocka_unit_test(test_enroll_api),
 	    cmocka_unit_test(test_attendance_api),
 	    cmocka_unit_test(test_enroll_pages),
+	    cmocka_unit_test(test_training_lists_paged),
+	    cmocka_unit_test(test_courses_default_filter),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};
