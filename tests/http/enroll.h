@@ -6,5 +6,7 @@
 void test_enroll_api(void **state);
 void test_attendance_api(void **state);
 void test_enroll_pages(void **state);
+void test_training_lists_paged(void **state);
+void test_courses_default_filter(void **state);
 
 #endif
