@@ -70,11 +70,14 @@ typedef struct feedback_input {
 	int64_t *scores;
 	size_t n;
 	const char *comment;    /* NULL = "" */
+	const char *join_code;  /* optional: proves the caller was given the code */
 } feedback_input;
 
 /* Creates or revises the actor's feedback. Errors, none writing anything:
- * CK_E_NOT_FOUND outside the run's scope; CK_E_FORBIDDEN for the trainee,
- * the role player, or anyone neither instructor nor enrolled classmate;
+ * CK_E_NOT_FOUND outside the run's scope, unless in->join_code is the
+ * run's code: then CK_E_FORBIDDEN (a signed-in person not enrolled in the
+ * course who was given the code); CK_E_FORBIDDEN for the trainee and the
+ * role player;
  * CK_E_CONFLICT when the run is closed; CK_E_INVALID (errs, field
  * "scores.<code>") for a score outside 1..5 or a skill not in the rubric.
  * Writes a "feedback" event in the same transaction. Call

@@ -116,8 +116,8 @@ int run_close(db *d, arena *a, const principal *actor, int64_t id, run *out,
               field_errors *errs);
 
 /* Join by code: *run_id of the live/ended/closed run with that code if
- * the actor is in its scope. Wrong code (or out of scope):
- * CK_E_NOT_FOUND; after RUN_JOIN_MAX_MISSES wrong codes within
+ * the actor is in its scope. A right code out of scope (not enrolled in
+ * the course): CK_E_FORBIDDEN. Wrong code: CK_E_NOT_FOUND; after RUN_JOIN_MAX_MISSES wrong codes within
  * RUN_JOIN_WINDOW seconds by the same user or from the same ip:
  * CK_E_RATE with *retry_after seconds (also for right codes while
  * limited). Codes are matched case-insensitively, ignoring spaces and
