@@ -150,6 +150,8 @@ void run_join_limiter_miss(const char *key, int64_t now);
 /* Forgets everything (tests). */
 void run_join_limiter_reset(void);
 
+/* The public URL join links start with (serve sets it from the config). */
+void run_set_public_url(const char *url);
 /* "/runs/join/ABC123" under the configured public URL (absolute when one
  * is configured), in a. */
 const char *run_join_url(arena *a, const char *join_code);
