@@ -458,7 +458,7 @@ static int submit_in_tx(db *d, void *vctx)
 		const char *code = run_join_code_normalise(c->a, c->in->join_code);
 		int64_t id = 0;
 		if (code && run_join_code_valid(code) &&
-		    db_query_int(d, &id, "SELECT id FROM scenario_runs WHERE join_code = $1", "s",
+		    db_query_int(d, &id, "SELECT id FROM scenario_runs WHERE join_code = $1", "t",
 		                 code) == DB_ROW &&
 		    id == c->run_id) {
 			field_errors_add(c->errs, "run_id",

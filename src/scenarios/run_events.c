@@ -54,7 +54,7 @@ int run_event_append(db *d, arena *a, int64_t run_id, const char *kind, json_t *
 	rc = db_run(d,
 	            "INSERT INTO run_events (run_id, seq, kind, data, created_at) "
 	            "VALUES ($1, $2, $3, $4, $5)",
-	            "iissi", run_id, n, kind, text, auth_now());
+	            "iitti", run_id, n, kind, text, auth_now());
 	free(text);
 	if (rc < 0)
 		return rc;

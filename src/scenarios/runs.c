@@ -362,7 +362,7 @@ int run_join(db *d, arena *a, const principal *actor, const char *ip, const char
 	int64_t id = 0;
 	int rc = 0;
 	if (norm && run_join_code_valid(norm)) {
-		rc = db_query_int(d, &id, "SELECT id FROM scenario_runs WHERE join_code = $1", "s",
+		rc = db_query_int(d, &id, "SELECT id FROM scenario_runs WHERE join_code = $1", "t",
 		                  norm);
 		if (rc < 0)
 			return rc;
@@ -523,7 +523,7 @@ static int start_in_tx(db *d, void *vctx)
 	for (int tries = 0;; tries++) {
 		int64_t taken = 0;
 		run_join_code_new(code);
-		rc = db_query_int(d, &taken, "SELECT id FROM scenario_runs WHERE join_code = $1", "s",
+		rc = db_query_int(d, &taken, "SELECT id FROM scenario_runs WHERE join_code = $1", "t",
 		                  code);
 		if (rc < 0)
 			return rc;
