@@ -7,4 +7,9 @@ void test_enroll_api(void **state);
 void test_attendance_api(void **state);
 void test_enroll_pages(void **state);
 
+/* Runs sql (ending in a statement whose first column of the first row is
+ * returned, or any statement: 0) against the suite's database (also for
+ * the runs tests). */
+long long sql_int(const char *sql);
+
 #endif

@@ -9,6 +9,7 @@
 #include "curricula_tests.h"
 #include "certificates.h"
 #include "enroll.h"
+#include "runs.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1402,6 +1403,8 @@ int main(void)
 	    cmocka_unit_test(test_enroll_api),
 	    cmocka_unit_test(test_attendance_api),
 	    cmocka_unit_test(test_enroll_pages),
+	    cmocka_unit_test(test_runs_api),
+	    cmocka_unit_test(test_runs_events),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};
