@@ -100,10 +100,10 @@ int certificate_prefix(db *d, arena *a, const char **out)
 #define CERT_COLUMNS                                                                               \
 	"c.id, c.enrollment_id, c.user_id, c.course_id, u.org_id, c.serial, c.verify_code, "       \
 	"c.holder_name, co.title, o.name, c.minutes, c.issued_at, c.expires_at, "                  \
-	"c.refresher_due_at, c.revoked_at, c.revoked_by, c.revoked_reason "
+	"c.refresher_due_at, c.revoked_at, c.revoked_by, c.revoked_reason, c.issued_by, ib.name "
 #define CERT_FROM                                                                                  \
 	"FROM certificates c JOIN users u ON u.id = c.user_id JOIN orgs o ON o.id = u.org_id "    \
-	"JOIN courses co ON co.id = c.course_id "
+	"JOIN courses co ON co.id = c.course_id LEFT JOIN users ib ON ib.id = c.issued_by "
 
 static const char *col_dup(arena *a, db_stmt *s, int col)
 {
@@ -131,6 +131,8 @@ static void read_cert(arena *a, db_stmt *s, certificate *c)
 	    .revoked_at = db_col_int(s, 14),
 	    .revoked_by = db_col_int(s, 15),
 	    .revoked_reason = col_dup(a, s, 16),
+	    .issued_by = db_col_int(s, 17),
+	    .issued_by_name = col_dup(a, s, 18),
 	};
 }
 
@@ -265,8 +267,9 @@ static int issue_in_tx(db *d, void *vctx)
 
 	rc = db_prepare(d,
 	                "INSERT INTO certificates (serial, verify_code, enrollment_id, user_id, "
-	                "course_id, holder_name, minutes, issued_at, expires_at, refresher_due_at) "
-	                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+	                "course_id, holder_name, minutes, issued_at, expires_at, refresher_due_at, "
+	                "issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+	                "RETURNING id",
 	                &s);
 	if (rc < 0)
 		return rc;
@@ -286,6 +289,12 @@ static int issue_in_tx(db *d, void *vctx)
 		db_bind_int(s, 10, refresher);
 	else
 		db_bind_null(s, 10);
+	/* The signer; NULL when a system actor (the CLI, a token without a
+	 * user) issues it. */
+	if (c->actor->user_id)
+		db_bind_int(s, 11, c->actor->user_id);
+	else
+		db_bind_null(s, 11);
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		c->id = db_col_int(s, 0);
@@ -568,20 +577,27 @@ int certificate_signers(db *d, arena *a, const certificate *c, const char **coor
 	*coordinator = "";
 	*instructor = "";
 	db_stmt *s;
-	int rc = db_prepare(d,
-	                    "SELECT u.name FROM audit_log l JOIN users u ON u.id = l.actor_id "
-	                    "WHERE l.action = 'certificate.issue' AND l.object_type = 'certificate' "
-	                    "AND l.object_id = $1 ORDER BY l.id LIMIT 1",
-	                    &s);
-	if (rc < 0)
-		return rc;
-	db_bind_text(s, 1, auth_id_text(a, c->id));
-	rc = db_step(s);
-	if (rc == DB_ROW && db_col_text(s, 0))
-		*coordinator = col_dup(a, s, 0);
-	db_finish(s);
-	if (rc < 0)
-		return rc;
+	int rc;
+	if (c->issued_by_name) {
+		*coordinator = c->issued_by_name;
+	} else if (!c->issued_by) {
+		/* Issued before certificates.issued_by (migration 0004): the
+		 * issuer is in the audit log's certificate.issue row. */
+		rc = db_prepare(d,
+		                "SELECT u.name FROM audit_log l JOIN users u ON u.id = l.actor_id "
+		                "WHERE l.action = 'certificate.issue' AND l.object_type = 'certificate' "
+		                "AND l.object_id = $1 ORDER BY l.id LIMIT 1",
+		                &s);
+		if (rc < 0)
+			return rc;
+		db_bind_text(s, 1, auth_id_text(a, c->id));
+		rc = db_step(s);
+		if (rc == DB_ROW && db_col_text(s, 0))
+			*coordinator = col_dup(a, s, 0);
+		db_finish(s);
+		if (rc < 0)
+			return rc;
+	}
 	/* A clinician who taught the course first, else any instructor. */
 	rc = db_prepare(d,
 	                "SELECT u.name, MAX(CASE WHEN (u.roles & $2) <> 0 THEN 1 ELSE 0 END) AS clin "

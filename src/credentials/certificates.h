@@ -48,6 +48,8 @@ typedef struct certificate {
 	int64_t issued_at, expires_at, refresher_due_at; /* 0 = none */
 	int64_t revoked_at, revoked_by;                  /* 0 = not revoked */
 	const char *revoked_reason;                      /* NULL unless revoked */
+	int64_t issued_by;          /* the issuing user (the signer); 0 when unknown */
+	const char *issued_by_name; /* their name; NULL when issued_by is 0 */
 } certificate;
 
 /* "valid", "expired", "revoked". */
@@ -118,9 +120,10 @@ typedef struct cert_public {
  * unknown, with nothing else said. */
 int certificate_verify(db *d, arena *a, const char *code, cert_public *out);
 
-/* Names printed as signatures: the coordinator who issued it and an
- * instructor of the course (a clinician when one taught). Either may be
- * "" when unknown. */
+/* Names printed as signatures: the coordinator who issued it
+ * (certificates.issued_by; for a certificate issued before that column,
+ * the actor of its certificate.issue audit row) and an instructor of the
+ * course (a clinician when one taught). Either may be "" when unknown. */
 int certificate_signers(db *d, arena *a, const certificate *c, const char **coordinator,
                         const char **instructor);
 

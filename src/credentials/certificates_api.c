@@ -42,6 +42,13 @@ static void cert_out(json_out *o, const certificate *c, int64_t now)
 	json_out_time(o, c->revoked_at);
 	json_out_key(o, "revoked_reason");
 	json_out_string(o, c->revoked_reason);
+	json_out_key(o, "issued_by");
+	if (c->issued_by)
+		json_out_int(o, c->issued_by);
+	else
+		json_out_null(o);
+	json_out_key(o, "issued_by_name");
+	json_out_string(o, c->issued_by_name);
 	json_out_key(o, "verify_code");
 	json_out_string(o, c->verify_code);
 	json_out_end(o);

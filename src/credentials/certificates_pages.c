@@ -122,8 +122,9 @@ static int certs_list_page(request *req)
 	return 0;
 }
 
-static void cert_page(request *req, const certificate *c, const field_errors *errs,
-                      const char *reason)
+/* signer: who issued it (certificate_signers), "" when unknown. */
+static void cert_page(request *req, const certificate *c, const char *signer,
+                      const field_errors *errs, const char *reason)
 {
 	buf *b = &req->resp.body;
 	int64_t now = clock_now();
@@ -137,6 +138,8 @@ static void cert_page(request *req, const certificate *c, const field_errors *er
 	            progress_hours_text(req->arena, c->minutes));
 	html_raw(b, "<dt>Issued</dt><dd>");
 	date_html(b, c->issued_at);
+	if (*signer)
+		html_printf(b, "</dd><dt>Issued by</dt><dd>%s", signer);
 	html_raw(b, "</dd><dt>Valid until</dt><dd>");
 	date_html(b, c->expires_at);
 	html_raw(b, "</dd><dt>Refresher due</dt><dd>");
@@ -177,12 +180,15 @@ static int cert_show(request *req)
 	if (!d)
 		return 0;
 	certificate c;
+	const char *signer = "", *instructor;
 	int rc = certificate_get(d, req->arena, &req->who, id, &c);
+	if (rc == 0)
+		rc = certificate_signers(d, req->arena, &c, &signer, &instructor);
 	if (rc < 0) {
 		auth_fail(req, rc);
 		return 0;
 	}
-	cert_page(req, &c, NULL, NULL);
+	cert_page(req, &c, signer, NULL, NULL);
 	return 0;
 }
 
@@ -224,14 +230,16 @@ static int cert_revoke(request *req)
 	int rc = certificate_revoke(d, req->arena, &req->who, id, reason, &errs);
 	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
 		certificate c;
-		if ((rc = certificate_get(d, req->arena, &req->who, id, &c)) < 0) {
+		const char *signer = "", *instructor;
+		if ((rc = certificate_get(d, req->arena, &req->who, id, &c)) < 0 ||
+		    (rc = certificate_signers(d, req->arena, &c, &signer, &instructor)) < 0) {
 			auth_fail(req, rc);
 			return 0;
 		}
 		static const field_label labels[] = {{"reason", "Reason"}};
 		AUTH_NAME_ERRORS(req->arena, &errs, labels);
 		req->resp.status = 422;
-		cert_page(req, &c, &errs, reason);
+		cert_page(req, &c, signer, &errs, reason);
 		return 0;
 	}
 	if (rc < 0) {

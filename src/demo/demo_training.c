@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../auth/auth.h"
 #include "../auth/users.h"
 #include "../base/clock.h"
 #include "../base/errors.h"
@@ -355,10 +356,44 @@ static int create_course(demo_run *r, const struct demo_course *dc, int64_t vers
 	return set_status(r, out, "open");
 }
 
-/* Each trainee enrolled (while the course is open), signed off when the
- * course is complete. */
+/* The trainees enrolled while the course was open, a week before its
+ * first day. A seat counts from when it was given (enrollments.seated_at):
+ * enrolled today, they would need make-up for every session already held.
+ * So the demo enrolls with the clock set back to then; it runs on one
+ * thread, before any server. */
+static auth_clock_fn demo_base_clock;
+static int64_t demo_shift_cs;
+
+static int64_t demo_shifted_clock(void)
+{
+	return demo_base_clock() - demo_shift_cs;
+}
+
+static int enroll_at_open(demo_run *r, const struct demo_course *dc, course *c,
+                          int64_t *added);
+
+/* Each trainee enrolled (while the course was open), signed off (today)
+ * when the course is complete. */
 static int enroll(demo_run *r, const struct demo_course *dc, course *c)
 {
+	int64_t added[COUNT(dc->trainees)] = {0};
+	auth_policy saved = *auth_policy_get(), shifted = saved;
+	demo_base_clock = saved.clock_cs;
+	demo_shift_cs = ((int64_t)dc->days_ago + 7) * 86400 * 100;
+	shifted.clock_cs = demo_shifted_clock;
+	auth_policy_set(&shifted);
+	int rc = enroll_at_open(r, dc, c, added);
+	auth_policy_set(&saved);
+	for (size_t i = 0; rc == 0 && dc->is_complete && i < COUNT(added) && added[i]; i++)
+		if ((rc = enrollment_sign_off(r->d, r->a, r->actor, added[i], true)))
+			return fail(r, dc->title, rc);
+	return rc;
+}
+
+static int enroll_at_open(demo_run *r, const struct demo_course *dc, course *c,
+                          int64_t *added)
+{
+	size_t n_added = 0;
 	enrollment *have;
 	size_t n;
 	int rc = enrollment_list_for_course(r->d, r->a, r->actor, c->id, &have, &n);
@@ -382,8 +417,7 @@ static int enroll(demo_run *r, const struct demo_course *dc, course *c)
 			demo_explain(r, dc->trainees[i], rc, &errs);
 			return rc;
 		}
-		if (dc->is_complete && (rc = enrollment_sign_off(r->d, r->a, r->actor, e.id, true)))
-			return fail(r, dc->trainees[i], rc);
+		added[n_added++] = e.id;
 		r->result->created++;
 	}
 	return 0;

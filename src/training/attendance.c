@@ -63,6 +63,26 @@ static int load_session(db *d, arena *a, int64_t id, session_info *out)
 	return rc == DB_ROW ? 0 : CK_E_NOT_FOUND;
 }
 
+int attendance_takes_roll(db *d, const principal *actor, int64_t session_id, bool *out)
+{
+	*out = false;
+	if (!auth_allowed(actor, PERM_ATTENDANCE_WRITE))
+		return 0;
+	if (auth_is_system(actor) || auth_allowed(actor, PERM_COURSES_WRITE)) {
+		*out = true;
+		return 0;
+	}
+	int64_t one = 0;
+	int rc = db_query_int(d, &one,
+	                      "SELECT 1 FROM session_instructors WHERE session_id = $1 "
+	                      "AND user_id = $2",
+	                      "ii", session_id, actor->user_id);
+	if (rc < 0)
+		return rc;
+	*out = rc == DB_ROW;
+	return 0;
+}
+
 int attendance_roll(db *d, arena *a, const principal *actor, int64_t session_id,
                     roll_call *out)
 {
@@ -70,7 +90,10 @@ int attendance_roll(db *d, arena *a, const principal *actor, int64_t session_id,
 	if (!auth_allowed(actor, PERM_ATTENDANCE_WRITE) && !auth_allowed(actor, PERM_TRAINING_STATUS))
 		return CK_E_FORBIDDEN;
 	session_info si;
+	bool may_mark = false;
 	int rc = load_session(d, a, session_id, &si);
+	if (rc == 0)
+		rc = attendance_takes_roll(d, actor, session_id, &may_mark);
 	if (rc < 0)
 		return rc;
 	db_stmt *s;
@@ -82,17 +105,20 @@ int attendance_roll(db *d, arena *a, const principal *actor, int64_t session_id,
 	                "JOIN orgs o ON o.id = u.org_id "
 	                "LEFT JOIN attendance a ON a.session_id = $2 AND a.enrollment_id = e.id "
 	                "WHERE e.course_id = $1 AND e.status IN ('enrolled', 'completed') "
+	                "AND COALESCE(e.seated_at, 0) < $3 "
 	                "ORDER BY u.name, e.id",
 	                &s);
 	if (rc < 0)
 		return rc;
+	/* Someone seated after the session was over was not there: not on
+	 * its roll (no absence), their progress asks for make-up instead. */
 	db_bind_int(s, 1, si.course_id);
 	db_bind_int(s, 2, session_id);
+	db_bind_int(s, 3, si.ends_at);
 	size_t cap = 16, n = 0;
 	roll_entry *items = arena_array(a, cap, sizeof *items);
 	while ((rc = db_step(s)) == DB_ROW) {
-		if (!enrollment_sees(actor, db_col_int(s, 1), db_col_int(s, 9)) &&
-		    !auth_allowed(actor, PERM_ATTENDANCE_WRITE))
+		if (!enrollment_sees(actor, db_col_int(s, 1), db_col_int(s, 9)) && !may_mark)
 			continue;
 		if (n == cap) {
 			roll_entry *grown = arena_array(a, cap * 2, sizeof *grown);
@@ -128,6 +154,7 @@ int attendance_roll(db *d, arena *a, const principal *actor, int64_t session_id,
 	    .length = si.length,
 	    .items = items,
 	    .n = n,
+	    .may_mark = may_mark,
 	};
 	return 0;
 }
@@ -191,19 +218,23 @@ static void check_mark(record_ctx *c, size_t i, int64_t length)
 	c->credited[i] = absent ? 0 : length - late - early;
 }
 
-/* The person must hold a seat in the session's course. */
-static int check_enrolled(db *d, record_ctx *c, size_t i, int64_t course_id)
+/* The person must hold a seat in the session's course, one they had
+ * before the session was over. */
+static int check_enrolled(db *d, record_ctx *c, size_t i, const session_info *si)
 {
-	int64_t found = 0;
-	int rc = db_query_int(d, &found,
-	                      "SELECT id FROM enrollments WHERE id = $1 AND course_id = $2 "
-	                      "AND status IN ('enrolled', 'completed')",
-	                      "ii", c->marks[i].enrollment_id, course_id);
+	int64_t seated_at = 0;
+	int rc = db_query_int(d, &seated_at,
+	                      "SELECT COALESCE(seated_at, 0) FROM enrollments WHERE id = $1 "
+	                      "AND course_id = $2 AND status IN ('enrolled', 'completed')",
+	                      "ii", c->marks[i].enrollment_id, si->course_id);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
 		field_errors_add(c->errs, field_name(c, i, "enrollment_id"),
 		                 "is not enrolled in this course");
+	else if (seated_at >= si->ends_at)
+		field_errors_add(c->errs, field_name(c, i, "enrollment_id"),
+		                 "got a seat after this session was over: give make-up credit instead");
 	for (size_t j = 0; j < i; j++)
 		if (c->marks[j].enrollment_id == c->marks[i].enrollment_id) {
 			field_errors_add(c->errs, field_name(c, i, "enrollment_id"),
@@ -250,12 +281,17 @@ static int record_in_tx(db *d, void *vctx)
 {
 	record_ctx *c = vctx;
 	session_info si;
+	bool may_mark = false;
 	int rc = load_session(d, c->a, c->session_id, &si);
+	if (rc == 0)
+		rc = attendance_takes_roll(d, c->actor, c->session_id, &may_mark);
 	if (rc < 0)
 		return rc;
+	if (!may_mark)
+		return CK_E_FORBIDDEN;
 	for (size_t i = 0; i < c->n; i++) {
 		check_mark(c, i, si.length);
-		rc = check_enrolled(d, c, i, si.course_id);
+		rc = check_enrolled(d, c, i, &si);
 		if (rc < 0)
 			return rc;
 	}
@@ -367,6 +403,14 @@ static int makeup_checks(db *d, makeup_ctx *c, int64_t course_id, int64_t versio
 		                 "is a session of the person's own course: record it at roll call");
 		return CK_E_INVALID;
 	}
+	/* An instructor vouches only for a session they taught. */
+	bool may_mark = false;
+	rc = attendance_takes_roll(d, c->actor, c->session_id, &may_mark);
+	if (rc < 0)
+		return rc;
+	if (!may_mark)
+		return CK_E_FORBIDDEN;
+
 	int64_t in_curriculum = 0, covered = 0;
 	rc = db_query_int(d, &in_curriculum,
 	                  "SELECT id FROM curriculum_modules WHERE version_id = $1 AND code = $2",

@@ -6,7 +6,13 @@
  * minutes are the session's length less the minutes late and the minutes
  * left early, 0 when absent. Make-up credit records a module missed in
  * one's own course and attended in a session of another course covering
- * the same module code. progress.h rolls both up. */
+ * the same module code. progress.h rolls both up.
+ *
+ * Who takes a session's roll (and gives make-up credit from it): the
+ * program's coordinators and admins (PERM_COURSES_WRITE) for any session,
+ * an instructor only for the sessions they teach (session_instructors).
+ * The roll is in every instructor's read scope (PERM_TRAINING_STATUS), so
+ * marking one they do not teach is CK_E_FORBIDDEN (403), not 404. */
 #ifndef CITKIT_ATTENDANCE_H
 #define CITKIT_ATTENDANCE_H
 
@@ -35,11 +41,17 @@ typedef struct roll_call {
 	int64_t length;             /* minutes */
 	roll_entry *items;          /* by name */
 	size_t n;
+	bool may_mark;              /* the actor takes this roll (see above) */
 } roll_call;
 
-/* The roll of a session: every seated person with their mark. Needs
- * PERM_ATTENDANCE_WRITE or PERM_TRAINING_STATUS (supervisors see their
- * agency's people only). CK_E_NOT_FOUND for an unknown session. */
+/* Whether actor takes session_id's roll: a coordinator or admin, or an
+ * instructor of that session. */
+int attendance_takes_roll(db *d, const principal *actor, int64_t session_id, bool *out);
+
+/* The roll of a session: every person seated before it ended, with their
+ * mark. Needs PERM_ATTENDANCE_WRITE or PERM_TRAINING_STATUS (supervisors
+ * see their agency's people only). CK_E_NOT_FOUND for an unknown
+ * session. */
 int attendance_roll(db *d, arena *a, const principal *actor, int64_t session_id,
                     roll_call *out);
 
@@ -52,7 +64,8 @@ typedef struct attendance_mark {
 } attendance_mark;
 
 /* Records marks for a session, all or nothing; needs
- * PERM_ATTENDANCE_WRITE. CK_E_INVALID with errs (field "marks[i].…" for
+ * PERM_ATTENDANCE_WRITE and to take the session's roll (else
+ * CK_E_FORBIDDEN). CK_E_INVALID with errs (field "marks[i].…" for
  * the API, or the plain name when n == 1) for: minutes below 0, minutes
  * late plus left early more than the session, a person not enrolled in
  * the session's course. CK_E_NOT_FOUND for an unknown session. Audited
@@ -70,7 +83,8 @@ int attendance_record_kv(db *d, arena *a, const principal *actor, int64_t sessio
  * that session gives the module). Refused with a field error: a session
  * of the person's own course, a session not covering the module, a module
  * not in the person's curriculum, minutes above the session's, a credit
- * already recorded. Needs PERM_ATTENDANCE_WRITE; audited as
+ * already recorded. Needs PERM_ATTENDANCE_WRITE and, for an instructor,
+ * to teach that session (else CK_E_FORBIDDEN); audited as
  * attendance.makeup. */
 int attendance_makeup(db *d, arena *a, const principal *actor, int64_t enrollment_id,
                       const kv *in, int64_t *id, field_errors *errs);

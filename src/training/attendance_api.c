@@ -31,12 +31,12 @@ static int reply_roll(request *req, db *d, int64_t id)
 		                     e->is_recorded));
 	}
 	resp_json(req, 200,
-	          json_pack("{s:I, s:I, s:s, s:o, s:o, s:I, s:o, s:n}", "session_id",
+	          json_pack("{s:I, s:I, s:s, s:o, s:o, s:I, s:b, s:o, s:n}", "session_id",
 	                    (json_int_t)roll.session_id, "course_id", (json_int_t)roll.course_id,
 	                    "course_title", roll.course_title, "starts_at",
 	                    auth_json_time(roll.starts_at), "ends_at", auth_json_time(roll.ends_at),
-	                    "length_minutes", (json_int_t)roll.length, "items", items,
-	                    "next_cursor"));
+	                    "length_minutes", (json_int_t)roll.length, "may_mark", roll.may_mark,
+	                    "items", items, "next_cursor"));
 	return 0;
 }
 

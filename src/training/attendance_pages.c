@@ -82,7 +82,10 @@ static int render_roll(request *req, int64_t id, const field_errors *errs_in)
 		page_flash(req, FLASH_SUCCESS, "Saved.");
 	html_printf(b, "<p>%s to %s%s%s · %lld minutes. Everyone is present unless marked.</p>",
 	            from, to, *roll.room ? " · room " : "", roll.room, (long long)roll.length);
-	bool may_write = perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE);
+	bool may_write = roll.may_mark;
+	if (!may_write && perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE))
+		html_raw(b, "<p class=\"muted\">You do not teach this session: its instructors and "
+		            "the coordinators take its roll.</p>");
 	if (roll.n == 0)
 		html_raw(b, "<p class=\"empty\">Nobody is enrolled in this course.</p>");
 	html_raw(b, "<ul class=\"roll\">");

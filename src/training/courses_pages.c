@@ -264,8 +264,15 @@ static void session_cells(request *req, const course *c, const course_session *s
 	for (size_t k = 0; k < s->instructor_count; k++)
 		html_printf(b, "%s%s", k ? ", " : "", s->instructors[k].name);
 	html_raw(b, "</td>");
-	bool takes_roll = perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE);
-	if (may_write(req) || takes_roll) {
+	/* The Actions column shows for those who take roll calls; the link
+	 * only on the sessions they take (coordinators: all; instructors:
+	 * those they teach, as attendance.h says). */
+	bool has_actions = may_write(req) || perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE);
+	bool takes_roll = perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE) && may_write(req);
+	for (size_t k = 0; k < s->instructor_count && !takes_roll; k++)
+		takes_roll = perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE) &&
+		             s->instructors[k].user_id == req->who.user_id;
+	if (has_actions) {
 		html_raw(b, "<td data-label=\"Actions\">");
 		if (takes_roll)
 			html_printf(b, "<a href=\"/sessions/%lld/roll\">Roll call</a> ", (long long)s->id);
@@ -278,7 +285,7 @@ static void session_cells(request *req, const course *c, const course_session *s
 		                         (long long)c->id, (long long)s->id),
 		            "Delete", "Delete this session?");
 	}
-	if (may_write(req) || takes_roll)
+	if (has_actions)
 		html_raw(b, "</td>");
 	html_raw(b, "</tr>");
 }

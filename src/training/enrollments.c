@@ -16,7 +16,7 @@
 #define ENROLLMENT_COLUMNS                                                                         \
 	"e.id, e.course_id, e.user_id, e.status, e.enrolled_by, e.waitlisted_at, "                 \
 	"e.assessment_passed_at, e.assessment_by, e.created_at, e.updated_at, u.name, u.email, "   \
-	"u.org_id, o.name, c.title, c.status, c.starts_on, c.ends_on, "                            \
+	"u.org_id, o.name, c.title, c.status, c.starts_on, c.ends_on, e.seated_at, "               \
 	"CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM enrollments w "              \
 	"WHERE w.course_id = e.course_id AND w.status = 'waitlisted' AND (w.waitlisted_at < "      \
 	"e.waitlisted_at OR (w.waitlisted_at = e.waitlisted_at AND w.id <= e.id))) ELSE 0 END "
@@ -51,7 +51,8 @@ static void read_enrollment(arena *a, db_stmt *s, enrollment *e)
 	    .course_status = dup(a, s, 15),
 	    .course_starts_on = db_col_int(s, 16),
 	    .course_ends_on = db_col_int(s, 17),
-	    .position = db_col_int(s, 18),
+	    .seated_at = db_col_int(s, 18),
+	    .position = db_col_int(s, 19),
 	};
 }
 
@@ -309,12 +310,12 @@ static int enroll_in_tx(db *d, void *vctx)
 	db_stmt *s;
 	rc = db_prepare(d,
 	                old_id ? "UPDATE enrollments SET status = $3, enrolled_by = $4, "
-	                         "waitlisted_at = $5, assessment_passed_at = NULL, "
+	                         "waitlisted_at = $5, seated_at = $7, assessment_passed_at = NULL, "
 	                         "assessment_by = NULL, updated_at = $6 "
 	                         "WHERE course_id = $1 AND user_id = $2 RETURNING id"
 	                       : "INSERT INTO enrollments (course_id, user_id, status, enrolled_by, "
-	                         "waitlisted_at, created_at, updated_at) "
-	                         "VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+	                         "waitlisted_at, seated_at, created_at, updated_at) "
+	                         "VALUES ($1, $2, $3, $4, $5, $7, $6, $6) RETURNING id",
 	                &s);
 	if (rc < 0)
 		return rc;
@@ -325,10 +326,14 @@ static int enroll_in_tx(db *d, void *vctx)
 		db_bind_int(s, 4, c->actor->user_id);
 	else
 		db_bind_null(s, 4);
-	if (has_seat)
+	/* Seated now (seated_at), or waiting from now (waitlisted_at). */
+	if (has_seat) {
 		db_bind_null(s, 5);
-	else
+		db_bind_int(s, 7, now);
+	} else {
 		db_bind_int(s, 5, now);
+		db_bind_null(s, 7);
+	}
 	db_bind_int(s, 6, now);
 	rc = db_step(s);
 	if (rc == DB_ROW)
@@ -421,7 +426,10 @@ static int promote_first(db *d, change_ctx *c, int64_t course_id)
 	                  "i", course_id);
 	if (rc <= 0)
 		return rc;
-	rc = db_run(d, "UPDATE enrollments SET status = 'enrolled', updated_at = $1 WHERE id = $2",
+	/* The seat starts now: sessions already over need make-up. */
+	rc = db_run(d,
+	            "UPDATE enrollments SET status = 'enrolled', seated_at = $1, updated_at = $1 "
+	            "WHERE id = $2",
 	            "ii", auth_now(), next);
 	if (rc < 0)
 		return rc;

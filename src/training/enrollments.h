@@ -33,6 +33,7 @@ typedef struct enrollment {
 	int64_t course_starts_on, course_ends_on;
 	int64_t enrolled_by;          /* 0 when unknown */
 	int64_t waitlisted_at;        /* 0 when never waitlisted */
+	int64_t seated_at;            /* when the seat began (enrolled or promoted); 0 when none */
 	int64_t assessment_passed_at; /* 0 when not signed off */
 	int64_t assessment_by;
 	int64_t created_at, updated_at;

@@ -12,13 +12,14 @@
 json_t *enroll_enrollment_json(const enrollment *e)
 {
 	return json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:o, s:o, s:o, "
-	                 "s:o}",
+	                 "s:o, s:o}",
 	                 "id", (json_int_t)e->id, "course_id", (json_int_t)e->course_id,
 	                 "course_title", e->course_title, "user_id", (json_int_t)e->user_id,
 	                 "user_name", e->user_name, "user_email", e->user_email, "org_id",
 	                 (json_int_t)e->org_id, "org_name", e->org_name, "status", e->status,
 	                 "course_status", e->course_status, "position", (json_int_t)e->position,
-	                 "waitlisted_at", auth_json_time(e->waitlisted_at), "assessment_passed_at",
+	                 "waitlisted_at", auth_json_time(e->waitlisted_at), "seated_at",
+	                 auth_json_time(e->seated_at), "assessment_passed_at",
 	                 auth_json_time(e->assessment_passed_at), "created_at",
 	                 auth_json_time(e->created_at), "updated_at", auth_json_time(e->updated_at));
 }
@@ -31,10 +32,11 @@ json_t *enroll_progress_json(const progress *p)
 	for (size_t i = 0; i < p->n_modules; i++) {
 		const progress_module *m = &p->modules[i];
 		json_array_append_new(
-		    modules, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:b}", "code", m->code,
-		                       "title", m->title, "component", m->component, "minutes",
+		    modules, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:b}", "code",
+		                       m->code, "title", m->title, "component", m->component, "minutes",
 		                       (json_int_t)m->minutes, "attended", (json_int_t)m->attended,
-		                       "makeup", (json_int_t)m->makeup, "is_required", m->is_required,
+		                       "makeup", (json_int_t)m->makeup, "before_seat",
+		                       (json_int_t)m->before_seat, "is_required", m->is_required,
 		                       "is_met", m->is_met));
 	}
 	for (size_t i = 0; i < p->n_components; i++)
@@ -45,9 +47,10 @@ json_t *enroll_progress_json(const progress *p)
 	for (size_t i = 0; i < p->n_missing; i++) {
 		const progress_gap *g = &p->missing[i];
 		json_array_append_new(missing,
-		                      json_pack("{s:s, s:s?, s:I, s:I, s:s}", "kind", gap_kinds[g->kind],
-		                                "code", g->code, "have", (json_int_t)g->have, "need",
-		                                (json_int_t)g->need, "text", g->text));
+		                      json_pack("{s:s, s:s?, s:I, s:I, s:s, s:b}", "kind",
+		                                gap_kinds[g->kind], "code", g->code, "have",
+		                                (json_int_t)g->have, "need", (json_int_t)g->need, "text",
+		                                g->text, "makeup_needed", g->is_makeup_needed));
 	}
 	return json_pack("{s:I, s:s, s:I, s:I, s:i, s:b, s:o, s:b, s:o, s:o, s:o}", "enrollment_id",
 	                 (json_int_t)p->enrollment_id, "status", p->status, "total_minutes",

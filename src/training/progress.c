@@ -62,8 +62,8 @@ static int load_enrollment(db *d, arena *a, int64_t id, progress *p, int64_t *ve
 {
 	db_stmt *s;
 	int rc = db_prepare(d,
-	                    "SELECT e.course_id, e.user_id, e.status, c.version_id "
-	                    "FROM enrollments e JOIN courses c ON c.id = e.course_id WHERE e.id = $1",
+	                    "SELECT e.course_id, e.user_id, e.status, c.version_id, "
+	                    "COALESCE(e.seated_at, 0) FROM enrollments e JOIN courses c ON c.id = e.course_id WHERE e.id = $1",
 	                    &s);
 	if (rc < 0)
 		return rc;
@@ -76,6 +76,7 @@ static int load_enrollment(db *d, arena *a, int64_t id, progress *p, int64_t *ve
 		p->user_id = db_col_int(s, 1);
 		p->status = arena_strdup(a, status ? status : "");
 		*version_id = db_col_int(s, 3);
+		p->seated_at = db_col_int(s, 4);
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -142,7 +143,9 @@ static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
 /* Sessions of the course that are over or have a roll-call row, each
  * with the modules it covers in curriculum order. The person attended
  * [late, length - early) of the session's minutes (nothing if absent);
- * module i occupies the minutes after the modules before it. */
+ * module i occupies the minutes after the modules before it. A session
+ * over by the time the person got a seat gives nothing (a roll-call row
+ * from an earlier seat included): its minutes go to before_seat. */
 static int add_attendance(db *d, int64_t now, progress *p, int64_t *raw)
 {
 	db_stmt *s;
@@ -162,6 +165,7 @@ static int add_attendance(db *d, int64_t now, progress *p, int64_t *raw)
 	db_bind_int(s, 2, p->enrollment_id);
 	db_bind_int(s, 3, now);
 	int64_t session = 0, offset = 0, from = 0, to = 0;
+	bool is_before_seat = false;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (db_col_int(s, 0) != session) {
 			session = db_col_int(s, 0);
@@ -171,12 +175,15 @@ static int add_attendance(db *d, int64_t now, progress *p, int64_t *raw)
 			bool absent = status && !strcmp(status, "absent");
 			from = db_col_int(s, 4);
 			to = length - db_col_int(s, 5);
-			if (absent || to < from)
+			is_before_seat = db_col_int(s, 2) <= p->seated_at;
+			if (absent || to < from || is_before_seat)
 				from = to = 0;
 		}
 		int64_t minutes = db_col_int(s, 7);
 		progress_module *m = module_by_id(p, db_col_int(s, 6));
-		if (m)
+		if (m && is_before_seat)
+			m->before_seat += minutes;
+		else if (m)
 			raw[m - p->modules] += overlap(offset, offset + minutes, from, to);
 		offset += minutes;
 	}
@@ -237,14 +244,21 @@ static void training_progress_rule(arena *a, progress *p)
 		if (!m->is_required || m->is_met)
 			continue;
 		int64_t need = (m->minutes * PROGRESS_REQUIRED_PERCENT + 99) / 100;
+		bool is_makeup_needed = m->before_seat > 0;
 		p->missing[p->n_missing++] = (progress_gap){
 		    .kind = PROGRESS_GAP_MODULE,
 		    .code = m->code,
 		    .have = m->attended,
 		    .need = need,
-		    .text = arena_printf(a, "%s: %lld of %lld min (%lld needed)", m->title,
+		    .text = arena_printf(a, "%s: %lld of %lld min (%lld needed)%s", m->title,
 		                         (long long)m->attended, (long long)m->minutes,
-		                         (long long)need),
+		                         (long long)need,
+		                         is_makeup_needed
+		                             ? arena_printf(a, ", make-up needed: %lld min held "
+		                                               "before the seat",
+		                                            (long long)m->before_seat)
+		                             : ""),
+		    .is_makeup_needed = is_makeup_needed,
 		};
 	}
 	if (p->total_minutes < PROGRESS_TOTAL_MINUTES)

@@ -5,6 +5,11 @@
  * attended in a session of another course, matched by module code). They
  * roll up per module, per component and in total, to the minute.
  *
+ * A session that was over before the person got a seat (enrollments.
+ * seated_at: enrolled at once, or promoted from the waitlist later) gives
+ * no credit and counts as no absence: its modules need make-up, and a
+ * required module short because of it says so in progress.missing.
+ *
  * The completion rule (training_progress_rule in progress.c, the only
  * place that decides):
  *   - every required module attended for at least 90% of its minutes,
@@ -35,6 +40,7 @@ typedef struct progress_module {
 	int64_t minutes;    /* the curriculum's time for the module */
 	int64_t attended;   /* credited, make-up included, at most minutes */
 	int64_t makeup;     /* of attended, from make-up credit */
+	int64_t before_seat; /* minutes of it held in sessions over before the person's seat */
 	bool is_required;
 	bool is_met;        /* attended >= 90% of minutes (any module) */
 } progress_module;
@@ -56,11 +62,13 @@ typedef struct progress_gap {
 	const char *code;     /* module code (MODULE), else NULL */
 	int64_t have, need;   /* minutes (MODULE: need = 90% rounded up, TOTAL: 2400) */
 	const char *text;     /* "Verbal de-escalation: 45 of 60 min (54 needed)" */
+	bool is_makeup_needed; /* MODULE: held (in part) before the person's seat */
 } progress_gap;
 
 typedef struct progress {
 	int64_t enrollment_id, course_id, user_id;
 	const char *status;   /* the enrollment's */
+	int64_t seated_at;    /* when the person got a seat; 0 when unknown (no limit) */
 	progress_module *modules; /* in curriculum order */
 	size_t n_modules;
 	progress_component components[PROGRESS_COMPONENTS]; /* in component order */

@@ -143,6 +143,9 @@ void test_certificates_walk(void **state)
 	snprintf(serial, sizeof serial, "%s", json_string_value(json_object_get(j, "serial")));
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "valid");
 	assert_int_equal(json_integer_value(json_object_get(j, "minutes")), 2400);
+	/* The issuer is stored as the signer. */
+	assert_int_equal(json_integer_value(json_object_get(j, "issued_by")), user_id_of(&coord));
+	assert_string_equal(json_string_value(json_object_get(j, "issued_by_name")), coord.name);
 	json_decref(j);
 	hresp_free(&r);
 	http_json(&api_coord, "POST", "/api/v1/certificates", "{\"enrollment_id\": 90001}", &r);
@@ -186,6 +189,8 @@ void test_certificates_walk(void **state)
 	char *text = run(cmd);
 	if (!strstr(text, off.name) || !strstr(text, "40 h of instruction") || !strstr(text, serial))
 		fail_msg("pdftotext lacks the holder, hours or serial:\n%s", text);
+	if (!strstr(text, coord.name))
+		fail_msg("pdftotext lacks the signer (the issuing coordinator):\n%s", text);
 	free(text);
 	snprintf(cmd, sizeof cmd, "pdftoppm -r 150 -png %s %s/p && zbarimg -q --raw %s/p-1.png 2>/dev/null",
 	         file, dir, dir);
@@ -253,7 +258,28 @@ void test_certificates_walk(void **state)
 	json_decref(j);
 	hresp_free(&r);
 	snprintf(path, sizeof path, "/certificates/%ld", id);
-	get_status(&web_off, path, 200);
+	http_get(&web_off, path, &r);
+	expect_status(&r, 200);
+	char issued_by[256];
+	snprintf(issued_by, sizeof issued_by, "<dt>Issued by</dt><dd>%s</dd>", coord.name);
+	if (!strstr(r.body, issued_by))
+		fail_msg("the certificate page does not name its signer %s", coord.name);
+	hresp_free(&r);
+	/* A certificate from before issued_by: the audit log names the signer. */
+	snprintf(s, sizeof s, "UPDATE certificates SET issued_by = NULL WHERE id = %ld;", id);
+	sql(s);
+	http_get(&web_off, path, &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, issued_by))
+		fail_msg("a certificate without issued_by does not name its signer");
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/certificates/%ld", id);
+	http_get(&api_coord, path, &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_true(json_is_null(json_object_get(j, "issued_by")));
+	json_decref(j);
+	hresp_free(&r);
 	snprintf(path, sizeof path, "/certificates/%ld/pdf", id);
 	get_status(&web_off, path, 200);
 	get_status(&web_off, "/certificates", 200);

@@ -103,6 +103,29 @@ static course_rows make_course(const char *status, int capacity)
 	return c;
 }
 
+/* Enrolling seats people now, after make_course's session (2020): as if
+ * they had enrolled before the course began, their seats go back to
+ * before it, so the session counts for them. */
+static void seat_before_course(long long course)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "UPDATE enrollments SET seated_at = 1599000000 WHERE course_id = %lld "
+	         "AND status = 'enrolled' RETURNING 1",
+	         course);
+	sql_int(sql);
+}
+
+/* u teaches session (session_instructors). */
+static void teach(long long session, tuser *u)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO session_instructors (session_id, user_id) VALUES (%lld, %lld)",
+	         session, (long long)user_id_of(u));
+	sql_int(sql);
+}
+
 static void bearer(agent *a, const char *email)
 {
 	memset(a, 0, sizeof *a);
@@ -224,10 +247,20 @@ void test_enroll_api(void **state)
 	expect_status(&r, 200);
 	j = hresp_json(&r);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "enrolled");
+	assert_non_null(json_string_value(json_object_get(j, "seated_at")));
+	/* Promoted now, after the course's only session: no credit for it, no
+	 * absence, the module needs make-up. */
 	json_t *p = json_object_get(j, "progress");
 	assert_int_equal(json_integer_value(json_object_get(p, "required_minutes")), 2400);
-	assert_int_equal(json_integer_value(json_object_get(p, "total_minutes")), 120);
-	assert_true(json_array_size(json_object_get(p, "missing")) == 2);
+	assert_int_equal(json_integer_value(json_object_get(p, "total_minutes")), 0);
+	json_t *missing = json_object_get(p, "missing");
+	assert_int_equal(json_array_size(missing), 3); /* module, total, assessment */
+	assert_true(json_is_true(json_object_get(json_array_get(missing, 0), "makeup_needed")));
+	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(missing, 0), "text")),
+	                       "make-up needed"));
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_array_get(json_object_get(p, "modules"), 0), "before_seat")),
+	                 120);
 	json_decref(j);
 	hresp_free(&r);
 	/* Another officer's enrollment is not found; their own list has one. */
@@ -259,6 +292,8 @@ void test_attendance_api(void **state)
 	long long e2 = enroll(&s, c.course, user_id_of(&o2), 201, "enrolled");
 	course_rows other = make_course("open", 5);
 	long long elsewhere = enroll(&s, other.course, user_id_of(&o3), 201, "enrolled");
+	seat_before_course(c.course);
+	teach(c.session, &ins);
 	char path[128], body[512];
 	snprintf(path, sizeof path, "/api/v1/sessions/%lld/attendance", c.session);
 	hresp r;
@@ -327,6 +362,57 @@ void test_attendance_api(void **state)
 	expect_json_problem(&r, 404, NULL);
 	hresp_free(&r);
 
+	/* An instructor who does not teach the session reads its roll but
+	 * may not mark it (403, nothing written); the coordinator marks any
+	 * session. Make-up credit: only from a session one teaches. */
+	tuser ins2, coord;
+	user_make(&ins2, "instructor", ORG_B);
+	user_make(&coord, "coordinator", ORG_B);
+	agent i2, co;
+	bearer(&i2, ins2.email);
+	bearer(&co, coord.email);
+	http_get(&i2, path, &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_false(json_is_true(json_object_get(j, "may_mark")));
+	json_decref(j);
+	hresp_free(&r);
+	http_get(&i, path, &r);
+	j = hresp_json(&r);
+	assert_true(json_is_true(json_object_get(j, "may_mark")));
+	json_decref(j);
+	hresp_free(&r);
+	snprintf(body, sizeof body, "{\"marks\": [{\"enrollment_id\": %lld, \"status\": \"absent\"}]}",
+	         e1);
+	http_json(&i2, "PUT", path, body, &r);
+	expect_json_problem(&r, 403, NULL);
+	hresp_free(&r);
+	http_json(&i2, "PUT", "/api/v1/sessions/999999/attendance", body, &r);
+	expect_json_problem(&r, 404, NULL);
+	hresp_free(&r);
+	http_get(&i, path, &r);
+	assert_non_null(strstr(r.body, "\"credited_minutes\": 90") ? r.body
+	                                                             : strstr(r.body, "\"credited_minutes\":90"));
+	hresp_free(&r);
+	snprintf(body, sizeof body,
+	         "{\"marks\": [{\"enrollment_id\": %lld, \"minutes_late\": 10, "
+	         "\"minutes_left_early\": 20}]}",
+	         e1);
+	http_json(&co, "PUT", path, body, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	char mpath[128], mbody[128];
+	snprintf(mpath, sizeof mpath, "/api/v1/enrollments/%lld/makeup", e2);
+	snprintf(mbody, sizeof mbody, "{\"session_id\": %lld, \"module_code\": \"deesc\"}",
+	         other.session);
+	http_json(&i, "POST", mpath, mbody, &r); /* i teaches c, not other */
+	expect_json_problem(&r, 403, NULL);
+	hresp_free(&r);
+	teach(other.session, &ins2);
+	http_json(&i2, "POST", mpath, mbody, &r);
+	expect_status(&r, 201);
+	hresp_free(&r);
+
 	/* Sign-off, then completion is refused: 90 of 120 minutes and far
 	 * from 40 hours. */
 	snprintf(path, sizeof path, "/api/v1/enrollments/%lld/assessment", e1);
@@ -388,10 +474,31 @@ void test_enroll_pages(void **state)
 	assert_non_null(strstr(r.body, "already enrolled"));
 	hresp_free(&r);
 
-	/* Roll call: the instructor marks the enrolled officer absent. */
+	/* Roll call: the instructor marks the enrolled officer absent. Not
+	 * teaching the session yet: the roll without its forms, 403 on a mark. */
+	seat_before_course(c.course);
 	agent ia = {0};
 	login(&ia, &ins);
 	snprintf(path, sizeof path, "/sessions/%lld/roll", c.session);
+	http_get(&ia, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "You do not teach this session"));
+	assert_null(strstr(r.body, "name=\"enrollment_id\""));
+	hresp_free(&r);
+	snprintf(fields, sizeof fields, "enrollment_id=1&status=absent");
+	http_post_form(&ia, path, fields, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	snprintf(fields, sizeof fields, "/courses/%lld", c.course);
+	http_get(&ia, fields, &r);
+	expect_status(&r, 200);
+	assert_null(strstr(r.body, roll_link));
+	hresp_free(&r);
+	teach(c.session, &ins);
+	http_get(&ia, fields, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, roll_link));
+	hresp_free(&r);
 	http_get(&ia, path, &r);
 	expect_status(&r, 200);
 	assert_non_null(strstr(r.body, "Absent"));

@@ -84,7 +84,31 @@ static inline void tf_cover(authfx *f, int64_t session_id, int64_t module_id, in
 		fail_msg("session_modules: %s", db_errmsg(f->d));
 }
 
-/* An enrollment row written directly (status enrolled). */
+/* Enrolling through the service seats a person now (seated_at), and a
+ * session over before the seat gives no credit: tests whose people sat
+ * the fixture's past sessions enroll them with the clock on the day
+ * before TF_DAY0, then go back to now. */
+static int64_t tf_saved_cs;
+static inline void tf_clock_before_course(void)
+{
+	tf_saved_cs = fx_now_cs;
+	fx_now_cs = ((int64_t)TF_DAY0 - 86400) * 100;
+}
+static inline void tf_clock_back(void)
+{
+	fx_now_cs = tf_saved_cs;
+}
+
+/* user_id teaches session_id (session_instructors). */
+static inline void tf_teach(authfx *f, int64_t session_id, int64_t user_id)
+{
+	if (db_run(f->d, "INSERT INTO session_instructors (session_id, user_id) VALUES ($1, $2)",
+	           "ii", session_id, user_id) != 1)
+		fail_msg("session_instructors: %s", db_errmsg(f->d));
+}
+
+/* An enrollment row written directly (status enrolled, seated_at NULL
+ * as if from before the seats migration: no limit). */
 static inline int64_t tf_enrollment(authfx *f, int64_t course_id, int64_t user_id)
 {
 	int64_t id = 0;

@@ -472,6 +472,46 @@ static void settings_form_values(void **state)
 	assert_int_equal(items[0].refresher_due_at, certificate_add_months(items[0].issued_at, 24));
 }
 
+/* The signer is certificates.issued_by, set on issue; a certificate from
+ * before that column (issued_by NULL) falls back to the audit log's
+ * certificate.issue row; one issued by a system actor has none. */
+static void signer_is_issued_by(void **state)
+{
+	authfx *f = *state;
+	course_fx c;
+	course_setup(f, &c);
+	sign_off(f, c.enrollment);
+	int64_t id = issue_ok(f, &c, c.enrollment);
+	certificate cert;
+	const char *coordinator, *instructor;
+	assert_int_equal(certificate_get(f->d, f->a, &f->sys, id, &cert), 0);
+	assert_int_equal(cert.issued_by, c.coordinator);
+	assert_string_equal(cert.issued_by_name, "Cora Coordinator");
+	/* issued_by, not the audit log, names the signer. */
+	fx_exec(f, arena_printf(f->a, "UPDATE certificates SET issued_by = %lld",
+	                        (long long)c.supervisor));
+	assert_int_equal(certificate_get(f->d, f->a, &f->sys, id, &cert), 0);
+	assert_int_equal(certificate_signers(f->d, f->a, &cert, &coordinator, &instructor), 0);
+	assert_string_equal(coordinator, "Sam Supervisor");
+	assert_string_equal(instructor, "Dr Clara Clinician");
+	/* A row from before the column: the audit log's issuer. */
+	fx_exec(f, "UPDATE certificates SET issued_by = NULL");
+	assert_int_equal(certificate_get(f->d, f->a, &f->sys, id, &cert), 0);
+	assert_int_equal(cert.issued_by, 0);
+	assert_null(cert.issued_by_name);
+	assert_int_equal(certificate_signers(f->d, f->a, &cert, &coordinator, &instructor), 0);
+	assert_string_equal(coordinator, "Cora Coordinator");
+	/* Issued by the system (the CLI): no signer, none invented. */
+	sign_off(f, c.enrollment2);
+	field_errors errs = {0};
+	int64_t id2 = 0;
+	assert_int_equal(certificate_issue(f->d, f->a, &f->sys, c.enrollment2, &id2, &errs), 0);
+	assert_int_equal(certificate_get(f->d, f->a, &f->sys, id2, &cert), 0);
+	assert_int_equal(cert.issued_by, 0);
+	assert_int_equal(certificate_signers(f->d, f->a, &cert, &coordinator, &instructor), 0);
+	assert_string_equal(coordinator, "");
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
 int main(void)
@@ -480,6 +520,7 @@ int main(void)
 	    CASE(issue_refused_until_complete),
 	    CASE(serials_sequential_and_dates),
 	    CASE(revoke_is_audited),
+	    CASE(signer_is_issued_by),
 	    CASE(scopes),
 	    CASE(verify_reveals_nothing_for_bad_codes),
 	    CASE(pdf_and_zip_read_by_real_tools),

@@ -238,7 +238,9 @@ static void sign_off_and_complete(void **state)
 	principal coord = fx_as(f, p.coord), instr = fx_as(f, p.instr), sup = fx_as(f, p.sup);
 	enrollment e;
 	field_errors errs = {0};
+	tf_clock_before_course();
 	assert_int_equal(enrollment_enroll(f->d, f->a, &coord, course, p.ofc[0], &e, &errs), 0);
+	tf_clock_back();
 	progress pr;
 	assert_int_equal(enrollment_complete(f->d, f->a, &instr, e.id, &pr, &errs), CK_E_CONFLICT);
 	assert_int_equal(errs.len, 1);
@@ -277,8 +279,10 @@ static roll_fx make_roll(authfx *f, const people *p)
 	r.course = tf_course(f, v, 2, "in_progress");
 	r.session = tf_session(f, r.course, 0, 60);
 	tf_cover(f, r.session, r.module, 60);
+	tf_teach(f, r.session, p->instr);
 	principal coord = fx_as(f, p->coord);
 	field_errors errs = {0};
+	tf_clock_before_course();
 	for (int i = 0; i < 3; i++) {
 		enrollment e;
 		assert_int_equal(enrollment_enroll(f->d, f->a, &coord, r.course, p->ofc[i], &e, &errs),
@@ -286,6 +290,7 @@ static roll_fx make_roll(authfx *f, const people *p)
 		r.e[i] = e.id;
 		fx_advance(1);
 	}
+	tf_clock_back();
 	return r;
 }
 
@@ -388,6 +393,7 @@ static void makeup_from_another_course(void **state)
 	int64_t s2 = tf_session(f, other, 2000, 90);
 	tf_cover(f, s2, a2, 60);
 	tf_cover(f, s2, b2, 30);
+	tf_teach(f, s2, p.instr);
 	attendance_mark absent = {.enrollment_id = r.e[0], .status = "absent"};
 	field_errors errs = {0};
 	assert_int_equal(attendance_record(f->d, f->a, &instr, r.session, &absent, 1, &errs), 0);
@@ -437,6 +443,168 @@ static void makeup_from_another_course(void **state)
 	                 CK_E_FORBIDDEN);
 }
 
+/* A trainee promoted from the waitlist mid-course: the session that was
+ * over before the seat gives no credit, is no absence (not on its roll,
+ * no mark accepted) and its module shows as make-up needed; the session
+ * after the seat counts; make-up credit then fills the module. */
+static void promoted_trainee_not_credited_before_the_seat(void **state)
+{
+	authfx *f = *state;
+	people p = make_people(f);
+	int64_t v = tf_version(f);
+	int64_t ma = tf_module(f, v, "A", "clinical", 60, true);
+	int64_t mb = tf_module(f, v, "B", "legal", 60, true);
+	int64_t course = tf_course(f, v, 1, "in_progress");
+	int64_t early = tf_session(f, course, 0, 60); /* 2023-11-01, before the seat */
+	tf_cover(f, early, ma, 60);
+	principal coord = fx_as(f, p.coord), instr = fx_as(f, p.instr);
+	enrollment first, second;
+	field_errors errs = {0};
+	tf_clock_before_course();
+	assert_int_equal(enrollment_enroll(f->d, f->a, &coord, course, p.ofc[0], &first, &errs), 0);
+	assert_int_equal(first.seated_at, TF_DAY0 - 86400);
+	fx_advance(1);
+	assert_int_equal(enrollment_enroll(f->d, f->a, &coord, course, p.ofc[1], &second, &errs),
+	                 0);
+	assert_string_equal(second.status, "waitlisted");
+	assert_int_equal(second.seated_at, 0);
+	tf_clock_back();
+	/* A session an hour from now, after the promotion below. */
+	int64_t now = fx_now_cs / 100;
+	int64_t later = tf_session(f, course, (now - TF_DAY0) / 60 + 60, 60);
+	tf_cover(f, later, mb, 60);
+	int64_t promoted = 0;
+	assert_int_equal(enrollment_withdraw(f->d, f->a, &coord, first.id, &promoted), 0);
+	assert_int_equal(promoted, second.id);
+	assert_int_equal(enrollment_get(f->d, f->a, &coord, second.id, &second), 0);
+	assert_string_equal(second.status, "enrolled");
+	assert_int_equal(second.seated_at, now);
+	fx_advance(3 * 3600); /* both sessions over */
+
+	progress pr;
+	assert_int_equal(training_progress(f->d, f->a, second.id, &pr), 0);
+	assert_int_equal(pr.seated_at, now);
+	assert_int_equal(pr.modules[0].attended, 0);     /* A: before the seat */
+	assert_int_equal(pr.modules[0].before_seat, 60);
+	assert_int_equal(pr.modules[1].attended, 60);    /* B: after it */
+	assert_int_equal(pr.modules[1].before_seat, 0);
+	assert_int_equal(pr.total_minutes, 60);
+	assert_true(pr.n_missing >= 1);
+	assert_int_equal(pr.missing[0].kind, PROGRESS_GAP_MODULE);
+	assert_string_equal(pr.missing[0].code, "A");
+	assert_true(pr.missing[0].is_makeup_needed);
+	assert_string_equal(pr.missing[0].text, "A: 0 of 60 min (54 needed), make-up needed: 60 min "
+	                                        "held before the seat");
+
+	/* Not on the early session's roll, no absence; on the later one. */
+	roll_call roll;
+	assert_int_equal(attendance_roll(f->d, f->a, &coord, early, &roll), 0);
+	assert_int_equal(roll.n, 0);
+	assert_int_equal(attendance_roll(f->d, f->a, &coord, later, &roll), 0);
+	assert_int_equal(roll.n, 1);
+	assert_int_equal(roll.items[0].enrollment_id, second.id);
+	attendance_mark absent = {.enrollment_id = second.id, .status = "absent"};
+	errs = (field_errors){0};
+	assert_int_equal(attendance_record(f->d, f->a, &coord, early, &absent, 1, &errs),
+	                 CK_E_INVALID);
+	assert_string_equal(errs.items[0].field, "enrollment_id");
+	assert_non_null(strstr(errs.items[0].message, "make-up"));
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM attendance"), 0);
+	/* A roll-call row from before the seat (written directly) still
+	 * gives nothing. */
+	tf_attend(f, early, second.id, "present", 0, 0, 60);
+	assert_int_equal(training_progress(f->d, f->a, second.id, &pr), 0);
+	assert_int_equal(pr.modules[0].attended, 0);
+
+	/* Make-up credit from another course's session fills module A. */
+	int64_t v2 = tf_version(f);
+	int64_t a2 = tf_module(f, v2, "A", "clinical", 60, true);
+	int64_t other = tf_course(f, v2, 10, "in_progress");
+	int64_t s2 = tf_session(f, other, 2000, 60);
+	tf_cover(f, s2, a2, 60);
+	tf_teach(f, s2, p.instr);
+	errs = (field_errors){0};
+	assert_int_equal(attendance_makeup(f->d, f->a, &instr, second.id,
+	                                   fx_kv(f, "session_id", tfx_text(f, s2), "module_code", "A",
+	                                         NULL),
+	                                   NULL, &errs),
+	                 0);
+	assert_int_equal(training_progress(f->d, f->a, second.id, &pr), 0);
+	assert_int_equal(pr.modules[0].attended, 60);
+	assert_true(pr.modules[0].is_met);
+	for (size_t i = 0; i < pr.n_missing; i++)
+		assert_int_not_equal(pr.missing[i].kind, PROGRESS_GAP_MODULE);
+}
+
+/* Instructors take the roll (and give make-up credit) only for the
+ * sessions they teach; coordinators for any. Another instructor reads the
+ * roll (their scope) but may not mark it: 403, nothing written. */
+static void instructors_take_only_their_sessions(void **state)
+{
+	authfx *f = *state;
+	people p = make_people(f);
+	roll_fx r = make_roll(f, &p); /* p.instr teaches r.session */
+	int64_t cc = fx_org(f, "College", "mental_health");
+	int64_t other_instr = fx_user(f, cc, "oi@pb.test", "Otto Other", "instructor", NULL);
+	principal instr = fx_as(f, p.instr), other = fx_as(f, other_instr),
+	          coord = fx_as(f, p.coord), sup = fx_as(f, p.sup);
+	bool takes = true;
+	assert_int_equal(attendance_takes_roll(f->d, &instr, r.session, &takes), 0);
+	assert_true(takes);
+	assert_int_equal(attendance_takes_roll(f->d, &other, r.session, &takes), 0);
+	assert_false(takes);
+	assert_int_equal(attendance_takes_roll(f->d, &coord, r.session, &takes), 0);
+	assert_true(takes);
+	assert_int_equal(attendance_takes_roll(f->d, &sup, r.session, &takes), 0);
+	assert_false(takes);
+	assert_int_equal(attendance_takes_roll(f->d, &f->sys, r.session, &takes), 0);
+	assert_true(takes);
+
+	roll_call roll;
+	assert_int_equal(attendance_roll(f->d, f->a, &other, r.session, &roll), 0);
+	assert_false(roll.may_mark);
+	assert_int_equal(roll.n, 2);
+	assert_int_equal(attendance_roll(f->d, f->a, &instr, r.session, &roll), 0);
+	assert_true(roll.may_mark);
+	int64_t audit = fx_count(f, "SELECT COUNT(*) FROM audit_log");
+	attendance_mark absent = {.enrollment_id = r.e[0], .status = "absent"};
+	field_errors errs = {0};
+	assert_int_equal(attendance_record(f->d, f->a, &other, r.session, &absent, 1, &errs),
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(attendance_record_kv(f->d, f->a, &other, r.session,
+	                                      fx_kv(f, "enrollment_id", tfx_text(f, r.e[0]), "status",
+	                                            "absent", NULL),
+	                                      &errs),
+	                 CK_E_FORBIDDEN);
+	/* An unknown session is still 404 for them. */
+	assert_int_equal(attendance_record(f->d, f->a, &other, r.session + 100, &absent, 1, &errs),
+	                 CK_E_NOT_FOUND);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM attendance"), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log"), audit);
+	/* The coordinator marks any session; so does its instructor. */
+	assert_int_equal(attendance_record(f->d, f->a, &coord, r.session, &absent, 1, &errs), 0);
+	absent.enrollment_id = r.e[1];
+	assert_int_equal(attendance_record(f->d, f->a, &instr, r.session, &absent, 1, &errs), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM attendance"), 2);
+
+	/* Make-up credit from a session of another course: only its own
+	 * instructor (or a coordinator) vouches for it. */
+	int64_t v2 = tf_version(f);
+	int64_t a2 = tf_module(f, v2, "A", "clinical", 60, true);
+	int64_t course2 = tf_course(f, v2, 10, "in_progress");
+	int64_t s2 = tf_session(f, course2, 2000, 60);
+	tf_cover(f, s2, a2, 60);
+	tf_teach(f, s2, other_instr);
+	kv *in = fx_kv(f, "session_id", tfx_text(f, s2), "module_code", "A", NULL);
+	errs = (field_errors){0};
+	assert_int_equal(attendance_makeup(f->d, f->a, &instr, r.e[0], in, NULL, &errs),
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM makeup_credits"), 0);
+	assert_int_equal(attendance_makeup(f->d, f->a, &other, r.e[0], in, NULL, &errs), 0);
+	assert_int_equal(attendance_makeup(f->d, f->a, &coord, r.e[1], in, NULL, &errs), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM makeup_credits"), 2);
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
 int main(void)
@@ -450,6 +618,8 @@ int main(void)
 	    CASE(sign_off_and_complete),
 	    CASE(roll_call_marks_and_bounds),
 	    CASE(makeup_from_another_course),
+	    CASE(promoted_trainee_not_credited_before_the_seat),
+	    CASE(instructors_take_only_their_sessions),
 	};
 	int failed = cmocka_run_group_tests_name("enrollments on sqlite", cases,
 	                                         fx_sqlite_group_setup, fx_sqlite_group_teardown);

@@ -218,6 +218,38 @@ static void future_and_waitlisted_count_nothing(void **state)
 	assert_int_equal(training_progress(f->d, f->a, e + 100, &p), CK_E_NOT_FOUND);
 }
 
+/* A seat that began when session 1 ended (to the second): session 1 gives
+ * nothing, its required modules need make-up; one second earlier and it
+ * counts in full. */
+static void sessions_before_the_seat_count_nothing(void **state)
+{
+	authfx *f = *state;
+	course_fx c = make_course(f);
+	int64_t e = tf_enrollment(f, c.course, c.officer);
+	tf_sign_off(f, e);
+	int64_t s1_end = TF_DAY0 + 180 * 60;
+	fx_exec(f, arena_printf(f->a, "UPDATE enrollments SET seated_at = %lld", (long long)s1_end));
+	progress p;
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
+	assert_int_equal(p.seated_at, s1_end);
+	assert_int_equal(mod(&p, "A")->attended, 0);
+	assert_int_equal(mod(&p, "A")->before_seat, 60);
+	assert_int_equal(mod(&p, "B")->before_seat, 120);
+	assert_int_equal(mod(&p, "C")->attended, 90);
+	assert_int_equal(p.total_minutes, 2250);
+	assert_int_equal(p.n_missing, 3); /* A, B, the total */
+	assert_true(p.missing[0].is_makeup_needed);
+	assert_true(p.missing[1].is_makeup_needed);
+	assert_false(p.missing[2].is_makeup_needed);
+	assert_non_null(strstr(p.missing[1].text, "make-up needed"));
+	fx_exec(f, arena_printf(f->a, "UPDATE enrollments SET seated_at = %lld",
+	                        (long long)s1_end - 1));
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
+	assert_int_equal(mod(&p, "A")->attended, 60);
+	assert_int_equal(mod(&p, "A")->before_seat, 0);
+	assert_true(p.is_complete);
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
 int main(void)
@@ -226,6 +258,7 @@ int main(void)
 	    CASE(present_by_default_rolls_up), CASE(late_and_early_split_by_module_order),
 	    CASE(ninety_percent_edge),         CASE(absent_counts_nothing),
 	    CASE(makeup_credit_counts_once),   CASE(future_and_waitlisted_count_nothing),
+	    CASE(sessions_before_the_seat_count_nothing),
 	};
 	int failed = cmocka_run_group_tests_name("progress on sqlite", cases, fx_sqlite_group_setup,
 	                                         fx_sqlite_group_teardown);
