@@ -474,6 +474,20 @@ void test_runs_api(void **state)
 	get_status(&w.a_sup, path, 200);  /* the agency's supervisor */
 	get_status(&w.a_instr, path, 200);
 	get_status(&w.a_trainee, "/api/v1/me/runs", 200);
+
+	/* The course setting behind runs_required: editable on the course API. */
+	agent admin = {0};
+	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
+	snprintf(path, sizeof path, "/api/v1/courses/%lld", w.course);
+	http_json(&admin, "PATCH", path, "{\"scenario_runs_required\": 21}", &r);
+	expect_field(&r, 422, "scenario_runs_required");
+	hresp_free(&r);
+	http_json(&admin, "PATCH", path, "{\"scenario_runs_required\": 1}", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(j, "scenario_runs_required")), 1);
+	json_decref(j);
+	hresp_free(&r);
 }
 
 /* ---- the event stream ---- */
