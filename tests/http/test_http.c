@@ -1403,6 +1403,8 @@ int main(void)
 	    cmocka_unit_test(test_enroll_api),
 	    cmocka_unit_test(test_attendance_api),
 	    cmocka_unit_test(test_enroll_pages),
+	    cmocka_unit_test(test_training_lists_paged),
+	    cmocka_unit_test(test_courses_default_filter),
 	    cmocka_unit_test(test_runs_api),
 	    cmocka_unit_test(test_runs_events),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
