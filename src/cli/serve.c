@@ -14,6 +14,7 @@
 #include "../base/crypto.h"
 #include "../base/log.h"
 #include "../credentials/certificates_web.h"
+#include "../scenarios/scenarios_web.h"
 #include "../scenarios/runs_web.h"
 #include "../training/courses_web.h"
 #include "../training/curricula_web.h"
@@ -43,6 +44,7 @@ static void (*const route_tables[])(void) = {
     credentials_register,
     courses_routes_register,
     enroll_routes_register,
+    scenarios_library_register,
     runs_routes_register,
 };
 
