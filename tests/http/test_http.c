@@ -11,6 +11,7 @@
 #include "enroll.h"
 #include "across.h"
 #include "scenarios_http.h"
+#include "runs.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1409,6 +1410,8 @@ int main(void)
 	    cmocka_unit_test(test_scenarios_api),
 	    cmocka_unit_test(test_scenarios_permissions),
 	    cmocka_unit_test(test_scenarios_import_export),
+	    cmocka_unit_test(test_runs_api),
+	    cmocka_unit_test(test_runs_events),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_events_across_processes),
 	    cmocka_unit_test(test_clean_shutdown),
