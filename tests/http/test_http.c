@@ -1408,6 +1408,8 @@ int main(void)
 	    cmocka_unit_test(test_scenarios_api),
 	    cmocka_unit_test(test_scenarios_permissions),
 	    cmocka_unit_test(test_scenarios_import_export),
+	    cmocka_unit_test(test_scenarios_pages),
+	    cmocka_unit_test(test_scenarios_briefs_hidden),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};
