@@ -10,6 +10,7 @@
 #include "certificates.h"
 #include "enroll.h"
 #include "scenarios_http.h"
+#include "runs.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1410,6 +1411,8 @@ int main(void)
 	    cmocka_unit_test(test_scenarios_import_export),
 	    cmocka_unit_test(test_scenarios_pages),
 	    cmocka_unit_test(test_scenarios_briefs_hidden),
+	    cmocka_unit_test(test_runs_api),
+	    cmocka_unit_test(test_runs_events),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};
