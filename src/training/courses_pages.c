@@ -20,6 +20,7 @@
 #include "courses_internal.h"
 #include "courses_web.h"
 #include "curricula.h"
+#include "../scenarios/runs_pages.h"
 
 static const field_label course_labels[] = {
     {"version_id", "Curriculum version"}, {"title", "Title"},     {"location", "Location"},
@@ -470,6 +471,7 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 		conflict_report(req, d, id);
 	sessions_by_day(req, &c, sessions, n);
 	enroll_course_section(req, d, id);
+	runs_course_link(req, id);
 	if (perm_granted(req->who.roles, PERM_CERTS_ISSUE))
 		html_printf(b, "<p><a href=\"/courses/%lld/certificates\">Certificates of this course"
 		               "</a></p>",
