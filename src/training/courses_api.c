@@ -24,14 +24,15 @@ static json_t *day_json(int64_t day)
 static json_t *course_json(arena *a, const course *c)
 {
 	json_t *o = json_pack(
-	    "{s:I, s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:I, s:s, s:s, s:I, s:I, s:o, s:o}", "id",
+	    "{s:I, s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:I, s:s, s:s, s:I, s:I, s:I, s:o, s:o}", "id",
 	    (json_int_t)c->id, "version_id", (json_int_t)c->version_id, "curriculum_title",
 	    c->curriculum_title, "curriculum_version", (json_int_t)c->curriculum_version, "title",
 	    c->title, "location", c->location, "starts_on", day_json(c->starts_on), "ends_on",
 	    day_json(c->ends_on), "capacity", (json_int_t)c->capacity, "status", c->status,
 	    "status_label", course_status_label(c->status), "session_count",
 	    (json_int_t)c->session_count, "scheduled_minutes", (json_int_t)c->scheduled_minutes,
-	    "created_at", auth_json_time(c->created_at), "updated_at", auth_json_time(c->updated_at));
+	    "scenario_runs_required", (json_int_t)c->scenario_runs_required, "created_at",
+	    auth_json_time(c->created_at), "updated_at", auth_json_time(c->updated_at));
 	const char *feed = calendar_feed_path(a, CALENDAR_COURSE, c->id);
 	if (feed)
 		json_object_set_new(o, "calendar_path", json_string(feed));

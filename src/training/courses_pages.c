@@ -20,10 +20,12 @@
 #include "courses_internal.h"
 #include "courses_web.h"
 #include "curricula.h"
+#include "../scenarios/runs_pages.h"
 
 static const field_label course_labels[] = {
     {"version_id", "Curriculum version"}, {"title", "Title"},     {"location", "Location"},
     {"starts_on", "First day"},           {"ends_on", "Last day"}, {"capacity", "Capacity"},
+    {"scenario_runs_required", "Scenario runs required"},
     {"status", "Status"},
 };
 static const field_label session_labels[] = {
@@ -186,6 +188,12 @@ static void course_form(request *req, db *d, const course *c, const kv *in,
 	          VAL("capacity", c ? arena_printf(req->arena, "%lld", (long long)c->capacity)
 	                            : "24"),
 	          errs, "required min=\"1\" max=\"500\"");
+	form_text(req, "scenario_runs_required", "Scenario runs required", "number",
+	          VAL("scenario_runs_required",
+	              arena_printf(req->arena, "%lld",
+	                           (long long)(c ? c->scenario_runs_required
+	                                         : COURSE_RUNS_REQUIRED_DEFAULT))),
+	          errs, "min=\"0\" max=\"20\"");
 	form_select(req, "status", "Status", course_statuses(), status_labels(req->arena),
 	            VAL("status", c ? c->status : "planned"), errs);
 	form_submit(req, c ? "Save changes" : "Add course");
@@ -439,11 +447,13 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 	            "<dl class=\"details\"><dt>Curriculum</dt><dd>%s, version %lld</dd>"
 	            "<dt>Dates</dt><dd>%s to %s</dd><dt>Location</dt><dd>%s</dd>"
 	            "<dt>Capacity</dt><dd>%lld</dd><dt>Status</dt><dd>%s</dd>"
+	            "<dt>Scenario runs required</dt><dd>%lld passed</dd>"
 	            "<dt>Scheduled</dt><dd>%lld h %02lld min in %lld sessions</dd>",
 	            c.curriculum_title, (long long)c.curriculum_version,
 	            day_text(req->arena, c.starts_on), day_text(req->arena, c.ends_on),
 	            *c.location ? c.location : "—", (long long)c.capacity,
-	            course_status_label(c.status), (long long)(c.scheduled_minutes / 60),
+	            course_status_label(c.status), (long long)c.scenario_runs_required,
+	            (long long)(c.scheduled_minutes / 60),
 	            (long long)(c.scheduled_minutes % 60), (long long)c.session_count);
 	const char *feed = calendar_feed_path(req->arena, CALENDAR_COURSE, c.id);
 	if (feed)
@@ -455,6 +465,7 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 		conflict_report(req, d, id);
 	sessions_by_day(req, &c, sessions, n);
 	enroll_course_section(req, d, id);
+	runs_course_link(req, id);
 	if (perm_granted(req->who.roles, PERM_CERTS_ISSUE))
 		html_printf(b, "<p><a href=\"/courses/%lld/certificates\">Certificates of this course"
 		               "</a></p>",

@@ -36,6 +36,13 @@ static const card cards[] = {
      PERM_UNSET},
     {"CIT status", "Each officer of an agency: certified, expiring, in training; refreshers due.",
      "/training/status", PERM_TRAINING_STATUS, PERM_UNSET},
+    {"Scenario runs", "Start a role-played scenario in a course you teach: open the course, then "
+     "Scenario runs.",
+     "/courses", PERM_RUNS_MANAGE, PERM_UNSET},
+    {"Join a scenario run", "Type the code your instructor shows and score a classmate's run.",
+     "/join", PERM_SIGNED_IN, PERM_UNSET},
+    {"Your scenario runs", "The scenarios you played, their results and your skills across runs.",
+     "/me/runs", PERM_SIGNED_IN, PERM_UNSET},
     {"Your training record", "Your courses, hours by component and certificates.", "/transcript",
      PERM_SIGNED_IN, PERM_UNSET},
     {"My courses", "Your CIT courses: enrollment, hours attended and what is left to complete.",
