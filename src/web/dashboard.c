@@ -32,6 +32,8 @@ static const card cards[] = {
      PERM_ORGS_READ, PERM_UNSET},
     {"Courses", "Course offerings, their sessions, instructors and calendar feeds.", "/courses",
      PERM_COURSES_READ, PERM_UNSET},
+    {"Scenarios", "Role-play crisis scenarios and the rubrics runs are scored on.", "/scenarios",
+     PERM_SCENARIOS_READ, PERM_UNSET},
     {"Audit log", "Who did what and when; check that the log is intact.", "/audit", PERM_AUDIT_READ,
      PERM_UNSET},
     {"CIT status", "Each officer of an agency: certified, expiring, in training; refreshers due.",

@@ -1410,6 +1410,8 @@ int main(void)
 	    cmocka_unit_test(test_scenarios_api),
 	    cmocka_unit_test(test_scenarios_permissions),
 	    cmocka_unit_test(test_scenarios_import_export),
+	    cmocka_unit_test(test_scenarios_pages),
+	    cmocka_unit_test(test_scenarios_briefs_hidden),
 	    cmocka_unit_test(test_runs_api),
 	    cmocka_unit_test(test_runs_events),
 	    cmocka_unit_test(test_run_pages_start),
