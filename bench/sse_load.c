@@ -213,6 +213,24 @@ static long rss_kb(const char *field)
 	return kb;
 }
 
+/* The server's user + system CPU time so far, in seconds (-1: unknown). */
+static double cpu_s(void)
+{
+	char path[64], line[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", G.server_pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char *ok = fgets(line, sizeof line, f);
+	fclose(f);
+	const char *p = ok ? strrchr(line, ')') : NULL; /* the name may hold spaces */
+	unsigned long long ut, st;
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+	                 &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 static int open_socket(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -870,6 +888,7 @@ int main(int argc, char **argv)
 	while (now_us() < settle)
 		loop_once(50, buf);
 	long rss_connected = rss_kb("VmRSS");
+	double cpu_before = cpu_s();
 
 	/* 2. The scorers: connect, then send on schedule. */
 	for (size_t i = 0; i < G.n_scorers; i++)
@@ -920,6 +939,7 @@ int main(int argc, char **argv)
 	while (G.n_lat < expected && now_us() - t_end_sends < (int64_t)G.drain_s * 1000000)
 		loop_once(50, buf);
 	long rss_after = rss_kb("VmRSS"), rss_peak = rss_kb("VmHWM");
+	double cpu_used = cpu_before >= 0 ? cpu_s() - cpu_before : -1;
 
 	long gaps = 0, dups = 0, others = 0;
 	for (size_t i = 0; i < G.n_subs; i++) {
@@ -955,7 +975,7 @@ int main(int argc, char **argv)
 	       "dups=%ld gaps=%ld p50_ms=%.2f p99_ms=%.2f max_ms=%.2f rss_connected_kb=%ld "
 	       "rss_after_kb=%ld rss_peak_kb=%ld other_events=%ld first_p50_ms=%.2f "
 	       "first_p99_ms=%.2f spread_p50_ms=%.2f spread_p99_ms=%.2f read_p50_ms=%.2f "
-	       "read_p99_ms=%.2f read_max_ms=%.2f\n",
+	       "read_p99_ms=%.2f read_max_ms=%.2f server_cpu_s=%.2f cpu_us_per_delivery=%.2f\n",
 	       ready, open_s, G.n_nonces, G.put_ok, G.put_errors, pct_ms(G.put_us, G.n_put, 0.5),
 	       pct_ms(G.put_us, G.n_put, 0.99), G.n_lat, expected,
 	       expected > G.n_lat ? expected - G.n_lat : 0, dups, gaps,
@@ -964,6 +984,7 @@ int main(int argc, char **argv)
 	       others, pct_ms(first, n_first, 0.5), pct_ms(first, n_first, 0.99),
 	       pct_ms(spread, n_first, 0.5), pct_ms(spread, n_first, 0.99),
 	       pct_ms(G.read_us, G.n_lat, 0.5), pct_ms(G.read_us, G.n_lat, 0.99),
-	       G.n_lat ? G.read_us[G.n_lat - 1] / 1000.0 : -1.0);
+	       G.n_lat ? G.read_us[G.n_lat - 1] / 1000.0 : -1.0, cpu_used,
+	       cpu_used >= 0 && G.n_lat ? cpu_used * 1e6 / (double)G.n_lat : -1.0);
 	return 0;
 }
