@@ -20,8 +20,16 @@
  * registered with a higher id takes only what it lacks. Each stream's
  * last id only moves forward, so nothing is sent twice.
  *
- * Locking: one mutex guards the stream list, every stream's buffer and
- * last id, the wake list and the source table. The reader suspends while
+ * What a stream has yet to send is a queue of ranges of shared chunks:
+ * an event is formatted once, into one chunk, and every stream on its
+ * channel holds a reference to its part of it; nothing is copied per
+ * stream until libmicrohttpd asks for the bytes. Two thousand debrief
+ * screens behind by a few events then cost the events once, not two
+ * thousand times.
+ *
+ * Locking: one mutex guards the stream list, every stream's queue (and
+ * the reference counts of the chunks in them) and last id, the wake list
+ * and the source table. The reader suspends while
  * holding it, so nobody can resume a connection before it is suspended (a
  * lost wake-up); resumes happen after the mutex is released. Sources run
  * without it. Streams are heap-allocated, not in the request arena:
@@ -43,16 +51,37 @@
 enum {
 	SSE_MAX_PENDING = 1 << 20, /* unsent bytes before a stream is given up */
 	SSE_BLOCK = 4 * 1024,      /* libmicrohttpd's buffer per stream */
-	SSE_KEEP_BUFFER = 1024,     /* a drained buffer larger than this is freed */
+	SSE_KEEP_SEGS = 8,         /* a drained queue with more room than this is freed */
 	SSE_MAX_SOURCES = 16,
 	SSE_MAX_WAKES = 256, /* distinct channels waiting; more wake everything */
 };
 
+/* Bytes to send, shared by the streams that send them; counted under the
+ * lock. A static chunk (the retry hint, the heartbeat) is never counted
+ * nor freed. */
+typedef struct sse_chunk {
+	size_t refs;
+	bool is_static;
+	size_t len;
+	const char *data;
+} sse_chunk;
+
+/* A range of a chunk still to send. */
+typedef struct sse_seg {
+	sse_chunk *chunk;
+	size_t start, end;
+} sse_seg;
+
+#define STATIC_CHUNK(text) {.is_static = true, .len = sizeof text - 1, .data = text}
+static sse_chunk retry_chunk = STATIC_CHUNK("retry: 3000\n\n");
+static sse_chunk heartbeat_chunk = STATIC_CHUNK(": heartbeat\n\n");
+
 struct sse_stream {
 	char channel[SSE_MAX_CHANNEL];
 	struct MHD_Connection *conn;
-	buf pending;     /* heap buffer: bytes not yet handed over */
-	size_t off;      /* how much of pending has been sent */
+	sse_seg *segs;   /* segs[head .. n_segs) are not yet handed over */
+	size_t head, n_segs, cap_segs;
+	size_t queued;   /* their bytes */
 	int64_t last_id; /* sourced: the last event id given to this stream */
 	bool is_sourced;
 	bool is_suspended;
@@ -154,8 +183,9 @@ void sse_batch_free(sse_batch *b)
 	*b = (sse_batch){0};
 }
 
-int sse_batch_deliver(const sse_batch *b, int64_t *last_id, buf *out)
+int sse_batch_range(const sse_batch *b, int64_t *last_id, size_t *start, size_t *end)
 {
+	*start = *end = 0;
 	if (*last_id < b->from)
 		return -1;
 	/* The first event after last_id; items are in increasing seq. */
@@ -170,9 +200,19 @@ int sse_batch_deliver(const sse_batch *b, int64_t *last_id, buf *out)
 	if (lo == b->n)
 		return 0;
 	const sse_batch_item *first = &b->items[lo], *last = &b->items[b->n - 1];
-	buf_append(out, b->text.data + first->off, last->off + last->len - first->off);
+	*start = first->off;
+	*end = last->off + last->len;
 	*last_id = last->seq;
 	return (int)(b->n - lo);
+}
+
+int sse_batch_deliver(const sse_batch *b, int64_t *last_id, buf *out)
+{
+	size_t start, end;
+	int n = sse_batch_range(b, last_id, &start, &end);
+	if (n > 0)
+		buf_append(out, b->text.data + start, end - start);
+	return n;
 }
 
 /* Connections ------------------------------------------------------------ */
@@ -207,21 +247,71 @@ static void resume_all(resume_list *rl)
 	*rl = (resume_list){0};
 }
 
-static bool is_too_far_behind(const sse_stream *s)
+/* A chunk holding a copy of text, not yet referenced (NULL: no memory). */
+static sse_chunk *chunk_new(const char *text, size_t n)
 {
-	return s->pending.len - s->off > SSE_MAX_PENDING;
+	sse_chunk *c = malloc(sizeof *c + n);
+	if (!c)
+		return NULL;
+	char *data = (char *)(c + 1);
+	memcpy(data, text, n);
+	*c = (sse_chunk){.len = n, .data = data};
+	return c;
 }
 
-static void enqueue(sse_stream *s, const char *text, size_t n)
+/* Under the lock: one reference fewer; frees the chunk after the last.
+ * Also for a new chunk nobody took (refs 0). */
+static void chunk_release(sse_chunk *c)
 {
-	if (s->is_closed)
+	if (!c || c->is_static)
 		return;
-	if (s->pending.len - s->off + n > SSE_MAX_PENDING) {
+	if (c->refs > 0)
+		c->refs--;
+	if (c->refs == 0)
+		free(c);
+}
+
+static bool is_too_far_behind(const sse_stream *s)
+{
+	return s->queued > SSE_MAX_PENDING;
+}
+
+/* Under the lock (or before the stream is shared): queues chunk's bytes
+ * [start, end) on s. */
+static void enqueue(sse_stream *s, sse_chunk *c, size_t start, size_t end)
+{
+	if (s->is_closed || !c || end <= start)
+		return;
+	if (s->queued + (end - start) > SSE_MAX_PENDING) {
 		/* A client this far behind is gone or hopeless: end it. */
 		s->is_closed = true;
 		return;
 	}
-	buf_append(&s->pending, text, n);
+	if (s->n_segs == s->cap_segs) {
+		size_t cap = s->cap_segs ? s->cap_segs * 2 : 2;
+		sse_seg *segs = realloc(s->segs, cap * sizeof *segs);
+		if (!segs) {
+			s->is_closed = true; /* a gap would be worse than an end */
+			return;
+		}
+		s->segs = segs;
+		s->cap_segs = cap;
+	}
+	if (!c->is_static)
+		c->refs++;
+	s->segs[s->n_segs++] = (sse_seg){.chunk = c, .start = start, .end = end};
+	s->queued += end - start;
+}
+
+/* Under the lock: drops every queued range. */
+static void drop_queue(sse_stream *s)
+{
+	for (size_t i = s->head; i < s->n_segs; i++)
+		chunk_release(s->segs[i].chunk);
+	free(s->segs);
+	s->segs = NULL;
+	s->head = s->n_segs = s->cap_segs = 0;
+	s->queued = 0;
 }
 
 static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
@@ -230,20 +320,29 @@ static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
 	sse_stream *s = cls;
 	ssize_t rc;
 	pthread_mutex_lock(&lock);
-	if (s->pending.len > s->off) {
-		size_t n = s->pending.len - s->off;
-		if (n > max)
-			n = max;
-		memcpy(out, s->pending.data + s->off, n);
-		s->off += n;
-		if (s->off == s->pending.len) {
-			/* A replay can be large; two thousand idle streams
-			 * should not each keep its buffer. */
-			if (s->pending.cap > SSE_KEEP_BUFFER)
-				buf_free(&s->pending);
-			else
-				buf_reset(&s->pending);
-			s->off = 0;
+	if (s->queued > 0) {
+		size_t n = 0;
+		while (n < max && s->head < s->n_segs) {
+			sse_seg *g = &s->segs[s->head];
+			size_t take = g->end - g->start;
+			if (take > max - n)
+				take = max - n;
+			memcpy(out + n, g->chunk->data + g->start, take);
+			g->start += take;
+			n += take;
+			if (g->start == g->end)
+				chunk_release(s->segs[s->head++].chunk);
+		}
+		s->queued -= n;
+		if (s->head == s->n_segs) {
+			/* A replay can queue many; two thousand idle streams
+			 * should not each keep the room. */
+			if (s->cap_segs > SSE_KEEP_SEGS) {
+				free(s->segs);
+				s->segs = NULL;
+				s->cap_segs = 0;
+			}
+			s->head = s->n_segs = 0;
 		}
 		rc = (ssize_t)n;
 	} else if (s->is_closed || is_stopping) {
@@ -268,8 +367,8 @@ static void stream_free(void *cls)
 	if (s->next)
 		s->next->prev = s->prev;
 	n_streams--;
+	drop_queue(s);
 	pthread_mutex_unlock(&lock);
-	buf_free(&s->pending);
 	free(s);
 }
 
@@ -345,14 +444,13 @@ struct MHD_Response *sse_response(request *req)
 	s->conn = req->conn;
 	s->is_sourced = req->resp.sse_is_sourced;
 	s->last_id = req->resp.sse_after;
-	buf_init(&s->pending, NULL);
 	/* The retry hint goes first so the headers and something readable
 	 * leave at once. */
-	buf_puts(&s->pending, "retry: 3000\n\n");
+	enqueue(s, &retry_chunk, 0, retry_chunk.len);
 	struct MHD_Response *r =
 	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK, reader, s, stream_free);
 	if (!r) {
-		buf_free(&s->pending);
+		free(s->segs); /* the static retry chunk only */
 		free(s);
 		return NULL;
 	}
@@ -377,14 +475,17 @@ size_t sse_publish(const char *channel, const char *event, const char *data)
 	sse_format_event(&msg, 0, event, data);
 	size_t reached = 0;
 	resume_list rl = {0};
+	sse_chunk *c = chunk_new(msg.data, msg.len);
 	pthread_mutex_lock(&lock);
-	for (sse_stream *s = streams; s; s = s->next) {
+	for (sse_stream *s = streams; c && s; s = s->next) {
 		if (s->is_sourced || strcmp(s->channel, channel) || s->is_closed)
 			continue;
-		enqueue(s, msg.data, msg.len);
+		enqueue(s, c, 0, c->len);
 		collect(&rl, s);
 		reached++;
 	}
+	if (c && c->refs == 0)
+		chunk_release(c);
 	pthread_mutex_unlock(&lock);
 	resume_all(&rl);
 	buf_free(&msg);
@@ -539,6 +640,8 @@ static void dispatch(const char *channel)
 
 	resume_list rl = {0};
 	bool again = false;
+	/* The batch's text once, shared by every stream of the channel. */
+	sse_chunk *c = b.n ? chunk_new(b.text.data, b.text.len) : NULL;
 	pthread_mutex_lock(&lock);
 	n_reads += fn != NULL;
 	if (rc < 0) {
@@ -548,18 +651,29 @@ static void dispatch(const char *channel)
 	for (sse_stream *s = streams; s; s = s->next) {
 		if (!s->is_sourced || s->is_closed || strcmp(s->channel, channel))
 			continue;
+		size_t start, end;
+		int64_t last_id = s->last_id;
 		if (!fn) {
 			s->is_closed = true;
 		} else if (is_too_far_behind(s)) {
 			s->is_closed = true; /* gone or hopeless */
-		} else if (sse_batch_deliver(&b, &s->last_id, &s->pending) < 0) {
+		} else if (b.n && !c) {
+			has_failed_read = true; /* no memory for the chunk: read again */
+			continue;
+		} else if (sse_batch_range(&b, &last_id, &start, &end) < 0) {
 			again = true; /* registered during the read, further back */
 			continue;
-		} else if (s->pending.len == s->off) {
+		} else if (end == start) {
 			continue;
+		} else {
+			enqueue(s, c, start, end);
+			if (!s->is_closed)
+				s->last_id = last_id;
 		}
 		collect(&rl, s);
 	}
+	if (c && c->refs == 0)
+		chunk_release(c);
 	if (again)
 		add_wake(channel, true);
 	pthread_mutex_unlock(&lock);
@@ -603,7 +717,7 @@ static void *heartbeat(void *arg)
 			break;
 		resume_list rl = {0};
 		for (sse_stream *s = streams; s; s = s->next) {
-			enqueue(s, ": heartbeat\n\n", 13);
+			enqueue(s, &heartbeat_chunk, 0, heartbeat_chunk.len);
 			collect(&rl, s);
 		}
 		if (has_failed_read) {

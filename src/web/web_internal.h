@@ -93,6 +93,9 @@ void sse_batch_free(sse_batch *b);
  * the read did not ask for (it connected during the read), and must wait
  * for another read rather than skip them. */
 int sse_batch_deliver(const sse_batch *b, int64_t *last_id, buf *out);
+/* The same without the copy: the events' bytes are b->text[*start, *end)
+ * (an empty range when there are none). */
+int sse_batch_range(const sse_batch *b, int64_t *last_id, size_t *start, size_t *end);
 /* Formats one event ("id: N" when id > 0, "event: " when event is set,
  * one "data: " line per line of data; CR and LF cut out of names). */
 void sse_format_event(buf *out, int64_t id, const char *event, const char *data);
