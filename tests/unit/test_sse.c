@@ -369,6 +369,36 @@ static void each_stream_gets_only_what_it_lacks(void **state)
 	buf_free(&out);
 }
 
+/* The range every stream of a channel shares is exactly the bytes
+ * sse_batch_deliver would have copied, with the same ids and the same
+ * refusals. */
+static void a_stream_shares_the_range_it_would_have_copied(void **state)
+{
+	(void)state;
+	sse_batch b;
+	sse_batch_init(&b, 10);
+	for (int64_t seq = 11; seq <= 15; seq++)
+		sse_batch_add(&b, seq, "e", "line one\nline two");
+	buf out;
+	buf_init(&out, NULL);
+	for (int64_t from = 9; from <= 16; from++) {
+		int64_t copied = from, shared = from;
+		size_t start = 1, end = 1;
+		buf_reset(&out);
+		int n = sse_batch_deliver(&b, &copied, &out);
+		assert_int_equal(sse_batch_range(&b, &shared, &start, &end), n);
+		assert_int_equal(shared, copied);
+		assert_true(start <= end && end <= b.text.len);
+		assert_int_equal(end - start, out.len);
+		if (out.len)
+			assert_memory_equal(b.text.data + start, out.data, out.len);
+		if (n <= 0)
+			assert_int_equal(end, start);
+	}
+	buf_free(&out);
+	sse_batch_free(&b);
+}
+
 /* Sourced streams end to end ------------------------------------------ */
 
 static void store_reset(int64_t n)
@@ -608,6 +638,7 @@ int main(void)
 	    cmocka_unit_test(events_are_formatted_with_their_ids),
 	    cmocka_unit_test(a_batch_keeps_only_increasing_ids_after_its_start),
 	    cmocka_unit_test(each_stream_gets_only_what_it_lacks),
+	    cmocka_unit_test(a_stream_shares_the_range_it_would_have_copied),
 	    cmocka_unit_test(a_stream_replays_from_its_last_id_then_goes_live),
 	    cmocka_unit_test(a_wake_reaches_subchannels_once_each),
 	    cmocka_unit_test(streams_joining_while_events_are_written_miss_nothing),
