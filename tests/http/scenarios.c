@@ -131,7 +131,10 @@ void test_scenarios_api(void **state)
 	assert_true(count_items(&admin, "/api/v1/scenarios?limit=200") >= 12);
 	assert_true(count_items(&admin, "/api/v1/scenarios?crisis_type=dementia") >= 1);
 	http_get(&admin, "/api/v1/scenarios?crisis_type=werewolf", &r);
-	expect_status(&r, 422);
+	expect_field_error(&r, 422, "crisis_type");
+	hresp_free(&r);
+	http_get(&admin, "/api/v1/scenarios?difficulty=impossible", &r);
+	expect_field_error(&r, 422, "difficulty");
 	hresp_free(&r);
 	http_get(&admin, "/api/v1/scenarios?cursor=zz", &r);
 	expect_status(&r, 400);
