@@ -4,6 +4,7 @@
  * lookup; and the PDF and ZIP checked with real tools (pdftotext,
  * pdftoppm + zbarimg, unzip). */
 #include "auth_fixture.h"
+#include "runs_fixture.h"
 
 #include "auth/settings.h"
 #include "credentials/certificate_pdf.h"
@@ -79,11 +80,10 @@ static void course_setup(authfx *f, course_fx *c)
 		                 DB_ROW);
 }
 
+/* The scenario assessment met: two passed runs. */
 static void sign_off(authfx *f, int64_t enrollment)
 {
-	assert_int_equal(db_run(f->d, "UPDATE enrollments SET assessment_passed_at = $1 WHERE id = $2",
-	                        "ii", fx_now_cs / 100, enrollment),
-	                 1);
+	fx_closed_runs(f, enrollment, 2, "pass", fx_now_cs / 100);
 }
 
 static int64_t issue_ok(authfx *f, const course_fx *c, int64_t enrollment)
@@ -105,7 +105,7 @@ static void issue_refused_until_complete(void **state)
 	principal coord = fx_as(f, c.coordinator), officer = fx_as(f, c.officer);
 	field_errors errs = {0};
 	int64_t id = 0;
-	/* No assessment sign-off yet: refused, saying so, nothing written. */
+	/* No passed scenario runs yet: refused, saying so, nothing written. */
 	assert_int_equal(certificate_issue(f->d, f->a, &coord, c.enrollment, &id, &errs),
 	                 CK_E_INVALID);
 	assert_int_equal(errs.len, 1);
