@@ -271,6 +271,16 @@ int db_query_int(db *d, int64_t *out, const char *sql, const char *types, ...)
 	return rc;
 }
 
+int db_notify(db *d, const char *channel)
+{
+	if (!channel || !*channel || strlen(channel) > DB_NOTIFY_MAX)
+		return CK_E_INVALID;
+	if (db_dialect_of(d) != DB_POSTGRES)
+		return 0;
+	int rc = db_run(d, "SELECT pg_notify('" DB_NOTIFY_CHANNEL "', $1)", "t", channel);
+	return rc < 0 ? rc : 0;
+}
+
 /* Statements still handed out when a request or connection ends would pin
  * an SQLite read snapshot (blocking checkpoints) or a PostgreSQL result. */
 static int reset_forgotten_statements(db *d, const char *where)

@@ -107,6 +107,15 @@ int db_latest_version(void);
 /* sqlite.c: consistent copy of a live SQLite database (online backup API). */
 int db_sqlite_backup(db *d, const char *dest_path, char *err, size_t errlen);
 
+/* Cross-process wake-ups (the live event bus, src/web/sse.h). Call inside
+ * the transaction that stored the events: PostgreSQL sends
+ * pg_notify('citkit_events', channel), delivered to every listener when
+ * the transaction commits and dropped if it rolls back; SQLite (one
+ * process) does nothing. 0 or a negative error. */
+enum { DB_NOTIFY_MAX = 7999 }; /* PostgreSQL's payload limit, in bytes */
+#define DB_NOTIFY_CHANNEL "citkit_events"
+int db_notify(db *d, const char *channel);
+
 /* Last error text of the connection, for logs (never shown to users). */
 const char *db_errmsg(const db *d);
 

@@ -37,6 +37,8 @@ typedef struct response {
 	size_t static_len;
 	bool is_sse;                /* handed to sse.c instead of queued */
 	const char *sse_channel;    /* set by sse_begin (sse.h) */
+	bool sse_is_sourced;        /* sse_begin_from: events come from a source */
+	int64_t sse_after;          /* … starting after this id */
 } response;
 
 /* A file sent in a multipart/form-data body. */

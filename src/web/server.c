@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,9 +28,20 @@
 
 enum {
 	MAX_URL = 8192,
-	CONNECTION_MEMORY = 64 * 1024, /* request line and headers */
+	/* Per connection: the request line and headers, then the response's
+	 * write buffer. libmicrohttpd touches about half of it for every
+	 * connection (the read buffer's zeroed tail), so it is most of what an
+	 * idle event stream costs: 32 KiB keeps 2,000 debrief screens under
+	 * 100 MB and still takes a MAX_URL target with ~20 KiB of headers. */
+	CONNECTION_MEMORY = 32 * 1024,
 	CONNECTION_TIMEOUT_S = 60,
 	MAX_TLS_FILE = 1 << 20,
+	/* Open connections, event streams included (libmicrohttpd's default
+	 * is FD_SETSIZE - 4, about a thousand, even under epoll; a debrief
+	 * screen per officer in a large class holds one each). Each needs a
+	 * descriptor: raise_fd_limit() asks for that many and some spare. */
+	MAX_CONNECTIONS = 16384,
+	SPARE_FDS = 256,
 };
 
 struct web_server {
@@ -402,6 +414,29 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 	log_msg(is_routine ? LOG_DEBUG : LOG_WARN, "libmicrohttpd: %s", msg);
 }
 
+/* The soft descriptor limit up towards the hard one (systemd and most
+ * shells start services at 1,024): enough for MAX_CONNECTIONS and the
+ * database's own files. Returns the connection limit the descriptors
+ * allow. */
+static unsigned raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return MAX_CONNECTIONS;
+	rlim_t want = (rlim_t)MAX_CONNECTIONS + SPARE_FDS;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rlim_t old = rl.rlim_cur;
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			rl.rlim_cur = old;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return MAX_CONNECTIONS;
+	if (rl.rlim_cur <= 2 * SPARE_FDS)
+		return (unsigned)(rl.rlim_cur / 2);
+	return (unsigned)(rl.rlim_cur - SPARE_FDS);
+}
+
 static void server_free(web_server *s)
 {
 	if (!s)
@@ -465,6 +500,7 @@ int web_server_start(const web_options *opt, web_server **out, char *err, size_t
 		flags |= MHD_USE_IPv6;
 	if (s->is_tls)
 		flags |= MHD_USE_TLS;
+	unsigned max_conns = raise_fd_limit();
 	metrics_init();
 	sse_start();
 	/* Optional settings go through one option array: TLS only with a
@@ -483,7 +519,8 @@ int web_server_start(const web_options *opt, web_server **out, char *err, size_t
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_ARRAY, extra, MHD_OPTION_END);
+	    (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, max_conns,
+	    MHD_OPTION_ARRAY, extra, MHD_OPTION_END);
 	if (!s->daemon) {
 		snprintf(err, errlen, "cannot listen on %s%s",
 		         opt->listen ? opt->listen : "127.0.0.1:8080",

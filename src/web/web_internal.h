@@ -59,6 +59,36 @@ struct MHD_Response *sse_response(request *req);
 void sse_start(void);
 void sse_shutdown(void);
 
+/* The dispatcher's pure part, tested on its own (tests/unit/test_sse.c). */
+/* True when waking woken wakes channel: the same name, or channel is
+ * woken + ":" + more. */
+bool sse_channel_matches(const char *woken, const char *channel);
+/* The events one source read returned, formatted once for every stream. */
+typedef struct sse_batch_item {
+	int64_t seq;
+	size_t off, len; /* the formatted event in text */
+} sse_batch_item;
+typedef struct sse_batch {
+	int64_t from; /* the read asked for seq > from */
+	buf text;
+	sse_batch_item *items;
+	size_t n, cap;
+} sse_batch;
+void sse_batch_init(sse_batch *b, int64_t from);
+/* Formats and keeps the event when seq is above from and above the last
+ * one kept (a source that goes backwards or repeats is ignored there). */
+void sse_batch_add(sse_batch *b, int64_t seq, const char *event, const char *data);
+void sse_batch_free(sse_batch *b);
+/* Appends to out the batch's events with seq > *last_id, in order, and
+ * moves *last_id to the last one appended; returns how many. Returns -1
+ * and appends nothing when *last_id < b->from: the stream wants events
+ * the read did not ask for (it connected during the read), and must wait
+ * for another read rather than skip them. */
+int sse_batch_deliver(const sse_batch *b, int64_t *last_id, buf *out);
+/* Formats one event ("id: N" when id > 0, "event: " when event is set,
+ * one "data: " line per line of data; CR and LF cut out of names). */
+void sse_format_event(buf *out, int64_t id, const char *event, const char *data);
+
 /* server.c */
 const char *web_program_name(const request *req);
 const web_options *web_request_options(const request *req);

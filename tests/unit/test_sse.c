@@ -1,8 +1,10 @@
-/* test_sse.c: server-sent events end to end. A server on a free port
- * with a test route that opens a stream; a libcurl client in a thread
- * reads it; the test publishes from the main thread and checks the
- * client saw the events, that a client going away frees its stream, and
- * that stopping the server ends open streams. */
+/* test_sse.c: server-sent events. First the dispatcher's pure part
+ * (which channels a wake reaches, event formatting, which events of a
+ * read each stream gets). Then end to end: a server on a free port with
+ * test routes that open plain and sourced streams; libcurl clients in
+ * threads read them; the test publishes, or stores events in an
+ * in-memory source and calls sse_changed, from other threads and checks
+ * every client saw exactly the events it should, in order, once. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,13 +26,51 @@ static int h_events(request *req)
 	return 0;
 }
 
+static int h_sourced(request *req)
+{
+	sse_begin_from(req, req->path_params[0], sse_last_event_id(req));
+	return 0;
+}
+
 static const route sse_routes[] = {
     {"GET", "/events/{channel}", h_events, PERM_PUBLIC, ROUTE_SSE, "Test stream"},
+    {"GET", "/sourced/{channel}", h_sourced, PERM_PUBLIC, ROUTE_SSE, "Test sourced stream"},
 };
+
+/* The in-memory event store behind channels "t:<n>" and "t:<n>:anon":
+ * events 1 … n_events of every t channel, data "<channel> <seq>". */
+static pthread_mutex_t store_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t n_events;
+static int source_calls;
+
+static int store_source(const char *channel, int64_t after, sse_emit_fn emit, void *ctx)
+{
+	pthread_mutex_lock(&store_mu);
+	int64_t n = n_events;
+	source_calls++;
+	pthread_mutex_unlock(&store_mu);
+	for (int64_t seq = after + 1; seq <= n; seq++) {
+		char data[160];
+		snprintf(data, sizeof data, "%s %lld", channel, (long long)seq);
+		emit(ctx, seq, "ev", data);
+	}
+	return 0;
+}
+
+/* Stores one more event and wakes its readers, as a writer does after
+ * its commit. */
+static void store_append(const char *woken)
+{
+	pthread_mutex_lock(&store_mu);
+	n_events++;
+	pthread_mutex_unlock(&store_mu);
+	sse_changed(woken);
+}
 
 typedef struct client {
 	int port;
 	const char *path;
+	const char *header; /* one extra request header, or NULL */
 	const char *stop_after; /* the client hangs up once it has seen this */
 	pthread_mutex_t mu;
 	buf seen;
@@ -59,7 +99,10 @@ static void *client_run(void *arg)
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+	struct curl_slist *hl = c->header ? curl_slist_append(NULL, c->header) : NULL;
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
 	c->rc = curl_easy_perform(h);
+	curl_slist_free_all(hl);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
 	curl_easy_cleanup(h);
 	pthread_mutex_lock(&c->mu);
@@ -76,11 +119,31 @@ static void client_start(client *c, int port, const char *path, const char *stop
 	pthread_create(&c->thread, NULL, client_run, c);
 }
 
-static void client_finish(client *c)
+static void client_start_with(client *c, int port, const char *path, const char *extra,
+                              const char *stop_after)
+{
+	*c = (client){.port = port, .path = path, .header = extra, .stop_after = stop_after};
+	pthread_mutex_init(&c->mu, NULL);
+	buf_init(&c->seen, NULL);
+	pthread_create(&c->thread, NULL, client_run, c);
+}
+
+/* Waits for the client to end; what it saw stays readable. */
+static void client_finish_keep(client *c)
 {
 	pthread_join(c->thread, NULL);
+}
+
+static void client_free(client *c)
+{
 	pthread_mutex_destroy(&c->mu);
 	buf_free(&c->seen);
+}
+
+static void client_finish(client *c)
+{
+	client_finish_keep(c);
+	client_free(c);
 }
 
 static void pause_briefly(void)
@@ -109,6 +172,7 @@ static web_server *start(void)
 {
 	router_clear();
 	ROUTES_ADD(sse_routes);
+	sse_source_register("t:", store_source);
 	web_options o = {.listen = "127.0.0.1:0", .threads = 2, .quiet = true};
 	web_server *s;
 	char err[256];
@@ -191,6 +255,321 @@ static void stream_headers(void **state)
 	web_server_stop(s);
 }
 
+/* The pure part ------------------------------------------------------- */
+
+static void a_wake_reaches_the_channel_and_its_subchannels(void **state)
+{
+	(void)state;
+	assert_true(sse_channel_matches("run:42", "run:42"));
+	assert_true(sse_channel_matches("run:42", "run:42:anon"));
+	assert_false(sse_channel_matches("run:42", "run:420"));
+	assert_false(sse_channel_matches("run:42", "run:4"));
+	assert_false(sse_channel_matches("run:42", "run:42x:anon"));
+	assert_false(sse_channel_matches("run:42:anon", "run:42"));
+	assert_false(sse_channel_matches("run:42", ""));
+}
+
+static void events_are_formatted_with_their_ids(void **state)
+{
+	(void)state;
+	buf b;
+	buf_init(&b, NULL);
+	sse_format_event(&b, 7, "feedback", "{\"a\":1}");
+	assert_string_equal(buf_str(&b), "id: 7\nevent: feedback\ndata: {\"a\":1}\n\n");
+	buf_reset(&b);
+	/* Every line break of the data starts a data: line (CR LF, CR, LF). */
+	sse_format_event(&b, 0, NULL, "a\r\nb\rc\nd");
+	assert_string_equal(buf_str(&b), "data: a\ndata: b\ndata: c\ndata: d\n\n");
+	buf_reset(&b);
+	sse_format_event(&b, 9223372036854775807LL, "x\r\ny", NULL);
+	assert_string_equal(buf_str(&b), "id: 9223372036854775807\nevent: xy\ndata: \n\n");
+	buf_free(&b);
+}
+
+static void a_batch_keeps_only_increasing_ids_after_its_start(void **state)
+{
+	(void)state;
+	sse_batch b;
+	sse_batch_init(&b, 2);
+	sse_batch_add(&b, 2, "e", "two");   /* not after the start */
+	sse_batch_add(&b, 3, "e", "three");
+	sse_batch_add(&b, 3, "e", "again"); /* repeated */
+	sse_batch_add(&b, 1, "e", "back");  /* backwards */
+	sse_batch_add(&b, 5, "e", "five");
+	assert_int_equal(b.n, 2);
+	assert_int_equal(b.items[0].seq, 3);
+	assert_int_equal(b.items[1].seq, 5);
+	assert_string_equal(buf_str(&b.text),
+	                    "id: 3\nevent: e\ndata: three\n\nid: 5\nevent: e\ndata: five\n\n");
+	sse_batch_free(&b);
+}
+
+static void each_stream_gets_only_what_it_lacks(void **state)
+{
+	(void)state;
+	sse_batch b;
+	sse_batch_init(&b, 10);
+	for (int64_t seq = 11; seq <= 15; seq++) {
+		char data[16];
+		snprintf(data, sizeof data, "d%lld", (long long)seq);
+		sse_batch_add(&b, seq, "e", data);
+	}
+	buf out;
+	buf_init(&out, NULL);
+	/* A stream at the read's start takes all, in order. */
+	int64_t last = 10;
+	assert_int_equal(sse_batch_deliver(&b, &last, &out), 5);
+	assert_int_equal(last, 15);
+	const char *p = buf_str(&out);
+	for (int64_t seq = 11; seq <= 15; seq++) {
+		char want[64];
+		snprintf(want, sizeof want, "id: %lld\nevent: e\ndata: d%lld\n\n", (long long)seq,
+		         (long long)seq);
+		assert_memory_equal(p, want, strlen(want));
+		p += strlen(want);
+	}
+	assert_int_equal(*p, '\0');
+	/* The same batch again: nothing twice. */
+	size_t len = out.len;
+	assert_int_equal(sse_batch_deliver(&b, &last, &out), 0);
+	assert_int_equal(out.len, len);
+	/* A stream further on takes the rest only. */
+	buf_reset(&out);
+	last = 13;
+	assert_int_equal(sse_batch_deliver(&b, &last, &out), 2);
+	assert_string_equal(buf_str(&out),
+	                    "id: 14\nevent: e\ndata: d14\n\nid: 15\nevent: e\ndata: d15\n\n");
+	/* Past the batch: nothing, and its id never goes back. */
+	buf_reset(&out);
+	last = 20;
+	assert_int_equal(sse_batch_deliver(&b, &last, &out), 0);
+	assert_int_equal(last, 20);
+	/* Behind the read's start (it joined during the read): giving it
+	 * 11 … 15 would skip 10, so it gets nothing and keeps its id. */
+	last = 9;
+	assert_int_equal(sse_batch_deliver(&b, &last, &out), -1);
+	assert_int_equal(last, 9);
+	assert_int_equal(out.len, 0);
+	sse_batch_free(&b);
+	/* An empty read. */
+	sse_batch_init(&b, 4);
+	last = 4;
+	assert_int_equal(sse_batch_deliver(&b, &last, &out), 0);
+	assert_int_equal(last, 4);
+	sse_batch_free(&b);
+	buf_free(&out);
+}
+
+/* Sourced streams end to end ------------------------------------------ */
+
+static void store_reset(int64_t n)
+{
+	pthread_mutex_lock(&store_mu);
+	n_events = n;
+	source_calls = 0;
+	pthread_mutex_unlock(&store_mu);
+}
+
+/* Checks that c saw exactly the events after .. to of channel, each once,
+ * in order, each with its own data. */
+static void assert_events(client *c, const char *channel, int64_t after, int64_t to)
+{
+	pthread_mutex_lock(&c->mu);
+	const char *p = buf_str(&c->seen);
+	int64_t want = after + 1;
+	while ((p = strstr(p, "id: "))) {
+		char expect[256];
+		snprintf(expect, sizeof expect, "id: %lld\nevent: ev\ndata: %s %lld\n\n",
+		         (long long)want, channel, (long long)want);
+		if (strncmp(p, expect, strlen(expect)))
+			fail_msg("%s after %lld: wanted event %lld, got \"%.60s\"", channel,
+			         (long long)after, (long long)want, p);
+		p += strlen(expect);
+		want++;
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (want != to + 1)
+		fail_msg("%s after %lld: saw up to %lld, wanted up to %lld", channel,
+		         (long long)after, (long long)want - 1, (long long)to);
+}
+
+static void wait_for(client *c, const char *text)
+{
+	while (!client_has(c, text))
+		pause_briefly();
+}
+
+static void a_stream_replays_from_its_last_id_then_goes_live(void **state)
+{
+	(void)state;
+	web_server *s = start();
+	int port = web_server_port(s);
+	store_reset(3);
+	client all, hdr, query, junk, both, past;
+	const char *end = "data: t:1 5\n";
+	client_start_with(&all, port, "/sourced/t:1", NULL, end);
+	client_start_with(&hdr, port, "/sourced/t:1", "Last-Event-ID: 2", end);
+	client_start_with(&query, port, "/sourced/t:1?after=4", NULL, end);
+	/* Not a plain number: replay from the start. */
+	client_start_with(&junk, port, "/sourced/t:1?after=-1", "Last-Event-ID: 2x", end);
+	/* The header wins over the query. */
+	client_start_with(&both, port, "/sourced/t:1?after=1", "Last-Event-ID: 3", end);
+	/* An id beyond the stored ones: only what comes later. */
+	client_start_with(&past, port, "/sourced/t:1", "Last-Event-ID: 4", end);
+	wait_streams(6);
+	wait_for(&all, "data: t:1 3\n");
+	store_append("t:1");
+	store_append("t:1");
+	client *cs[] = {&all, &hdr, &query, &junk, &both, &past};
+	int64_t afters[] = {0, 2, 4, 0, 3, 4};
+	for (size_t i = 0; i < 6; i++) {
+		client_finish_keep(cs[i]);
+		assert_int_equal(cs[i]->status, 200);
+		assert_events(cs[i], "t:1", afters[i], 5);
+		client_free(cs[i]);
+	}
+	/* Streams whose clients left are found at the next write; stopping
+	 * the server ends the rest. */
+	web_server_stop(s);
+	assert_int_equal(sse_count(), 0);
+}
+
+static void a_wake_reaches_subchannels_once_each(void **state)
+{
+	(void)state;
+	web_server *s = start();
+	int port = web_server_port(s);
+	store_reset(2);
+	client named, anon, other;
+	client_start_with(&named, port, "/sourced/t:2", NULL, "data: t:2 3\n");
+	client_start_with(&anon, port, "/sourced/t:2:anon", NULL, "data: t:2:anon 3\n");
+	client_start_with(&other, port, "/sourced/t:20", NULL, "data: t:20 3\n");
+	wait_streams(3);
+	wait_for(&named, "data: t:2 2\n");
+	wait_for(&anon, "data: t:2:anon 2\n");
+	wait_for(&other, "data: t:20 2\n");
+	/* Let any catch-up still queued run, then count reads. */
+	struct timespec settle = {0, 100 * 1000 * 1000};
+	nanosleep(&settle, NULL);
+	pthread_mutex_lock(&store_mu);
+	source_calls = 0;
+	pthread_mutex_unlock(&store_mu);
+	store_append("t:2");
+	client_finish_keep(&named);
+	client_finish_keep(&anon);
+	/* One read per woken channel, and "t:20" is not one of them. */
+	nanosleep(&settle, NULL);
+	pthread_mutex_lock(&store_mu);
+	assert_int_equal(source_calls, 2);
+	pthread_mutex_unlock(&store_mu);
+	assert_false(client_has(&other, "data: t:20 3\n"));
+	sse_changed("t:20");
+	client_finish_keep(&other);
+	assert_events(&named, "t:2", 0, 3);
+	assert_events(&anon, "t:2:anon", 0, 3);
+	assert_events(&other, "t:20", 0, 3);
+	client_free(&named);
+	client_free(&anon);
+	client_free(&other);
+	/* Streams whose clients left are found at the next write; stopping
+	 * the server ends the rest. */
+	web_server_stop(s);
+	assert_int_equal(sse_count(), 0);
+}
+
+/* Events are written while clients connect with different last ids: each
+ * sees every event after its own, once, in order. */
+enum { RACE_EVENTS = 300, RACE_CLIENTS = 10 };
+
+static void *writer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < RACE_EVENTS; i++) {
+		store_append(i % 2 ? "t:9" : "t");
+		struct timespec ts = {0, 300 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+static void streams_joining_while_events_are_written_miss_nothing(void **state)
+{
+	(void)state;
+	web_server *s = start();
+	int port = web_server_port(s);
+	store_reset(0);
+	client cs[RACE_CLIENTS];
+	char paths[RACE_CLIENTS][64], headers[RACE_CLIENTS][64];
+	int64_t afters[RACE_CLIENTS];
+	pthread_t w;
+	pthread_create(&w, NULL, writer, NULL);
+	char end[64];
+	snprintf(end, sizeof end, "data: t:9 %d\n", RACE_EVENTS);
+	for (int i = 0; i < RACE_CLIENTS; i++) {
+		pthread_mutex_lock(&store_mu);
+		int64_t now = n_events;
+		pthread_mutex_unlock(&store_mu);
+		/* Some from the start, some from just behind or ahead of now. */
+		afters[i] = i % 3 == 0 ? 0 : i % 3 == 1 ? (now > 3 ? now - 3 : 0) : now + 2;
+		snprintf(paths[i], sizeof paths[i], "/sourced/t:9%s", i % 2 ? "?after=" : "");
+		if (i % 2)
+			snprintf(paths[i] + strlen(paths[i]), sizeof paths[i] - strlen(paths[i]),
+			         "%lld", (long long)afters[i]);
+		snprintf(headers[i], sizeof headers[i], "Last-Event-ID: %lld", (long long)afters[i]);
+		client_start_with(&cs[i], port, paths[i], i % 2 ? NULL : headers[i], end);
+		struct timespec ts = {0, 8 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	pthread_join(w, NULL);
+	for (int i = 0; i < RACE_CLIENTS; i++) {
+		client_finish_keep(&cs[i]);
+		assert_events(&cs[i], "t:9", afters[i], RACE_EVENTS);
+		client_free(&cs[i]);
+	}
+	/* Streams whose clients left are found at the next write; stopping
+	 * the server ends the rest. */
+	web_server_stop(s);
+	assert_int_equal(sse_count(), 0);
+}
+
+static void a_channel_without_a_source_ends_its_streams(void **state)
+{
+	(void)state;
+	web_server *s = start();
+	client c;
+	client_start_with(&c, web_server_port(s), "/sourced/nowhere:1", NULL, NULL);
+	client_finish_keep(&c);
+	assert_int_equal(c.status, 200);
+	assert_true(client_has(&c, "retry: 3000"));
+	assert_false(client_has(&c, "id: "));
+	client_free(&c);
+	/* Streams whose clients left are found at the next write; stopping
+	 * the server ends the rest. */
+	web_server_stop(s);
+	assert_int_equal(sse_count(), 0);
+}
+
+static void publish_does_not_reach_sourced_streams(void **state)
+{
+	(void)state;
+	web_server *s = start();
+	store_reset(1);
+	client c;
+	client_start_with(&c, web_server_port(s), "/sourced/t:5", NULL, "data: t:5 2\n");
+	wait_streams(1);
+	wait_for(&c, "data: t:5 1\n");
+	assert_int_equal(sse_publish("t:5", "stray", "x"), 0);
+	store_append("t:5");
+	client_finish_keep(&c);
+	assert_false(client_has(&c, "stray"));
+	assert_events(&c, "t:5", 0, 2);
+	client_free(&c);
+	/* Streams whose clients left are found at the next write; stopping
+	 * the server ends the rest. */
+	web_server_stop(s);
+	assert_int_equal(sse_count(), 0);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -198,6 +577,15 @@ int main(void)
 	    cmocka_unit_test(events_reach_subscribers_of_their_channel),
 	    cmocka_unit_test(stopping_the_server_ends_streams),
 	    cmocka_unit_test(stream_headers),
+	    cmocka_unit_test(a_wake_reaches_the_channel_and_its_subchannels),
+	    cmocka_unit_test(events_are_formatted_with_their_ids),
+	    cmocka_unit_test(a_batch_keeps_only_increasing_ids_after_its_start),
+	    cmocka_unit_test(each_stream_gets_only_what_it_lacks),
+	    cmocka_unit_test(a_stream_replays_from_its_last_id_then_goes_live),
+	    cmocka_unit_test(a_wake_reaches_subchannels_once_each),
+	    cmocka_unit_test(streams_joining_while_events_are_written_miss_nothing),
+	    cmocka_unit_test(a_channel_without_a_source_ends_its_streams),
+	    cmocka_unit_test(publish_does_not_reach_sourced_streams),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
