@@ -15,7 +15,6 @@
 #include "../base/errors.h"
 #include "../base/log.h"
 #include "../web/sse.h"
-#include "bus_shim.h" /* until the bus lands */
 #include "runs_internal.h"
 
 int run_event_append(db *d, arena *a, int64_t run_id, const char *kind, json_t *data,

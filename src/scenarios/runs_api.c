@@ -10,7 +10,6 @@
 #include "../base/errors.h"
 #include "../base/qr_svg.h"
 #include "../web/sse.h"
-#include "bus_shim.h" /* until the bus lands */
 #include "feedback.h"
 #include "runs_internal.h"
 #include "runs_web.h"
