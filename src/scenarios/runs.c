@@ -411,6 +411,46 @@ const char *run_status_label(const char *status)
 	return "Unknown";
 }
 
+int run_settings_anonymous(db *d, arena *a, bool *anonymous)
+{
+	const char *v = NULL;
+	int rc = settings_get(d, a, SETTING_FEEDBACK_ANONYMOUS, &v);
+	if (rc < 0)
+		return rc;
+	*anonymous = !v || !(!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no") ||
+	                     !strcmp(v, "off"));
+	return 0;
+}
+
+typedef struct settings_ctx {
+	arena *a;
+	const principal *actor;
+	bool anonymous;
+} settings_ctx;
+
+static int settings_in_tx(db *d, void *vctx)
+{
+	settings_ctx *c = vctx;
+	bool before = true;
+	int rc = run_settings_anonymous(d, c->a, &before);
+	if (rc == 0)
+		rc = settings_set(d, SETTING_FEEDBACK_ANONYMOUS, c->anonymous ? "1" : "0");
+	if (rc < 0)
+		return rc;
+	return audit_append(d, c->actor, "runs.settings", "settings", SETTING_FEEDBACK_ANONYMOUS,
+	                    AUDIT_SUCCESS,
+	                    auth_json_text(c->a, json_pack("{s:b, s:b}", "before", before, "after",
+	                                                   c->anonymous)));
+}
+
+int run_settings_save(db *d, arena *a, const principal *actor, bool anonymous)
+{
+	if (!auth_allowed(actor, PERM_SETTINGS_WRITE))
+		return CK_E_FORBIDDEN;
+	settings_ctx c = {a, actor, anonymous};
+	return audit_tx(d, settings_in_tx, &c);
+}
+
 /* Start. */
 
 typedef struct start_ctx {
@@ -504,14 +544,6 @@ static int check_start(db *d, start_ctx *c, int64_t *rubric_id, int64_t *enrollm
 	return c->errs->len ? CK_E_INVALID : 0;
 }
 
-static bool setting_is_on(db *d, arena *a, const char *name, bool def)
-{
-	const char *v = NULL;
-	if (settings_get(d, a, name, &v) < 0 || !v)
-		return def;
-	return !(!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off"));
-}
-
 static int start_in_tx(db *d, void *vctx)
 {
 	start_ctx *c = vctx;
@@ -532,7 +564,10 @@ static int start_in_tx(db *d, void *vctx)
 		if (tries > 20)
 			return CK_E_INTERNAL;
 	}
-	bool anonymous = setting_is_on(d, c->a, SETTING_FEEDBACK_ANONYMOUS, true);
+	bool anonymous = true;
+	rc = run_settings_anonymous(d, c->a, &anonymous);
+	if (rc < 0)
+		return rc;
 	db_stmt *s;
 	rc = db_prepare(d,
 	                "INSERT INTO scenario_runs (course_id, scenario_id, rubric_id, "

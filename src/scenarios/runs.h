@@ -156,6 +156,13 @@ void run_set_public_url(const char *url);
  * is configured), in a. */
 const char *run_join_url(arena *a, const char *join_code);
 
+/* The program's run settings: whether new runs hide classmates' names
+ * from the trainee (setting scenario_feedback_anonymous, default on).
+ * Saving needs PERM_SETTINGS_WRITE; audited as runs.settings. Runs
+ * already started keep theirs. */
+int run_settings_anonymous(db *d, arena *a, bool *anonymous);
+int run_settings_save(db *d, arena *a, const principal *actor, bool anonymous);
+
 /* "Live", "Ended", "Closed". */
 const char *run_status_label(const char *status);
 

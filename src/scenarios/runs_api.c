@@ -520,6 +520,44 @@ static int runs_me(request *req)
 	return reply_history(req, req->who.user_id);
 }
 
+/* GET /api/v1/settings/runs: {feedback_anonymous}. */
+static int runs_settings_get(request *req)
+{
+	db *d = auth_db(req);
+	if (!d)
+		return 0;
+	bool anonymous = true;
+	int rc = run_settings_anonymous(d, req->arena, &anonymous);
+	if (rc < 0) {
+		auth_api_fail(req, rc, NULL);
+		return 0;
+	}
+	resp_json(req, 200, json_pack("{s:b}", "feedback_anonymous", anonymous));
+	return 0;
+}
+
+/* PUT /api/v1/settings/runs: {feedback_anonymous: true|false}, for runs
+ * started from now on. */
+static int runs_settings_put(request *req)
+{
+	static const field_spec spec[] = {
+	    {"feedback_anonymous", FIELD_BOOL, true, 0, 0, NULL, "Anonymous feedback"}};
+	const kv *in = NULL;
+	db *d;
+	if (request_fields(req, &in) < 0 || !(d = auth_db(req)))
+		return 0;
+	field_errors errs = {0};
+	field_value v[1];
+	int rc = validate_fields(req->arena, in, spec, 1, v, &errs);
+	if (rc == 0)
+		rc = run_settings_save(d, req->arena, &req->who, v[0].number != 0);
+	if (rc < 0) {
+		auth_api_fail(req, rc, &errs);
+		return 0;
+	}
+	return runs_settings_get(req);
+}
+
 static const route runs_api_routes[] = {
     {"GET", "/api/v1/runs/join/{code}", runs_join, PERM_SIGNED_IN, ROUTE_API,
      "The run with this join code (rate-limited)"},
@@ -548,6 +586,10 @@ static const route runs_api_routes[] = {
      "A trainee's run history and skill trend"},
     {"GET", "/api/v1/me/runs", runs_me, PERM_SIGNED_IN, ROUTE_API,
      "The caller's run history and skill trend"},
+    {"GET", "/api/v1/settings/runs", runs_settings_get, PERM_SETTINGS_WRITE, ROUTE_API,
+     "Whether classmates' feedback is anonymous to the trainee"},
+    {"PUT", "/api/v1/settings/runs", runs_settings_put, PERM_SETTINGS_WRITE, ROUTE_API,
+     "Change whether classmates' feedback is anonymous to the trainee"},
 };
 
 void runs_api_register(void)

@@ -5,5 +5,6 @@
 void runs_routes_register(void)
 {
 	runs_api_register();
+	runs_settings_pages_register();
 	run_events_register();
 }

@@ -13,6 +13,7 @@
  * from src/cli/serve.c. */
 void runs_routes_register(void);
 void runs_api_register(void);
+void runs_settings_pages_register(void);
 
 /* The run object of the API (join_code and join_url only when r has one). */
 json_t *runs_run_json(arena *a, const run *r);

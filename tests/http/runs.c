@@ -488,6 +488,45 @@ void test_runs_api(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "scenario_runs_required")), 1);
 	json_decref(j);
 	hresp_free(&r);
+
+	/* The anonymity setting: admins only; applies to runs started later. */
+	http_json(&w.a_instr, "PUT", "/api/v1/settings/runs", "{\"feedback_anonymous\": false}",
+	          &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	http_json(&admin, "PUT", "/api/v1/settings/runs", "{\"feedback_anonymous\": false}", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	long long later = start_run(&w, &w.a_instr, w.course, w.scenario, &w.trainee, 201, NULL,
+	                            NULL);
+	snprintf(path, sizeof path, "/api/v1/runs/%lld", later);
+	http_get(&w.a_trainee, path, &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_false(json_is_true(json_object_get(j, "is_anonymous")));
+	json_decref(j);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/runs/%lld", run);
+	http_get(&w.a_trainee, path, &r);
+	j = hresp_json(&r);
+	assert_true(json_is_true(json_object_get(j, "is_anonymous"))); /* kept */
+	json_decref(j);
+	hresp_free(&r);
+	/* The page: a checkbox form; unchecked turns it off, checked on. */
+	agent *page = admin_agent();
+	http_get(page, "/settings/runs", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "name=\"feedback_anonymous\""));
+	hresp_free(&r);
+	http_post_form(page, "/settings/runs", "feedback_anonymous=1", &r);
+	expect_redirect(&r, "/settings/runs?done=saved");
+	hresp_free(&r);
+	http_get(&admin, "/api/v1/settings/runs", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_true(json_is_true(json_object_get(j, "feedback_anonymous")));
+	json_decref(j);
+	hresp_free(&r);
 }
 
 /* ---- the event stream ---- */

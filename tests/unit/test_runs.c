@@ -12,7 +12,6 @@
 #include <jansson.h>
 #include <pthread.h>
 
-#include "auth/settings.h"
 #include "scenarios/feedback.h"
 #include "scenarios/runs.h"
 
@@ -392,7 +391,13 @@ static void start_checks_and_writes_nothing_on_refusal(void **state)
 	assert_null(r.result);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'run.start'"), 1);
 	/* The program setting turns anonymity off for later runs. */
-	assert_int_equal(settings_set(f->d, "scenario_feedback_anonymous", "0"), 0);
+	assert_int_equal(run_settings_save(f->d, f->a, &in, false), CK_E_FORBIDDEN);
+	assert_int_equal(run_settings_save(f->d, f->a, &f->sys, false), 0);
+	bool anon = true;
+	assert_int_equal(run_settings_anonymous(f->d, f->a, &anon), 0);
+	assert_false(anon);
+	assert_int_equal(
+	    fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'runs.settings'"), 1);
 	run r2;
 	int64_t id2 = start(f, &w, 0);
 	assert_int_equal(run_get(f->d, f->a, &in, id2, &r2), 0);
