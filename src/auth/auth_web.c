@@ -171,6 +171,14 @@ void auth_api_problem(request *req, int code, const char *detail, const field_er
 	req->resp.content_type = "application/problem+json";
 }
 
+void auth_list_fail(request *req, int rc)
+{
+	if (rc == CK_E_MALFORMED)
+		resp_error(req, CK_E_MALFORMED, "cursor is not one this list gave out");
+	else
+		auth_api_fail(req, rc, NULL);
+}
+
 json_t *auth_list_json(json_t *items, const char *next)
 {
 	return json_pack("{s:o, s:o}", "items", items, "next_cursor",

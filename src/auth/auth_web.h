@@ -77,6 +77,9 @@ void auth_api_fail(request *req, int rc, const field_errors *errs);
  * detail, instance) with errors: [{field, message}] from errs (may be
  * NULL), sent as application/problem+json. */
 void auth_api_problem(request *req, int code, const char *detail, const field_errors *errs);
+/* A keyset list's failure: a malformed cursor (CK_E_MALFORMED from the
+ * service) is a 400 saying so; anything else as auth_api_fail. */
+void auth_list_fail(request *req, int rc);
 /* {"items": items, "next_cursor": next or null}; takes items. */
 json_t *auth_list_json(json_t *items, const char *next);
 /* The cursor of an API list over a short list held in full (tokens,

@@ -14,12 +14,25 @@
 #include "../base/crypto.h"
 #include "../base/log.h"
 #include "../credentials/certificates_web.h"
+#include "../scenarios/scenarios_web.h"
 #include "../scenarios/runs_web.h"
 #include "../training/courses_web.h"
 #include "../training/curricula_web.h"
 #include "../training/enroll_web.h"
 #include "../web/server.h"
+#include "../web/sse.h"
 #include "cli.h"
+
+/* A notification from another process (or this one) sharing the
+ * PostgreSQL database: wake that channel's event streams; NULL after the
+ * listener reconnected: wake them all. */
+static void on_event_notify(const char *channel)
+{
+	if (channel)
+		sse_changed(channel);
+	else
+		sse_changed_all();
+}
 
 /* Every feature's route registration, called once before the server
  * starts. A new feature adds its line here. */
@@ -31,6 +44,7 @@ static void (*const route_tables[])(void) = {
     credentials_register,
     courses_routes_register,
     enroll_routes_register,
+    scenarios_library_register,
     runs_routes_register,
 };
 
@@ -129,6 +143,17 @@ int cli_serve(cli_ctx *c)
 		db_thread_teardown();
 		return cli_fail("cannot start the server: %s", err);
 	}
+	/* Events written by other serve processes reach this one's streams
+	 * through LISTEN/NOTIFY (SQLite: one process, nothing to listen to). */
+	bool is_listening = false;
+	if (db_is_postgres_url(c->db_url)) {
+		if (db_listen_start(c->db_url, on_event_notify, err, sizeof err)) {
+			web_server_stop(server);
+			db_thread_teardown();
+			return cli_fail("cannot start the server: %s", err);
+		}
+		is_listening = true;
+	}
 	printf("citkit serving %s at %s\n", opt.program_name,
 	       base_url(c, listen, web_server_port(server), opt.tls_cert != NULL));
 	fflush(stdout);
@@ -137,6 +162,8 @@ int cli_serve(cli_ctx *c)
 	int sig = 0;
 	sigwait(&signals, &sig);
 	log_info("stopping on signal %d", sig);
+	if (is_listening)
+		db_listen_stop();
 	web_server_stop(server);
 	db_thread_teardown();
 	return CLI_OK;

@@ -106,7 +106,7 @@ static int certs_list(request *req)
 	int rc = certificate_list(d, req->arena, &req->who, &f, limit,
 	                          kv_get(&req->query, "cursor"), &items, &n, &next);
 	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+		auth_list_fail(req, rc);
 		return 0;
 	}
 	json_out o;
@@ -219,7 +219,8 @@ static int certs_revoke(request *req)
 
 static const route certificates_api_routes[] = {
     {"GET", "/api/v1/certificates", certs_list, PERM_SIGNED_IN, ROUTE_API,
-     "Certificates in the caller's scope, newest first; filters course, user, org, status"},
+     "Certificates in the caller's scope, newest first; filters course, user, org, status; "
+     "paged by limit and cursor"},
     {"POST", "/api/v1/certificates", certs_issue, PERM_CERTS_ISSUE, ROUTE_API,
      "Issue the certificate of a completed enrollment"},
     {"GET", "/api/v1/certificates/{id}", certs_get, PERM_SIGNED_IN, ROUTE_API,

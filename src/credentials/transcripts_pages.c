@@ -120,7 +120,7 @@ static int transcript_page(request *req)
 	return 0;
 }
 
-/* GET /users/{id}/transcript.pdf */
+/* GET /users/{id}/transcript.pdf, /api/v1/users/{id}/transcript.pdf */
 static int transcript_pdf_get(request *req)
 {
 	db *d;
@@ -140,7 +140,7 @@ static int transcript_pdf_get(request *req)
 	return 0;
 }
 
-/* GET /users/{id}/transcript.csv */
+/* GET /users/{id}/transcript.csv, /api/v1/users/{id}/transcript.csv */
 static int transcript_csv_get(request *req)
 {
 	db *d;
@@ -265,6 +265,11 @@ static const route transcripts_page_routes[] = {
      "An officer's transcript as PDF"},
     {"GET", "/users/{id}/transcript.csv", transcript_csv_get, PERM_SIGNED_IN, 0,
      "An officer's transcript as CSV"},
+    /* The same files for API tokens. */
+    {"GET", "/api/v1/users/{id}/transcript.pdf", transcript_pdf_get, PERM_SIGNED_IN, ROUTE_API,
+     "An officer's transcript as PDF"},
+    {"GET", "/api/v1/users/{id}/transcript.csv", transcript_csv_get, PERM_SIGNED_IN, ROUTE_API,
+     "An officer's transcript as CSV: courses, hours by component, certificates"},
     {"GET", "/training/status", status_page, PERM_TRAINING_STATUS, 0,
      "Each officer of an agency with CIT status and refreshers due"},
 };

@@ -116,6 +116,19 @@ enum { DB_NOTIFY_MAX = 7999 }; /* PostgreSQL's payload limit, in bytes */
 #define DB_NOTIFY_CHANNEL "citkit_events"
 int db_notify(db *d, const char *channel);
 
+/* listen.c: the receiving end, for `citkit serve` on PostgreSQL. Connects
+ * to pg_url (its own connection, not a db), runs LISTEN citkit_events, and
+ * from a thread of its own calls on_notify(channel) for each notification.
+ * When the connection is lost it reconnects (pausing 0.1 s, doubling to
+ * 5 s) and then calls on_notify(NULL): "notifications may have been
+ * missed, wake everything". 0, or CK_E_DB (err says why) when the first
+ * connection fails, CK_E_INVALID when already running. One listener per
+ * process; db_listen_stop ends it and waits for its thread (no callback
+ * runs after it returns). */
+int db_listen_start(const char *pg_url, void (*on_notify)(const char *payload), char *err,
+                    size_t errlen);
+void db_listen_stop(void);
+
 /* Last error text of the connection, for logs (never shown to users). */
 const char *db_errmsg(const db *d);
 

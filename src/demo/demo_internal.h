@@ -27,6 +27,8 @@ void demo_explain(demo_run *r, const char *item, int rc, const field_errors *err
 int demo_load_model(demo_run *r);
 int demo_load_curriculum(demo_run *r);
 int demo_load_courses(demo_run *r);
+/* The scenario library step. */
+int demo_load_library(demo_run *r);
 /* demo_runs.c: the scenario runs of a demo course (trainees by email):
  * finished ones on its fourth day, two passed a trainee, when
  * is_complete; one live run now otherwise. */

@@ -80,6 +80,19 @@ static bool path_id(request *req, int64_t *id)
 	return false;
 }
 
+/* The run of the path's {id} in the caller's scope; false (and the error
+ * response set) otherwise. */
+static bool path_run(request *req, db **d, run *r)
+{
+	int64_t id;
+	if (!path_id(req, &id) || !(*d = auth_db(req)))
+		return false;
+	int rc = run_get(*d, req->arena, &req->who, id, r);
+	if (rc < 0)
+		auth_api_fail(req, rc, NULL);
+	return rc == 0;
+}
+
 static int reply_run(request *req, db *d, int64_t id, int status)
 {
 	run r;
@@ -155,11 +168,11 @@ static int runs_index(request *req)
  * join code and URL only for those who manage runs. */
 static int runs_one(request *req)
 {
-	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
-		return 0;
-	return reply_run(req, d, id, 200);
+	run r;
+	if (path_run(req, &d, &r))
+		resp_json(req, 200, runs_run_json(req->arena, &r));
+	return 0;
 }
 
 /* POST /api/v1/runs/{id}/end: "end scenario" (live → ended); scoring
@@ -229,18 +242,16 @@ static int runs_join(request *req)
  * own}. */
 static int runs_feedback_get(request *req)
 {
-	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	run r;
+	if (!path_run(req, &d, &r))
 		return 0;
+	int64_t id = r.id;
 	run_skill *skills;
 	size_t n_skills, n = 0;
 	run_feedback own, *items = NULL;
 	bool found = false;
-	run r;
-	int rc = run_get(d, req->arena, &req->who, id, &r);
-	if (rc == 0)
-		rc = run_rubric(d, req->arena, &req->who, id, &skills, &n_skills, NULL);
+	int rc = run_rubric(d, req->arena, &req->who, id, &skills, &n_skills, NULL);
 	if (rc == 0)
 		rc = feedback_get_own(d, req->arena, &req->who, id, &own, &found);
 	if (rc == 0 && (r.viewer == RUN_VIEWER_MANAGER || r.viewer == RUN_VIEWER_INSTRUCTOR))
@@ -381,18 +392,12 @@ static int runs_summary(request *req)
  * view. */
 static int runs_events(request *req)
 {
-	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
-		return 0;
 	run r;
-	int rc = run_get(d, req->arena, &req->who, id, &r);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!path_run(req, &d, &r))
 		return 0;
-	}
 	bool anonymous = !r.sees_authors || wants_anonymous(req);
-	sse_begin_from(req, run_channel(req->arena, id, anonymous), sse_last_event_id(req));
+	sse_begin_from(req, run_channel(req->arena, r.id, anonymous), sse_last_event_id(req));
 	return 0;
 }
 
@@ -400,16 +405,12 @@ static int runs_events(request *req)
  * projector. Those who manage runs only (it carries the code). */
 static int runs_qr(request *req)
 {
-	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
-		return 0;
 	run r;
-	int rc = run_get(d, req->arena, &req->who, id, &r);
-	if (rc == 0 && !r.join_code)
-		rc = CK_E_FORBIDDEN;
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!path_run(req, &d, &r))
+		return 0;
+	if (!r.join_code) {
+		auth_api_fail(req, CK_E_FORBIDDEN, NULL);
 		return 0;
 	}
 	buf b;

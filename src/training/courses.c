@@ -215,7 +215,9 @@ int course_list(db *d, arena *a, const principal *actor, const course_filter *f,
 	rc = db_prepare(d,
 	                "SELECT " COURSE_COLUMNS COURSE_FROM
 	                "WHERE ($2 = 1 OR c.status <> 'planned') "
-	                "AND (CAST($3 AS TEXT) IS NULL OR c.status = $3) "
+	                "AND (CAST($3 AS TEXT) IS NULL OR c.status = $3 "
+	                "OR EXISTS (SELECT 1 FROM course_sessions ts JOIN session_instructors ti "
+	                "ON ti.session_id = ts.id WHERE ts.course_id = c.id AND ti.user_id = $5)) "
 	                "AND (CAST($1 AS BIGINT) = 0 OR (c.starts_on, c.id) < "
 	                "(SELECT k.starts_on, k.id FROM courses k WHERE k.id = $1)) "
 	                "ORDER BY c.starts_on DESC, c.id DESC LIMIT $4",
@@ -226,6 +228,7 @@ int course_list(db *d, arena *a, const principal *actor, const course_filter *f,
 	db_bind_int(s, 2, auth_allowed(actor, PERM_COURSES_WRITE) ? 1 : 0);
 	db_bind_text(s, 3, status);
 	db_bind_int(s, 4, limit + 1);
+	db_bind_int(s, 5, f ? f->or_taught_by : 0);
 	course *out = arena_array(a, (size_t)limit + 1, sizeof *out);
 	size_t count = 0;
 	while ((rc = db_step(s)) == DB_ROW) {

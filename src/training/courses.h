@@ -95,7 +95,8 @@ unsigned course_kinds_parse(const char *list);
 
 /* Filter for course_list: status NULL = all the caller may see. */
 typedef struct course_filter {
-	const char *status;
+	const char *status; /* NULL: any */
+	int64_t or_taught_by; /* a user id: also every course with a session they teach */
 } course_filter;
 
 /* Courses by start date (newest first), then id. Needs PERM_COURSES_READ. */

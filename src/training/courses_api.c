@@ -107,7 +107,7 @@ static int courses_list_api(request *req)
 	int rc = course_list(d, req->arena, &req->who, &f, limit, kv_get(&req->query, "cursor"),
 	                     &items, &n, &next);
 	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+		auth_list_fail(req, rc);
 		return 0;
 	}
 	json_t *arr = json_array();

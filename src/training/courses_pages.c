@@ -84,8 +84,10 @@ static void own_feeds(request *req)
 }
 
 /* GET /courses?status=S&cursor=C: course offerings, newest first.
- * Officers and others who do not plan courses see open ones unless they
- * pick another status (status=all: everything they may see). */
+ * Those who plan courses see all of them; everyone else the open ones
+ * and those they teach (status=mine, the default for them: an
+ * instructor finds their course in progress at once) unless they pick
+ * another status (status=all: everything they may see). */
 static int courses_page(request *req)
 {
 	db *d = auth_db(req);
@@ -93,8 +95,12 @@ static int courses_page(request *req)
 		return 0;
 	const char *status = kv_get(&req->query, "status");
 	if (!status)
-		status = may_write(req) ? "all" : "open";
-	course_filter f = {.status = strcmp(status, "all") ? status : NULL};
+		status = may_write(req) ? "all" : "mine";
+	bool is_mine = !strcmp(status, "mine");
+	course_filter f = {
+	    .status = is_mine ? "open" : strcmp(status, "all") ? status : NULL,
+	    .or_taught_by = is_mine ? req->who.user_id : 0,
+	};
 	course *items = NULL;
 	size_t n = 0;
 	const char *next = NULL;
@@ -114,6 +120,8 @@ static int courses_page(request *req)
 	const char *const *st = course_statuses();
 	html_printf(b, "<option value=\"all\"%s>All</option>",
 	            !strcmp(status, "all") ? " selected" : "");
+	html_printf(b, "<option value=\"mine\"%s>Open, and those I teach</option>",
+	            is_mine ? " selected" : "");
 	for (size_t i = 0; st[i]; i++)
 		if (strcmp(st[i], "planned") || may_write(req))
 			html_printf(b, "<option value=\"%s\"%s>%s</option>", st[i],

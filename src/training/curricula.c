@@ -251,13 +251,14 @@ static void read_curriculum(arena *a, db_stmt *s, void *item)
 	};
 }
 
-int curriculum_list(db *d, arena *a, const principal *actor, curriculum **items, size_t *n)
+/* The model first, then by name; the same key for the cursor's row. */
+#define CURRICULUM_ORDER(c) "CASE WHEN " c ".kind = 'model' THEN 0 ELSE 1 END, " c ".name, " c ".id"
+
+/* limit 0: every curriculum; after: the id to continue after (0: none). */
+static int curricula_page(db *d, arena *a, int limit, int64_t after, curriculum **items,
+                          size_t *n)
 {
 	db_stmt *s;
-	*items = NULL;
-	*n = 0;
-	if (!auth_allowed(actor, PERM_CURRICULA_READ))
-		return CK_E_FORBIDDEN;
 	int rc = db_prepare(
 	    d,
 	    "SELECT c.id, c.name, c.kind, c.created_at, v.id, v.version, v.status, "
@@ -266,9 +267,43 @@ int curriculum_list(db *d, arena *a, const principal *actor, curriculum **items,
 	    "FROM curricula c JOIN curriculum_versions v ON v.curriculum_id = c.id "
 	    "AND v.version = (SELECT MAX(x.version) FROM curriculum_versions x "
 	    "WHERE x.curriculum_id = c.id) "
-	    "ORDER BY CASE WHEN c.kind = 'model' THEN 0 ELSE 1 END, c.name",
+	    "WHERE CAST($1 AS BIGINT) = 0 OR (" CURRICULUM_ORDER("c") ") > "
+	    "(SELECT " CURRICULUM_ORDER("k") " FROM curricula k WHERE k.id = $1) "
+	    "ORDER BY " CURRICULUM_ORDER("c") " LIMIT $2",
 	    &s);
 	if (rc < 0)
 		return rc;
+	db_bind_int(s, 1, after);
+	db_bind_int(s, 2, limit ? (int64_t)limit + 1 : INT32_MAX);
 	return collect(a, s, sizeof **items, read_curriculum, (void **)items, n);
+}
+
+int curriculum_list(db *d, arena *a, const principal *actor, curriculum **items, size_t *n)
+{
+	*items = NULL;
+	*n = 0;
+	if (!auth_allowed(actor, PERM_CURRICULA_READ))
+		return CK_E_FORBIDDEN;
+	return curricula_page(d, a, 0, 0, items, n);
+}
+
+int curriculum_page(db *d, arena *a, const principal *actor, int limit, const char *cursor,
+                    curriculum **items, size_t *n, const char **next_cursor)
+{
+	int64_t after;
+	*items = NULL;
+	*n = 0;
+	*next_cursor = NULL;
+	if (!auth_allowed(actor, PERM_CURRICULA_READ))
+		return CK_E_FORBIDDEN;
+	int rc = auth_cursor_parse(cursor, &after);
+	if (rc < 0)
+		return rc;
+	limit = auth_limit(limit);
+	rc = curricula_page(d, a, limit, after, items, n);
+	if (rc == 0 && *n > (size_t)limit) {
+		*n = (size_t)limit;
+		*next_cursor = auth_cursor_make(a, (*items)[*n - 1].id);
+	}
+	return rc;
 }

@@ -97,6 +97,12 @@ int curriculum_versions_approved(db *d, arena *a, const principal *actor,
 /* Every curriculum by kind (model first) and name, with its newest and
  * newest approved version. Needs PERM_CURRICULA_READ. */
 int curriculum_list(db *d, arena *a, const principal *actor, curriculum **items, size_t *n);
+/* The same a page at a time (keyset, the order above): limit 0 is the
+ * default, past AUTH_LIST_MAX clamped; cursor NULL or the page before's
+ * next_cursor (CK_E_MALFORMED when not a positive id); *next_cursor NULL
+ * on the last page. */
+int curriculum_page(db *d, arena *a, const principal *actor, int limit, const char *cursor,
+                    curriculum **items, size_t *n, const char **next_cursor);
 
 /* The versions of one curriculum, newest first. Needs PERM_CURRICULA_READ. */
 int curriculum_versions_of(db *d, arena *a, const principal *actor, int64_t curriculum_id,

@@ -71,18 +71,23 @@ static int reply_version(request *req, db *d, int64_t id, int status)
 	return 0;
 }
 
-/* GET /api/v1/curricula: every curriculum (model first) with its newest
- * and newest approved version. */
+/* GET /api/v1/curricula?limit=N&cursor=C: curricula (model first, then
+ * by name) with their newest and newest approved version. */
 static int curricula_list_api(request *req)
 {
+	int limit;
+	if (!auth_query_limit(req, 50, 200, &limit))
+		return 0;
 	db *d = auth_db(req);
 	if (!d)
 		return 0;
 	curriculum *items;
 	size_t n;
-	int rc = curriculum_list(d, req->arena, &req->who, &items, &n);
+	const char *next;
+	int rc = curriculum_page(d, req->arena, &req->who, limit, kv_get(&req->query, "cursor"),
+	                         &items, &n, &next);
 	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+		auth_list_fail(req, rc);
 		return 0;
 	}
 	json_t *arr = json_array();
@@ -98,7 +103,7 @@ static int curricula_list_api(request *req)
 		                   c->approved_version_id ? json_integer(c->approved_version_id)
 		                                          : json_null()));
 	}
-	resp_json(req, 200, auth_list_json(arr, NULL));
+	resp_json(req, 200, auth_list_json(arr, next));
 	return 0;
 }
 
@@ -238,7 +243,8 @@ static int module_delete_api(request *req)
 
 static const route curricula_api_routes[] = {
     {"GET", "/api/v1/curricula", curricula_list_api, PERM_CURRICULA_READ, ROUTE_API,
-     "Curricula (the national model first) with their newest and approved versions"},
+     "Curricula (the national model first) with their newest and approved versions; "
+     "paged by limit and cursor"},
     {"POST", "/api/v1/curricula", curricula_derive_api, PERM_CURRICULA_WRITE, ROUTE_API,
      "Derive a draft version from the model (with a name) or an earlier version"},
     {"GET", "/api/v1/curricula/{id}", version_get_api, PERM_CURRICULA_READ, ROUTE_API,

@@ -107,19 +107,35 @@ int enrollment_get(db *d, arena *a, const principal *actor, int64_t id, enrollme
 	return 0;
 }
 
+/* One page of enrollments: sql binds $1 key, $2 org (0 = any), $3 user
+ * (0 = any), $4 the id after which to continue (0 = from the start) and
+ * $5 the row limit; limit 0 means every row (pages held in full). */
 static int list(db *d, arena *a, const char *sql, int64_t key, int64_t org, int64_t user,
-                enrollment **items, size_t *n)
+                int limit, const char *cursor, enrollment **items, size_t *n,
+                const char **next_cursor)
 {
+	int64_t after = 0;
+	if (next_cursor)
+		*next_cursor = NULL;
+	int rc = auth_cursor_parse(cursor, &after);
+	if (rc < 0)
+		return rc;
 	db_stmt *s;
-	int rc = db_prepare(d, sql, &s);
+	rc = db_prepare(d, sql, &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, key);
 	db_bind_int(s, 2, org);
 	db_bind_int(s, 3, user);
+	db_bind_int(s, 4, after);
+	db_bind_int(s, 5, limit ? (int64_t)limit + 1 : INT32_MAX);
 	size_t cap = 16, count = 0;
 	enrollment *out = arena_array(a, cap, sizeof *out);
 	while ((rc = db_step(s)) == DB_ROW) {
+		if (limit && count == (size_t)limit) {
+			*next_cursor = auth_cursor_make(a, out[count - 1].id);
+			break;
+		}
 		if (count == cap) {
 			enrollment *grown = arena_array(a, cap * 2, sizeof *grown);
 			memcpy(grown, out, cap * sizeof *out);
@@ -136,8 +152,16 @@ static int list(db *d, arena *a, const char *sql, int64_t key, int64_t org, int6
 	return 0;
 }
 
-int enrollment_list_for_course(db *d, arena *a, const principal *actor, int64_t course_id,
-                               enrollment **items, size_t *n)
+/* A course's order: seated by name, the waitlist in order, the withdrawn
+ * by name; the same key for the row the cursor names (keyset paging). */
+#define COURSE_ORDER(e, u)                                                                         \
+	"CASE " e ".status WHEN 'waitlisted' THEN 1 WHEN 'withdrawn' THEN 2 ELSE 0 END, "          \
+	"CASE WHEN " e ".status = 'waitlisted' THEN " e ".waitlisted_at ELSE 0 END, "              \
+	"CASE WHEN " e ".status = 'waitlisted' THEN '' ELSE " u ".name END, " e ".id"
+
+static int course_page(db *d, arena *a, const principal *actor, int64_t course_id, int limit,
+                       const char *cursor, enrollment **items, size_t *n,
+                       const char **next_cursor)
 {
 	*items = NULL;
 	*n = 0;
@@ -153,14 +177,29 @@ int enrollment_list_for_course(db *d, arena *a, const principal *actor, int64_t 
 	            "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM
 	            "WHERE e.course_id = $1 AND (CAST($2 AS BIGINT) = 0 OR u.org_id = $2) "
 	            "AND (CAST($3 AS BIGINT) = 0 OR e.user_id = $3) "
-	            "ORDER BY CASE e.status WHEN 'waitlisted' THEN 1 WHEN 'withdrawn' THEN 2 "
-	            "ELSE 0 END, CASE WHEN e.status = 'waitlisted' THEN e.waitlisted_at ELSE 0 END, "
-	            "CASE WHEN e.status = 'waitlisted' THEN '' ELSE u.name END, e.id",
-	            course_id, org, user, items, n);
+	            "AND (CAST($4 AS BIGINT) = 0 OR (" COURSE_ORDER("e", "u") ") > (SELECT "
+	            COURSE_ORDER("k", "ku") " FROM enrollments k JOIN users ku ON ku.id = k.user_id "
+	            "WHERE k.id = $4)) "
+	            "ORDER BY " COURSE_ORDER("e", "u") " LIMIT $5",
+	            course_id, org, user, limit, cursor, items, n, next_cursor);
 }
 
-int enrollment_list_for_user(db *d, arena *a, const principal *actor, int64_t user_id,
-                             enrollment **items, size_t *n)
+int enrollment_list_for_course(db *d, arena *a, const principal *actor, int64_t course_id,
+                               enrollment **items, size_t *n)
+{
+	return course_page(d, a, actor, course_id, 0, NULL, items, n, NULL);
+}
+
+int enrollment_page_for_course(db *d, arena *a, const principal *actor, int64_t course_id,
+                               int limit, const char *cursor, enrollment **items, size_t *n,
+                               const char **next_cursor)
+{
+	return course_page(d, a, actor, course_id, auth_limit(limit), cursor, items, n,
+	                   next_cursor);
+}
+
+static int user_page(db *d, arena *a, const principal *actor, int64_t user_id, int limit,
+                     const char *cursor, enrollment **items, size_t *n, const char **next_cursor)
 {
 	*items = NULL;
 	*n = 0;
@@ -173,8 +212,23 @@ int enrollment_list_for_user(db *d, arena *a, const principal *actor, int64_t us
 	return list(d, a,
 	            "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM
 	            "WHERE e.user_id = $1 AND CAST($2 AS BIGINT) >= 0 AND CAST($3 AS BIGINT) >= 0 "
-	            "ORDER BY c.starts_on DESC, e.id DESC",
-	            user_id, 0, 0, items, n);
+	            "AND (CAST($4 AS BIGINT) = 0 OR (c.starts_on, e.id) < (SELECT kc.starts_on, k.id "
+	            "FROM enrollments k JOIN courses kc ON kc.id = k.course_id WHERE k.id = $4)) "
+	            "ORDER BY c.starts_on DESC, e.id DESC LIMIT $5",
+	            user_id, 0, 0, limit, cursor, items, n, next_cursor);
+}
+
+int enrollment_list_for_user(db *d, arena *a, const principal *actor, int64_t user_id,
+                             enrollment **items, size_t *n)
+{
+	return user_page(d, a, actor, user_id, 0, NULL, items, n, NULL);
+}
+
+int enrollment_page_for_user(db *d, arena *a, const principal *actor, int64_t user_id,
+                             int limit, const char *cursor, enrollment **items, size_t *n,
+                             const char **next_cursor)
+{
+	return user_page(d, a, actor, user_id, auth_limit(limit), cursor, items, n, next_cursor);
 }
 
 const char *enrollment_status_text(arena *a, const enrollment *e)

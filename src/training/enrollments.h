@@ -46,6 +46,16 @@ int enrollment_list_for_course(db *d, arena *a, const principal *actor, int64_t 
  * someone whose scope holds them (else CK_E_NOT_FOUND). */
 int enrollment_list_for_user(db *d, arena *a, const principal *actor, int64_t user_id,
                              enrollment **items, size_t *n);
+/* The same two lists a page at a time (keyset): limit 0 is the default
+ * (AUTH_LIST_DEFAULT), larger than AUTH_LIST_MAX is clamped; cursor is
+ * NULL or the next_cursor of the page before (CK_E_MALFORMED when it is
+ * not a positive id); *next_cursor is NULL on the last page. */
+int enrollment_page_for_course(db *d, arena *a, const principal *actor, int64_t course_id,
+                               int limit, const char *cursor, enrollment **items, size_t *n,
+                               const char **next_cursor);
+int enrollment_page_for_user(db *d, arena *a, const principal *actor, int64_t user_id,
+                             int limit, const char *cursor, enrollment **items, size_t *n,
+                             const char **next_cursor);
 /* CK_E_NOT_FOUND when missing or outside the actor's scope. */
 int enrollment_get(db *d, arena *a, const principal *actor, int64_t id, enrollment *out);
 

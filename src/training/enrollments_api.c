@@ -70,26 +70,16 @@ static bool path_id(request *req, int64_t *id)
 	return false;
 }
 
-/* A list held in full, paged by limit and the id to continue after. */
-static void reply_list(request *req, const enrollment *items, size_t n)
+static void reply_list(request *req, int rc, const enrollment *items, size_t n,
+                       const char *next)
 {
-	int limit;
-	if (!auth_query_limit(req, 100, 500, &limit))
+	if (rc < 0) {
+		auth_list_fail(req, rc);
 		return;
-	int64_t after = auth_id_cursor(req);
-	if (after < 0)
-		return;
-	size_t from = 0;
-	if (after)
-		for (size_t i = 0; i < n; i++)
-			if (items[i].id == after)
-				from = i + 1;
+	}
 	json_t *arr = json_array();
-	size_t i = from;
-	for (; i < n && i < from + (size_t)limit; i++)
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, enroll_enrollment_json(&items[i]));
-	const char *next =
-	    i < n ? arena_printf(req->arena, "%lld", (long long)items[i - 1].id) : NULL;
 	resp_json(req, 200, auth_list_json(arr, next));
 }
 
@@ -102,14 +92,15 @@ static int course_enrollments(request *req)
 	db *d;
 	if (!path_id(req, &id) || !(d = auth_db(req)))
 		return 0;
+	int limit;
+	if (!auth_query_limit(req, 100, 200, &limit))
+		return 0;
 	enrollment *items;
 	size_t n;
-	int rc = enrollment_list_for_course(d, req->arena, &req->who, id, &items, &n);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
-		return 0;
-	}
-	reply_list(req, items, n);
+	const char *next;
+	int rc = enrollment_page_for_course(d, req->arena, &req->who, id, limit,
+	                                    kv_get(&req->query, "cursor"), &items, &n, &next);
+	reply_list(req, rc, items, n, next);
 	return 0;
 }
 
@@ -233,26 +224,29 @@ static int enrollment_makeup(request *req)
 	return reply_enrollment(req, d, id, 201);
 }
 
-/* GET /api/v1/me/enrollments: the caller's own enrollments. */
+/* GET /api/v1/me/enrollments?limit=N&cursor=C: the caller's own
+ * enrollments, newest course first. */
 static int my_enrollments(request *req)
 {
+	int limit;
+	if (!auth_query_limit(req, 100, 200, &limit))
+		return 0;
 	db *d = auth_db(req);
 	if (!d)
 		return 0;
 	enrollment *items;
 	size_t n;
-	int rc = enrollment_list_for_user(d, req->arena, &req->who, req->who.user_id, &items, &n);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
-		return 0;
-	}
-	reply_list(req, items, n);
+	const char *next;
+	int rc = enrollment_page_for_user(d, req->arena, &req->who, req->who.user_id, limit,
+	                                  kv_get(&req->query, "cursor"), &items, &n, &next);
+	reply_list(req, rc, items, n, next);
 	return 0;
 }
 
 static const route enrollments_api_routes[] = {
     {"GET", "/api/v1/courses/{id}/enrollments", course_enrollments, PERM_COURSES_READ, ROUTE_API,
-     "A course's enrollments the caller may see: seated, waitlist in order, withdrawn"},
+     "A course's enrollments the caller may see: seated, waitlist in order, withdrawn; "
+     "paged by limit and cursor"},
     {"POST", "/api/v1/courses/{id}/enrollments", course_enroll, PERM_ENROLL, ROUTE_API,
      "Enroll an officer (waitlisted past capacity)"},
     {"GET", "/api/v1/enrollments/{id}", enrollment_one, PERM_SIGNED_IN, ROUTE_API,
@@ -264,7 +258,7 @@ static const route enrollments_api_routes[] = {
     {"POST", "/api/v1/enrollments/{id}/makeup", enrollment_makeup, PERM_ATTENDANCE_WRITE,
      ROUTE_API, "Make-up credit from a session of another course"},
     {"GET", "/api/v1/me/enrollments", my_enrollments, PERM_SIGNED_IN, ROUTE_API,
-     "The caller's own enrollments"},
+     "The caller's own enrollments, newest course first; paged by limit and cursor"},
 };
 
 void enrollments_api_register(void)

@@ -121,6 +121,18 @@ void metrics_write(buf *b, int64_t active_sessions, bool has_sessions)
 	           "# TYPE citkit_db_seconds_total counter\n"
 	           "citkit_db_seconds_total %.6f\n",
 	           db_total_busy_seconds());
+	sse_stats st = sse_get_stats();
+	buf_printf(b,
+	           "# HELP citkit_sse_streams Server-sent event streams open now.\n"
+	           "# TYPE citkit_sse_streams gauge\n"
+	           "citkit_sse_streams %zu\n"
+	           "# HELP citkit_sse_reads_total Reads of stored events by the event dispatcher.\n"
+	           "# TYPE citkit_sse_reads_total counter\n"
+	           "citkit_sse_reads_total %llu\n"
+	           "# HELP citkit_sse_read_errors_total Reads of stored events that failed.\n"
+	           "# TYPE citkit_sse_read_errors_total counter\n"
+	           "citkit_sse_read_errors_total %llu\n",
+	           st.streams, (unsigned long long)st.reads, (unsigned long long)st.read_errors);
 	if (has_sessions)
 		buf_printf(b,
 		           "# HELP citkit_active_sessions Sessions signed in and not expired.\n"

@@ -43,7 +43,7 @@
 enum {
 	SSE_MAX_PENDING = 1 << 20, /* unsent bytes before a stream is given up */
 	SSE_BLOCK = 4 * 1024,      /* libmicrohttpd's buffer per stream */
-	SSE_KEEP_BUFFER = 4 * 1024, /* a drained buffer larger than this is freed */
+	SSE_KEEP_BUFFER = 1024,     /* a drained buffer larger than this is freed */
 	SSE_MAX_SOURCES = 16,
 	SSE_MAX_WAKES = 256, /* distinct channels waiting; more wake everything */
 };
@@ -84,6 +84,7 @@ static wake wakes[SSE_MAX_WAKES];
 static size_t n_wakes;
 static bool wake_everything;
 static bool has_failed_read; /* a source failed: read everything again later */
+static uint64_t n_reads, n_read_errors;
 
 /* The pure part ------------------------------------------------------- */
 
@@ -398,6 +399,14 @@ size_t sse_count(void)
 	return n;
 }
 
+sse_stats sse_get_stats(void)
+{
+	pthread_mutex_lock(&lock);
+	sse_stats st = {.streams = n_streams, .reads = n_reads, .read_errors = n_read_errors};
+	pthread_mutex_unlock(&lock);
+	return st;
+}
+
 /* Sources and the dispatcher -------------------------------------------- */
 
 void sse_source_register(const char *prefix, sse_source_fn fn)
@@ -531,8 +540,11 @@ static void dispatch(const char *channel)
 	resume_list rl = {0};
 	bool again = false;
 	pthread_mutex_lock(&lock);
-	if (rc < 0)
+	n_reads += fn != NULL;
+	if (rc < 0) {
 		has_failed_read = true;
+		n_read_errors++;
+	}
 	for (sse_stream *s = streams; s; s = s->next) {
 		if (!s->is_sourced || s->is_closed || strcmp(s->channel, channel))
 			continue;

@@ -59,6 +59,14 @@ struct MHD_Response *sse_response(request *req);
 void sse_start(void);
 void sse_shutdown(void);
 
+/* For /metrics. */
+typedef struct sse_stats {
+	size_t streams;       /* open now, plain and sourced */
+	uint64_t reads;       /* source calls by the dispatcher */
+	uint64_t read_errors; /* … that returned an error */
+} sse_stats;
+sse_stats sse_get_stats(void);
+
 /* The dispatcher's pure part, tested on its own (tests/unit/test_sse.c). */
 /* True when waking woken wakes channel: the same name, or channel is
  * woken + ":" + more. */

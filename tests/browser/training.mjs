@@ -133,8 +133,8 @@ export async function instructorRollCall(t) {
     const landed = await signIn(t, INSTRUCTOR);
     check('training: the demo instructor signs in on a phone', landed === '/', landed);
     await follow(t, /^courses$/i);
-    // The list opens on courses open for enrollment; the instructor asks
-    // for those in progress.
+    // The list opens on the open courses and those the instructor
+    // teaches; the instructor narrows it to those in progress.
     await page.getByLabel(/^status$/i).selectOption('in_progress');
     await submit(page, /^show$/i);
     await follow(t, /class 2 of 2026/i);

@@ -304,6 +304,23 @@ void test_certificates_walk(void **state)
 	snprintf(path, sizeof path, "/certificates/%ld/pdf", id);
 	get_status(&web_off, path, 200);
 	get_status(&web_off, "/certificates", 200);
+	/* The transcript files for API tokens: one's own, a supervisor's
+	 * agency; another officer's is not found; no token, 401. */
+	snprintf(path, sizeof path, "/api/v1/users/%ld/transcript.csv", off_id);
+	http_get(&api_off, path, &r);
+	expect_status(&r, 200);
+	if (strncmp(r.content_type, "text/csv", 8) || !strstr(r.body, "HTTP CIT course"))
+		fail_msg("the transcript CSV is wrong (%s):\n%s", r.content_type, r.body);
+	hresp_free(&r);
+	get_status(&api_sup, path, 200);
+	get_status(&api_off2, path, 404);
+	get_status(&api_sup_b, path, 404);
+	get_status(&nobody, path, 401);
+	snprintf(path, sizeof path, "/api/v1/users/%ld/transcript.pdf", off_id);
+	http_get(&api_off, path, &r);
+	expect_status(&r, 200);
+	assert_string_equal(r.content_type, "application/pdf");
+	hresp_free(&r);
 
 	/* Certificate settings: coordinators only; bad input re-renders. */
 	get_status(&web_coord, "/certificates/settings", 200);

@@ -548,3 +548,175 @@ void test_enroll_pages(void **state)
 	assert_non_null(strstr(r.body, "Hours by module"));
 	hresp_free(&r);
 }
+
+/* The ids of one page of path (which has a query already) and its
+ * next_cursor (copied into next, "" when null). */
+static size_t page_ids(agent *a, const char *path, long long *ids, size_t max, char *next,
+                       size_t next_len)
+{
+	hresp r;
+	http_get(a, path, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	json_t *items = json_object_get(j, "items");
+	size_t n = json_array_size(items);
+	for (size_t i = 0; i < n && i < max; i++) {
+		json_t *it = json_array_get(items, i);
+		json_t *id = json_object_get(it, "id");
+		ids[i] = json_integer_value(id ? id : json_object_get(it, "enrollment_id"));
+	}
+	const char *c = json_string_value(json_object_get(j, "next_cursor"));
+	snprintf(next, next_len, "%s", c ? c : "");
+	json_decref(j);
+	hresp_free(&r);
+	return n;
+}
+
+/* One list: the pages of `limit` walk exactly the full list (limit=200,
+ * one page), each row once and in order; limit 0, negative or not a
+ * number is a 422 naming "limit"; a huge limit is clamped; a malformed
+ * cursor a 400 saying so. */
+static void walk_list(agent *a, const char *base, size_t limit)
+{
+	enum { MAX = 200 };
+	long long all[MAX], page[MAX];
+	char path[512], next[64], sep = strchr(base, '?') ? '&' : '?';
+	snprintf(path, sizeof path, "%s%climit=200", base, sep);
+	size_t n_all = page_ids(a, path, all, MAX, next, sizeof next);
+	if (*next)
+		fail_msg("%s: more than 200 rows, the test cannot hold them", base);
+	if (n_all < 3)
+		fail_msg("%s: want at least 3 rows to page through, have %zu", base, n_all);
+	size_t seen = 0, pages = 0;
+	char cursor[64] = "";
+	do {
+		if (*cursor)
+			snprintf(path, sizeof path, "%s%climit=%zu&cursor=%s", base, sep, limit, cursor);
+		else
+			snprintf(path, sizeof path, "%s%climit=%zu", base, sep, limit);
+		size_t n = page_ids(a, path, page, MAX, next, sizeof next);
+		if (n > limit || (*next && n != limit))
+			fail_msg("%s: a page of %zu rows for limit %zu", path, n, limit);
+		for (size_t i = 0; i < n; i++) {
+			if (seen >= n_all || page[i] != all[seen])
+				fail_msg("%s: row %zu is %lld, want %lld", path, seen, page[i],
+				         seen < n_all ? all[seen] : -1LL);
+			seen++;
+		}
+		snprintf(cursor, sizeof cursor, "%s", next);
+		if (++pages > n_all + 1)
+			fail_msg("%s: the pages do not end", base);
+	} while (*cursor);
+	assert_int_equal(seen, n_all);
+
+	static const char *const bad_limits[] = {"0", "-1", "abc", "1x", ""};
+	for (size_t i = 0; i < sizeof bad_limits / sizeof bad_limits[0]; i++) {
+		if (!*bad_limits[i])
+			continue;
+		snprintf(path, sizeof path, "%s%climit=%s", base, sep, bad_limits[i]);
+		hresp r;
+		http_get(a, path, &r);
+		expect_json_problem(&r, 422, "limit");
+		hresp_free(&r);
+	}
+	snprintf(path, sizeof path, "%s%climit=99999999", base, sep);
+	assert_int_equal(page_ids(a, path, page, MAX, next, sizeof next), n_all);
+	static const char *const bad_cursors[] = {"abc", "-5", "0", "1.5", "%2B3"};
+	for (size_t i = 0; i < sizeof bad_cursors / sizeof bad_cursors[0]; i++) {
+		snprintf(path, sizeof path, "%s%ccursor=%s", base, sep, bad_cursors[i]);
+		hresp r;
+		http_get(a, path, &r);
+		expect_json_problem(&r, 400, NULL);
+		if (!strstr(r.body, "cursor is not one this list gave out"))
+			fail_msg("%s: the 400 does not say the cursor is wrong: %s", path, r.body);
+		hresp_free(&r);
+	}
+	/* A well-formed cursor no page gave out: a page, not an error (a
+	 * position in the order; empty for most lists). */
+	snprintf(path, sizeof path, "%s%ccursor=987654321", base, sep);
+	size_t n_unknown = page_ids(a, path, page, MAX, next, sizeof next);
+	for (size_t i = 0; i < n_unknown; i++) {
+		bool found = false;
+		for (size_t k = 0; k < n_all; k++)
+			found |= all[k] == page[i];
+		if (!found)
+			fail_msg("%s: row %lld is not in the list", path, page[i]);
+	}
+}
+
+/* Every training list of the API is keyset-paged by limit and cursor:
+ * courses, curricula, a course's enrollments, one's own enrollments,
+ * certificates. */
+void test_training_lists_paged(void **state)
+{
+	(void)state;
+	course_rows c = make_course("open", 2);
+	course_rows c2 = make_course("open", 5);
+	make_course("in_progress", 5);
+	tuser sup, o[5];
+	user_make(&sup, "supervisor", ORG_A);
+	for (int i = 0; i < 5; i++)
+		user_make(&o[i], "officer", ORG_A);
+	agent s, off;
+	bearer(&s, sup.email);
+	bearer(&off, o[0].email);
+	for (int i = 0; i < 5; i++)
+		enroll(&s, c.course, user_id_of(&o[i]), 201, NULL);
+	enroll(&s, c2.course, user_id_of(&o[0]), 201, NULL);
+	course_rows c3 = make_course("open", 5);
+	enroll(&s, c3.course, user_id_of(&o[0]), 201, NULL);
+	agent admin = {0};
+	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
+	char base[128];
+	walk_list(&admin, "/api/v1/courses", 2);
+	walk_list(&admin, "/api/v1/courses?status=open", 1);
+	walk_list(&admin, "/api/v1/curricula", 2);
+	snprintf(base, sizeof base, "/api/v1/courses/%lld/enrollments", c.course);
+	walk_list(&s, base, 2); /* enrolled, waitlisted: the order across groups */
+	walk_list(&off, "/api/v1/me/enrollments", 1);
+	walk_list(&admin, "/api/v1/certificates", 1);
+}
+
+/* The course list's default for someone who does not plan courses: the
+ * open ones and those they teach; an instructor's course in progress is
+ * there at once, another in progress is not (until status=all). */
+void test_courses_default_filter(void **state)
+{
+	(void)state;
+	course_rows open = make_course("open", 5);
+	course_rows taught = make_course("in_progress", 5);
+	course_rows other = make_course("in_progress", 5);
+	tuser ins, off;
+	user_make(&ins, "instructor", ORG_A);
+	user_make(&off, "officer", ORG_A);
+	teach(taught.session, &ins);
+	agent ia = {0}, oa = {0};
+	login(&ia, &ins);
+	login(&oa, &off);
+	char link_open[64], link_taught[64], link_other[64];
+	snprintf(link_open, sizeof link_open, "href=\"/courses/%lld\"", open.course);
+	snprintf(link_taught, sizeof link_taught, "href=\"/courses/%lld\"", taught.course);
+	snprintf(link_other, sizeof link_other, "href=\"/courses/%lld\"", other.course);
+	hresp r;
+	http_get(&ia, "/courses", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, link_open));
+	assert_non_null(strstr(r.body, link_taught));
+	assert_null(strstr(r.body, link_other));
+	assert_non_null(strstr(r.body, "<option value=\"mine\" selected>"));
+	hresp_free(&r);
+	http_get(&ia, "/courses?status=all", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, link_other));
+	hresp_free(&r);
+	http_get(&ia, "/courses?status=open", &r);
+	expect_status(&r, 200);
+	assert_null(strstr(r.body, link_taught));
+	hresp_free(&r);
+	/* An officer who teaches nothing: the open ones. */
+	http_get(&oa, "/courses", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, link_open));
+	assert_null(strstr(r.body, link_taught));
+	hresp_free(&r);
+}

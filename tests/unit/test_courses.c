@@ -445,11 +445,66 @@ static void instructor_kinds(void **state)
 	assert_int_equal(course_kinds_parse(""), 0);
 }
 
+/* The list of "open, and those I teach": an instructor's course in
+ * progress shows beside the open ones; a course in progress they do not
+ * teach, and a planned one even if they teach it, do not. */
+static void open_or_taught(void **state)
+{
+	authfx *f = *state;
+	trainfx t;
+	tfx_setup(f, &t); /* t.course_id: planned */
+	principal instructor = fx_as(f, t.instructor);
+	int64_t ids[3];
+	const char *statuses[] = {"open", "in_progress", "in_progress"};
+	for (int i = 0; i < 3; i++)
+		ids[i] = tfx_insert(f, arena_printf(f->a,
+		                                    "INSERT INTO courses (version_id, title, starts_on, "
+		                                    "ends_on, capacity, status, created_at, updated_at) "
+		                                    "VALUES (%lld, 'Course %d', 1775433600, 1775779200, "
+		                                    "20, '%s', 1, 1) RETURNING id",
+		                                    (long long)t.version_id, i, statuses[i]));
+	int64_t taught = tfx_insert(f, arena_printf(f->a,
+	                                            "INSERT INTO course_sessions (course_id, starts_at, "
+	                                            "ends_at, room, created_at, updated_at) VALUES "
+	                                            "(%lld, 1775487600, 1775491200, 'A', 1, 1) "
+	                                            "RETURNING id",
+	                                            (long long)ids[1]));
+	int64_t planned = tfx_insert(f, arena_printf(f->a,
+	                                             "INSERT INTO course_sessions (course_id, starts_at, "
+	                                             "ends_at, room, created_at, updated_at) VALUES "
+	                                             "(%lld, 1772452800, 1772456400, 'A', 1, 1) "
+	                                             "RETURNING id",
+	                                             (long long)t.course_id));
+	fx_exec(f, arena_printf(f->a, "INSERT INTO session_instructors VALUES (%lld, %lld), "
+	                              "(%lld, %lld)",
+	                        (long long)taught, (long long)t.instructor, (long long)planned,
+	                        (long long)t.instructor));
+	course *items;
+	size_t n;
+	const char *next;
+	course_filter mine = {.status = "open", .or_taught_by = t.instructor};
+	assert_int_equal(course_list(f->d, f->a, &instructor, &mine, 0, NULL, &items, &n, &next), 0);
+	assert_int_equal(n, 2);
+	bool has_open = false, has_taught = false;
+	for (size_t i = 0; i < n; i++) {
+		has_open |= items[i].id == ids[0];
+		has_taught |= items[i].id == ids[1];
+		assert_int_not_equal(items[i].id, ids[2]);
+		assert_int_not_equal(items[i].id, t.course_id);
+	}
+	assert_true(has_open && has_taught);
+	/* Someone who teaches nothing: just the open ones. */
+	mine.or_taught_by = t.officer;
+	assert_int_equal(course_list(f->d, f->a, &instructor, &mine, 0, NULL, &items, &n, &next), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].id, ids[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest cases[] = {
 	    CASE(create_and_read),   CASE(bad_course_writes_nothing),
-	    CASE(status_transitions), CASE(officers_do_not_see_planned),
+	    CASE(status_transitions), CASE(officers_do_not_see_planned), CASE(open_or_taught),
 	    CASE(list_pages),        CASE(sessions_read_back),
 	    CASE(instructor_kinds),  CASE(sessions_create_and_touch),
 	    CASE(bad_sessions_write_nothing), CASE(session_update_and_delete), CASE(conflicts_across_courses),

@@ -115,6 +115,36 @@ static void approved_choices_and_permissions(void **state)
 	assert_int_equal(c[2].approved_version_id, local);
 	int64_t local_curriculum = c[2].id;
 	assert_int_equal(curriculum_list(f->d, f->a, &dispatcher, &c, &n), CK_E_FORBIDDEN);
+	/* Keyset pages walk the same order (model first, then by name). */
+	seed_version(f, "Also local", "local", "draft");
+	curriculum *all, *page;
+	size_t n_all;
+	const char *next = NULL, *cursor = NULL;
+	assert_int_equal(curriculum_list(f->d, f->a, &coordinator, &all, &n_all), 0);
+	assert_int_equal(n_all, 4);
+	size_t seen = 0;
+	do {
+		assert_int_equal(curriculum_page(f->d, f->a, &coordinator, 1, cursor, &page, &n, &next),
+		                 0);
+		assert_true(n <= 1);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(page[i].id, all[seen++].id);
+		cursor = next;
+	} while (next);
+	assert_int_equal(seen, n_all);
+	assert_int_equal(curriculum_page(f->d, f->a, &coordinator, 0, NULL, &page, &n, &next), 0);
+	assert_int_equal(n, 4);
+	assert_null(next);
+	assert_int_equal(curriculum_page(f->d, f->a, &coordinator, 3, NULL, &page, &n, &next), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(next, arena_printf(f->a, "%lld", (long long)all[2].id));
+	assert_int_equal(curriculum_page(f->d, f->a, &coordinator, 2, "x1", &page, &n, &next),
+	                 CK_E_MALFORMED);
+	assert_int_equal(curriculum_page(f->d, f->a, &coordinator, 2, "424242", &page, &n, &next),
+	                 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(curriculum_page(f->d, f->a, &dispatcher, 2, NULL, &page, &n, &next),
+	                 CK_E_FORBIDDEN);
 	assert_int_equal(
 	    curriculum_versions_of(f->d, f->a, &coordinator, local_curriculum, &v, &n), 0);
 	assert_int_equal(n, 1);

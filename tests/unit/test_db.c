@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/errors.h"
@@ -1032,6 +1033,148 @@ static void test_backup_live(void **state)
 
 /* ------------------------------------------------------------------------ */
 
+/* Cross-process wake-ups (db_notify, db_listen_*) ------------------------ */
+
+/* What the listener's callback received: channel names, "*" for NULL. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	char got[64][64];
+	int n;
+} heard = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {{0}}, 0};
+
+static void on_heard(const char *payload)
+{
+	pthread_mutex_lock(&heard.mu);
+	if (heard.n < 64)
+		snprintf(heard.got[heard.n++], sizeof heard.got[0], "%s", payload ? payload : "*");
+	pthread_cond_broadcast(&heard.cond);
+	pthread_mutex_unlock(&heard.mu);
+}
+
+static void heard_reset(void)
+{
+	pthread_mutex_lock(&heard.mu);
+	heard.n = 0;
+	pthread_mutex_unlock(&heard.mu);
+}
+
+/* Waits (up to 20 s) until the callback has been called n times. */
+static void heard_wait(int n)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 20;
+	pthread_mutex_lock(&heard.mu);
+	int rc = 0;
+	while (heard.n < n && rc == 0)
+		rc = pthread_cond_timedwait(&heard.cond, &heard.mu, &until);
+	int got = heard.n;
+	pthread_mutex_unlock(&heard.mu);
+	if (got < n)
+		fail_msg("the listener heard %d notifications, expected %d", got, n);
+}
+
+static int heard_count(void)
+{
+	pthread_mutex_lock(&heard.mu);
+	int n = heard.n;
+	pthread_mutex_unlock(&heard.mu);
+	return n;
+}
+
+struct notify_ctx {
+	const char *channels[3];
+	bool roll_back;
+};
+
+static int notify_tx(db *d, void *ctx)
+{
+	struct notify_ctx *c = ctx;
+	int64_t id;
+	int rc = insert_org(d, c->channels[0], &id);
+	for (int i = 0; rc >= 0 && i < 3 && c->channels[i]; i++)
+		rc = db_notify(d, c->channels[i]);
+	if (rc < 0)
+		return rc;
+	return c->roll_back ? CK_E_CONFLICT : 0;
+}
+
+static void test_notify(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+	assert_int_equal(db_notify(f->d, NULL), CK_E_INVALID);
+	assert_int_equal(db_notify(f->d, ""), CK_E_INVALID);
+	if (!f->e->is_pg) {
+		/* One process: nothing to send, nothing to listen to. */
+		struct notify_ctx c = {{"run:1", NULL, NULL}, false};
+		assert_int_equal(db_tx(f->d, notify_tx, &c), 0);
+		assert_int_equal(db_listen_start(f->url, on_heard, err, sizeof err), CK_E_INVALID);
+		return;
+	}
+	heard_reset();
+	assert_int_equal(db_listen_start(f->url, on_heard, err, sizeof err), 0);
+	assert_int_equal(db_listen_start(f->url, on_heard, err, sizeof err), CK_E_INVALID);
+	/* Sent by another connection, delivered at commit, in order. */
+	struct notify_ctx c1 = {{"run:1", "run:2", NULL}, false};
+	assert_int_equal(db_tx(f->d, notify_tx, &c1), 0);
+	heard_wait(2);
+	/* A rolled-back transaction sends nothing: the next commit's
+	 * notification is the next one heard. */
+	struct notify_ctx c2 = {{"gone:1", NULL, NULL}, true};
+	assert_int_equal(db_tx(f->d, notify_tx, &c2), CK_E_CONFLICT);
+	struct notify_ctx c3 = {{"run:3", NULL, NULL}, false};
+	assert_int_equal(db_tx(f->d, notify_tx, &c3), 0);
+	heard_wait(3);
+	pthread_mutex_lock(&heard.mu);
+	assert_string_equal(heard.got[0], "run:1");
+	assert_string_equal(heard.got[1], "run:2");
+	assert_string_equal(heard.got[2], "run:3");
+	pthread_mutex_unlock(&heard.mu);
+	/* After stop, no callback runs. */
+	db_listen_stop();
+	assert_int_equal(db_notify(f->d, "late:1"), 0); /* outside a tx: sent at once */
+	struct timespec ts = {0, 200 * 1000 * 1000};
+	nanosleep(&ts, NULL);
+	assert_int_equal(heard_count(), 3);
+	/* Unreachable server: a clear error, nothing started. */
+	assert_int_equal(db_listen_start("postgres://citkit@127.0.0.1:1/none?connect_timeout=2",
+	                                 on_heard, err, sizeof err),
+	                 CK_E_DB);
+	assert_non_null(strstr(err, "cannot connect"));
+}
+
+static void test_pg_listen_reconnect(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+	heard_reset();
+	assert_int_equal(db_listen_start(f->url, on_heard, err, sizeof err), 0);
+	/* Cut the listener's connection as a server restart would. */
+	int64_t n = 0;
+	assert_int_equal(db_query_int(f->d, &n,
+	                              "SELECT count(pg_terminate_backend(pid, 60000)) FROM"
+	                              " pg_stat_activity WHERE application_name = 'citkit listener'"
+	                              " AND pid <> pg_backend_pid()",
+	                              ""),
+	                 DB_ROW);
+	assert_true(n >= 1);
+	/* It comes back and says "wake everything" … */
+	heard_wait(1);
+	pthread_mutex_lock(&heard.mu);
+	assert_string_equal(heard.got[0], "*");
+	pthread_mutex_unlock(&heard.mu);
+	/* … and hears what is sent after. */
+	struct notify_ctx c = {{"run:9", NULL, NULL}, false};
+	assert_int_equal(db_tx(f->d, notify_tx, &c), 0);
+	heard_wait(2);
+	pthread_mutex_lock(&heard.mu);
+	assert_string_equal(heard.got[1], "run:9");
+	pthread_mutex_unlock(&heard.mu);
+	db_listen_stop();
+}
+
 /* clang-format off */
 #define CASE(fn, engine) \
 	cmocka_unit_test_prestate_setup_teardown(fn, case_setup, case_teardown, &engine)
@@ -1058,7 +1201,8 @@ static void test_backup_live(void **state)
 	CASE(test_statement_cache_grows, engine), \
 	CASE(test_busy_time, engine), \
 	CASE(test_thread_connections, engine), \
-	CASE(test_backup_live, engine)
+	CASE(test_backup_live, engine), \
+	CASE(test_notify, engine)
 /* clang-format on */
 
 int main(void)
@@ -1071,6 +1215,7 @@ int main(void)
 	    ALL_CASES(pg_engine),
 	    CASE(test_pg_serializable, pg_engine),
 	    CASE(test_pg_reconnect, pg_engine),
+	    CASE(test_pg_listen_reconnect, pg_engine),
 	};
 	int failed = cmocka_run_group_tests_name("db on sqlite", sqlite_cases, sqlite_group_setup,
 	                                         sqlite_group_teardown);

@@ -609,6 +609,84 @@ static void instructors_take_only_their_sessions(void **state)
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM makeup_credits"), 2);
 }
 
+/* Keyset pages of a course's enrollments walk the same order as the full
+ * list (seated by name, waitlist in order, withdrawn), each row once;
+ * the edges: limit 0 (the default), a huge limit (clamped), a malformed
+ * cursor, a well-formed unknown one (an empty page). */
+static void enrollment_pages_walk_the_list(void **state)
+{
+	authfx *f = *state;
+	people p = make_people(f);
+	int64_t course = open_course(f, 2);
+	principal coord = fx_as(f, p.coord);
+	field_errors errs = {0};
+	enrollment e;
+	for (int i = 4; i >= 0; i--) {
+		assert_int_equal(enrollment_enroll(f->d, f->a, &coord, course, p.ofc[i], &e, &errs), 0);
+		fx_advance(1);
+	}
+	assert_int_equal(enrollment_withdraw(f->d, f->a, &coord, e.id, NULL), 0);
+	enrollment *all, *page;
+	size_t n_all, n;
+	const char *next = NULL;
+	assert_int_equal(enrollment_list_for_course(f->d, f->a, &coord, course, &all, &n_all), 0);
+	assert_int_equal(n_all, 5);
+	assert_string_equal(all[4].status, "withdrawn");
+	for (int limit = 1; limit <= 3; limit++) {
+		size_t seen = 0;
+		const char *cursor = NULL;
+		do {
+			assert_int_equal(enrollment_page_for_course(f->d, f->a, &coord, course, limit,
+			                                            cursor, &page, &n, &next),
+			                 0);
+			assert_true(n <= (size_t)limit);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(page[i].id, all[seen++].id);
+			cursor = next;
+		} while (next);
+		assert_int_equal(seen, n_all);
+	}
+	assert_int_equal(enrollment_page_for_course(f->d, f->a, &coord, course, 0, NULL, &page, &n,
+	                                            &next),
+	                 0);
+	assert_int_equal(n, 5);
+	assert_null(next);
+	assert_int_equal(enrollment_page_for_course(f->d, f->a, &coord, course, 1000000, NULL,
+	                                            &page, &n, &next),
+	                 0);
+	assert_int_equal(n, 5);
+	const char *bad[] = {"x", "-3", "0", "12abc", " 5", "+5", "99999999999999999999"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(enrollment_page_for_course(f->d, f->a, &coord, course, 2, bad[i],
+		                                            &page, &n, &next),
+		                 CK_E_MALFORMED);
+	assert_int_equal(enrollment_page_for_course(f->d, f->a, &coord, course, 2, "999999", &page,
+	                                            &n, &next),
+	                 0);
+	assert_int_equal(n, 0);
+	assert_null(next);
+	/* A person's own list, newest course first. */
+	int64_t other = open_course(f, 5);
+	assert_int_equal(enrollment_enroll(f->d, f->a, &coord, other, p.ofc[0], &e, &errs), 0);
+	enrollment_list_for_user(f->d, f->a, &coord, p.ofc[0], &all, &n_all);
+	assert_int_equal(n_all, 2);
+	assert_int_equal(enrollment_page_for_user(f->d, f->a, &coord, p.ofc[0], 1, NULL, &page, &n,
+	                                          &next),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(page[0].id, all[0].id);
+	assert_non_null(next);
+	assert_int_equal(enrollment_page_for_user(f->d, f->a, &coord, p.ofc[0], 1, next, &page, &n,
+	                                          &next),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(page[0].id, all[1].id);
+	assert_null(next);
+	assert_int_equal(enrollment_page_for_user(f->d, f->a, &coord, p.ofc[0], 1, "zz", &page, &n,
+	                                          &next),
+	                 CK_E_MALFORMED);
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
 int main(void)
@@ -624,6 +702,7 @@ int main(void)
 	    CASE(makeup_from_another_course),
 	    CASE(promoted_trainee_not_credited_before_the_seat),
 	    CASE(instructors_take_only_their_sessions),
+	    CASE(enrollment_pages_walk_the_list),
 	};
 	int failed = cmocka_run_group_tests_name("enrollments on sqlite", cases,
 	                                         fx_sqlite_group_setup, fx_sqlite_group_teardown);

@@ -43,6 +43,9 @@ static void counts_and_histogram(void **state)
 	assert_non_null(strstr(t, "citkit_http_request_duration_seconds_sum 7.020501\n"));
 	assert_non_null(strstr(t, "citkit_db_seconds_total "));
 	assert_non_null(strstr(t, "citkit_active_sessions 12\n"));
+	assert_non_null(strstr(t, "# TYPE citkit_sse_streams gauge\ncitkit_sse_streams 0\n"));
+	assert_non_null(strstr(t, "citkit_sse_reads_total 0\n"));
+	assert_non_null(strstr(t, "citkit_sse_read_errors_total 0\n"));
 	assert_non_null(strstr(t, "process_start_time_seconds "));
 	assert_null(strstr(t, "process_start_time_seconds 0\n"));
 	buf_reset(&b);

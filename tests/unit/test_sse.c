@@ -57,6 +57,14 @@ static int store_source(const char *channel, int64_t after, sse_emit_fn emit, vo
 	return 0;
 }
 
+/* Channel "e:…": the same events, but the read fails after emitting
+ * them, as a database error mid-read would. */
+static int failing_source(const char *channel, int64_t after, sse_emit_fn emit, void *ctx)
+{
+	store_source(channel, after, emit, ctx);
+	return CK_E_DB;
+}
+
 /* Stores one more event and wakes its readers, as a writer does after
  * its commit. */
 static void store_append(const char *woken)
@@ -173,6 +181,7 @@ static web_server *start(void)
 	router_clear();
 	ROUTES_ADD(sse_routes);
 	sse_source_register("t:", store_source);
+	sse_source_register("e:", failing_source);
 	web_options o = {.listen = "127.0.0.1:0", .threads = 2, .quiet = true};
 	web_server *s;
 	char err[256];
@@ -549,6 +558,24 @@ static void a_channel_without_a_source_ends_its_streams(void **state)
 	assert_int_equal(sse_count(), 0);
 }
 
+static void a_failed_read_still_delivers_what_it_emitted(void **state)
+{
+	(void)state;
+	web_server *s = start();
+	store_reset(2);
+	uint64_t errors = sse_get_stats().read_errors;
+	client c;
+	client_start_with(&c, web_server_port(s), "/sourced/e:1", NULL, "data: e:1 3\n");
+	wait_for(&c, "data: e:1 2\n");
+	store_append("e:1");
+	client_finish_keep(&c);
+	assert_events(&c, "e:1", 0, 3);
+	assert_true(sse_get_stats().read_errors >= errors + 2);
+	client_free(&c);
+	web_server_stop(s);
+	assert_int_equal(sse_count(), 0);
+}
+
 static void publish_does_not_reach_sourced_streams(void **state)
 {
 	(void)state;
@@ -585,6 +612,7 @@ int main(void)
 	    cmocka_unit_test(a_wake_reaches_subchannels_once_each),
 	    cmocka_unit_test(streams_joining_while_events_are_written_miss_nothing),
 	    cmocka_unit_test(a_channel_without_a_source_ends_its_streams),
+	    cmocka_unit_test(a_failed_read_still_delivers_what_it_emitted),
 	    cmocka_unit_test(publish_does_not_reach_sourced_streams),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
