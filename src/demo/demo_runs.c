@@ -13,6 +13,7 @@
 #include "../base/errors.h"
 #include "../scenarios/feedback.h"
 #include "../scenarios/runs.h"
+#include "../scenarios/scenarios.h"
 #include "../training/courses_internal.h"
 #include "demo_internal.h"
 
@@ -72,19 +73,31 @@ static int as_user(demo_run *r, const char *email, principal *out)
 
 static int scenario_for(demo_run *r, size_t i, int64_t *id)
 {
-	int rc = db_query_int(r->d, id,
-	                      "SELECT id FROM scenarios WHERE code = $1 AND rubric_id IS NOT NULL",
-	                      "t", demo_scenarios[i % COUNT(demo_scenarios)]);
-	if (rc == DB_DONE)
-		rc = db_query_int(r->d, id,
-		                  "SELECT id FROM scenarios WHERE rubric_id IS NOT NULL "
-		                  "AND is_archived = 0 ORDER BY id LIMIT 1",
-		                  "");
-	if (rc == DB_DONE) {
-		snprintf(r->err, r->errlen, "no scenario with a rubric: load the scenario library");
-		return CK_E_NOT_FOUND;
+	scenario sc;
+	int rc = scenario_get_by_code(r->d, r->a, r->actor,
+	                              demo_scenarios[i % COUNT(demo_scenarios)], &sc);
+	if (rc == 0 && sc.rubric_id && !sc.is_archived) {
+		*id = sc.id;
+		return 0;
 	}
-	return rc < 0 ? rc : 0;
+	if (rc && rc != CK_E_NOT_FOUND)
+		return rc;
+	/* Any scenario with a rubric stands in. */
+	scenario *items;
+	size_t n;
+	const char *next = NULL;
+	rc = scenario_list(r->d, r->a, r->actor, &(scenario_filter){0}, 100, NULL, &items, &n,
+	                   &next);
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		if (items[k].rubric_id) {
+			*id = items[k].id;
+			return 0;
+		}
+	if (rc == 0) {
+		snprintf(r->err, r->errlen, "no scenario with a rubric: load the scenario library");
+		rc = CK_E_NOT_FOUND;
+	}
+	return rc;
 }
 
 /* One person's scores: around base (1–5), critical skills at crit when
@@ -183,10 +196,10 @@ static int load_runs(demo_run *r, int64_t course_id, const char *const *trainees
 	}
 	if (!is_complete) {
 		/* One run playing now: two classmates and the lead have scored. */
-		int64_t scenario;
-		if ((rc = scenario_for(r, 0, &scenario)))
+		int64_t scenario_id;
+		if ((rc = scenario_for(r, 0, &scenario_id)))
 			return rc;
-		return play(r, course_id, scenario, mates[0].user_id, inst, 1, &mates[1],
+		return play(r, course_id, scenario_id, mates[0].user_id, inst, 1, &mates[1],
 		            n_mates > 2 ? 2 : n_mates - 1, 4, 0, false, 0);
 	}
 	size_t next_scenario = 0;
@@ -195,10 +208,10 @@ static int load_runs(demo_run *r, int64_t course_id, const char *const *trainees
 		int runs = t == 0 ? 3 : 2;
 		for (int k = 0; k < runs; k++) {
 			bool fails = t == 0 && k == 0;
-			int64_t scenario;
-			if ((rc = scenario_for(r, next_scenario++, &scenario)))
+			int64_t scenario_id;
+			if ((rc = scenario_for(r, next_scenario++, &scenario_id)))
 				return rc;
-			rc = play(r, course_id, scenario, mates[t].user_id, inst, COUNT(instructors),
+			rc = play(r, course_id, scenario_id, mates[t].user_id, inst, COUNT(instructors),
 			          mates, n_mates, fails ? 3 : 4, fails ? 2 : 0, true, (int)(t * 3) + k);
 			if (rc)
 				return rc;
