@@ -128,11 +128,17 @@ void test_certificates_walk(void **state)
 	         now, now, now, past, past, now, now, past, past + 2400 * 60, now, now, off_id, now,
 	         now, off2_id, now, now);
 	sql(s);
+	/* A rubric and a scenario as the library would take them (the
+	 * library's export and import tests read every row). */
 	sql("INSERT INTO rubrics (id, code, title, created_at, updated_at) "
 	    "VALUES (90001, 'http-cert', 'HTTP rubric', 1, 1);"
-	    "INSERT INTO scenarios (id, code, title, crisis_type, difficulty, dispatch_brief, minutes, "
-	    "rubric_id, created_at, updated_at) VALUES (90001, 'http-cert', 'HTTP scenario', 'other', "
-	    "'introductory', 'x', 10, 90001, 1, 1);");
+	    "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, anchor_3, "
+	    "anchor_5, is_critical) VALUES (90001, 1, 'calm', 'Calm voice', 'Shouts', 'Mostly calm', "
+	    "'Calm throughout', 1);"
+	    "INSERT INTO scenarios (id, code, title, crisis_type, difficulty, dispatch_brief, "
+	    "rp_character, minutes, rubric_id, created_at, updated_at) VALUES (90001, 'http-cert', "
+	    "'HTTP scenario', 'other', 'introductory', 'A caller reports a man shouting.', "
+	    "'A man in his forties, upset.', 10, 90001, 1, 1);");
 	passed_runs(90002, off2_id, now);
 
 	agent api_coord, api_off, api_off2, api_sup, api_sup_b, nobody = {0};
