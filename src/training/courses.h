@@ -161,7 +161,8 @@ int course_session_update(db *d, arena *a, const principal *actor, int64_t sessi
 int course_session_delete(db *d, arena *a, const principal *actor, int64_t session_id);
 
 /* Active people who may teach (instructor, clinician or presenter role),
- * by name: the choices of the session form. Needs PERM_COURSES_WRITE. */
+ * by name: the choices of the session form and of a scenario run's role
+ * player. Needs PERM_COURSES_WRITE or PERM_RUNS_MANAGE. */
 int course_instructor_choices(db *d, arena *a, const principal *actor,
                               course_session_instructor **items, size_t *n);
 

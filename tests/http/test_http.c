@@ -11,6 +11,7 @@
 #include "enroll.h"
 #include "scenarios_http.h"
 #include "runs.h"
+#include "run_pages.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1409,8 +1410,13 @@ int main(void)
 	    cmocka_unit_test(test_scenarios_api),
 	    cmocka_unit_test(test_scenarios_permissions),
 	    cmocka_unit_test(test_scenarios_import_export),
+	    cmocka_unit_test(test_scenarios_pages),
+	    cmocka_unit_test(test_scenarios_briefs_hidden),
 	    cmocka_unit_test(test_runs_api),
 	    cmocka_unit_test(test_runs_events),
+	    cmocka_unit_test(test_run_pages_start),
+	    cmocka_unit_test(test_run_pages_join),
+	    cmocka_unit_test(test_run_pages_feedback),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};
