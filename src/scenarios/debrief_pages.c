@@ -89,10 +89,8 @@ static int render_score(request *req, int64_t id, const kv *in, const field_erro
 	arena *a = req->arena;
 	run r;
 	int rc = run_get(d, a, &req->who, id, &r);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	bool is_closed = !strcmp(r.status, "closed");
 	/* The trainee and the role player never score; anyone else in scope
 	 * who cannot score an open run (nobody, today) neither. */
@@ -113,10 +111,8 @@ static int render_score(request *req, int64_t id, const kv *in, const field_erro
 	rc = run_rubric(d, a, &req->who, id, &skills, &n, &pass);
 	if (rc == 0)
 		rc = feedback_get_own(d, a, &req->who, id, &own, &found);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, arena_printf(a, "Score: %s", r.scenario_title));
 	html_printf(b, "<p class=\"lead\">%s plays the scenario. Score each skill from 1 to 5 "
@@ -175,7 +171,7 @@ static int render_score(request *req, int64_t id, const kv *in, const field_erro
 static int score_page(request *req)
 {
 	int64_t id;
-	if (!runs_page_open(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_score(req, id, NULL, NULL, NULL);
 }
@@ -186,8 +182,8 @@ static int score_page(request *req)
 static int score_submit(request *req)
 {
 	int64_t id;
-	db *d = runs_page_open(req, &id);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	feedback_input in;
@@ -204,10 +200,8 @@ static int score_submit(request *req)
 		return render_score(req, id, &req->form, NULL,
 		                    "The run was closed before your feedback arrived; it was not saved.");
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	run_events_changed(id);
 	resp_redirect(req, arena_printf(req->arena, "/runs/%lld/score?done=saved", (long long)id));
 	return 0;
@@ -279,8 +273,8 @@ static void comments_list(request *req, const run_summary *s)
 static int debrief_page(request *req)
 {
 	int64_t id;
-	db *d = runs_page_open(req, &id);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	arena *a = req->arena;
 	run r;
@@ -290,10 +284,8 @@ static int debrief_page(request *req)
 	run_summary s;
 	if (rc == 0)
 		rc = run_summary_get(d, a, &req->who, id, projector && r.is_anonymous, &s);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	bool is_closed = !strcmp(r.status, "closed");
 	page_begin(req, arena_printf(a, "Debrief: %s", r.scenario_title));

@@ -37,15 +37,6 @@ static const char *id_text(arena *a, int64_t id)
 	return arena_printf(a, "%lld", (long long)id);
 }
 
-db *runs_page_open(request *req, int64_t *id)
-{
-	if (!request_path_id(req, 0, id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return NULL;
-	}
-	return auth_db(req);
-}
-
 const char *runs_result_text(const run *r)
 {
 	if (!r->result)
@@ -237,10 +228,8 @@ static int render_course_runs(request *req, int64_t course_id, const kv *in,
 	run_filter f = {.course_id = course_id, .limit = 100};
 	if (rc == 0)
 		rc = run_list(d, req->arena, &req->who, &f, &items, &n, &next);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, arena_printf(req->arena, "Scenario runs: %s", c.title));
 	html_printf(b, "<p><a href=\"/courses/%lld\">Back to the course</a> · "
@@ -270,7 +259,7 @@ static int render_course_runs(request *req, int64_t course_id, const kv *in,
 static int course_runs_page(request *req)
 {
 	int64_t id;
-	if (!runs_page_open(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_course_runs(req, id, NULL, NULL);
 }
@@ -281,8 +270,8 @@ static int course_runs_page(request *req)
 static int course_runs_submit(request *req)
 {
 	int64_t id;
-	db *d = runs_page_open(req, &id);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	run r;
@@ -291,10 +280,8 @@ static int course_runs_submit(request *req)
 		req->resp.status = 422;
 		return render_course_runs(req, id, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	run_events_changed(r.id);
 	resp_redirect(req, arena_printf(req->arena, "/runs/%lld?done=started", (long long)r.id));
 	return 0;
@@ -401,10 +388,8 @@ static int render_console(request *req, int64_t id, const field_errors *errs, co
 		return 0;
 	run r;
 	int rc = run_get(d, req->arena, &req->who, id, &r);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, r.scenario_title);
 	const char *done = kv_get(&req->query, "done");
@@ -468,7 +453,7 @@ static int render_console(request *req, int64_t id, const field_errors *errs, co
 static int console_page(request *req)
 {
 	int64_t id;
-	if (!runs_page_open(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_console(req, id, NULL, NULL);
 }
@@ -477,8 +462,8 @@ static int console_page(request *req)
 static int end_submit(request *req)
 {
 	int64_t id;
-	db *d = runs_page_open(req, &id);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	run r;
 	int rc = run_end(d, req->arena, &req->who, id, &r);
@@ -486,10 +471,8 @@ static int end_submit(request *req)
 		req->resp.status = 409;
 		return render_console(req, id, NULL, "The scenario has already ended.");
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	run_events_changed(id);
 	resp_redirect(req, arena_printf(req->arena, "/runs/%lld?done=ended", (long long)id));
 	return 0;
@@ -501,8 +484,8 @@ static int end_submit(request *req)
 static int close_submit(request *req)
 {
 	int64_t id;
-	db *d = runs_page_open(req, &id);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	run r;
 	field_errors errs = {0};
@@ -517,10 +500,8 @@ static int close_submit(request *req)
 		req->resp.status = 409;
 		return render_console(req, id, NULL, "The run is already closed.");
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	run_events_changed(id);
 	resp_redirect(req, arena_printf(req->arena, "/runs/%lld?done=closed", (long long)id));
 	return 0;
@@ -608,10 +589,8 @@ static int join_with(request *req, const char *code)
 		req->resp.status = 429;
 		return render_join(req, code, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, after_join(req, d, run_id));
 	return 0;
 }
@@ -677,10 +656,8 @@ static int my_runs_page(request *req)
 		return 0;
 	run_history h;
 	int rc = run_history_for_user(d, req->arena, &req->who, req->who.user_id, &h);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	arena *a = req->arena;
 	buf *b = &req->resp.body;
 	page_begin(req, "Your scenario runs");

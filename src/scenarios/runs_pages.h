@@ -7,7 +7,6 @@
 
 #include <stdint.h>
 
-#include "../db/db.h"
 #include "../web/http.h"
 #include "runs.h"
 
@@ -15,10 +14,6 @@
 void runs_pages_register(void);
 /* debrief_pages.c's routes alone (runs_pages_register calls it). */
 void debrief_pages_register(void);
-
-/* The path's {id} and this thread's database; NULL with the response set
- * (404 for an id that is not one, 503 without a database) otherwise. */
-db *runs_page_open(request *req, int64_t *id);
 
 /* "Passed", "Did not pass", or "Not closed". */
 const char *runs_result_text(const run *r);

@@ -6,13 +6,19 @@
 // rubric form; their feedback appears on the trainee's debrief without a
 // reload (EventSource); the instructor scores, ends and closes the run and
 // sees the result, which reaches the debrief live too. axe-core checks
-// every page on the way.
+// every page on the way. Last, debrief.js alone against a stream that
+// drops: it resumes with Last-Event-ID and shows nothing twice.
 // t: { page, ctx, base, db, check, axe, shot, cli } from run.mjs.
 
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
 const { chromium } = require('playwright-core');
 
 const INSTRUCTOR = { email: 'instructor@pinebeltcit.example', password: 'chalkboard full of kindness' };
@@ -98,6 +104,78 @@ async function score(page, scores, comment) {
   }
   if (comment !== undefined) await page.getByLabel(/comment/i).fill(comment);
   await submit(page, /send feedback|update your feedback/i);
+}
+
+// ui/debrief.js on its own, against a stand-in event stream that drops
+// the connection after two events: the script must come back with
+// Last-Event-ID: 2, take the rest (and a replayed duplicate) without
+// showing anything twice, and stop listening once the run is closed.
+// The server side of the resume is the runs HTTP test's.
+async function debriefResumes(t, browser) {
+  const script = readFileSync(join(here, '../../ui/debrief.js'));
+  const html = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title>' +
+    '<script src="/debrief.js" defer></script></head><body><main><div id="debrief" ' +
+    'data-events="/events?after=0"><p><span id="run-status">Live</span></p>' +
+    '<p id="run-result" hidden></p><p id="live" role="status"></p><table><tbody>' +
+    '<tr data-skill="calm-voice"><th>Calm</th><td class="instructor">–</td><td class="classmate">–</td>' +
+    '<td class="spread">–</td><td class="scorers">0 / 0</td></tr></tbody></table>' +
+    '<p id="no-comments">No comments yet.</p><p><a id="refresh" href="/">Refresh</a></p></div></main></body></html>';
+  const sum = (c, i, n) => [{ code: 'calm-voice', instructor_mean: i, classmate_mean: c, spread: 2,
+    n_instructors: i === null ? 0 : 1, n_classmates: n }];
+  const events = [
+    [1, 'feedback', { feedback_id: 7, role: 'classmate', author: null, comment: 'Low <b>voice</b>', revision: 1, summary: sum(5, null, 1) }],
+    [2, 'feedback', { feedback_id: 8, role: 'instructor', author: 'Dr. A', comment: 'Good pace', revision: 1, summary: sum(5, 4, 1) }],
+    [3, 'feedback', { feedback_id: 7, role: 'classmate', author: null, comment: 'Low voice, revised', revision: 2, summary: sum(4.5, 4, 2) }],
+    [4, 'ended', { ended_at: '2026-01-01T00:00:00Z' }],
+    [5, 'closed', { result: 'pass', mean: 3.75 }],
+  ];
+  const asked = [];
+  const server = http.createServer((req, res) => {
+    if (req.url.startsWith('/events')) {
+      const last = Number(req.headers['last-event-id'] || 0);
+      asked.push(req.headers['last-event-id'] || '');
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+      res.write('retry: 100\n\n');
+      // The first connection: two events, then it drops. Later ones
+      // replay from one event earlier than asked (a duplicate) on.
+      const first = asked.length === 1;
+      const send = events.filter(([id]) => id > (first ? last : last - 1)).slice(0, first ? 2 : 9);
+      for (const [id, kind, data] of send) {
+        res.write(`id: ${id}\nevent: ${kind}\ndata: ${JSON.stringify({ run_id: 1, seq: id, ...data })}\n\n`);
+      }
+      if (first) res.end();
+      return;
+    }
+    const js = req.url === '/debrief.js';
+    res.writeHead(200, { 'Content-Type': js ? 'text/javascript' : 'text/html',
+      'Content-Security-Policy': "default-src 'self'" });
+    res.end(js ? script : html);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const ctx = await browser.newContext();
+  try {
+    const page = await ctx.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    const done = await page.waitForFunction(() => document.getElementById('debrief').dataset.live === 'done',
+      null, { timeout: 10000 }).then(() => true, () => false);
+    const got = await page.evaluate(() => ({
+      row: document.querySelector('tr[data-skill]').innerText.replace(/\s+/g, ' '),
+      comments: [...document.querySelectorAll('#comments li')].map((li) => li.innerText.replace(/\s+/g, ' ')),
+      result: document.getElementById('run-result').innerText,
+      status: document.getElementById('run-status').innerText,
+    }));
+    t.check('scenarios: debrief.js reconnects with Last-Event-ID and follows the run to its close',
+      done && asked.length === 2 && asked[1] === '2', `asked ${JSON.stringify(asked)}`);
+    t.check('scenarios: debrief.js shows each comment once, revised in place, as text',
+      got.comments.length === 2 && got.comments[0] === 'Classmate · revised Low voice, revised' &&
+        got.comments[1] === 'Dr. A (instructor) Good pace', JSON.stringify(got.comments));
+    t.check('scenarios: debrief.js keeps the table, status and result current',
+      got.row === 'Calm 4.00 4.50 2 1 / 2' && got.status === 'Closed' &&
+        got.result === "Result: Passed (instructors' mean 3.75)", JSON.stringify(got));
+  } finally {
+    await ctx.close();
+    server.close();
+  }
 }
 
 export async function scenariosWalk(t) {
@@ -225,6 +303,7 @@ export async function scenariosWalk(t) {
     await trainee.ctx.close();
     check('scenarios: no console errors or CSP violations on the phones', problems.length === 0,
       problems.join(' | '));
+    await debriefResumes(t, browser);
   } finally {
     await browser.close();
   }
