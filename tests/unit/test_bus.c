@@ -26,10 +26,9 @@
 #include "db/db.h"
 #include "web/sse.h"
 #include "web/web_internal.h"
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include "web_test.h"
-#pragma GCC diagnostic pop
+#include "sse_client.h"
+#include "web/http.h"
+#include "web/server.h"
 
 static char base_url[1024], url[2048], schema[64];
 static int to_writer = -1, from_writer = -1;
@@ -45,8 +44,8 @@ struct write_ctx {
 static int write_event(db *d, void *ctx)
 {
 	struct write_ctx *w = ctx;
-	char data[64];
-	snprintf(data, sizeof data, "e%lld", (long long)w->seq);
+	char data[32];
+	snprintf(data, sizeof data, "%lld", (long long)w->seq);
 	int rc = db_run(d, "INSERT INTO bus_events (ch, seq, data) VALUES ($1, $2, $3)", "tit",
 	                w->channel, w->seq, data);
 	if (rc >= 0)
@@ -105,7 +104,7 @@ static int bus_source(const char *channel, int64_t after, sse_emit_fn emit, void
 	snprintf(base, sizeof base, "%s", channel);
 	char *anon = strstr(base, ":anon");
 	if (anon)
-		*anon = '\0';
+		*anon = '\0'; /* the same events, shown as the :anon view's */
 	db *d = db_thread();
 	if (!d)
 		return CK_E_DB;
@@ -117,8 +116,8 @@ static int bus_source(const char *channel, int64_t after, sse_emit_fn emit, void
 	db_bind_text(s, 1, base);
 	db_bind_int(s, 2, after);
 	while ((rc = db_step(s)) == DB_ROW) {
-		char data[96];
-		snprintf(data, sizeof data, "%s%s", anon ? "anon " : "", db_col_text(s, 1));
+		char data[SSE_MAX_CHANNEL + 32];
+		snprintf(data, sizeof data, "%s %s", channel, db_col_text(s, 1));
 		emit(ctx, db_col_int(s, 0), "ev", data);
 	}
 	db_finish(s);
@@ -143,109 +142,10 @@ static const route bus_routes[] = {
     {"GET", "/sourced/{channel}", h_sourced, PERM_PUBLIC, ROUTE_SSE, "Test sourced stream"},
 };
 
-/* A stream reader in a thread (libcurl), until it has seen stop_after. */
-typedef struct client {
-	int port;
-	char path[128];
-	char stop_after[64];
-	pthread_mutex_t mu;
-	buf seen;
-	long status;
-	pthread_t thread;
-} client;
-
-static size_t on_data(char *p, size_t size, size_t n, void *ud)
-{
-	client *c = ud;
-	pthread_mutex_lock(&c->mu);
-	buf_append(&c->seen, p, size * n);
-	bool stop = strstr(buf_str(&c->seen), c->stop_after) != NULL;
-	pthread_mutex_unlock(&c->mu);
-	return stop ? 0 : size * n;
-}
-
-static void *client_run(void *arg)
-{
-	client *c = arg;
-	char u[256];
-	snprintf(u, sizeof u, "http://127.0.0.1:%d%s", c->port, c->path);
-	CURL *h = curl_easy_init();
-	curl_easy_setopt(h, CURLOPT_URL, u);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
-	/* A backstop: a stream that never gets its events fails the test. */
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-	curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
-	curl_easy_cleanup(h);
-	return NULL;
-}
-
-static void client_start(client *c, int port, const char *path, const char *stop_after)
-{
-	*c = (client){.port = port};
-	snprintf(c->path, sizeof c->path, "%s", path);
-	snprintf(c->stop_after, sizeof c->stop_after, "%s", stop_after);
-	pthread_mutex_init(&c->mu, NULL);
-	buf_init(&c->seen, NULL);
-	pthread_create(&c->thread, NULL, client_run, c);
-}
-
-static bool client_has(client *c, const char *text)
-{
-	pthread_mutex_lock(&c->mu);
-	bool has = strstr(buf_str(&c->seen), text) != NULL;
-	pthread_mutex_unlock(&c->mu);
-	return has;
-}
-
 static void pause_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000 * 1000};
 	nanosleep(&ts, NULL);
-}
-
-/* Waits up to 20 s for text. */
-static void wait_for(client *c, const char *text)
-{
-	for (int i = 0; i < 4000 && !client_has(c, text); i++)
-		pause_ms(5);
-	if (!client_has(c, text))
-		fail_msg("%s never showed \"%s\"", c->path, text);
-}
-
-/* c saw exactly the events after .. to, once each, in order. */
-static void assert_events(client *c, const char *prefix, int64_t after, int64_t to)
-{
-	pthread_mutex_lock(&c->mu);
-	const char *p = buf_str(&c->seen);
-	int64_t want = after + 1;
-	while ((p = strstr(p, "id: "))) {
-		char expect[128];
-		snprintf(expect, sizeof expect, "id: %lld\nevent: ev\ndata: %se%lld\n\n",
-		         (long long)want, prefix, (long long)want);
-		if (strncmp(p, expect, strlen(expect))) {
-			pthread_mutex_unlock(&c->mu);
-			fail_msg("%s: wanted event %lld, got \"%.40s\"", c->path, (long long)want, p);
-		}
-		p += strlen(expect);
-		want++;
-	}
-	pthread_mutex_unlock(&c->mu);
-	if (want != to + 1)
-		fail_msg("%s: saw up to %lld, wanted up to %lld", c->path, (long long)want - 1,
-		         (long long)to);
-}
-
-static void client_join(client *c)
-{
-	pthread_join(c->thread, NULL);
-}
-
-static void client_free(client *c)
-{
-	pthread_mutex_destroy(&c->mu);
-	buf_free(&c->seen);
 }
 
 static void admin(const char *u, const char *sql)
@@ -315,12 +215,12 @@ static void events_from_another_process_reach_the_streams(void **state)
 	int port = web_server_port(server);
 	write_elsewhere("bus:1", 1);
 	client named, anon, resumed;
-	client_start(&named, port, "/sourced/bus:1", "data: e3\n");
-	client_start(&anon, port, "/sourced/bus:1:anon", "data: anon e3\n");
-	client_start(&resumed, port, "/sourced/bus:1?after=2", "data: e3\n");
+	client_start(&named, port, "/sourced/bus:1", "data: bus:1 3\n");
+	client_start(&anon, port, "/sourced/bus:1:anon", "data: bus:1:anon 3\n");
+	client_start(&resumed, port, "/sourced/bus:1?after=2", "data: bus:1 3\n");
 	/* The stored event replays from this process's own read. */
-	wait_for(&named, "data: e1\n");
-	wait_for(&anon, "data: anon e1\n");
+	wait_for(&named, "data: bus:1 1\n");
+	wait_for(&anon, "data: bus:1:anon 1\n");
 	/* Every stream's own catch-up read is done before the next write. */
 	for (int i = 0; i < 4000 && sse_count() < 3; i++)
 		pause_ms(5);
@@ -329,15 +229,15 @@ static void events_from_another_process_reach_the_streams(void **state)
 	/* Then live, only by NOTIFY: the writer never calls sse_changed
 	 * here. */
 	write_elsewhere("bus:1", 2);
-	wait_for(&named, "data: e2\n");
+	wait_for(&named, "data: bus:1 2\n");
 	write_elsewhere("bus:1", 3);
 	client_join(&named);
 	client_join(&anon);
 	client_join(&resumed);
 	assert_int_equal(named.status, 200);
-	assert_events(&named, "", 0, 3);
-	assert_events(&anon, "anon ", 0, 3);
-	assert_events(&resumed, "", 2, 3);
+	assert_events(&named, "bus:1", 0, 3);
+	assert_events(&anon, "bus:1:anon", 0, 3);
+	assert_events(&resumed, "bus:1", 2, 3);
 	client_free(&named);
 	client_free(&anon);
 	client_free(&resumed);
@@ -349,8 +249,8 @@ static void streams_catch_up_after_the_listener_reconnects(void **state)
 	int port = web_server_port(server);
 	write_elsewhere("bus:2", 1);
 	client c;
-	client_start(&c, port, "/sourced/bus:2", "data: e4\n");
-	wait_for(&c, "data: e1\n");
+	client_start(&c, port, "/sourced/bus:2", "data: bus:2 4\n");
+	wait_for(&c, "data: bus:2 1\n");
 	/* Cut the listener's connection, and write while it is away: those
 	 * notifications are lost, and the reconnect's wake-everything must
 	 * make up for them. */
@@ -358,11 +258,11 @@ static void streams_catch_up_after_the_listener_reconnects(void **state)
 	                " WHERE application_name = 'citkit listener'");
 	write_elsewhere("bus:2", 2);
 	write_elsewhere("bus:2", 3);
-	wait_for(&c, "data: e3\n");
+	wait_for(&c, "data: bus:2 3\n");
 	/* And it listens again. */
 	write_elsewhere("bus:2", 4);
 	client_join(&c);
-	assert_events(&c, "", 0, 4);
+	assert_events(&c, "bus:2", 0, 4);
 	client_free(&c);
 }
 
