@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "../base/crypto.h"
+#include "../scenarios/scenario_json.h"
 #include "../training/curricula_model.h"
 #include "cli.h"
 
-/* The national curriculum model belongs in every database: loaded once,
- * after the schema that holds it. */
+/* The national curriculum model and the starter scenario library belong
+ * in every database: loaded once, after the schema that holds them (the
+ * library adds only what is missing, never overwriting local edits). */
 static int ensure_model(db *d)
 {
 	bool loaded;
@@ -16,6 +18,11 @@ static int ensure_model(db *d)
 		return cli_fail("cannot load the national curriculum model");
 	if (loaded)
 		printf("national curriculum model loaded\n");
+	int added = 0;
+	if (scenario_library_ensure(d, &added))
+		return cli_fail("cannot load the starter scenario library");
+	if (added)
+		printf("starter scenario library loaded (%d rubrics and scenarios)\n", added);
 	return CLI_OK;
 }
 

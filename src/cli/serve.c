@@ -14,6 +14,7 @@
 #include "../base/crypto.h"
 #include "../base/log.h"
 #include "../credentials/certificates_web.h"
+#include "../scenarios/scenarios_web.h"
 #include "../training/courses_web.h"
 #include "../training/curricula_web.h"
 #include "../training/enroll_web.h"
@@ -42,6 +43,7 @@ static void (*const route_tables[])(void) = {
     credentials_register,
     courses_routes_register,
     enroll_routes_register,
+    scenarios_library_register,
 };
 
 static void register_routes(void)

@@ -186,6 +186,7 @@ static const struct demo_step {
     {"national model", demo_load_model},
     {"curriculum", demo_load_curriculum},
     {"courses", demo_load_courses},
+    {"scenario library", demo_load_library},
 };
 
 int demo_load(db *d, arena *a, const principal *actor, demo_result *out, char *err, size_t errlen)

@@ -27,5 +27,7 @@ void demo_explain(demo_run *r, const char *item, int rc, const field_errors *err
 int demo_load_model(demo_run *r);
 int demo_load_curriculum(demo_run *r);
 int demo_load_courses(demo_run *r);
+/* The scenario library step. */
+int demo_load_library(demo_run *r);
 
 #endif

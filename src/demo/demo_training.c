@@ -16,6 +16,7 @@
 #include "../base/clock.h"
 #include "../base/errors.h"
 #include "../credentials/certificates.h"
+#include "../scenarios/scenario_json.h"
 #include "../training/attendance.h"
 #include "../training/courses.h"
 #include "../training/curricula.h"
@@ -106,6 +107,19 @@ int demo_load_model(demo_run *r)
 		return fail(r, "national model", rc);
 	r->result->created += loaded;
 	r->result->existing += !loaded;
+	return 0;
+}
+
+/* The starter scenario library: `citkit init` loads it; the demo makes
+ * sure (the scenario runs of the demo course need it). */
+int demo_load_library(demo_run *r)
+{
+	int added = 0;
+	int rc = scenario_library_ensure(r->d, &added);
+	if (rc)
+		return fail(r, "scenario library", rc);
+	r->result->created += added;
+	r->result->existing += added == 0;
 	return 0;
 }
 

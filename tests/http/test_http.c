@@ -9,6 +9,7 @@
 #include "curricula_tests.h"
 #include "certificates.h"
 #include "enroll.h"
+#include "scenarios_http.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1404,6 +1405,9 @@ int main(void)
 	    cmocka_unit_test(test_enroll_pages),
 	    cmocka_unit_test(test_training_lists_paged),
 	    cmocka_unit_test(test_courses_default_filter),
+	    cmocka_unit_test(test_scenarios_api),
+	    cmocka_unit_test(test_scenarios_permissions),
+	    cmocka_unit_test(test_scenarios_import_export),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_clean_shutdown),
 	};

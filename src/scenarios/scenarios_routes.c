@@ -1,0 +1,9 @@
+/* scenarios_routes.c: the scenario library's route tables, registered
+ * together by `citkit serve`. */
+#include "scenarios_web.h"
+
+void scenarios_library_register(void)
+{
+	scenarios_api_register();
+	rubrics_api_register();
+}
