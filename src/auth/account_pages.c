@@ -75,10 +75,8 @@ static int render_account(request *req)
 		return 0;
 	user u;
 	int rc = user_get(d, req->arena, &req->who, req->who.user_id, &u);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Your account");
 	done_flash(req);
@@ -221,10 +219,8 @@ static int sessions_page(request *req)
 	session_info *items = NULL;
 	size_t n = 0;
 	int rc = session_list(d, req->arena, &req->who, &items, &n);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Your sessions");
 	done_flash(req);
@@ -268,18 +264,12 @@ static int sessions_page(request *req)
 static int session_end_submit(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	int rc = session_end_by_id(d, &req->who, id);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	if (id == req->who.session_id) {
 		resp_cookie(req, WEB_SESSION_COOKIE, "", 0);
 		resp_redirect(req, "/login");
@@ -297,10 +287,8 @@ static int end_others_submit(request *req)
 	if (!d)
 		return 0;
 	int rc = session_end_others(d, &req->who);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, PATH_SESSIONS "?done=others");
 	return 0;
 }
@@ -326,10 +314,8 @@ static int render_tokens(request *req, const char *created, const kv *values,
 	api_token *items = NULL;
 	size_t n = 0;
 	int rc = token_list(d, req->arena, &req->who, 0, &items, &n);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "API tokens");
 	done_flash(req);
@@ -428,10 +414,8 @@ static int token_create_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_tokens(req, NULL, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	req->resp.status = 201;
 	return render_tokens(req, plain, NULL, NULL);
 }
@@ -440,18 +424,12 @@ static int token_create_submit(request *req)
 static int token_revoke_submit(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	int rc = token_revoke(d, &req->who, id);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, PATH_TOKENS "?done=revoked");
 	return 0;
 }

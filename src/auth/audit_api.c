@@ -70,10 +70,8 @@ static int audit_list_api(request *req)
 	const char *next = NULL;
 	int rc = audit_list(d, req->arena, &req->who, &f, limit, kv_get(&req->query, "cursor"),
 	                    &items, &n, &next);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, entry_json(&items[i]));

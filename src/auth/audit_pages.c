@@ -237,10 +237,8 @@ static int audit_page(request *req)
 	if (rc == 0 && !errs.len && !q.no_such_user)
 		rc = audit_list(d, req->arena, &req->who, &q.f, 0, kv_get(&req->query, "cursor"),
 		                &items, &n, &next);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	if (errs.len) {
 		static const field_label labels[] = {
 		    {"user", "Person"}, {"from", "From"}, {"to", "To"}};

@@ -25,6 +25,38 @@ void auth_fail(request *req, int rc)
 	resp_error(req, rc < 0 ? rc : CK_E_INTERNAL, NULL);
 }
 
+bool auth_path_id(request *req, size_t i, int64_t *id)
+{
+	if (request_path_id(req, i, id))
+		return true;
+	resp_error(req, CK_E_NOT_FOUND, NULL);
+	return false;
+}
+
+bool auth_begin(request *req, const kv **in, db **d)
+{
+	if (in && request_fields(req, in) < 0)
+		return false;
+	*d = auth_db(req);
+	return *d != NULL;
+}
+
+bool auth_ok(request *req, int rc)
+{
+	if (rc >= 0)
+		return true;
+	auth_fail(req, rc);
+	return false;
+}
+
+bool auth_api_ok(request *req, int rc, const field_errors *errs)
+{
+	if (rc >= 0)
+		return true;
+	auth_api_fail(req, rc, errs);
+	return false;
+}
+
 bool auth_is_local_path(const char *s)
 {
 	if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\')

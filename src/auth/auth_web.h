@@ -37,6 +37,28 @@ db *auth_db(request *req);
  * a problem+json body on API routes, an error page otherwise). */
 void auth_fail(request *req, int rc);
 
+/* The prologue handlers share, each step answering for itself so the
+ * handler only returns when one says false:
+ *
+ *   int64_t id;
+ *   const kv *in;
+ *   db *d;
+ *   if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
+ *       return 0;
+ *   ...
+ *   if (!auth_api_ok(req, service(d, ..., &errs), &errs))
+ *       return 0;
+ *
+ * auth_path_id: path parameter i as a positive id, else a 404 set.
+ * auth_begin: the request's fields when in is not NULL (request_fields:
+ * a bad JSON body answers 400), then the database (auth_db: 503).
+ * auth_ok / auth_api_ok: true when rc is not an error; otherwise the
+ * response is set as auth_fail / auth_api_fail (with errs) would. */
+bool auth_path_id(request *req, size_t i, int64_t *id);
+bool auth_begin(request *req, const kv **in, db **d);
+bool auth_ok(request *req, int rc);
+bool auth_api_ok(request *req, int rc, const field_errors *errs);
+
 enum { AUTH_NEXT_MAX = 512 };
 
 /* True when s is a path on this site ("/users?x=1"): it starts with one

@@ -19,10 +19,8 @@ static int reply_org(request *req, db *d, int64_t id, int status)
 {
 	org o;
 	int rc = org_get(d, req->arena, &req->who, id, &o);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, status, org_json(&o));
 	return 0;
 }
@@ -41,10 +39,8 @@ static int orgs_list(request *req)
 	const char *next = NULL;
 	int rc = org_list(d, req->arena, &req->who, limit, kv_get(&req->query, "cursor"), &items,
 	                  &n, &next);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, org_json(&items[i]));
@@ -57,18 +53,14 @@ static int orgs_list(request *req)
 static int orgs_create(request *req)
 {
 	const kv *in = NULL;
-	if (request_fields(req, &in) < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int64_t id = 0;
 	int rc = org_create(d, req->arena, &req->who, in, &id, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	resp_header(req, "Location", arena_printf(req->arena, "/api/v1/orgs/%lld", (long long)id));
 	return reply_org(req, d, id, 201);
 }
@@ -77,10 +69,8 @@ static int orgs_create(request *req)
 static int orgs_get(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
+	if (!auth_path_id(req, 0, &id))
 		return 0;
-	}
 	db *d = auth_db(req);
 	return d ? reply_org(req, d, id, 200) : 0;
 }
@@ -90,22 +80,14 @@ static int orgs_get(request *req)
 static int orgs_patch(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
 	const kv *in = NULL;
-	if (request_fields(req, &in) < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = org_update(d, req->arena, &req->who, id, in, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_org(req, d, id, 200);
 }
 

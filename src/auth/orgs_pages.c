@@ -50,10 +50,8 @@ static int orgs_page(request *req)
 	const char *next = NULL;
 	int rc =
 	    org_list(d, req->arena, &req->who, 0, kv_get(&req->query, "cursor"), &items, &n, &next);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	bool may_write = perm_granted(req->who.roles, PERM_ORGS_WRITE);
 	page_begin(req, "Organizations");
@@ -126,10 +124,8 @@ static int org_new_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_new(req, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/orgs/%lld?done=created", (long long)id));
 	return 0;
 }
@@ -141,10 +137,8 @@ static int render_org(request *req, int64_t id, const kv *in, const field_errors
 		return 0;
 	org o;
 	int rc = org_get(d, req->arena, &req->who, id, &o);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, o.name);
 	const char *done = kv_get(&req->query, "done");
@@ -176,10 +170,8 @@ static int render_org(request *req, int64_t id, const kv *in, const field_errors
 static int org_page(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
+	if (!auth_path_id(req, 0, &id))
 		return 0;
-	}
 	return render_org(req, id, NULL, NULL);
 }
 
@@ -187,12 +179,8 @@ static int org_page(request *req)
 static int org_submit(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = org_update(d, req->arena, &req->who, id, &req->form, &errs);
@@ -201,10 +189,8 @@ static int org_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_org(req, id, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/orgs/%lld?done=saved", (long long)id));
 	return 0;
 }

@@ -66,10 +66,8 @@ static int roster_post(request *req)
 		reply_problems(req, &rep);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, 200,
 	          json_pack("{s:I, s:I, s:I}", "org_id", (json_int_t)org_id, "rows",
 	                    (json_int_t)rep.rows, "imported", (json_int_t)rep.imported));

@@ -70,10 +70,8 @@ static int render_import(request *req, const char *org_sel, const roster_report 
 	size_t n = 0;
 	const char *next = NULL;
 	int rc = org_list(d, req->arena, &req->who, AUTH_LIST_MAX, NULL, &items, &n, &next);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	const char **ids = arena_array(req->arena, n + 2, sizeof *ids);
 	const char **names = arena_array(req->arena, n + 2, sizeof *names);
 	ids[0] = "";
@@ -140,10 +138,8 @@ static int import_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_import(req, org_sel, &rep, NULL);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(
 	    req, arena_printf(req->arena, "/users?org=%lld&imported=%zu", org_id, rep.imported));
 	return 0;

@@ -29,10 +29,8 @@ static int sessions_list(request *req)
 	session_info *items = NULL;
 	size_t n = 0;
 	int rc = session_list(d, req->arena, &req->who, &items, &n);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	/* Newest first is highest id first: a page continues below the
 	 * cursor's id. */
 	json_t *arr = json_array();
@@ -55,18 +53,12 @@ static int sessions_list(request *req)
 static int sessions_end(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	int rc = session_end_by_id(d, &req->who, id);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	req->resp.status = 204;
 	return 0;
 }

@@ -30,10 +30,8 @@ static int tokens_list(request *req)
 	api_token *items = NULL;
 	size_t n = 0;
 	int rc = token_list(d, req->arena, &req->who, 0, &items, &n);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	/* Newest first is highest id first: a page continues below the
 	 * cursor's id. */
 	json_t *arr = json_array();
@@ -56,10 +54,8 @@ static int tokens_list(request *req)
 static int tokens_create(request *req)
 {
 	const kv *in = NULL;
-	if (request_fields(req, &in) < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int64_t id = 0;
@@ -69,10 +65,8 @@ static int tokens_create(request *req)
 	size_t n = 0;
 	if (rc >= 0)
 		rc = token_list(d, req->arena, &req->who, 0, &items, &n);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].id != id)
 			continue;
@@ -92,18 +86,12 @@ static int tokens_create(request *req)
 static int tokens_revoke(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	int rc = token_revoke(d, &req->who, id);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	req->resp.status = 204;
 	return 0;
 }

@@ -60,10 +60,8 @@ static int reply_user(request *req, db *d, int64_t id, int status)
 {
 	user u;
 	int rc = user_get(d, req->arena, &req->who, id, &u);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_out o;
 	resp_json_stream(req, status, 512, &o);
 	json_out_object(&o);
@@ -81,10 +79,8 @@ static int me_get(request *req)
 		return 0;
 	user u;
 	int rc = user_get(d, req->arena, &req->who, req->who.user_id, &u);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_out o;
 	json_t *perms = permissions_json(u.roles);
 	resp_json_stream(req, 200, 1024, &o);
@@ -148,10 +144,8 @@ static int users_list(request *req)
 	const char *next = NULL;
 	int rc = user_list(d, req->arena, &req->who, &f, limit, kv_get(&req->query, "cursor"),
 	                   &items, &n, &next);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	/* Written straight into the body: the busiest list of the API. */
 	json_out o;
 	resp_json_stream(req, 200, 64 + n * 400, &o);
@@ -176,18 +170,14 @@ static int users_list(request *req)
 static int users_create(request *req)
 {
 	const kv *in = NULL;
-	if (request_fields(req, &in) < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int64_t id = 0;
 	int rc = user_create(d, req->arena, &req->who, in, &id, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	resp_header(req, "Location", arena_printf(req->arena, "/api/v1/users/%lld", (long long)id));
 	return reply_user(req, d, id, 201);
 }
@@ -196,10 +186,8 @@ static int users_create(request *req)
 static int users_get(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
+	if (!auth_path_id(req, 0, &id))
 		return 0;
-	}
 	db *d = auth_db(req);
 	return d ? reply_user(req, d, id, 200) : 0;
 }
@@ -209,22 +197,14 @@ static int users_get(request *req)
 static int users_patch(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
 	const kv *in = NULL;
-	if (request_fields(req, &in) < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = user_update(d, req->arena, &req->who, id, in, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_user(req, d, id, 200);
 }
 
@@ -232,18 +212,12 @@ static int users_patch(request *req)
 static int users_unlock(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	int rc = user_unlock(d, &req->who, id);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	return reply_user(req, d, id, 200);
 }
 

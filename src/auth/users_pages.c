@@ -125,10 +125,8 @@ static int users_page(request *req)
 	bool all_orgs = roles_see_all_orgs(req->who.roles);
 	if (rc >= 0 && all_orgs)
 		rc = load_orgs(d, req, "Every organization", &orgs);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 
 	buf *b = &req->resp.body;
 	page_begin(req, "People");
@@ -269,10 +267,8 @@ static int render_new(request *req, const user_form_values *v, const field_error
 		return 0;
 	org_choices orgs;
 	int rc = load_orgs(d, req, "Choose…", &orgs);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	page_begin(req, "Add a person");
 	if (orgs.ids[1] == NULL)
 		html_raw(&req->resp.body,
@@ -311,10 +307,8 @@ static int user_new_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_new(req, &v, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/users/%lld?done=created", (long long)id));
 	return 0;
 }
@@ -427,10 +421,8 @@ static int render_user(request *req, int64_t id, const user_form_values *edit,
 	bool may_write = perm_granted(req->who.roles, PERM_USERS_WRITE);
 	if (rc >= 0 && may_write)
 		rc = load_orgs(d, req, NULL, &orgs);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	page_begin(req, u.name);
 	done_flash(req);
 	account_facts(req, &u, !may_write);
@@ -453,21 +445,13 @@ static int render_user(request *req, int64_t id, const user_form_values *edit,
 	return 0;
 }
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* GET /users/{id}?done=KEY: one person: the edit form for coordinators
  * and admins, read only for supervisors; lockout, second factor and
  * password actions for those allowed. Outside the viewer's scope: 404. */
 static int user_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_user(req, id, NULL, NULL, NULL);
 }
@@ -477,10 +461,8 @@ static int user_page(request *req)
 static int user_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	kv in = user_input(req, false);
 	field_errors errs = {0};
@@ -494,10 +476,8 @@ static int user_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_user(req, id, &v, &errs, NULL);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/users/%lld?done=saved", (long long)id));
 	return 0;
 }
@@ -506,16 +486,12 @@ static int user_submit(request *req)
 static int user_unlock_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	int rc = user_unlock(d, &req->who, id);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/users/%lld?done=unlocked", (long long)id));
 	return 0;
 }
@@ -524,16 +500,12 @@ static int user_unlock_submit(request *req)
 static int user_reset_totp_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	int rc = totp_reset(d, &req->who, id);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/users/%lld?done=totp-reset", (long long)id));
 	return 0;
 }
@@ -543,10 +515,8 @@ static int user_reset_totp_submit(request *req)
 static int user_password_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	const char *pw = kv_get(&req->form, "password");
 	field_errors errs = {0};
@@ -561,10 +531,8 @@ static int user_password_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_user(req, id, NULL, NULL, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/users/%lld?done=password", (long long)id));
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "../base/log.h"
 #include "../credentials/certificates_web.h"
 #include "../scenarios/scenarios_web.h"
+#include "../scenarios/runs_web.h"
 #include "../training/courses_web.h"
 #include "../training/curricula_web.h"
 #include "../training/enroll_web.h"
@@ -44,6 +45,7 @@ static void (*const route_tables[])(void) = {
     courses_routes_register,
     enroll_routes_register,
     scenarios_library_register,
+    runs_routes_register,
 };
 
 static void register_routes(void)
@@ -133,6 +135,7 @@ int cli_serve(cli_ctx *c)
 	    .active_sessions = auth_active_sessions,
 	};
 	certificates_set_public_url(c->cfg.public_url);
+	run_set_public_url(c->cfg.public_url);
 	register_routes();
 	web_server *server;
 	char err[512] = "";

@@ -58,10 +58,8 @@ static int reply_cert(request *req, db *d, int64_t id, int status)
 {
 	certificate c;
 	int rc = certificate_get(d, req->arena, &req->who, id, &c);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_out o;
 	resp_json_stream(req, status, 1024, &o);
 	cert_out(&o, &c, clock_now());
@@ -128,10 +126,8 @@ static int certs_list(request *req)
 static int certs_get(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
+	if (!auth_path_id(req, 0, &id))
 		return 0;
-	}
 	db *d = auth_db(req);
 	return d ? reply_cert(req, d, id, 200) : 0;
 }
@@ -140,12 +136,8 @@ static int certs_get(request *req)
 static int certs_pdf(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	certificate c;
 	int rc = certificate_get(d, req->arena, &req->who, id, &c);
@@ -153,10 +145,8 @@ static int certs_pdf(request *req)
 	buf_init(&pdf, req->arena);
 	if (rc == 0)
 		rc = certificates_pdf_render(req, d, &c, 1, &pdf);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	certificates_send_file(req, "application/pdf",
 	                       arena_printf(req->arena, "%s.pdf", c.serial), &pdf);
 	return 0;
@@ -184,10 +174,8 @@ static int certs_issue(request *req)
 		return 0;
 	int64_t id = 0;
 	int rc = certificate_issue(d, req->arena, &req->who, v[0].number, &id, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	resp_header(req, "Location",
 	            arena_printf(req->arena, "/api/v1/certificates/%lld", (long long)id));
 	return reply_cert(req, d, id, 201);
@@ -198,22 +186,14 @@ static int certs_issue(request *req)
 static int certs_revoke(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
 	const kv *in = NULL;
-	if (request_fields(req, &in) < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = certificate_revoke(d, req->arena, &req->who, id, kv_get(in, "reason"), &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_cert(req, d, id, 200);
 }
 

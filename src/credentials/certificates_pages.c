@@ -41,10 +41,8 @@ static int verify_page(request *req)
 		return 0;
 	cert_public v;
 	int rc = certificate_verify(d, req->arena, req->path_params[0], &v);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Certificate verification");
 	html_printf(b, "<p class=\"status status-%s\"><strong>%s</strong></p>",
@@ -65,14 +63,6 @@ static int verify_page(request *req)
 	html_printf(b, "<dt>Status</dt><dd>%s</dd></dl>", cert_status_name(v.status));
 	page_end(req);
 	return 0;
-}
-
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
 }
 
 static void cert_row(request *req, const certificate *c, int64_t now)
@@ -102,10 +92,8 @@ static int certs_list_page(request *req)
 	const char *next;
 	int rc = certificate_list(d, req->arena, &req->who, NULL, 50, kv_get(&req->query, "cursor"),
 	                          &items, &n, &next);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	page_begin(req, "Certificates");
 	if (perm_granted(req->who.roles, PERM_CERTS_ISSUE))
 		html_raw(&req->resp.body,
@@ -174,20 +162,16 @@ static void cert_page(request *req, const certificate *c, const char *signer,
 static int cert_show(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	certificate c;
 	const char *signer = "", *instructor;
 	int rc = certificate_get(d, req->arena, &req->who, id, &c);
 	if (rc == 0)
 		rc = certificate_signers(d, req->arena, &c, &signer, &instructor);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	cert_page(req, &c, signer, NULL, NULL);
 	return 0;
 }
@@ -196,10 +180,8 @@ static int cert_show(request *req)
 static int cert_pdf(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	certificate c;
 	buf pdf;
@@ -207,10 +189,8 @@ static int cert_pdf(request *req)
 	int rc = certificate_get(d, req->arena, &req->who, id, &c);
 	if (rc == 0)
 		rc = certificates_pdf_render(req, d, &c, 1, &pdf);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	certificates_send_file(req, "application/pdf", arena_printf(req->arena, "%s.pdf", c.serial),
 	                       &pdf);
 	return 0;
@@ -220,10 +200,8 @@ static int cert_pdf(request *req)
 static int cert_revoke(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	const char *reason = kv_get(&req->form, "reason");
@@ -242,10 +220,8 @@ static int cert_revoke(request *req)
 		cert_page(req, &c, signer, &errs, reason);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/certificates/%lld?revoked=1", (long long)id));
 	return 0;
 }
@@ -254,7 +230,7 @@ static int cert_revoke(request *req)
 static bool course_certs(request *req, db **d, int64_t *course_id, certificate **items,
                          size_t *n)
 {
-	if (!path_id(req, course_id))
+	if (!auth_path_id(req, 0, course_id))
 		return false;
 	*d = auth_db(req);
 	if (!*d)
@@ -343,17 +319,13 @@ static int course_certs_page(request *req)
 static int course_certs_issue(request *req)
 {
 	int64_t course_id;
-	if (!path_id(req, &course_id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &course_id) || !auth_begin(req, NULL, &d))
 		return 0;
 	int issued = 0;
 	int rc = certificate_issue_course(d, req->arena, &req->who, course_id, &issued);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/courses/%lld/certificates?issued=%d",
 	                                (long long)course_id, issued));
 	return 0;
@@ -377,10 +349,8 @@ static int course_certs_pdf(request *req)
 	int rc = certificates_pdf_render(req, d, items, n, &pdf);
 	if (rc == 0)
 		rc = certificate_audit_export(d, req->arena, &req->who, course_id, "pdf", n);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	certificates_send_file(req, "application/pdf",
 	                       arena_printf(req->arena, "course-%lld-certificates.pdf",
 	                                    (long long)course_id),
@@ -406,10 +376,8 @@ static int course_certs_zip(request *req)
 		buf pdf;
 		buf_init(&pdf, req->arena);
 		int rc = certificates_pdf_render(req, d, &items[i], 1, &pdf);
-		if (rc < 0) {
-			auth_fail(req, rc);
+		if (!auth_ok(req, rc))
 			return 0;
-		}
 		members[i] = (zip_member){arena_printf(req->arena, "%s.pdf", items[i].serial),
 		                          pdf.data, pdf.len};
 	}
@@ -418,10 +386,8 @@ static int course_certs_zip(request *req)
 	int rc = certificate_zip(req->arena, members, n, &zip);
 	if (rc == 0)
 		rc = certificate_audit_export(d, req->arena, &req->who, course_id, "zip", n);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	certificates_send_file(req, "application/zip",
 	                       arena_printf(req->arena, "course-%lld-certificates.zip",
 	                                    (long long)course_id),
@@ -434,10 +400,8 @@ static int course_certs_zip(request *req)
 static int enrollment_issue(request *req)
 {
 	int64_t enrollment_id;
-	if (!path_id(req, &enrollment_id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &enrollment_id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int64_t id = 0;
@@ -454,10 +418,8 @@ static int enrollment_issue(request *req)
 		page_end(req);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/certificates/%lld", (long long)id));
 	return 0;
 }
@@ -489,10 +451,8 @@ static int settings_page(request *req)
 		return 0;
 	cert_settings v;
 	int rc = certificate_settings_get(d, req->arena, &v);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	settings_form(req, &v, NULL);
 	return 0;
 }
@@ -516,10 +476,8 @@ static int settings_save(request *req)
 		settings_form(req, &v, &errs);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, "/certificates/settings?saved=1");
 	return 0;
 }

@@ -130,10 +130,8 @@ static int transcript_pdf_get(request *req)
 	buf pdf;
 	buf_init(&pdf, req->arena);
 	int rc = transcript_pdf(req->arena, &t, web_program_name(req), clock_now(), &pdf);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	certificates_send_file(req, "application/pdf",
 	                       arena_printf(req->arena, "transcript-%lld.pdf", (long long)t.user_id),
 	                       &pdf);
@@ -206,10 +204,8 @@ static int status_page(request *req)
 	org o;
 	if (rc == 0)
 		rc = org_get(d, req->arena, &req->who, org_id, &o);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "CIT status");
 	if (roles_see_all_orgs(req->who.roles))

@@ -6,4 +6,6 @@ void scenarios_library_register(void)
 {
 	scenarios_api_register();
 	rubrics_api_register();
+	scenarios_pages_register();
+	rubrics_pages_register();
 }

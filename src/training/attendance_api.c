@@ -14,10 +14,8 @@ static int reply_roll(request *req, db *d, int64_t id)
 {
 	roll_call roll;
 	int rc = attendance_roll(d, req->arena, &req->who, id, &roll);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *items = json_array();
 	for (size_t i = 0; i < roll.n; i++) {
 		const roll_entry *e = &roll.items[i];
@@ -44,10 +42,8 @@ static int reply_roll(request *req, db *d, int64_t id)
 static int attendance_get(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
+	if (!auth_path_id(req, 0, &id))
 		return 0;
-	}
 	db *d = auth_db(req);
 	return d ? reply_roll(req, d, id) : 0;
 }
@@ -89,10 +85,8 @@ static bool read_mark(request *req, json_t *obj, size_t i, attendance_mark *m,
 static int attendance_put(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
+	if (!auth_path_id(req, 0, &id))
 		return 0;
-	}
 	json_t *body = NULL;
 	if (request_json(req, &body) < 0)
 		return 0;
@@ -117,10 +111,8 @@ static int attendance_put(request *req)
 	if (!d)
 		return 0;
 	int rc = attendance_record(d, req->arena, &req->who, id, marks, n, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_roll(req, d, id);
 }
 

@@ -63,10 +63,8 @@ static int render_roll(request *req, int64_t id, const field_errors *errs_in)
 		return 0;
 	roll_call roll;
 	int rc = attendance_roll(d, req->arena, &req->who, id, &roll);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	char from[CLOCK_LOCAL_LEN], to[CLOCK_LOCAL_LEN];
 	clock_local(roll.starts_at, from);
@@ -118,10 +116,8 @@ static int render_roll(request *req, int64_t id, const field_errors *errs_in)
 static int roll_page(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
+	if (!auth_path_id(req, 0, &id))
 		return 0;
-	}
 	return render_roll(req, id, NULL);
 }
 
@@ -132,12 +128,8 @@ static int roll_page(request *req)
 static int roll_submit(request *req)
 {
 	int64_t id;
-	if (!request_path_id(req, 0, &id)) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = attendance_record_kv(d, req->arena, &req->who, id, &req->form, &errs);
@@ -145,10 +137,8 @@ static int roll_submit(request *req)
 		req->resp.status = 422;
 		return render_roll(req, id, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	const char *eid = kv_get(&req->form, "enrollment_id");
 	resp_redirect(req, arena_printf(req->arena, "/sessions/%lld/roll?done=saved#e-%lld",
 	                                (long long)id, (long long)strtoll(eid ? eid : "0", NULL, 10)));

@@ -140,7 +140,8 @@ int courses_local_minute(int64_t t)
 	"c.capacity, c.status, c.created_at, c.updated_at, "                                       \
 	"(SELECT COUNT(*) FROM course_sessions s WHERE s.course_id = c.id), "                      \
 	"(SELECT COALESCE(SUM(m.minutes), 0) FROM session_modules m "                              \
-	"JOIN course_sessions s ON s.id = m.session_id WHERE s.course_id = c.id) "
+	"JOIN course_sessions s ON s.id = m.session_id WHERE s.course_id = c.id), "                \
+	"c.scenario_runs_required "
 #define COURSE_FROM "FROM courses c JOIN curriculum_versions v ON v.id = c.version_id "
 
 static const char *text_or(arena *a, db_stmt *s, int col, const char *fallback)
@@ -166,6 +167,7 @@ static void read_course(arena *a, db_stmt *s, course *c)
 	    .updated_at = db_col_int(s, 11),
 	    .session_count = db_col_int(s, 12),
 	    .scheduled_minutes = db_col_int(s, 13),
+	    .scenario_runs_required = db_col_int(s, 14),
 	};
 }
 
@@ -244,7 +246,7 @@ int course_list(db *d, arena *a, const principal *actor, const course_filter *f,
 	return 0;
 }
 
-enum { F_VERSION, F_TITLE, F_LOCATION, F_STARTS, F_ENDS, F_CAPACITY, F_STATUS, F_COUNT };
+enum { F_VERSION, F_TITLE, F_LOCATION, F_STARTS, F_ENDS, F_CAPACITY, F_STATUS, F_RUNS, F_COUNT };
 
 static const field_spec specs[F_COUNT] = {
     [F_VERSION] = {"version_id", FIELD_INT, true, 1, INT64_MAX, NULL, "Curriculum version"},
@@ -254,6 +256,8 @@ static const field_spec specs[F_COUNT] = {
     [F_ENDS] = {"ends_on", FIELD_DATE, true, 0, 0, NULL, "Last day"},
     [F_CAPACITY] = {"capacity", FIELD_INT, true, 1, 500, NULL, "Capacity"},
     [F_STATUS] = {"status", FIELD_ENUM, false, 0, 0, statuses, "Status"},
+    [F_RUNS] = {"scenario_runs_required", FIELD_INT, false, 0, 20, NULL,
+                "Scenario runs required"},
 };
 
 enum { COURSE_MAX_DAYS = 60 };
@@ -308,20 +312,22 @@ static int create_in_tx(db *d, void *vctx)
 		return CK_E_INVALID;
 	const char *status = v[F_STATUS].present ? v[F_STATUS].text : "planned";
 	const char *location = v[F_LOCATION].present ? v[F_LOCATION].text : "";
+	int64_t runs = v[F_RUNS].present ? v[F_RUNS].number : COURSE_RUNS_REQUIRED_DEFAULT;
 	int64_t now = auth_now();
 	rc = db_query_int(d, &c->id,
 	                  "INSERT INTO courses (version_id, title, location, starts_on, ends_on, "
-	                  "capacity, status, created_at, updated_at) "
-	                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-	                  "ittiiiti", v[F_VERSION].number, v[F_TITLE].text, location,
-	                  v[F_STARTS].number, v[F_ENDS].number, v[F_CAPACITY].number, status, now);
+	                  "capacity, status, scenario_runs_required, created_at, updated_at) "
+	                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+	                  "ittiiitii", v[F_VERSION].number, v[F_TITLE].text, location,
+	                  v[F_STARTS].number, v[F_ENDS].number, v[F_CAPACITY].number, status, runs,
+	                  now);
 	if (rc < 0)
 		return rc;
-	json_t *detail = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "version_id",
+	json_t *detail = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I}", "version_id",
 	                           (json_int_t)v[F_VERSION].number, "title", v[F_TITLE].text,
 	                           "location", location, "starts_on", v[F_STARTS].text, "ends_on",
 	                           v[F_ENDS].text, "capacity", (json_int_t)v[F_CAPACITY].number,
-	                           "status", status);
+	                           "status", status, "scenario_runs_required", (json_int_t)runs);
 	return audit_append(d, c->actor, "course.create", "course", auth_id_text(c->a, c->id),
 	                    AUDIT_SUCCESS, auth_json_text(c->a, detail));
 }
@@ -385,6 +391,7 @@ static int update_in_tx(db *d, void *vctx)
 	int64_t ends_on = v[F_ENDS].present ? v[F_ENDS].number : b.ends_on;
 	int64_t capacity = v[F_CAPACITY].present ? v[F_CAPACITY].number : b.capacity;
 	const char *status = v[F_STATUS].present ? v[F_STATUS].text : b.status;
+	int64_t runs = v[F_RUNS].present ? v[F_RUNS].number : b.scenario_runs_required;
 	if (version != b.version_id) {
 		if (b.session_count > 0)
 			field_errors_add(c->errs, "version_id",
@@ -411,19 +418,22 @@ static int update_in_tx(db *d, void *vctx)
 		return CK_E_INVALID;
 	rc = db_run(d,
 	            "UPDATE courses SET version_id = $1, title = $2, location = $3, starts_on = $4, "
-	            "ends_on = $5, capacity = $6, status = $7, updated_at = $8 WHERE id = $9",
-	            "ittiiitii", version, title, location, starts_on, ends_on, capacity, status,
-	            auth_now(), c->id);
+	            "ends_on = $5, capacity = $6, status = $7, scenario_runs_required = $8, "
+	            "updated_at = $9 WHERE id = $10",
+	            "ittiiitiii", version, title, location, starts_on, ends_on, capacity, status,
+	            runs, auth_now(), c->id);
 	if (rc < 0)
 		return rc;
 	json_t *detail = json_pack(
-	    "{s:{s:I, s:s, s:s, s:I, s:I, s:I, s:s}, s:{s:I, s:s, s:s, s:I, s:I, s:I, s:s}}",
+	    "{s:{s:I, s:s, s:s, s:I, s:I, s:I, s:s, s:I}, s:{s:I, s:s, s:s, s:I, s:I, s:I, s:s, "
+	    "s:I}}",
 	    "before", "version_id", (json_int_t)b.version_id, "title", b.title, "location",
 	    b.location, "starts_on", (json_int_t)b.starts_on, "ends_on", (json_int_t)b.ends_on,
-	    "capacity", (json_int_t)b.capacity, "status", b.status, "after", "version_id",
-	    (json_int_t)version, "title", title, "location", location, "starts_on",
-	    (json_int_t)starts_on, "ends_on", (json_int_t)ends_on, "capacity", (json_int_t)capacity,
-	    "status", status);
+	    "capacity", (json_int_t)b.capacity, "status", b.status, "scenario_runs_required",
+	    (json_int_t)b.scenario_runs_required, "after", "version_id", (json_int_t)version,
+	    "title", title, "location", location, "starts_on", (json_int_t)starts_on, "ends_on",
+	    (json_int_t)ends_on, "capacity", (json_int_t)capacity, "status", status,
+	    "scenario_runs_required", (json_int_t)runs);
 	return audit_append(d, c->actor, "course.update", "course", auth_id_text(c->a, c->id),
 	                    AUDIT_SUCCESS, auth_json_text(c->a, detail));
 }
@@ -520,7 +530,8 @@ int course_instructor_choices(db *d, arena *a, const principal *actor,
 {
 	*items = NULL;
 	*n = 0;
-	if (!auth_allowed(actor, PERM_COURSES_WRITE))
+	/* The same people play roles in scenario runs. */
+	if (!auth_allowed(actor, PERM_COURSES_WRITE) && !auth_allowed(actor, PERM_RUNS_MANAGE))
 		return CK_E_FORBIDDEN;
 	db_stmt *s;
 	int rc = db_prepare(d,

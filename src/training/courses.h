@@ -25,6 +25,8 @@
 #include "../base/validate.h"
 #include "../db/db.h"
 
+enum { COURSE_RUNS_REQUIRED_DEFAULT = 2 }; /* the schema's default */
+
 typedef struct course {
 	int64_t id;
 	int64_t version_id;            /* the approved curriculum version it keeps */
@@ -36,6 +38,7 @@ typedef struct course {
 	const char *status;            /* one of course_statuses() */
 	int64_t session_count;
 	int64_t scheduled_minutes;     /* sum of the sessions' module minutes */
+	int64_t scenario_runs_required; /* passed scenario runs for completion (0–20) */
 	int64_t created_at, updated_at;
 } course;
 
@@ -112,8 +115,9 @@ int course_session_get(db *d, arena *a, const principal *actor, int64_t session_
 
 /* Fields: version_id (int, an approved curriculum version), title (1–200),
  * location (0–200), starts_on, ends_on (YYYY-MM-DD, ends_on ≥ starts_on,
- * at most 60 days), capacity (1–500), status (optional, default planned).
- * Needs PERM_COURSES_WRITE. CK_E_INVALID with errs; audited course.create. */
+ * at most 60 days), capacity (1–500), status (optional, default planned),
+ * scenario_runs_required (0–20, optional, default 2: the passed scenario
+ * runs the completion rule asks for). Needs PERM_COURSES_WRITE. CK_E_INVALID with errs; audited course.create. */
 int course_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
                   field_errors *errs);
 /* The fields present replace the stored ones. version_id may change only
@@ -157,7 +161,8 @@ int course_session_update(db *d, arena *a, const principal *actor, int64_t sessi
 int course_session_delete(db *d, arena *a, const principal *actor, int64_t session_id);
 
 /* Active people who may teach (instructor, clinician or presenter role),
- * by name: the choices of the session form. Needs PERM_COURSES_WRITE. */
+ * by name: the choices of the session form and of a scenario run's role
+ * player. Needs PERM_COURSES_WRITE or PERM_RUNS_MANAGE. */
 int course_instructor_choices(db *d, arena *a, const principal *actor,
                               course_session_instructor **items, size_t *n);
 

@@ -24,14 +24,15 @@ static json_t *day_json(int64_t day)
 static json_t *course_json(arena *a, const course *c)
 {
 	json_t *o = json_pack(
-	    "{s:I, s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:I, s:s, s:s, s:I, s:I, s:o, s:o}", "id",
+	    "{s:I, s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:I, s:s, s:s, s:I, s:I, s:I, s:o, s:o}", "id",
 	    (json_int_t)c->id, "version_id", (json_int_t)c->version_id, "curriculum_title",
 	    c->curriculum_title, "curriculum_version", (json_int_t)c->curriculum_version, "title",
 	    c->title, "location", c->location, "starts_on", day_json(c->starts_on), "ends_on",
 	    day_json(c->ends_on), "capacity", (json_int_t)c->capacity, "status", c->status,
 	    "status_label", course_status_label(c->status), "session_count",
 	    (json_int_t)c->session_count, "scheduled_minutes", (json_int_t)c->scheduled_minutes,
-	    "created_at", auth_json_time(c->created_at), "updated_at", auth_json_time(c->updated_at));
+	    "scenario_runs_required", (json_int_t)c->scenario_runs_required, "created_at",
+	    auth_json_time(c->created_at), "updated_at", auth_json_time(c->updated_at));
 	const char *feed = calendar_feed_path(a, CALENDAR_COURSE, c->id);
 	if (feed)
 		json_object_set_new(o, "calendar_path", json_string(feed));
@@ -57,14 +58,6 @@ static json_t *session_json(const course_session *s)
 	                 auth_json_time(s->starts_at), "ends_at", auth_json_time(s->ends_at), "room",
 	                 s->room, "modules", mods, "instructors", ins, "created_at",
 	                 auth_json_time(s->created_at), "updated_at", auth_json_time(s->updated_at));
-}
-
-static bool path_id(request *req, size_t i, int64_t *id)
-{
-	if (request_path_id(req, i, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
 }
 
 static int reply_course(request *req, db *d, int64_t id, int status)
@@ -121,18 +114,14 @@ static int courses_list_api(request *req)
 static int courses_create_api(request *req)
 {
 	const kv *in = NULL;
-	if (request_fields(req, &in) < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int64_t id = 0;
 	int rc = course_create(d, req->arena, &req->who, in, &id, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	resp_header(req, "Location", arena_printf(req->arena, "/api/v1/courses/%lld", (long long)id));
 	return reply_course(req, d, id, 201);
 }
@@ -141,7 +130,7 @@ static int courses_create_api(request *req)
 static int courses_get_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, 0, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	db *d = auth_db(req);
 	return d ? reply_course(req, d, id, 200) : 0;
@@ -151,20 +140,14 @@ static int courses_get_api(request *req)
 static int courses_patch_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, 0, &id))
-		return 0;
 	const kv *in = NULL;
-	if (request_fields(req, &in) < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = course_update(d, req->arena, &req->who, id, in, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_course(req, d, id, 200);
 }
 
@@ -172,18 +155,14 @@ static int courses_patch_api(request *req)
 static int courses_conflicts_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	course_conflict *items;
 	size_t n;
 	int rc = course_conflicts(d, req->arena, &req->who, id, &items, &n);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const course_conflict *c = &items[i];
@@ -210,7 +189,7 @@ static int courses_conflicts_api(request *req)
 static int sessions_list_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, 0, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	int limit;
 	if (!auth_query_limit(req, 200, 200, &limit))
@@ -224,10 +203,8 @@ static int sessions_list_api(request *req)
 	course_session *items;
 	size_t n;
 	int rc = course_sessions_list(d, req->arena, &req->who, id, &items, &n);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	size_t from = 0;
 	if (after > 0)
 		while (from < n && items[from++].id != after) {
@@ -258,21 +235,15 @@ static int reply_session(request *req, db *d, int64_t course_id, int64_t id, int
 static int sessions_create_api(request *req)
 {
 	int64_t course_id;
-	if (!path_id(req, 0, &course_id))
-		return 0;
 	const kv *in = NULL;
-	if (request_fields(req, &in) < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &course_id) || !auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int64_t id = 0;
 	int rc = course_session_create(d, req->arena, &req->who, course_id, in, &id, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	resp_header(req, "Location",
 	            arena_printf(req->arena, "/api/v1/courses/%lld/sessions/%lld",
 	                         (long long)course_id, (long long)id));
@@ -283,7 +254,7 @@ static int sessions_create_api(request *req)
 static int sessions_get_api(request *req)
 {
 	int64_t course_id, id;
-	if (!path_id(req, 0, &course_id) || !path_id(req, 1, &id))
+	if (!auth_path_id(req, 0, &course_id) || !auth_path_id(req, 1, &id))
 		return 0;
 	db *d = auth_db(req);
 	return d ? reply_session(req, d, course_id, id, 200) : 0;
@@ -294,23 +265,18 @@ static int sessions_get_api(request *req)
 static int sessions_patch_api(request *req)
 {
 	int64_t course_id, id;
-	if (!path_id(req, 0, &course_id) || !path_id(req, 1, &id))
-		return 0;
 	const kv *in = NULL;
-	if (request_fields(req, &in) < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &course_id) || !auth_path_id(req, 1, &id) ||
+	    !auth_begin(req, &in, &d))
 		return 0;
 	course_session s;
 	if (!load_session(req, d, course_id, id, &s))
 		return 0;
 	field_errors errs = {0};
 	int rc = course_session_update(d, req->arena, &req->who, id, in, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_session(req, d, course_id, id, 200);
 }
 
@@ -319,10 +285,9 @@ static int sessions_patch_api(request *req)
 static int sessions_delete_api(request *req)
 {
 	int64_t course_id, id;
-	if (!path_id(req, 0, &course_id) || !path_id(req, 1, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &course_id) || !auth_path_id(req, 1, &id) ||
+	    !auth_begin(req, NULL, &d))
 		return 0;
 	course_session s;
 	if (!load_session(req, d, course_id, id, &s))
@@ -333,10 +298,8 @@ static int sessions_delete_api(request *req)
 		                 NULL);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	req->resp.status = 204;
 	return 0;
 }

@@ -20,10 +20,12 @@
 #include "courses_internal.h"
 #include "courses_web.h"
 #include "curricula.h"
+#include "../scenarios/runs_pages.h"
 
 static const field_label course_labels[] = {
     {"version_id", "Curriculum version"}, {"title", "Title"},     {"location", "Location"},
     {"starts_on", "First day"},           {"ends_on", "Last day"}, {"capacity", "Capacity"},
+    {"scenario_runs_required", "Scenario runs required"},
     {"status", "Status"},
 };
 static const field_label session_labels[] = {
@@ -105,10 +107,8 @@ static int courses_page(request *req)
 	const char *next = NULL;
 	int rc = course_list(d, req->arena, &req->who, &f, 0, kv_get(&req->query, "cursor"), &items,
 	                     &n, &next);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Courses");
 	html_raw(b, "<p>Offerings of the 40-hour CIT course and its sessions.</p>");
@@ -188,6 +188,12 @@ static void course_form(request *req, db *d, const course *c, const kv *in,
 	          VAL("capacity", c ? arena_printf(req->arena, "%lld", (long long)c->capacity)
 	                            : "24"),
 	          errs, "required min=\"1\" max=\"500\"");
+	form_text(req, "scenario_runs_required", "Scenario runs required", "number",
+	          VAL("scenario_runs_required",
+	              arena_printf(req->arena, "%lld",
+	                           (long long)(c ? c->scenario_runs_required
+	                                         : COURSE_RUNS_REQUIRED_DEFAULT))),
+	          errs, "min=\"0\" max=\"20\"");
 	form_select(req, "status", "Status", course_statuses(), status_labels(req->arena),
 	            VAL("status", c ? c->status : "planned"), errs);
 	form_submit(req, c ? "Save changes" : "Add course");
@@ -227,10 +233,8 @@ static int course_new_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_new(req, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/courses/%lld?done=created", (long long)id));
 	return 0;
 }
@@ -426,10 +430,8 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 	size_t n = 0;
 	if (rc == 0)
 		rc = courses_load_sessions(d, req->arena, id, &sessions, &n);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, c.title);
 	const char *done = kv_get(&req->query, "done");
@@ -445,11 +447,13 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 	            "<dl class=\"details\"><dt>Curriculum</dt><dd>%s, version %lld</dd>"
 	            "<dt>Dates</dt><dd>%s to %s</dd><dt>Location</dt><dd>%s</dd>"
 	            "<dt>Capacity</dt><dd>%lld</dd><dt>Status</dt><dd>%s</dd>"
+	            "<dt>Scenario runs required</dt><dd>%lld passed</dd>"
 	            "<dt>Scheduled</dt><dd>%lld h %02lld min in %lld sessions</dd>",
 	            c.curriculum_title, (long long)c.curriculum_version,
 	            day_text(req->arena, c.starts_on), day_text(req->arena, c.ends_on),
 	            *c.location ? c.location : "—", (long long)c.capacity,
-	            course_status_label(c.status), (long long)(c.scheduled_minutes / 60),
+	            course_status_label(c.status), (long long)c.scenario_runs_required,
+	            (long long)(c.scheduled_minutes / 60),
 	            (long long)(c.scheduled_minutes % 60), (long long)c.session_count);
 	const char *feed = calendar_feed_path(req->arena, CALENDAR_COURSE, c.id);
 	if (feed)
@@ -461,6 +465,7 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 		conflict_report(req, d, id);
 	sessions_by_day(req, &c, sessions, n);
 	enroll_course_section(req, d, id);
+	runs_course_link(req, id);
 	if (perm_granted(req->who.roles, PERM_CERTS_ISSUE))
 		html_printf(b, "<p><a href=\"/courses/%lld/certificates\">Certificates of this course"
 		               "</a></p>",
@@ -478,20 +483,12 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 	return 0;
 }
 
-static bool path_id(request *req, size_t i, int64_t *id)
-{
-	if (request_path_id(req, i, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* GET /courses/{id}?done=…: the course, its conflicts and sessions; the
  * session and course forms for those who plan courses. */
 static int course_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, 0, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_course(req, id, NULL, NULL, NULL, NULL);
 }
@@ -500,10 +497,8 @@ static int course_page(request *req)
 static int course_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = course_update(d, req->arena, &req->who, id, &req->form, &errs);
@@ -512,10 +507,8 @@ static int course_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_course(req, id, &req->form, &errs, NULL, NULL);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/courses/%lld?done=saved", (long long)id));
 	return 0;
 }
@@ -525,10 +518,8 @@ static int course_submit(request *req)
 static int session_new_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int64_t sid = 0;
@@ -538,10 +529,8 @@ static int session_new_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_course(req, id, NULL, NULL, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/courses/%lld?done=session", (long long)id));
 	return 0;
 }
@@ -559,10 +548,8 @@ static int render_session(request *req, int64_t course_id, int64_t id, const kv 
 		rc = CK_E_NOT_FOUND;
 	if (rc == 0)
 		rc = course_get(d, req->arena, &req->who, course_id, &c);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	page_begin(req, arena_printf(req->arena, "Session of %s",
 	                             courses_span_text(req->arena, s.starts_at, s.ends_at)));
 	html_printf(&req->resp.body, "<p>Course: <a href=\"/courses/%lld\">%s</a></p>",
@@ -576,7 +563,7 @@ static int render_session(request *req, int64_t course_id, int64_t id, const kv 
 static int session_page(request *req)
 {
 	int64_t course_id, id;
-	if (!path_id(req, 0, &course_id) || !path_id(req, 1, &id))
+	if (!auth_path_id(req, 0, &course_id) || !auth_path_id(req, 1, &id))
 		return 0;
 	return render_session(req, course_id, id, NULL, NULL);
 }
@@ -585,10 +572,9 @@ static int session_page(request *req)
 static int session_submit(request *req)
 {
 	int64_t course_id, id;
-	if (!path_id(req, 0, &course_id) || !path_id(req, 1, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &course_id) || !auth_path_id(req, 1, &id) ||
+	    !auth_begin(req, NULL, &d))
 		return 0;
 	course_session s;
 	int rc = course_session_get(d, req->arena, &req->who, id, &s);
@@ -602,10 +588,8 @@ static int session_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_session(req, course_id, id, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req,
 	              arena_printf(req->arena, "/courses/%lld?done=session", (long long)course_id));
 	return 0;
@@ -616,10 +600,9 @@ static int session_submit(request *req)
 static int session_delete_submit(request *req)
 {
 	int64_t course_id, id;
-	if (!path_id(req, 0, &course_id) || !path_id(req, 1, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &course_id) || !auth_path_id(req, 1, &id) ||
+	    !auth_begin(req, NULL, &d))
 		return 0;
 	course_session s;
 	int rc = course_session_get(d, req->arena, &req->who, id, &s);
@@ -627,10 +610,8 @@ static int session_delete_submit(request *req)
 		rc = CK_E_NOT_FOUND;
 	if (rc == 0)
 		rc = course_session_delete(d, req->arena, &req->who, id);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req,
 	              arena_printf(req->arena, "/courses/%lld?done=deleted", (long long)course_id));
 	return 0;

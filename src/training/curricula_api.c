@@ -53,10 +53,8 @@ static int reply_version(request *req, db *d, int64_t id, int status)
 		rc = curriculum_modules_list(d, req->arena, id, &m, &n);
 	if (rc == 0)
 		rc = curriculum_check(d, req->arena, m, n, r, &ok);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *o = version_json(&v), *mods = json_array(), *rules = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(mods, module_json(&m[i]));
@@ -107,22 +105,12 @@ static int curricula_list_api(request *req)
 	return 0;
 }
 
-static bool path_id(request *req, size_t i, int64_t *id)
-{
-	if (request_path_id(req, i, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* A write's result: the version (status) or the problem. */
 static int reply_write(request *req, db *d, int64_t id, int rc, const field_errors *errs,
                        int status)
 {
-	if (rc < 0) {
-		auth_api_fail(req, rc, errs);
+	if (!auth_api_ok(req, rc, errs))
 		return 0;
-	}
 	return reply_version(req, d, id, status);
 }
 
@@ -132,7 +120,7 @@ static int curricula_derive_api(request *req)
 {
 	const kv *in = NULL;
 	db *d;
-	if (request_fields(req, &in) < 0 || !(d = auth_db(req)))
+	if (!auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int64_t id = 0;
@@ -148,7 +136,7 @@ static int version_get_api(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, 0, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	return reply_version(req, d, id, 200);
 }
@@ -159,7 +147,7 @@ static int version_patch_api(request *req)
 	int64_t id;
 	const kv *in = NULL;
 	db *d;
-	if (!path_id(req, 0, &id) || request_fields(req, &in) < 0 || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = curriculum_version_update(d, req->arena, &req->who, id, in, &errs);
@@ -172,7 +160,7 @@ static int approve_api(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, 0, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = curriculum_approve(d, req->arena, &req->who, id, &errs);
@@ -186,7 +174,7 @@ static int module_add_api(request *req)
 	int64_t id, mid;
 	const kv *in = NULL;
 	db *d;
-	if (!path_id(req, 0, &id) || request_fields(req, &in) < 0 || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = curriculum_module_add(d, req->arena, &req->who, id, in, &mid, &errs);
@@ -199,7 +187,7 @@ static bool module_in_version(request *req, db *d, int64_t *id, int64_t *mid)
 {
 	int64_t owner = 0;
 	curriculum_version v;
-	if (!path_id(req, 0, id) || !path_id(req, 1, mid))
+	if (!auth_path_id(req, 0, id) || !auth_path_id(req, 1, mid))
 		return false;
 	int rc = curriculum_version_get(d, req->arena, &req->who, *id, &v);
 	if (rc == 0)

@@ -151,10 +151,8 @@ static int render_list(request *req, const kv *in, const field_errors *errs)
 	curriculum *items;
 	size_t n;
 	int rc = curriculum_list(d, req->arena, &req->who, &items, &n);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Curricula");
 	html_raw(b, "<p>The national curriculum model and the program's local adaptations. A "
@@ -185,13 +183,11 @@ static int render_list(request *req, const kv *in, const field_errors *errs)
 		html_raw(b, "<p><a href=\"/settings/guidelines\">Change the thresholds of the "
 		            "guideline rules</a></p>");
 	if (may_write(req)) {
-		curriculum_version *from;
-		size_t nf;
+		curriculum_version *from = NULL;
+		size_t nf = 0;
 		rc = all_versions(d, req, &from, &nf);
-		if (rc < 0) {
-			auth_fail(req, rc);
+		if (!auth_ok(req, rc))
 			return 0;
-		}
 		html_raw(b, "<section aria-labelledby=\"derive-h\"><h2 id=\"derive-h\">Make a "
 		            "draft</h2>");
 		form_errors_summary(req, errs);
@@ -224,10 +220,8 @@ static int curricula_derive_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_list(req, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/curricula/%lld?done=created", (long long)id));
 	return 0;
 }
@@ -364,10 +358,8 @@ static int render_version(request *req, int64_t id, which_form which, const kv *
 		rc = curriculum_modules_list(d, req->arena, id, &m, &n);
 	if (rc == 0)
 		rc = curriculum_check(d, req->arena, m, n, r, &ok);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	bool is_draft = !strcmp(v.status, "draft");
 	bool editable = is_draft && may_write(req);
 	buf *b = &req->resp.body;
@@ -453,21 +445,13 @@ static int render_version(request *req, int64_t id, which_form which, const kv *
 	return 0;
 }
 
-static bool path_id(request *req, size_t i, int64_t *id)
-{
-	if (request_path_id(req, i, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* GET /curricula/{id}?done=created|saved|approved|removed: one version,
  * its modules by day, time by component and the guideline rules checked
  * now; the edit forms when it is a draft. */
 static int version_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, 0, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_version(req, id, FORM_NONE, NULL, NULL);
 }
@@ -482,10 +466,8 @@ static int after_write(request *req, int64_t id, int rc, which_form which,
 		req->resp.status = ck_error_status(rc);
 		return render_version(req, id, which, &req->form, errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/curricula/%lld?done=%s", (long long)id, done));
 	return 0;
 }
@@ -495,7 +477,7 @@ static int version_submit(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, 0, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = curriculum_version_update(d, req->arena, &req->who, id, &req->form, &errs);
@@ -507,7 +489,7 @@ static int approve_submit(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, 0, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = curriculum_approve(d, req->arena, &req->who, id, &errs);
@@ -521,10 +503,8 @@ static int render_add(request *req, int64_t id, const kv *in, const field_errors
 		return 0;
 	curriculum_version v;
 	int rc = curriculum_version_get(d, req->arena, &req->who, id, &v);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	page_begin(req, arena_printf(req->arena, "Add a module to %s, version %d",
 	                             v.curriculum_name, v.version));
 	if (strcmp(v.status, "draft"))
@@ -541,7 +521,7 @@ static int render_add(request *req, int64_t id, const kv *in, const field_errors
 static int module_new_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, 0, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_add(req, id, NULL, NULL);
 }
@@ -553,7 +533,7 @@ static int module_add_submit(request *req)
 {
 	int64_t id, module_id;
 	db *d;
-	if (!path_id(req, 0, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = curriculum_module_add(d, req->arena, &req->who, id, &req->form, &module_id, &errs);
@@ -569,7 +549,7 @@ static int module_add_submit(request *req)
 static bool find_module(request *req, db *d, int64_t *id, curriculum_module *out)
 {
 	int64_t mid;
-	if (!path_id(req, 0, id) || !path_id(req, 1, &mid))
+	if (!auth_path_id(req, 0, id) || !auth_path_id(req, 1, &mid))
 		return false;
 	curriculum_version v;
 	int rc = curriculum_version_get(d, req->arena, &req->who, *id, &v);

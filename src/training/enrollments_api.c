@@ -61,14 +61,6 @@ json_t *enroll_progress_json(const progress *p)
 	                 "modules", modules, "components", components, "missing", missing);
 }
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 static void reply_list(request *req, int rc, const enrollment *items, size_t n,
                        const char *next)
 {
@@ -89,7 +81,7 @@ static int course_enrollments(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)))
 		return 0;
 	int limit;
 	if (!auth_query_limit(req, 100, 200, &limit))
@@ -113,15 +105,13 @@ static int course_enroll(request *req)
 	int64_t id;
 	const kv *in = NULL;
 	db *d;
-	if (!path_id(req, &id) || request_fields(req, &in) < 0 || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || request_fields(req, &in) < 0 || !(d = auth_db(req)))
 		return 0;
 	field_errors errs = {0};
 	enrollment e;
 	int rc = enrollment_enroll_kv(d, req->arena, &req->who, id, in, &e, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	json_t *body = enroll_enrollment_json(&e);
 	json_object_set_new(body, "message",
 	                    json_string(!strcmp(e.status, "waitlisted")
@@ -141,10 +131,8 @@ static int reply_enrollment(request *req, db *d, int64_t id, int status)
 	int rc = enrollment_get(d, req->arena, &req->who, id, &e);
 	if (rc == 0)
 		rc = training_progress(d, req->arena, id, &p);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *body = enroll_enrollment_json(&e);
 	json_object_set_new(body, "progress", enroll_progress_json(&p));
 	resp_json(req, status, body);
@@ -157,7 +145,7 @@ static int enrollment_one(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)))
 		return 0;
 	return reply_enrollment(req, d, id, 200);
 }
@@ -169,16 +157,14 @@ static int enrollment_delete(request *req)
 {
 	int64_t id, promoted = 0;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)))
 		return 0;
 	int rc = enrollment_withdraw(d, req->arena, &req->who, id, &promoted);
 	enrollment e;
 	if (rc == 0)
 		rc = enrollment_get(d, req->arena, &req->who, id, &e);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *body = enroll_enrollment_json(&e);
 	json_object_set_new(body, "promoted_id",
 	                    promoted ? json_integer((json_int_t)promoted) : json_null());
@@ -194,17 +180,15 @@ static int enrollment_assessment(request *req)
 	int64_t id;
 	const kv *in = NULL;
 	db *d;
-	if (!path_id(req, &id) || request_fields(req, &in) < 0 || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || request_fields(req, &in) < 0 || !(d = auth_db(req)))
 		return 0;
 	field_errors errs = {0};
 	field_value v[1];
 	int rc = validate_fields(req->arena, in, spec, 1, v, &errs);
 	if (rc == 0)
 		rc = enrollment_sign_off(d, req->arena, &req->who, id, v[0].number != 0);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_enrollment(req, d, id, 200);
 }
 
@@ -215,15 +199,13 @@ static int enrollment_finish(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)))
 		return 0;
 	field_errors errs = {0};
 	progress p;
 	int rc = enrollment_complete(d, req->arena, &req->who, id, &p, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_enrollment(req, d, id, 200);
 }
 
@@ -234,14 +216,12 @@ static int enrollment_makeup(request *req)
 	int64_t id, credit = 0;
 	const kv *in = NULL;
 	db *d;
-	if (!path_id(req, &id) || request_fields(req, &in) < 0 || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || request_fields(req, &in) < 0 || !(d = auth_db(req)))
 		return 0;
 	field_errors errs = {0};
 	int rc = attendance_makeup(d, req->arena, &req->who, id, in, &credit, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_enrollment(req, d, id, 201);
 }
 

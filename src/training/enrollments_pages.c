@@ -33,14 +33,6 @@ static const char *date_text(arena *a, int64_t t)
 	return arena_strdup(a, out);
 }
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* A form posting to action with the CSRF token, one hidden field and a
  * button. */
 static void small_form(request *req, const char *action, const char *name, const char *value,
@@ -184,10 +176,8 @@ static int render_course(request *req, int64_t course_id, const kv *in, field_er
 	int rc = course_get(d, req->arena, &req->who, course_id, &c);
 	if (rc == 0)
 		rc = enrollment_list_for_course(d, req->arena, &req->who, course_id, &items, &n);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	if (errs)
 		AUTH_NAME_ERRORS(req->arena, errs, enroll_labels);
@@ -231,7 +221,7 @@ static int render_course(request *req, int64_t course_id, const kv *in, field_er
 static int course_enrollments_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_course(req, id, NULL, NULL);
 }
@@ -243,7 +233,7 @@ static int course_enroll_submit(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)))
 		return 0;
 	field_errors errs = {0};
 	enrollment e;
@@ -252,10 +242,8 @@ static int course_enroll_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_course(req, id, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	if (!strcmp(e.status, "waitlisted"))
 		resp_redirect(req, arena_printf(req->arena,
 		                                "/courses/%lld/enrollments?done=waitlisted&position=%lld",
@@ -291,13 +279,11 @@ static int withdraw_submit(request *req)
 {
 	int64_t id, course_id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)) || !course_of(req, d, id, &course_id))
+	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)) || !course_of(req, d, id, &course_id))
 		return 0;
 	int rc = enrollment_withdraw(d, req->arena, &req->who, id, NULL);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	back_to_course(req, course_id, id, "withdrawn");
 	return 0;
 }
@@ -307,14 +293,12 @@ static int assessment_submit(request *req)
 {
 	int64_t id, course_id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)) || !course_of(req, d, id, &course_id))
+	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)) || !course_of(req, d, id, &course_id))
 		return 0;
 	const char *passed = kv_get(&req->form, "passed");
 	int rc = enrollment_sign_off(d, req->arena, &req->who, id, passed && !strcmp(passed, "1"));
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	back_to_course(req, course_id, id, "assessment");
 	return 0;
 }
@@ -325,7 +309,7 @@ static int complete_submit(request *req)
 {
 	int64_t id, course_id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)) || !course_of(req, d, id, &course_id))
+	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)) || !course_of(req, d, id, &course_id))
 		return 0;
 	field_errors errs = {0};
 	int rc = enrollment_complete(d, req->arena, &req->who, id, NULL, &errs);
@@ -333,10 +317,8 @@ static int complete_submit(request *req)
 		req->resp.status = 409;
 		return render_course(req, course_id, NULL, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	back_to_course(req, course_id, id, "completed");
 	return 0;
 }
@@ -398,10 +380,8 @@ static int render_enrollment(request *req, int64_t id, const kv *in, field_error
 	int rc = enrollment_get(d, req->arena, &req->who, id, &e);
 	if (rc == 0)
 		rc = training_progress(d, req->arena, id, &p);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, arena_printf(req->arena, "%s: %s", e.user_name, e.course_title));
 	const char *done = kv_get(&req->query, "done");
@@ -449,7 +429,7 @@ static int render_enrollment(request *req, int64_t id, const kv *in, field_error
 static int enrollment_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_enrollment(req, id, NULL, NULL);
 }
@@ -459,7 +439,7 @@ static int makeup_submit(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)))
 		return 0;
 	field_errors errs = {0};
 	int rc = attendance_makeup(d, req->arena, &req->who, id, &req->form, NULL, &errs);
@@ -467,10 +447,8 @@ static int makeup_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_enrollment(req, id, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/enrollments/%lld?done=makeup", (long long)id));
 	return 0;
 }
@@ -484,10 +462,8 @@ static int my_courses_page(request *req)
 	enrollment *items;
 	size_t n;
 	int rc = enrollment_list_for_user(d, req->arena, &req->who, req->who.user_id, &items, &n);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "My courses");
 	if (n == 0) {

@@ -16,10 +16,8 @@ static int render(request *req, const kv *in, const field_errors *errs)
 		return 0;
 	guideline_limits l;
 	int rc = guideline_limits_load(d, req->arena, &l);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	page_begin(req, "Curriculum guideline rules");
 	const char *done = kv_get(&req->query, "done");
 	if (done && !strcmp(done, "saved"))
@@ -59,10 +57,8 @@ static int guidelines_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render(req, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, "/settings/guidelines?done=saved");
 	return 0;
 }

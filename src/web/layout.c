@@ -23,6 +23,7 @@ static const nav_item nav[] = {
     {"People", "/users", PERM_USERS_READ},
     {"Import roster", "/users/import", PERM_ROSTER_IMPORT},
     {"Courses", "/courses", PERM_COURSES_READ},
+    {"Scenarios", "/scenarios", PERM_SCENARIOS_READ},
     {"Audit log", "/audit", PERM_AUDIT_READ},
     {"CIT status", "/training/status", PERM_TRAINING_STATUS},
     {"My courses", "/me/courses", PERM_SIGNED_IN},

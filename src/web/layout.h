@@ -35,6 +35,7 @@
  *   Curricula       /curricula      PERM_CURRICULA_READ
  *   People          /users          PERM_USERS_READ
  *   Import roster   /users/import   PERM_ROSTER_IMPORT
+ *   Scenarios       /scenarios      PERM_SCENARIOS_READ
  *   Audit log       /audit          PERM_AUDIT_READ
  *   Account         /account        PERM_SIGNED_IN
  * plus a "Sign out" button (POST /logout with the CSRF token). The entry

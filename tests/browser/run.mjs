@@ -1,7 +1,8 @@
 // tests/browser/run.mjs: the browser test. playwright-core drives Debian's
 // chromium (headless) through a real sign-in on a fresh demo database:
 // log in, enrol TOTP from the secret shown on the page, log out, log in
-// again with a code; then the training walk (training.mjs); axe-core checks
+// again with a code; then the training walk (training.mjs) and a live
+// scenario run (scenarios.mjs); axe-core checks
 // every page visited and any serious or critical violation fails. Ends
 // with "N passed, N failed".
 //
@@ -14,6 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scenariosWalk } from './scenarios.mjs';
 import { trainingWalk } from './training.mjs';
 
 const require = createRequire(import.meta.url);
@@ -226,6 +228,10 @@ async function main() {
 
     // 7. Training (training.mjs): an instructor and an officer.
     await trainingWalk({ page, ctx, base, db, check, axe, shot });
+
+    // 8. A live scenario run (scenarios.mjs): instructor, trainee and two
+    //    classmates, each in their own browser context.
+    await scenariosWalk({ page, ctx, base, db, check, axe, shot, cli });
     check('no console errors or CSP violations', problems.length === 0, problems.join(' | '));
   } catch (e) {
     check('browser flow ran to the end', false, e.message.split('\n')[0]);

@@ -15,9 +15,7 @@
 
 enum { ORG_A = 1, ORG_B = 2 };
 
-/* Runs sql (ending in a statement whose first column of the first row is
- * returned, or any statement: 0) against the suite's database. */
-static long long sql_int(const char *sql)
+long long sql_int(const char *sql)
 {
 	long long v = 0;
 	if (on_postgres()) {

@@ -440,3 +440,317 @@ void test_scenarios_import_export(void **state)
 	hresp_free(&r);
 	(void)first_code;
 }
+
+/* POSTs file as the multipart upload of the import page. */
+static void upload_library(agent *a, const char *json, hresp *r)
+{
+	const char *boundary = "----citkitScenarioBoundary9QX";
+	size_t cap = strlen(json) + 1024;
+	char *body = malloc(cap), ctype[128], origin[256];
+	assert_non_null(body);
+	int n = snprintf(body, cap,
+	                 "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+	                 "--%s\r\nContent-Disposition: form-data; name=\"file\"; "
+	                 "filename=\"library.json\"\r\nContent-Type: application/json\r\n\r\n%s\r\n"
+	                 "--%s--\r\n",
+	                 boundary, a->csrf, boundary, json, boundary);
+	snprintf(ctype, sizeof ctype, "multipart/form-data; boundary=%s", boundary);
+	snprintf(origin, sizeof origin, "Origin: %s", base_url());
+	const char *same[] = {origin, "Sec-Fetch-Site: same-origin", NULL};
+	http(a, "POST", "/scenarios/import", ctype, body, (size_t)n, same, r);
+	free(body);
+}
+
+void test_scenarios_pages(void **state)
+{
+	(void)state;
+	agent *admin = admin_agent();
+	hresp r;
+	char path[256];
+	long long sid = scenario_id("looking-for-mother");
+	http_get(admin, "/", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "href=\"/scenarios\""));
+	hresp_free(&r);
+	http_get(admin, "/scenarios", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Looking for her mother"));
+	assert_non_null(strstr(r.body, "/scenarios/import"));
+	hresp_free(&r);
+	http_get(admin, "/scenarios?crisis_type=dementia&difficulty=introductory", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Looking for her mother"));
+	assert_null(strstr(r.body, "Man at the bridge railing"));
+	hresp_free(&r);
+	http_get(admin, "/scenarios?crisis_type=werewolf", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/scenarios/%lld", sid);
+	http_get(admin, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Dispatch brief"));
+	assert_non_null(strstr(r.body, "Debrief questions"));
+	assert_non_null(strstr(r.body, "Role-player brief"));
+	assert_non_null(strstr(r.body, "Carol")); /* the caregiver, in the brief's history */
+	assert_non_null(strstr(r.body, "(critical)"));
+	hresp_free(&r);
+
+	/* Add through the form: a bad one first (422, the form again). */
+	http_get(admin, "/scenarios/new", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	http_post_form(admin, "/scenarios/new",
+	               "title=ab&crisis_type=mania&difficulty=advanced&minutes=99&dispatch_brief=x",
+	               &r);
+	expect_status(&r, 422);
+	assert_non_null(strstr(r.body, "There is a problem"));
+	assert_non_null(strstr(r.body, "Minutes must be between 1 and 60"));
+	hresp_free(&r);
+	char fields[2048];
+	/* form_enc keeps four results at a time: two calls a line. */
+	int len = snprintf(fields, sizeof fields,
+	                   "title=%s&crisis_type=youth&difficulty=introductory&minutes=5"
+	                   "&setting=Park&dispatch_brief=%s",
+	                   form_enc("Page suite scenario"),
+	                   form_enc("A teen is alone in a park at night."));
+	len += snprintf(fields + len, sizeof fields - (size_t)len, "&rp_character=%s&rp_safety=%s",
+	                form_enc("Page teen, 15, quiet."), form_enc("PAGE-SAFETY-LIMIT"));
+	snprintf(fields + len, sizeof fields - (size_t)len,
+	         "&objectives=%s&rubric_id=", form_enc("Listen\nStay calm"));
+	http_post_form(admin, "/scenarios/new", fields, &r);
+	expect_redirect(&r, "/scenarios/");
+	long long nid = atoll(r.location + strlen("/scenarios/"));
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/scenarios/%lld", nid);
+	http_get(admin, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "PAGE-SAFETY-LIMIT"));
+	assert_non_null(strstr(r.body, "<li>Stay calm</li>"));
+	assert_non_null(strstr(r.body, "No rubric"));
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/scenarios/%lld/edit", nid);
+	http_get(admin, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "PAGE-SAFETY-LIMIT"));
+	hresp_free(&r);
+	http_post_form(admin, path, "title=Page+suite+scenario+revised&minutes=7&setting=", &r);
+	expect_redirect(&r, "/scenarios/");
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/scenarios/%lld/archive", nid);
+	http_post_form(admin, path, "archived=1", &r);
+	expect_redirect(&r, "/scenarios/");
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/scenarios/%lld", nid);
+	http_get(admin, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "revised"));
+	assert_non_null(strstr(r.body, "This scenario is archived"));
+	hresp_free(&r);
+
+	/* Export, then the import page: a bad file (the report, 422), a good one. */
+	http_get(admin, "/scenarios/export", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "\"citkit-scenarios\""));
+	hresp_free(&r);
+	http_get(admin, "/scenarios/import", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	upload_library(admin,
+	               "{\"scenarios\": [{\"code\": \"page-bad\", \"title\": \"Bad\", "
+	               "\"minutes\": 0}]}",
+	               &r);
+	expect_status(&r, 422);
+	assert_non_null(strstr(r.body, "Nothing was imported"));
+	assert_non_null(strstr(r.body, "scenarios[0]"));
+	hresp_free(&r);
+	http_get(admin, "/scenarios/import", &r);
+	hresp_free(&r);
+	upload_library(admin,
+	               "{\"scenarios\": [{\"code\": \"page-imported\", \"title\": \"Imported by "
+	               "page\", \"crisis_type\": \"other\", \"difficulty\": \"advanced\", "
+	               "\"dispatch_brief\": \"A caller reports a man in a lobby.\", "
+	               "\"role_player_brief\": {\"character\": \"Someone in a lobby.\"}, "
+	               "\"minutes\": 5, \"rubric_code\": \"deescalation\"}]}",
+	               &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "1 added"));
+	hresp_free(&r);
+
+	/* Rubrics: list, one, a new one by the form, its change. */
+	http_get(admin, "/rubrics", &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Verbal de-escalation"));
+	/* The link of the library's rubric, by its title. */
+	const char *title = strstr(r.body, "\">Verbal de-escalation</a>");
+	assert_non_null(title);
+	const char *link = title;
+	while (link > r.body && strncmp(link, "href=\"", 6))
+		link--;
+	char rpath[64];
+	snprintf(rpath, sizeof rpath, "%.*s", (int)(title - link - 6), link + 6);
+	hresp_free(&r);
+	http_get(admin, rpath, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Safe positioning and distance"));
+	hresp_free(&r);
+	http_get(admin, "/rubrics/new", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	http_post_form(admin, "/rubrics/new",
+	               "title=Page+rubric&pass_mean=9&rows=2&skill_1_code=calm&skill_1_title=Calm"
+	               "&skill_1_anchor_1=Shouts&skill_1_anchor_3=Mixed&skill_1_weight=1",
+	               &r);
+	expect_status(&r, 422);
+	assert_non_null(strstr(r.body, "Pass mean must be a number"));
+	assert_non_null(strstr(r.body, "Skill 1: a 5 looks like is required"));
+	hresp_free(&r);
+	http_post_form(admin, "/rubrics/new",
+	               "title=Page+rubric&pass_mean=3.5&rows=3&skill_1_code=&skill_1_weight=1"
+	               "&skill_2_code=calm&skill_2_title=Calm+voice&skill_2_anchor_1=Shouts"
+	               "&skill_2_anchor_3=Mixed&skill_2_anchor_5=Calm&skill_2_weight=2"
+	               "&skill_2_critical=1&skill_3_weight=1",
+	               &r);
+	expect_redirect(&r, "/rubrics/");
+	char npath[64];
+	snprintf(npath, sizeof npath, "%.*s", (int)strcspn(r.location, "?"), r.location);
+	hresp_free(&r);
+	http_get(admin, npath, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Calm voice"));
+	assert_non_null(strstr(r.body, "3.50"));
+	hresp_free(&r);
+	http_post_form(admin, npath,
+	               "title=Page+rubric+two&pass_mean=3&rows=1&skill_1_code=calm&skill_1_title="
+	               "Calm+voice&skill_1_anchor_1=Shouts&skill_1_anchor_3=Mixed&skill_1_anchor_5="
+	               "Calm&skill_1_weight=4",
+	               &r);
+	expect_redirect(&r, "/rubrics/");
+	hresp_free(&r);
+	http_get(admin, npath, &r);
+	assert_non_null(strstr(r.body, "Page rubric two"));
+	hresp_free(&r);
+}
+
+/* The officer reads the library but never a role-player brief: not on the
+ * scenario's page, not in the API, not at any URL one might guess. */
+void test_scenarios_briefs_hidden(void **state)
+{
+	(void)state;
+	agent api = admin_api();
+	hresp r;
+	char path[256];
+	http_json(&api, "POST", "/api/v1/scenarios", new_scenario, &r);
+	expect_status(&r, 201);
+	long long id = id_of(&r);
+	hresp_free(&r);
+	long long lib = scenario_id("fireworks-night");
+	/* The texts that must not reach an officer: each part of both briefs. */
+	snprintf(path, sizeof path, "/api/v1/scenarios/%lld/brief", lib);
+	http_get(&api, path, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	json_t *b = json_object_get(j, "role_player_brief");
+	char secrets[8][64];
+	size_t n_secrets = 0;
+	const char *key;
+	json_t *v;
+	json_object_foreach(b, key, v)
+	{
+		const char *text = json_string_value(v);
+		if (text && strlen(text) > 20 && n_secrets < 7)
+			snprintf(secrets[n_secrets++], sizeof secrets[0], "%.40s", text);
+	}
+	json_decref(j);
+	hresp_free(&r);
+	assert_true(n_secrets >= 6);
+	snprintf(secrets[n_secrets++], sizeof secrets[0], "SUITE-BRIEF-CALMS");
+
+	tuser officer;
+	user_make(&officer, "officer", 1);
+	agent page;
+	memset(&page, 0, sizeof page);
+	login(&page, &officer);
+	agent token = api_as(officer.email);
+	const long long ids[] = {lib, id};
+	for (size_t k = 0; k < 2; k++) {
+		snprintf(path, sizeof path, "/scenarios/%lld", ids[k]);
+		http_get(&page, path, &r);
+		expect_status(&r, 200);
+		assert_non_null(strstr(r.body, "Dispatch brief"));
+		assert_null(strstr(r.body, "Role-player brief"));
+		for (size_t i = 0; i < n_secrets; i++)
+			if (strstr(r.body, secrets[i]))
+				fail_msg("the officer's page %s shows the brief: %s", path,
+				         secrets[i]);
+		hresp_free(&r);
+		/* The API, by token and by the page's cookie. */
+		agent *as[] = {&token, &page};
+		for (size_t w = 0; w < 2; w++) {
+			snprintf(path, sizeof path, "/api/v1/scenarios/%lld", ids[k]);
+			http_get(as[w], path, &r);
+			expect_status(&r, 200);
+			assert_null(strstr(r.body, "role_player_brief"));
+			for (size_t i = 0; i < n_secrets; i++)
+				assert_null(strstr(r.body, secrets[i]));
+			hresp_free(&r);
+			snprintf(path, sizeof path, "/api/v1/scenarios/%lld/brief", ids[k]);
+			http_get(as[w], path, &r);
+			expect_status(&r, 403);
+			hresp_free(&r);
+		}
+		/* Guessed URLs: the forms, the export, other spellings. */
+		static const char *const guesses[][2] = {{"/scenarios/", "/edit"},
+		                                         {"/scenarios/", "/brief"},
+		                                         {"/scenarios/", "/role-player"},
+		                                         {"/scenarios/", "?brief=1"},
+		                                         {"/scenarios/", ".json"},
+		                                         {"/api/v1/scenarios/", "?brief=1"},
+		                                         {"/api/v1/scenarios/", "/brief?x=1"}};
+		for (size_t g = 0; g < sizeof guesses / sizeof guesses[0]; g++) {
+			snprintf(path, sizeof path, "%s%lld%s", guesses[g][0], ids[k],
+			         guesses[g][1]);
+			http_get(&page, path, &r);
+			if (r.status == 200)
+				for (size_t i = 0; i < n_secrets; i++)
+					if (strstr(r.body, secrets[i]))
+						fail_msg("%s shows the brief to an officer", path);
+			if (r.status != 200 && r.status != 403 && r.status != 404)
+				fail_msg("%s: status %ld", path, r.status);
+			hresp_free(&r);
+		}
+	}
+	const char *lists[] = {"/scenarios", "/scenarios?crisis_type=ptsd", "/api/v1/scenarios",
+	                       "/api/v1/scenarios?limit=200", "/rubrics"};
+	for (size_t g = 0; g < sizeof lists / sizeof lists[0]; g++) {
+		http_get(&page, lists[g], &r);
+		expect_status(&r, 200);
+		for (size_t i = 0; i < n_secrets; i++)
+			if (strstr(r.body, secrets[i]))
+				fail_msg("%s shows a brief to an officer", lists[g]);
+		hresp_free(&r);
+	}
+	const char *refused[] = {"/scenarios/export", "/api/v1/scenarios/export", "/scenarios/new",
+	                         "/scenarios/import", "/rubrics/new"};
+	for (size_t g = 0; g < sizeof refused / sizeof refused[0]; g++) {
+		http_get(&page, refused[g], &r);
+		expect_status(&r, 403);
+		hresp_free(&r);
+	}
+	snprintf(path, sizeof path, "/scenarios/%lld/edit", id);
+	http_get(&page, path, &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	/* A role without the library gets no entry in the navigation. */
+	tuser analyst;
+	user_make(&analyst, "analyst", 1);
+	agent an;
+	memset(&an, 0, sizeof an);
+	login(&an, &analyst);
+	http_get(&an, "/", &r);
+	expect_status(&r, 200);
+	assert_null(strstr(r.body, "href=\"/scenarios\""));
+	hresp_free(&r);
+	http_get(&an, "/scenarios", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+}

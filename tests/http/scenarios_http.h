@@ -6,5 +6,7 @@
 void test_scenarios_api(void **state);
 void test_scenarios_permissions(void **state);
 void test_scenarios_import_export(void **state);
+void test_scenarios_pages(void **state);
+void test_scenarios_briefs_hidden(void **state);
 
 #endif

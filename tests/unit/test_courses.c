@@ -23,6 +23,7 @@ static void create_and_read(void **state)
 	assert_int_equal(c.starts_on, TFX_MON);
 	assert_int_equal(c.ends_on, TFX_MON + 4 * TFX_DAY);
 	assert_int_equal(c.capacity, 24);
+	assert_int_equal(c.scenario_runs_required, 2); /* the default */
 	assert_int_equal(c.session_count, 0);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'course.create'"),
 	                 1);
@@ -85,6 +86,18 @@ static void status_transitions(void **state)
 	assert_string_equal(c.status, "open");
 	assert_int_equal(c.capacity, 30);
 	assert_string_equal(c.title, "CIT Basic, March");
+	/* The scenario runs the completion rule asks for: 0–20. */
+	assert_int_equal(course_update(f->d, f->a, &f->sys, t.course_id,
+	                               fx_kv(f, "scenario_runs_required", "21", NULL), &errs),
+	                 CK_E_INVALID);
+	assert_string_equal(errs.items[0].field, "scenario_runs_required");
+	errs.len = 0;
+	assert_int_equal(course_update(f->d, f->a, &f->sys, t.course_id,
+	                               fx_kv(f, "scenario_runs_required", "3", NULL), &errs),
+	                 0);
+	assert_int_equal(course_get(f->d, f->a, &f->sys, t.course_id, &c), 0);
+	assert_int_equal(c.scenario_runs_required, 3);
+	assert_int_equal(c.capacity, 30); /* the rest kept */
 }
 
 static void officers_do_not_see_planned(void **state)
