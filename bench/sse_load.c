@@ -115,6 +115,7 @@ static struct {
 	size_t n_scorers;
 	/* Per nonce: its send time; per (nonce, subscriber): arrived or not. */
 	int64_t *sent_at;
+	int64_t *first_at, *last_at; /* per nonce: its first and last delivery */
 	size_t n_nonces, max_nonces;
 	uint8_t *got;     /* bitmap, nonce-major */
 	uint32_t *lat_us; /* every delivery */
@@ -373,6 +374,10 @@ static void record(sub *s, long long k, int64_t t)
 	}
 	int64_t d = t - G.sent_at[k];
 	G.lat_us[G.n_lat++] = d < 0 ? 0 : (uint32_t)d;
+	if (!G.first_at[k] || t < G.first_at[k])
+		G.first_at[k] = t;
+	if (t > G.last_at[k])
+		G.last_at[k] = t;
 	s->received++;
 }
 
@@ -806,6 +811,8 @@ int main(int argc, char **argv)
 		per_scorer = 1;
 	G.max_nonces = (size_t)per_scorer * G.n_scorers;
 	G.sent_at = xcalloc(G.max_nonces, sizeof *G.sent_at);
+	G.first_at = xcalloc(G.max_nonces, sizeof *G.first_at);
+	G.last_at = xcalloc(G.max_nonces, sizeof *G.last_at);
 	G.got = xcalloc(G.max_nonces * G.n_subs / 8 + 1, 1);
 	G.put_us = xcalloc(G.max_nonces, sizeof *G.put_us);
 
@@ -891,6 +898,18 @@ int main(int argc, char **argv)
 		others += G.subs[i].other_events;
 	}
 	qsort(G.lat_us, G.n_lat, sizeof *G.lat_us, cmp_u32);
+	/* Per event: to its first stream (the commit and the wake-up), and
+	 * from its first stream to its last (the fan-out). */
+	uint32_t *first = xcalloc(G.n_nonces, sizeof *first), *spread = xcalloc(G.n_nonces,
+	                                                                          sizeof *spread);
+	size_t n_first = 0;
+	for (size_t k = 0; k < G.n_nonces; k++)
+		if (G.first_at[k]) {
+			first[n_first] = (uint32_t)(G.first_at[k] - G.sent_at[k]);
+			spread[n_first++] = (uint32_t)(G.last_at[k] - G.first_at[k]);
+		}
+	qsort(first, n_first, sizeof *first, cmp_u32);
+	qsort(spread, n_first, sizeof *spread, cmp_u32);
 	qsort(G.put_us, G.n_put, sizeof *G.put_us, cmp_u32);
 	printf("feedback: %zu PUTs by %zu scorers (every %d ms each, %.1f a second), %ld answered "
 	       "2xx, %ld errors, %ld sent late\n",
@@ -903,12 +922,14 @@ int main(int argc, char **argv)
 	printf("RESULT ok=1 streams=%zu open_s=%.1f puts=%zu put_ok=%ld put_errors=%ld "
 	       "put_p50_ms=%.2f put_p99_ms=%.2f deliveries=%zu expected=%zu missing=%zu "
 	       "dups=%ld gaps=%ld p50_ms=%.2f p99_ms=%.2f max_ms=%.2f rss_connected_kb=%ld "
-	       "rss_after_kb=%ld rss_peak_kb=%ld other_events=%ld\n",
+	       "rss_after_kb=%ld rss_peak_kb=%ld other_events=%ld first_p50_ms=%.2f "
+	       "first_p99_ms=%.2f spread_p50_ms=%.2f spread_p99_ms=%.2f\n",
 	       ready, open_s, G.n_nonces, G.put_ok, G.put_errors, pct_ms(G.put_us, G.n_put, 0.5),
 	       pct_ms(G.put_us, G.n_put, 0.99), G.n_lat, expected,
 	       expected > G.n_lat ? expected - G.n_lat : 0, dups, gaps,
 	       pct_ms(G.lat_us, G.n_lat, 0.5), pct_ms(G.lat_us, G.n_lat, 0.99),
 	       G.n_lat ? G.lat_us[G.n_lat - 1] / 1000.0 : -1.0, rss_connected, rss_after, rss_peak,
-	       others);
+	       others, pct_ms(first, n_first, 0.5), pct_ms(first, n_first, 0.99),
+	       pct_ms(spread, n_first, 0.5), pct_ms(spread, n_first, 0.99));
 	return 0;
 }

@@ -16,12 +16,7 @@
 /* Pages checked so far: names the saved copy of a page tidy refused. */
 static int n_pages;
 
-typedef struct grow {
-	char *p;
-	size_t n;
-} grow;
-
-static size_t grow_write(char *data, size_t size, size_t nmemb, void *ctx)
+size_t grow_write(char *data, size_t size, size_t nmemb, void *ctx)
 {
 	grow *g = ctx;
 	size_t len = size * nmemb;

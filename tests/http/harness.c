@@ -21,8 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* One running `citkit serve`: the suite's plain-HTTP server, and for the
- * TLS test a second one over HTTPS on the same database. */
+/* One running `citkit serve`: the suite's plain-HTTP server, for the TLS
+ * test a second one over HTTPS on the same database, and for the
+ * two-process tests a peer over plain HTTP on the same database. */
 typedef struct server {
 	pid_t pid;
 	char base[128];
@@ -34,7 +35,7 @@ static struct {
 	const char *bin, *work;
 	char db[1024];
 	bool is_pg;
-	server plain, tls;
+	server plain, tls, peer;
 	server *cur;
 	int n_users, n_runs;
 	tuser admin;
@@ -334,6 +335,10 @@ void suite_teardown(void)
 		S.cur = &S.tls;
 		server_stop(why, sizeof why);
 	}
+	if (S.peer.pid > 0) {
+		S.cur = &S.peer;
+		server_stop(why, sizeof why);
+	}
 	S.cur = &S.plain;
 	if (S.plain.pid > 0)
 		server_stop(why, sizeof why);
@@ -508,5 +513,30 @@ bool tls_server_stop(char *why, size_t whylen)
 	S.cur = &S.tls;
 	bool ok = server_stop(why, whylen);
 	S.cur = &S.plain;
+	return ok;
+}
+
+/* A second `citkit serve` (plain HTTP, its own port) on the suite's
+ * database; requests keep going to the first server. */
+const char *peer_server_start(void)
+{
+	memset(&S.peer, 0, sizeof S.peer);
+	server *keep = S.cur;
+	server_start(&S.peer, "server-peer", NULL);
+	S.cur = keep;
+	return S.peer.base;
+}
+
+void use_peer(bool on)
+{
+	S.cur = on && S.peer.pid > 0 ? &S.peer : &S.plain;
+}
+
+bool peer_server_stop(char *why, size_t whylen)
+{
+	server *keep = S.cur;
+	S.cur = &S.peer;
+	bool ok = server_stop(why, whylen);
+	S.cur = keep == &S.peer ? &S.plain : keep;
 	return ok;
 }

@@ -67,6 +67,15 @@ const char *base_url(void);
  * clean exit like server_stop(). */
 void tls_server_start(void);
 bool tls_server_stop(char *why, size_t whylen);
+/* A second server over plain HTTP on the same database (two processes
+ * sharing one PostgreSQL); returns its base URL. Requests made with
+ * http() keep going to the first. peer_server_stop() checks its clean
+ * exit like server_stop(); the suite's teardown stops it if still up. */
+const char *peer_server_start(void);
+bool peer_server_stop(char *why, size_t whylen);
+/* Sends http() and base_url() to the peer (true) or back to the first
+ * server (false). */
+void use_peer(bool on);
 const char *db_url(void);
 bool on_postgres(void);
 

@@ -21,4 +21,12 @@ char *harness_slurp(const char *path, size_t *len);
 void harness_write(const char *path, const char *data, size_t len);
 void harness_sleep_ms(long ms);
 
+/* A growing NUL-terminated buffer, and libcurl's write callback that
+ * appends to one (ctx: a grow *). */
+typedef struct grow {
+	char *p;
+	size_t n;
+} grow;
+size_t grow_write(char *data, size_t size, size_t nmemb, void *ctx);
+
 #endif
