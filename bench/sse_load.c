@@ -13,9 +13,13 @@
  *    comment carrying a nonce ("bench-nonce-K"). The send time of K is
  *    taken just before its write().
  * 4. Every "feedback" event a stream receives is matched by its nonce;
- *    the delivery time is the read() that completed the event (the blank
- *    line) less the send time. Also checked on every stream: the id:
- *    sequence has no gaps and no duplicates.
+ *    its arrival is the kernel's receive timestamp (SO_TIMESTAMPNS) of
+ *    the bytes that completed the event (the blank line), less the send
+ *    time (both CLOCK_REALTIME): what the server took, without this
+ *    client's own queueing when 2,000 sockets are readable at once. The
+ *    time the client got round to reading it is kept too and printed
+ *    beside. Also checked on every stream: the id: sequence has no gaps
+ *    and no duplicates.
  *
  * Prints what it sees as it goes, then one line:
  *   RESULT key=value …
@@ -118,7 +122,9 @@ static struct {
 	int64_t *first_at, *last_at; /* per nonce: its first and last delivery */
 	size_t n_nonces, max_nonces;
 	uint8_t *got;     /* bitmap, nonce-major */
-	uint32_t *lat_us; /* every delivery */
+	uint32_t *lat_us;  /* every delivery: kernel arrival less send */
+	uint32_t *read_us; /* the same delivery: read by this client less send */
+	int64_t read_now;  /* CLOCK_REALTIME of the read being parsed */
 	size_t n_lat, cap_lat;
 	long unknown_nonce, put_errors, put_ok, late_sends, stream_errors, streams_closed;
 	uint32_t *put_us;
@@ -129,6 +135,14 @@ static int64_t now_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Wall-clock microseconds: the clock of the kernel's receive stamps. */
+static int64_t real_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
@@ -197,6 +211,24 @@ static long rss_kb(const char *field)
 			kb = strtol(line + n + 1, NULL, 10);
 	fclose(f);
 	return kb;
+}
+
+/* The server's user + system CPU time so far, in seconds (-1: unknown). */
+static double cpu_s(void)
+{
+	char path[64], line[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", G.server_pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char *ok = fgets(line, sizeof line, f);
+	fclose(f);
+	const char *p = ok ? strrchr(line, ')') : NULL; /* the name may hold spaces */
+	unsigned long long ut, st;
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+	                 &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static int open_socket(void)
@@ -369,10 +401,12 @@ static void record(sub *s, long long k, int64_t t)
 	if (G.n_lat == G.cap_lat) {
 		G.cap_lat = G.cap_lat ? G.cap_lat * 2 : 1 << 16;
 		G.lat_us = realloc(G.lat_us, G.cap_lat * sizeof *G.lat_us);
-		if (!G.lat_us)
+		G.read_us = realloc(G.read_us, G.cap_lat * sizeof *G.read_us);
+		if (!G.lat_us || !G.read_us)
 			die("out of memory");
 	}
-	int64_t d = t - G.sent_at[k];
+	int64_t d = t - G.sent_at[k], dr = G.read_now - G.sent_at[k];
+	G.read_us[G.n_lat] = dr < 0 ? 0 : (uint32_t)dr;
 	G.lat_us[G.n_lat++] = d < 0 ? 0 : (uint32_t)d;
 	if (!G.first_at[k] || t < G.first_at[k])
 		G.first_at[k] = t;
@@ -477,6 +511,9 @@ static void scorer_sink(void *who, const char *p, size_t n, int64_t t)
 static void sub_open(sub *s)
 {
 	s->fd = open_socket();
+	int one = 1;
+	if (setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) < 0)
+		die("SO_TIMESTAMPNS: %s", strerror(errno));
 	s->st = ST_CONNECTING;
 	s->req_off = 0;
 	reader_reset(&s->rd);
@@ -520,8 +557,19 @@ static void sub_event(sub *s, uint32_t ev, char *buf)
 		return;
 	}
 	for (;;) {
-		ssize_t r = recv(s->fd, buf, READ_CHUNK, 0);
-		int64_t t = now_us();
+		char ctl[CMSG_SPACE(sizeof(struct timespec))];
+		struct iovec iov = {.iov_base = buf, .iov_len = READ_CHUNK};
+		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+		                    .msg_controllen = sizeof ctl};
+		ssize_t r = recvmsg(s->fd, &mh, 0);
+		G.read_now = real_us();
+		int64_t t = G.read_now;
+		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); r > 0 && cm; cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+				struct timespec ts;
+				memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+				t = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+			}
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (r <= 0) {
@@ -595,7 +643,7 @@ static void scorer_send(scorer *c, int64_t now)
 	c->next_k++;
 	c->due_us += (int64_t)G.interval_ms * 1000;
 	c->sent_us = now_us();
-	G.sent_at[k] = c->sent_us;
+	G.sent_at[k] = real_us();
 	c->st = ST_SENDING;
 	ssize_t w = send(c->fd, c->req, c->req_len, MSG_NOSIGNAL);
 	if (w > 0)
@@ -840,6 +888,7 @@ int main(int argc, char **argv)
 	while (now_us() < settle)
 		loop_once(50, buf);
 	long rss_connected = rss_kb("VmRSS");
+	double cpu_before = cpu_s();
 
 	/* 2. The scorers: connect, then send on schedule. */
 	for (size_t i = 0; i < G.n_scorers; i++)
@@ -890,6 +939,7 @@ int main(int argc, char **argv)
 	while (G.n_lat < expected && now_us() - t_end_sends < (int64_t)G.drain_s * 1000000)
 		loop_once(50, buf);
 	long rss_after = rss_kb("VmRSS"), rss_peak = rss_kb("VmHWM");
+	double cpu_used = cpu_before >= 0 ? cpu_s() - cpu_before : -1;
 
 	long gaps = 0, dups = 0, others = 0;
 	for (size_t i = 0; i < G.n_subs; i++) {
@@ -898,6 +948,7 @@ int main(int argc, char **argv)
 		others += G.subs[i].other_events;
 	}
 	qsort(G.lat_us, G.n_lat, sizeof *G.lat_us, cmp_u32);
+	qsort(G.read_us, G.n_lat, sizeof *G.read_us, cmp_u32);
 	/* Per event: to its first stream (the commit and the wake-up), and
 	 * from its first stream to its last (the fan-out). */
 	uint32_t *first = xcalloc(G.n_nonces, sizeof *first), *spread = xcalloc(G.n_nonces,
@@ -923,13 +974,17 @@ int main(int argc, char **argv)
 	       "put_p50_ms=%.2f put_p99_ms=%.2f deliveries=%zu expected=%zu missing=%zu "
 	       "dups=%ld gaps=%ld p50_ms=%.2f p99_ms=%.2f max_ms=%.2f rss_connected_kb=%ld "
 	       "rss_after_kb=%ld rss_peak_kb=%ld other_events=%ld first_p50_ms=%.2f "
-	       "first_p99_ms=%.2f spread_p50_ms=%.2f spread_p99_ms=%.2f\n",
+	       "first_p99_ms=%.2f spread_p50_ms=%.2f spread_p99_ms=%.2f read_p50_ms=%.2f "
+	       "read_p99_ms=%.2f read_max_ms=%.2f server_cpu_s=%.2f cpu_us_per_delivery=%.2f\n",
 	       ready, open_s, G.n_nonces, G.put_ok, G.put_errors, pct_ms(G.put_us, G.n_put, 0.5),
 	       pct_ms(G.put_us, G.n_put, 0.99), G.n_lat, expected,
 	       expected > G.n_lat ? expected - G.n_lat : 0, dups, gaps,
 	       pct_ms(G.lat_us, G.n_lat, 0.5), pct_ms(G.lat_us, G.n_lat, 0.99),
 	       G.n_lat ? G.lat_us[G.n_lat - 1] / 1000.0 : -1.0, rss_connected, rss_after, rss_peak,
 	       others, pct_ms(first, n_first, 0.5), pct_ms(first, n_first, 0.99),
-	       pct_ms(spread, n_first, 0.5), pct_ms(spread, n_first, 0.99));
+	       pct_ms(spread, n_first, 0.5), pct_ms(spread, n_first, 0.99),
+	       pct_ms(G.read_us, G.n_lat, 0.5), pct_ms(G.read_us, G.n_lat, 0.99),
+	       G.n_lat ? G.read_us[G.n_lat - 1] / 1000.0 : -1.0, cpu_used,
+	       cpu_used >= 0 && G.n_lat ? cpu_used * 1e6 / (double)G.n_lat : -1.0);
 	return 0;
 }

@@ -254,9 +254,10 @@ static int scenarios_import_api(request *req)
 	return 0;
 }
 
-/* GET /api/v1/scenarios/export: the whole library, briefs included, as a
- * file import takes back. */
-static int scenarios_export_api(request *req)
+/* GET /api/v1/scenarios/export and GET /scenarios/export (the page's
+ * download link): the whole library, briefs included, as a file import
+ * takes back. */
+int scenarios_export_handle(request *req)
 {
 	db *d = auth_db(req);
 	if (!d)
@@ -278,7 +279,7 @@ static const route scenarios_api_routes[] = {
      "cursor"},
     {"POST", "/api/v1/scenarios", scenarios_create_api, PERM_SCENARIOS_WRITE, ROUTE_API,
      "Add a scenario"},
-    {"GET", "/api/v1/scenarios/export", scenarios_export_api, PERM_SCENARIOS_WRITE, ROUTE_API,
+    {"GET", "/api/v1/scenarios/export", scenarios_export_handle, PERM_SCENARIOS_WRITE, ROUTE_API,
      "Export the whole library (rubrics and scenarios, role-player briefs included) as JSON"},
     {"POST", "/api/v1/scenarios/import", scenarios_import_api, PERM_SCENARIOS_WRITE, ROUTE_API,
      "Import rubrics and scenarios by code: all or nothing, every bad item reported"},

@@ -604,23 +604,6 @@ static int import_submit(request *req)
 	return render_import(req, &rep, false, NULL);
 }
 
-/* GET /scenarios/export: the library as a JSON file to download. */
-static int export_page(request *req)
-{
-	db *d = auth_db(req);
-	if (!d)
-		return 0;
-	json_t *doc;
-	int rc = scenario_export(d, req->arena, &req->who, &doc);
-	if (rc < 0) {
-		auth_fail(req, rc);
-		return 0;
-	}
-	resp_json(req, 200, doc);
-	resp_header(req, "Content-Disposition", "attachment; filename=\"citkit-scenarios.json\"");
-	return 0;
-}
-
 static const route scenarios_routes[] = {
     {"GET", "/scenarios", scenarios_page, PERM_SCENARIOS_READ, 0,
      "The scenario library with crisis type and difficulty filters"},
@@ -631,7 +614,7 @@ static const route scenarios_routes[] = {
      "Upload a scenario library file (JSON)"},
     {"POST", "/scenarios/import", import_submit, PERM_SCENARIOS_WRITE, 0,
      "Import a scenario library file: all items or none, with a report"},
-    {"GET", "/scenarios/export", export_page, PERM_SCENARIOS_WRITE, 0,
+    {"GET", "/scenarios/export", scenarios_export_handle, PERM_SCENARIOS_WRITE, 0,
      "Download the scenario library as JSON"},
     {"GET", "/scenarios/{id}", scenario_page, PERM_SCENARIOS_READ, 0,
      "One scenario: dispatch brief, objectives, debrief questions, rubric (role-player brief "

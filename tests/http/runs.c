@@ -80,22 +80,27 @@ static void make_world(world *w)
 	const char *skills[][3] = {{"intro", "1", "0"}, {"calm", "2", "1"}, {"choices", "1", "0"}};
 	for (int i = 0; i < 3; i++) {
 		snprintf(sql, sizeof sql,
-		         "INSERT INTO rubric_skills (rubric_id, position, code, title, weight, "
-		         "is_critical) VALUES (%lld, %d, '%s', 'Skill %s', %s, %s)",
+		         "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, "
+		         "anchor_3, anchor_5, weight, is_critical) VALUES (%lld, %d, '%s', 'Skill %s', "
+		         "'Not at all', 'Partly', 'Throughout', %s, %s)",
 		         w->rubric, i + 1, skills[i][0], skills[i][0], skills[i][1], skills[i][2]);
 		sql_int(sql);
 	}
+	/* As the library would take them: its export and import tests read
+	 * every row. */
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO scenarios (code, title, crisis_type, difficulty, dispatch_brief, "
-	         "minutes, rubric_id, created_at, updated_at) VALUES ('http-bridge-%d-%ld', "
-	         "'On the bridge', 'suicidal', 'intermediate', 'A man on the railing.', 15, %lld, "
-	         "1, 1) RETURNING id",
+	         "rp_character, minutes, rubric_id, created_at, updated_at) VALUES "
+	         "('http-bridge-%d-%ld', 'On the bridge', 'suicidal', 'intermediate', "
+	         "'A man on the railing.', 'A man of fifty who lost his job.', 15, %lld, 1, 1) "
+	         "RETURNING id",
 	         n, pid, w->rubric);
 	w->scenario = sql_int(sql);
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO scenarios (code, title, crisis_type, difficulty, dispatch_brief, "
-	         "minutes, created_at, updated_at) VALUES ('http-bare-%d-%ld', 'No rubric', "
-	         "'other', 'introductory', 'x', 10, 1, 1) RETURNING id",
+	         "rp_character, minutes, created_at, updated_at) VALUES ('http-bare-%d-%ld', "
+	         "'No rubric yet', 'other', 'introductory', 'A neighbour calls about noise.', "
+	         "'A tired young parent.', 10, 1, 1) RETURNING id",
 	         n, pid);
 	w->bare = sql_int(sql);
 	user_make(&w->instr, "instructor", ORG_A);
