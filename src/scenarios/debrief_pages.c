@@ -292,8 +292,11 @@ static int debrief_page(request *req)
 	const char *events =
 	    arena_printf(a, "/api/v1/runs/%lld/events?after=%lld%s", (long long)id,
 	                 (long long)s.event_seq, projector && r.is_anonymous ? "&view=anon" : "");
-	html_printf(b, "<div id=\"debrief\" data-events=\"%s\" data-seq=\"%lld\" data-status=\"%s\">",
-	            events, (long long)s.event_seq, r.status);
+	/* The projector's copy reads from the back of the room. */
+	html_printf(b,
+	            "<div id=\"debrief\" class=\"debrief%s\" data-events=\"%s\" data-seq=\"%lld\" "
+	            "data-status=\"%s\">",
+	            projector ? " projector" : "", events, (long long)s.event_seq, r.status);
 	html_printf(b, "<p class=\"lead\">%s · <span id=\"run-status\">%s</span></p>", r.trainee_name,
 	            run_status_label(r.status));
 	if (is_closed)

@@ -564,3 +564,40 @@ void test_run_pages_feedback(void **state)
 	expect_body(&r, "1 / 2</td>");
 	hresp_free(&r);
 }
+
+/* A program that shows names (scenario_feedback_anonymous off): a run
+ * started then shows the trainee which classmate said what, and its
+ * console offers no names-hidden projector copy. */
+void test_run_pages_named(void **state)
+{
+	(void)state;
+	agent admin = {0};
+	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
+	hresp r;
+	http_json(&admin, "PUT", "/api/v1/settings/runs", "{\"feedback_anonymous\": false}", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	run_fixture f;
+	fixture(&f);
+	long long run = start_run(&f);
+	/* Back to the default at once, for the tests after this one. */
+	http_json(&admin, "PUT", "/api/v1/settings/runs", "{\"feedback_anonymous\": true}", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	char text[256], named[128], path[128];
+	snprintf(text, sizeof text, "score.calm-voice=4&comment=%s", form_enc("Named, kindly."));
+	assert_int_equal(post_scores(&f.c1a, run, text, &r), 303);
+	hresp_free(&r);
+	snprintf(named, sizeof named, "%s (classmate)", f.c1.name);
+	snprintf(path, sizeof path, "/runs/%lld/debrief", run);
+	http_get(&f.ta, path, &r);
+	expect_status(&r, 200);
+	expect_body(&r, named);
+	hresp_free(&r);
+	/* The console offers no separate projector copy for such a run. */
+	snprintf(path, sizeof path, "/runs/%lld", run);
+	http_get(&f.ia, path, &r);
+	expect_status(&r, 200);
+	expect_no_body(&r, "view=projector");
+	hresp_free(&r);
+}
