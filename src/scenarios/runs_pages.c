@@ -154,12 +154,13 @@ static void runs_table(request *req, const run *items, size_t n, bool show_cours
 		            (long long)r->id, show_course ? "/debrief" : "", r->scenario_title);
 		if (!show_course)
 			html_printf(b, "<td data-label=\"Trainee\">%s</td>", r->trainee_name);
-		html_raw(b, "<td data-label=\"Result\">");
+		/* One span: on a phone the cell is a two-column grid. */
+		html_raw(b, "<td data-label=\"Result\"><span>");
 		result_badge(b, r);
 		if (r->mean_x100 >= 0)
 			html_printf(b, " <span class=\"muted\">mean %s</span>",
 			            feedback_mean_text(req->arena, r->mean_x100));
-		html_raw(b, "</td></tr>\n");
+		html_raw(b, "</span></td></tr>\n");
 	}
 	page_table_end(req);
 }

@@ -300,6 +300,8 @@ export async function scenariosWalk(t) {
     check('scenarios: the trainee\'s history lists the run and the skill trend',
       history.includes(s.title) && /calm voice and pace/i.test(history), history.slice(0, 400));
     await axe(trainee.page, '/me/runs (trainee phone)');
+    await fitsPhone(t, trainee.page, 'the run history');
+    await shot(trainee.page, 'scenarios-history-phone');
     await trainee.ctx.close();
     check('scenarios: no console errors or CSP violations on the phones', problems.length === 0,
       problems.join(' | '));
