@@ -21,6 +21,7 @@
 #include "feedback.h"
 #include "runs.h"
 #include "runs_pages.h"
+#include "runs_web.h"
 #include "scenarios.h"
 
 static const field_label start_labels[] = {
@@ -376,7 +377,7 @@ static void join_panel(request *req, const run *r)
 	buf *b = &req->resp.body;
 	if (!r->join_code || !strcmp(r->status, "closed"))
 		return;
-	const char *url = run_join_url(req->arena, r->join_code);
+	const char *url = runs_join_url(req, r->join_code);
 	html_raw(b, "<section class=\"join-panel\" aria-labelledby=\"join-h\">"
 	            "<h2 id=\"join-h\">Classmates join with this code</h2>");
 	html_printf(b, "<p class=\"join-code\">%s</p>", r->join_code);

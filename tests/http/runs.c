@@ -169,8 +169,9 @@ static long long start_run(world *w, agent *a, long long course, long long scena
 		const char *c = json_string_value(json_object_get(j, "join_code"));
 		if (!c || strlen(c) != 6)
 			fail_msg("no join code: %s", r.body);
-		if (!strstr(json_string_value(json_object_get(j, "join_url")), c))
-			fail_msg("join_url without the code: %s", r.body);
+		const char *url = json_string_value(json_object_get(j, "join_url"));
+		if (!url || !strstr(url, c) || strncmp(url, "http", 4))
+			fail_msg("join_url is not an absolute URL with the code: %s", r.body);
 		if (strcmp(json_string_value(json_object_get(j, "status")), "live"))
 			fail_msg("not live: %s", r.body);
 		if (!hresp_header(&r, "Location"))
