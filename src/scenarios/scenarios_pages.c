@@ -120,8 +120,8 @@ static int scenarios_page(request *req)
 	if (may_write(req))
 		html_printf(
 		    b,
-		    "<input type=\"checkbox\" id=\"archived\" name=\"archived\" value=\"1\"%s> "
-		    "<label for=\"archived\">Include archived</label> ",
+		    "<label for=\"archived\">Include archived</label> <input type=\"checkbox\" "
+		    "id=\"archived\" name=\"archived\" value=\"1\"%s> ",
 		    f.include_archived ? " checked" : "");
 	html_raw(b, "<button type=\"submit\">Show</button></form>");
 	if (n == 0) {
@@ -214,9 +214,12 @@ static void rubric_section(request *req, db *d, const scenario *s)
 	    "<p><a href=\"/rubrics/%lld\">%s</a>: scored 1 to 5 a skill; a run passes with a "
 	    "weighted mean of at least %s and no critical skill below 3.</p><ol>",
 	    (long long)r.id, r.title, rubric_pass_text(req->arena, r.pass_mean_x100));
-	for (size_t i = 0; i < r.n_skills; i++)
-		html_printf(b, "<li>%s%s</li>", r.skills[i].title,
-		            r.skills[i].is_critical ? " <strong>(critical)</strong>" : "");
+	for (size_t i = 0; i < r.n_skills; i++) {
+		html_printf(b, "<li>%s", r.skills[i].title);
+		if (r.skills[i].is_critical)
+			html_raw(b, " <strong>(critical)</strong>");
+		html_raw(b, "</li>");
+	}
 	html_raw(b, "</ol></section>");
 }
 

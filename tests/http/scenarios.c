@@ -543,7 +543,7 @@ void test_scenarios_pages(void **state)
 	assert_non_null(strstr(r.body, "Debrief questions"));
 	assert_non_null(strstr(r.body, "Role-player brief"));
 	assert_non_null(strstr(r.body, "Carol")); /* the caregiver, in the brief's history */
-	assert_non_null(strstr(r.body, "(critical)"));
+	assert_non_null(strstr(r.body, "<strong>(critical)</strong>"));
 	hresp_free(&r);
 
 	/* Add through the form: a bad one first (422, the form again). */
