@@ -42,7 +42,7 @@ typedef enum perm {
 	PERM_COURSES_READ,    /* course offerings and their schedules */
 	PERM_COURSES_WRITE,   /* courses, sessions, instructors */
 	PERM_ENROLL,          /* enroll officers (supervisors: their own agency's) */
-	PERM_ATTENDANCE_WRITE, /* roll call, make-up credit, assessment sign-off */
+	PERM_ATTENDANCE_WRITE, /* roll call, make-up credit, completion */
 	PERM_TRAINING_STATUS, /* trainees' progress and officers' CIT status (supervisors: own agency) */
 	PERM_CERTS_ISSUE,     /* issue, revoke, bulk download certificates */
 	PERM_SETTINGS_WRITE,  /* program settings an admin may change (guideline thresholds) */

@@ -185,8 +185,8 @@ static const struct demo_step {
     {"users", load_users},
     {"national model", demo_load_model},
     {"curriculum", demo_load_curriculum},
+    {"scenario library", demo_load_library}, /* before the courses: their runs play it */
     {"courses", demo_load_courses},
-    {"scenario library", demo_load_library},
 };
 
 int demo_load(db *d, arena *a, const principal *actor, demo_result *out, char *err, size_t errlen)

@@ -29,5 +29,11 @@ int demo_load_curriculum(demo_run *r);
 int demo_load_courses(demo_run *r);
 /* The scenario library step. */
 int demo_load_library(demo_run *r);
+/* demo_runs.c: the scenario runs of a demo course (trainees by email):
+ * finished ones on its fourth day, two passed a trainee, when
+ * is_complete; one live run now otherwise. */
+struct course;
+int demo_load_runs(demo_run *r, const struct course *c, const char *const *trainees,
+                   size_t n_trainees, bool is_complete);
 
 #endif

@@ -386,8 +386,7 @@ static int64_t demo_shifted_clock(void)
 static int enroll_at_open(demo_run *r, const struct demo_course *dc, course *c,
                           int64_t *added);
 
-/* Each trainee enrolled (while the course was open), signed off (today)
- * when the course is complete. */
+/* Each trainee enrolled (while the course was open). */
 static int enroll(demo_run *r, const struct demo_course *dc, course *c)
 {
 	int64_t added[COUNT(dc->trainees)] = {0};
@@ -398,9 +397,6 @@ static int enroll(demo_run *r, const struct demo_course *dc, course *c)
 	auth_policy_set(&shifted);
 	int rc = enroll_at_open(r, dc, c, added);
 	auth_policy_set(&saved);
-	for (size_t i = 0; rc == 0 && dc->is_complete && i < COUNT(added) && added[i]; i++)
-		if ((rc = enrollment_sign_off(r->d, r->a, r->actor, added[i], true)))
-			return fail(r, dc->title, rc);
 	return rc;
 }
 
@@ -503,7 +499,13 @@ static int load_course(demo_run *r, const struct demo_course *dc, int64_t versio
 		if ((rc = enroll(r, dc, &c)) || (rc = set_status(r, &c, "in_progress")))
 			return rc;
 		if (!dc->is_complete)
-			return take_roll(r, dc, &c);
+			return (rc = take_roll(r, dc, &c))
+			           ? rc
+			           : demo_load_runs(r, &c, dc->trainees, COUNT(dc->trainees), false);
+		/* The scenario runs, on the fourth day: the completion rule asks
+		 * for two passed a trainee. */
+		if ((rc = demo_load_runs(r, &c, dc->trainees, COUNT(dc->trainees), true)))
+			return rc;
 	}
 	if (!dc->is_complete)
 		return 0;

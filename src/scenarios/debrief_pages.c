@@ -52,8 +52,9 @@ static void skill_fieldset(request *req, const run_skill *s, const char *value,
 	arena *a = req->arena;
 	const char *name = arena_printf(a, "score.%s", s->code);
 	const char *msg = error_of(errs, name);
-	html_printf(b, "<fieldset class=\"scale%s\" id=\"f-%s\" tabindex=\"-1\" "
-	               "aria-describedby=\"anchors-%s%s%s%s\">",
+	html_printf(b,
+	            "<fieldset class=\"scale%s\" id=\"f-%s\" tabindex=\"-1\" "
+	            "aria-describedby=\"anchors-%s%s%s%s\">",
 	            msg ? " has-error" : "", name, s->code, msg ? " f-" : "", msg ? name : "",
 	            msg ? "-error" : "");
 	html_printf(b, "<legend>%s%s</legend>", s->title, s->is_critical ? " (critical)" : "");
@@ -68,10 +69,11 @@ static void skill_fieldset(request *req, const run_skill *s, const char *value,
 	html_raw(b, "</dl><div class=\"scale-choices\">");
 	for (int v = FEEDBACK_SCORE_MIN; v <= FEEDBACK_SCORE_MAX; v++) {
 		const char *vs = arena_printf(a, "%d", v);
-		html_printf(b,
-		            "<span class=\"choice\"><input type=\"radio\" id=\"s-%s-%d\" name=\"%s\" "
-		            "value=\"%d\"%s><label for=\"s-%s-%d\">%d</label></span>",
-		            s->code, v, name, v, !strcmp(value, vs) ? " checked" : "", s->code, v, v);
+		html_printf(
+		    b,
+		    "<span class=\"choice\"><input type=\"radio\" id=\"s-%s-%d\" name=\"%s\" "
+		    "value=\"%d\"%s><label for=\"s-%s-%d\">%d</label></span>",
+		    s->code, v, name, v, !strcmp(value, vs) ? " checked" : "", s->code, v, v);
 	}
 	html_printf(b,
 	            "<span class=\"choice choice-none\"><input type=\"radio\" id=\"s-%s-0\" "
@@ -96,11 +98,12 @@ static int render_score(request *req, int64_t id, const kv *in, const field_erro
 	 * who cannot score an open run (nobody, today) neither. */
 	if (r.viewer == RUN_VIEWER_TRAINEE || r.viewer == RUN_VIEWER_ROLE_PLAYER ||
 	    (!r.can_score && !is_closed)) {
-		resp_error(req, CK_E_FORBIDDEN,
-		           r.viewer == RUN_VIEWER_TRAINEE
-		               ? "You are the trainee in this run: your classmates and instructors score "
-		                 "it. Follow along on the debrief screen."
-		               : "You cannot score this run.");
+		resp_error(
+		    req, CK_E_FORBIDDEN,
+		    r.viewer == RUN_VIEWER_TRAINEE
+		        ? "You are the trainee in this run: your classmates and instructors score "
+		          "it. Follow along on the debrief screen."
+		        : "You cannot score this run.");
 		return 0;
 	}
 	run_skill *skills = NULL;
@@ -115,9 +118,10 @@ static int render_score(request *req, int64_t id, const kv *in, const field_erro
 		return 0;
 	buf *b = &req->resp.body;
 	page_begin(req, arena_printf(a, "Score: %s", r.scenario_title));
-	html_printf(b, "<p class=\"lead\">%s plays the scenario. Score each skill from 1 to 5 "
-	               "against its anchors; you can change your scores until the run is closed."
-	               "</p>",
+	html_printf(b,
+	            "<p class=\"lead\">%s plays the scenario. Score each skill from 1 to 5 "
+	            "against its anchors; you can change your scores until the run is closed."
+	            "</p>",
 	            r.trainee_name);
 	const char *done = kv_get(&req->query, "done");
 	if (problem)
@@ -142,26 +146,29 @@ static int render_score(request *req, int64_t id, const kv *in, const field_erro
 				errs.items[i].field = f = arena_printf(a, "score.%s", f + 7);
 			for (size_t k = 0; f && k < n; k++)
 				if (!strncmp(f, "score.", 6) && !strcmp(f + 6, skills[k].code))
-					errs.items[i].message = arena_printf(a, "%s %s", skills[k].title,
-					                                     errs.items[i].message);
+					errs.items[i].message = arena_printf(
+					    a, "%s %s", skills[k].title, errs.items[i].message);
 		}
 		form_errors_summary(req, &errs);
 	}
 	form_begin(req, arena_printf(a, "/runs/%lld/score", (long long)id), NULL);
-	html_raw(b, is_closed ? "<fieldset class=\"plain\" disabled><legend class=\"visually-hidden\">"
-	                        "Your feedback (closed)</legend>"
-	                      : "");
+	html_raw(b, is_closed
+	                ? "<fieldset class=\"plain\" disabled><legend class=\"visually-hidden\">"
+	                  "Your feedback (closed)</legend>"
+	                : "");
 	for (size_t i = 0; i < n; i++)
-		skill_fieldset(req, &skills[i], score_value(a, &skills[i], in, found ? &own : NULL, i),
+		skill_fieldset(req, &skills[i],
+		               score_value(a, &skills[i], in, found ? &own : NULL, i),
 		               errs_in ? &errs : NULL);
 	form_textarea(req, "comment", "Comment for the debrief",
-	              in ? kv_get(in, "comment") : (found ? own.comment : ""), errs_in ? &errs : NULL,
-	              "maxlength=\"2000\"");
+	              in ? kv_get(in, "comment") : (found ? own.comment : ""),
+	              errs_in ? &errs : NULL, "maxlength=\"2000\"");
 	if (!is_closed)
 		form_submit(req, found ? "Update your feedback" : "Send feedback");
 	html_raw(b, is_closed ? "</fieldset>" : "");
 	form_end(req);
-	html_printf(b, "<p><a href=\"/runs/%lld/debrief\">The debrief screen</a></p>", (long long)id);
+	html_printf(b, "<p><a href=\"/runs/%lld/debrief\">The debrief screen</a></p>",
+	            (long long)id);
 	page_end(req);
 	return 0;
 }
@@ -197,8 +204,9 @@ static int score_submit(request *req)
 	}
 	if (rc == CK_E_CONFLICT) {
 		req->resp.status = 409;
-		return render_score(req, id, &req->form, NULL,
-		                    "The run was closed before your feedback arrived; it was not saved.");
+		return render_score(
+		    req, id, &req->form, NULL,
+		    "The run was closed before your feedback arrived; it was not saved.");
 	}
 	if (!auth_ok(req, rc))
 		return 0;
@@ -213,24 +221,26 @@ static void skills_table(request *req, const run_summary *s)
 {
 	buf *b = &req->resp.body;
 	arena *a = req->arena;
-	static const char *const headers[] = {"Skill", "Instructors", "Classmates", "Spread",
-	                                      "Scored by (instructors / classmates)", NULL};
+	static const char *const headers[] = {
+	    "Skill", "Instructors", "Classmates", "Spread", "Scored by (instructors / classmates)",
+	    NULL};
 	page_table_begin(req, "Scores by skill (means from 1 to 5)", headers);
 	for (size_t i = 0; i < s->n_skills; i++) {
 		const run_skill_summary *k = &s->skills[i];
-		html_printf(b,
-		            "<tr data-skill=\"%s\"><th scope=\"row\" data-label=\"Skill\">%s%s</th>"
-		            "<td data-label=\"Instructors\" class=\"num instructor\">%s</td>"
-		            "<td data-label=\"Classmates\" class=\"num classmate\">%s</td>"
-		            "<td data-label=\"Spread\" class=\"num spread\">%s</td>"
-		            "<td data-label=\"Scored by\" class=\"num scorers\">%lld / %lld</td></tr>\n",
-		            k->code, k->title, k->is_critical ? " (critical)" : "",
-		            feedback_mean_text(a, k->instructor_mean_x100),
-		            feedback_mean_text(a, k->classmate_mean_x100),
-		            k->n_instructors + k->n_classmates >= 2
-		                ? arena_printf(a, "%lld", (long long)k->spread)
-		                : "–",
-		            (long long)k->n_instructors, (long long)k->n_classmates);
+		html_printf(
+		    b,
+		    "<tr data-skill=\"%s\"><th scope=\"row\" data-label=\"Skill\">%s%s</th>"
+		    "<td data-label=\"Instructors\" class=\"num instructor\">%s</td>"
+		    "<td data-label=\"Classmates\" class=\"num classmate\">%s</td>"
+		    "<td data-label=\"Spread\" class=\"num spread\">%s</td>"
+		    "<td data-label=\"Scored by\" class=\"num scorers\">%lld / %lld</td></tr>\n",
+		    k->code, k->title, k->is_critical ? " (critical)" : "",
+		    feedback_mean_text(a, k->instructor_mean_x100),
+		    feedback_mean_text(a, k->classmate_mean_x100),
+		    k->n_instructors + k->n_classmates >= 2
+		        ? arena_printf(a, "%lld", (long long)k->spread)
+		        : "–",
+		    (long long)k->n_instructors, (long long)k->n_classmates);
 	}
 	page_table_end(req);
 }
@@ -292,14 +302,19 @@ static int debrief_page(request *req)
 	const char *events =
 	    arena_printf(a, "/api/v1/runs/%lld/events?after=%lld%s", (long long)id,
 	                 (long long)s.event_seq, projector && r.is_anonymous ? "&view=anon" : "");
-	html_printf(b, "<div id=\"debrief\" data-events=\"%s\" data-seq=\"%lld\" data-status=\"%s\">",
-	            events, (long long)s.event_seq, r.status);
-	html_printf(b, "<p class=\"lead\">%s · <span id=\"run-status\">%s</span></p>", r.trainee_name,
-	            run_status_label(r.status));
+	/* The projector's copy reads from the back of the room. */
+	html_printf(b,
+	            "<div id=\"debrief\" class=\"debrief%s\" data-events=\"%s\" data-seq=\"%lld\" "
+	            "data-status=\"%s\">",
+	            projector ? " projector" : "", events, (long long)s.event_seq, r.status);
+	html_printf(b, "<p class=\"lead\">%s · <span id=\"run-status\">%s</span></p>",
+	            r.trainee_name, run_status_label(r.status));
 	if (is_closed)
-		html_printf(b, "<p id=\"run-result\" class=\"run-result\">Result: %s (instructors' mean %s)"
-		               "</p>",
-		            runs_result_text(&r), feedback_mean_text(a, r.mean_x100));
+		html_printf(
+		    b,
+		    "<p id=\"run-result\" class=\"run-result\">Result: %s (instructors' mean %s)"
+		    "</p>",
+		    runs_result_text(&r), feedback_mean_text(a, r.mean_x100));
 	else
 		html_raw(b, "<p id=\"run-result\" class=\"run-result\" hidden></p>");
 	html_raw(b, "<p id=\"live\" class=\"visually-hidden\" role=\"status\"></p>");

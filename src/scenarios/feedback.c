@@ -448,7 +448,9 @@ static int submit_in_tx(db *d, void *vctx)
 	submit_ctx *c = vctx;
 	c->errs->len = 0; /* a retried transaction starts clean */
 	run r;
-	int rc = runs_load(d, c->a, c->actor, c->run_id, &r);
+	int rc = run_events_lock(d);
+	if (rc == 0)
+		rc = runs_load(d, c->a, c->actor, c->run_id, &r);
 	if (rc < 0)
 		return rc;
 	const char *author_role = NULL;

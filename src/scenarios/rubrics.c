@@ -416,16 +416,8 @@ static int create_in_tx(db *d, void *vctx)
 		if ((rc = check_code(d, c, r.code, 0)) < 0)
 			return rc;
 	} else {
-		const char *base = scenarios_slug(c->a, r.title);
-		r.code = base;
-		for (int i = 2;; i++) {
-			int64_t other;
-			if ((rc = rubrics_find_code(d, r.code, &other)) < 0)
-				return rc;
-			if (!other)
-				break;
-			r.code = arena_printf(c->a, "%.58s-%d", base, i);
-		}
+		if ((rc = scenarios_free_code(d, c->a, rubrics_find_code, r.title, &r.code)) < 0)
+			return rc;
 	}
 	if ((rc = rubrics_store(d, &r, auth_now())) < 0)
 		return rc;

@@ -17,6 +17,13 @@
 #include "../web/sse.h"
 #include "runs_internal.h"
 
+int run_events_lock(db *d)
+{
+	if (db_dialect_of(d) != DB_POSTGRES)
+		return 0;
+	return db_exec(d, "LOCK TABLE run_events IN SHARE ROW EXCLUSIVE MODE");
+}
+
 int run_event_append(db *d, arena *a, int64_t run_id, const char *kind, json_t *data,
                      int64_t *seq)
 {

@@ -677,7 +677,9 @@ static int end_in_tx(db *d, void *vctx)
 {
 	change_ctx *c = vctx;
 	run r;
-	int rc = load_for_manage(d, c, &r);
+	int rc = run_events_lock(d);
+	if (rc == 0)
+		rc = load_for_manage(d, c, &r);
 	if (rc < 0)
 		return rc;
 	if (strcmp(r.status, "live"))
@@ -708,7 +710,9 @@ static int close_in_tx(db *d, void *vctx)
 {
 	change_ctx *c = vctx;
 	run r;
-	int rc = load_for_manage(d, c, &r);
+	int rc = run_events_lock(d);
+	if (rc == 0)
+		rc = load_for_manage(d, c, &r);
 	if (rc < 0)
 		return rc;
 	if (!strcmp(r.status, "closed")) {

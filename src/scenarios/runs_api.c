@@ -9,6 +9,7 @@
 #include "../auth/roles.h"
 #include "../base/errors.h"
 #include "../base/qr_svg.h"
+#include "../credentials/certificates_web.h"
 #include "../web/sse.h"
 #include "feedback.h"
 #include "runs_internal.h"
@@ -17,7 +18,7 @@
 static const char *const viewer_names[] = {"none",        "manager",     "instructor",
                                            "trainee",     "role_player", "classmate"};
 
-json_t *runs_run_json(arena *a, const run *r)
+json_t *runs_run_json(request *req, const run *r)
 {
 	json_t *o = json_pack(
 	    "{s:I, s:I, s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s}, s:o, s:s, s:s, s:s, s:o, s:o, s:o, "
@@ -35,9 +36,19 @@ json_t *runs_run_json(arena *a, const run *r)
 	    viewer_names[r->viewer], "can_score", r->can_score);
 	if (r->join_code) {
 		json_object_set_new(o, "join_code", json_string(r->join_code));
-		json_object_set_new(o, "join_url", json_string(run_join_url(a, r->join_code)));
+		json_object_set_new(o, "join_url", json_string(runs_join_url(req, r->join_code)));
 	}
 	return o;
+}
+
+const char *runs_join_url(request *req, const char *join_code)
+{
+	const char *url = run_join_url(req->arena, join_code);
+	if (*url != '/')
+		return url;
+	/* No public URL configured: the address this request came to (as
+	 * certificates' verification links do). */
+	return arena_printf(req->arena, "%s%s", certificates_verify_base(req), url);
 }
 
 static json_t *feedback_json(const run_feedback *f, const run_skill *skills, size_t n_skills)
@@ -101,7 +112,7 @@ static int reply_run(request *req, db *d, int64_t id, int status)
 		auth_api_fail(req, rc, NULL);
 		return 0;
 	}
-	resp_json(req, status, runs_run_json(req->arena, &r));
+	resp_json(req, status, runs_run_json(req, &r));
 	return 0;
 }
 
@@ -123,7 +134,7 @@ static int runs_create(request *req)
 		return 0;
 	}
 	resp_header(req, "Location", arena_printf(req->arena, "/api/v1/runs/%lld", (long long)r.id));
-	resp_json(req, 201, runs_run_json(req->arena, &r));
+	resp_json(req, 201, runs_run_json(req, &r));
 	return 0;
 }
 
@@ -157,7 +168,7 @@ static int runs_index(request *req)
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, runs_run_json(req->arena, &items[i]));
+		json_array_append_new(arr, runs_run_json(req, &items[i]));
 	resp_json(req, 200,
 	          auth_list_json(arr, next ? arena_printf(req->arena, "%lld", (long long)next)
 	                                   : NULL));
@@ -171,7 +182,7 @@ static int runs_one(request *req)
 	db *d;
 	run r;
 	if (path_run(req, &d, &r))
-		resp_json(req, 200, runs_run_json(req->arena, &r));
+		resp_json(req, 200, runs_run_json(req, &r));
 	return 0;
 }
 
@@ -415,7 +426,7 @@ static int runs_qr(request *req)
 	}
 	buf b;
 	buf_init(&b, req->arena);
-	if (qr_svg(&b, run_join_url(req->arena, r.join_code),
+	if (qr_svg(&b, runs_join_url(req, r.join_code),
 	           arena_printf(req->arena, "QR code to join the run, code %s", r.join_code)) < 0) {
 		resp_error(req, CK_E_INTERNAL, NULL);
 		return 0;
@@ -483,7 +494,7 @@ static int reply_history(request *req, int64_t user_id)
 	}
 	json_t *runs = json_array(), *trends = json_array();
 	for (size_t i = 0; i < h.n_runs; i++)
-		json_array_append_new(runs, runs_run_json(req->arena, &h.runs[i]));
+		json_array_append_new(runs, runs_run_json(req, &h.runs[i]));
 	for (size_t t = 0; t < h.n_trends; t++) {
 		json_t *points = json_array();
 		for (size_t p = 0; p < h.trends[t].n_points; p++) {

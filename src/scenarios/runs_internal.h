@@ -19,6 +19,13 @@ int runs_load(db *d, arena *a, const principal *actor, int64_t id, run *out);
 int runs_load_for_trainee(db *d, arena *a, const principal *actor, int64_t user_id,
                           run **items, size_t *n);
 
+/* The first statement of every transaction that appends run events:
+ * writers of runs take turns. On PostgreSQL a table lock that plain reads
+ * (the event stream) pass, taken before the serializable snapshot, so
+ * concurrent scorers wait for each other instead of failing and retrying
+ * until they give up; SQLite's BEGIN IMMEDIATE already does it. */
+int run_events_lock(db *d);
+
 /* Appends one event of kind to run_id: bumps scenario_runs.event_seq,
  * sets "run_id" and "seq" in data (the reference is consumed), stores the
  * row and notifies other processes (db_notify), all in the caller's

@@ -21,6 +21,7 @@
 #include "feedback.h"
 #include "runs.h"
 #include "runs_pages.h"
+#include "runs_web.h"
 #include "scenarios.h"
 
 static const field_label start_labels[] = {
@@ -49,7 +50,8 @@ static void result_badge(buf *b, const run *r)
 {
 	if (r->result)
 		html_printf(b, "<span class=\"badge %s\">%s</span>",
-		            strcmp(r->result, "pass") ? "badge-warn" : "badge-ok", runs_result_text(r));
+		            strcmp(r->result, "pass") ? "badge-warn" : "badge-ok",
+		            runs_result_text(r));
 	else
 		html_printf(b, "<span class=\"badge badge-muted\">%s</span>",
 		            run_status_label(r->status));
@@ -95,7 +97,8 @@ static void start_form(request *req, db *d, int64_t course_id, const kv *in,
 	size_t nen = 0;
 	if (enrollment_list_for_course(d, a, &req->who, course_id, &en, &nen) < 0)
 		nen = 0;
-	const char **tv = arena_array(a, nen + 2, sizeof *tv), **tl = arena_array(a, nen + 2, sizeof *tl);
+	const char **tv = arena_array(a, nen + 2, sizeof *tv),
+	           **tl = arena_array(a, nen + 2, sizeof *tl);
 	k = 0;
 	tv[k] = "";
 	tl[k++] = "Choose a trainee";
@@ -111,13 +114,14 @@ static void start_form(request *req, db *d, int64_t course_id, const kv *in,
 	size_t np = 0;
 	if (course_instructor_choices(d, a, &req->who, &people, &np) < 0)
 		np = 0;
-	const char **pv = arena_array(a, np + 2, sizeof *pv), **pl = arena_array(a, np + 2, sizeof *pl);
+	const char **pv = arena_array(a, np + 2, sizeof *pv),
+	           **pl = arena_array(a, np + 2, sizeof *pl);
 	pv[0] = "";
 	pl[0] = "An actor without an account (name below)";
 	for (size_t i = 0; i < np; i++) {
 		pv[i + 1] = id_text(a, people[i].user_id);
-		pl[i + 1] = arena_printf(a, "%s (%s)", people[i].name,
-		                         auth_role_text(a, people[i].roles));
+		pl[i + 1] =
+		    arena_printf(a, "%s (%s)", people[i].name, auth_role_text(a, people[i].roles));
 	}
 	pv[np + 1] = pl[np + 1] = NULL;
 
@@ -128,13 +132,15 @@ static void start_form(request *req, db *d, int64_t course_id, const kv *in,
 	form_select(req, "scenario_id", "Scenario", sv, sl, VAL("scenario_id"), errs);
 	form_select(req, "enrollment_id", "Trainee", tv, tl, VAL("enrollment_id"), errs);
 	form_select(req, "role_player_id", "Role player", pv, pl, VAL("role_player_id"), errs);
-	form_text(req, "role_player_name", "Role player's name (an actor without an account)", "text",
-	          VAL("role_player_name"), errs, "maxlength=\"100\" autocomplete=\"off\"");
+	form_text(req, "role_player_name", "Role player's name (an actor without an account)",
+	          "text", VAL("role_player_name"), errs, "maxlength=\"100\" autocomplete=\"off\"");
 #undef VAL
 	form_submit(req, "Start the run");
 	form_end(req);
 	if (nsc == 0)
-		html_raw(b, "<p class=\"muted\">The scenario library is empty: add scenarios first.</p>");
+		html_raw(
+		    b,
+		    "<p class=\"muted\">The scenario library is empty: add scenarios first.</p>");
 	html_raw(b, "</section>");
 }
 
@@ -143,23 +149,26 @@ static void runs_table(request *req, const run *items, size_t n, bool show_cours
 	buf *b = &req->resp.body;
 	static const char *const headers[] = {"Started", "Scenario", "Trainee", "Result", NULL};
 	static const char *const headers_c[] = {"Started", "Course", "Scenario", "Result", NULL};
-	page_table_begin(req, show_course ? "Your runs" : "Runs", show_course ? headers_c : headers);
+	page_table_begin(req, show_course ? "Your runs" : "Runs",
+	                 show_course ? headers_c : headers);
 	for (size_t i = 0; i < n; i++) {
 		const run *r = &items[i];
 		html_raw(b, "<tr><td data-label=\"Started\">");
 		auth_time_html(b, r->started_at);
 		if (show_course)
 			html_printf(b, "</td><td data-label=\"Course\">%s", r->course_title);
-		html_printf(b, "</td><td data-label=\"Scenario\"><a href=\"/runs/%lld%s\">%s</a></td>",
+		html_printf(b,
+		            "</td><td data-label=\"Scenario\"><a href=\"/runs/%lld%s\">%s</a></td>",
 		            (long long)r->id, show_course ? "/debrief" : "", r->scenario_title);
 		if (!show_course)
 			html_printf(b, "<td data-label=\"Trainee\">%s</td>", r->trainee_name);
-		html_raw(b, "<td data-label=\"Result\">");
+		/* One span: on a phone the cell is a two-column grid. */
+		html_raw(b, "<td data-label=\"Result\"><span>");
 		result_badge(b, r);
 		if (r->mean_x100 >= 0)
 			html_printf(b, " <span class=\"muted\">mean %s</span>",
 			            feedback_mean_text(req->arena, r->mean_x100));
-		html_raw(b, "</td></tr>\n");
+		html_raw(b, "</span></td></tr>\n");
 	}
 	page_table_end(req);
 }
@@ -203,12 +212,14 @@ static void matrix_section(request *req, db *d, int64_t course_id)
 		html_raw(b, "</th>");
 		for (size_t c = 0; c < m.n_columns; c++) {
 			int64_t v = row->means_x100[c];
-			html_printf(b, "<td data-label=\"%s\" class=\"num%s\">%s</td>", m.columns[c].title,
-			            v >= 0 && v < 300 ? " low" : "", feedback_mean_text(a, v));
+			html_printf(b, "<td data-label=\"%s\" class=\"num%s\">%s</td>",
+			            m.columns[c].title, v >= 0 && v < 300 ? " low" : "",
+			            feedback_mean_text(a, v));
 		}
-		html_printf(b, "<td data-label=\"Runs passed\" class=\"num%s\">%lld / %lld</td></tr>\n",
-		            row->runs_passed >= m.runs_required ? " done" : "",
-		            (long long)row->runs_passed, (long long)m.runs_required);
+		html_printf(
+		    b, "<td data-label=\"Runs passed\" class=\"num%s\">%lld / %lld</td></tr>\n",
+		    row->runs_passed >= m.runs_required ? " done" : "", (long long)row->runs_passed,
+		    (long long)m.runs_required);
 	}
 	page_table_end(req);
 	html_raw(b, "</section>");
@@ -232,8 +243,9 @@ static int render_course_runs(request *req, int64_t course_id, const kv *in,
 		return 0;
 	buf *b = &req->resp.body;
 	page_begin(req, arena_printf(req->arena, "Scenario runs: %s", c.title));
-	html_printf(b, "<p><a href=\"/courses/%lld\">Back to the course</a> · "
-	               "<a href=\"/join\">Join a run with a code</a></p>",
+	html_printf(b,
+	            "<p><a href=\"/courses/%lld\">Back to the course</a> · "
+	            "<a href=\"/join\">Join a run with a code</a></p>",
 	            (long long)course_id);
 	field_errors errs = {0};
 	if (errs_in) {
@@ -316,8 +328,8 @@ static void role_player_brief(request *req, const scenario_brief *br)
 	const struct {
 		const char *label, *text;
 	} parts[] = {
-	    {"Character", br->character},     {"History", br->history},
-	    {"Triggers", br->triggers},       {"What calms", br->calms},
+	    {"Character", br->character},      {"History", br->history},
+	    {"Triggers", br->triggers},        {"What calms", br->calms},
 	    {"What escalates", br->escalates}, {"When to cooperate", br->cooperation},
 	    {"Safety limits", br->safety},
 	};
@@ -341,7 +353,8 @@ static void run_details(request *req, const run *r)
 	            (long long)r->course_id, r->course_title);
 	html_printf(b, "<dt>Trainee</dt><dd>%s</dd>", r->trainee_name);
 	html_printf(b, "<dt>Role player</dt><dd>%s</dd>",
-	            r->role_player_name && *r->role_player_name ? r->role_player_name : "Not named");
+	            r->role_player_name && *r->role_player_name ? r->role_player_name
+	                                                        : "Not named");
 	html_printf(b, "<dt>Status</dt><dd id=\"run-status\">%s</dd>", run_status_label(r->status));
 	html_raw(b, "<dt>Started</dt><dd>");
 	auth_time_html(b, r->started_at);
@@ -364,7 +377,7 @@ static void join_panel(request *req, const run *r)
 	buf *b = &req->resp.body;
 	if (!r->join_code || !strcmp(r->status, "closed"))
 		return;
-	const char *url = run_join_url(req->arena, r->join_code);
+	const char *url = runs_join_url(req, r->join_code);
 	html_raw(b, "<section class=\"join-panel\" aria-labelledby=\"join-h\">"
 	            "<h2 id=\"join-h\">Classmates join with this code</h2>");
 	html_printf(b, "<p class=\"join-code\">%s</p>", r->join_code);
@@ -374,9 +387,11 @@ static void join_panel(request *req, const run *r)
 	/* The join page beside the run's own link: "https://cit.example/join"
 	 * when a public URL is configured, else the path. */
 	const char *at = strstr(url, "/runs/join/");
-	const char *join = at ? arena_printf(req->arena, "%.*s/join", (int)(at - url), url) : "/join";
-	html_printf(b, "<figcaption>Scan it with a phone's camera, or open <strong>%s</strong> and "
-	               "type the code.</figcaption>",
+	const char *join =
+	    at ? arena_printf(req->arena, "%.*s/join", (int)(at - url), url) : "/join";
+	html_printf(b,
+	            "<figcaption>Scan it with a phone's camera, or open <strong>%s</strong> and "
+	            "type the code.</figcaption>",
 	            join);
 	html_raw(b, "</figure></section>");
 }
@@ -410,14 +425,17 @@ static int render_console(request *req, int64_t id, const field_errors *errs, co
 	html_raw(b, "<section aria-labelledby=\"act-h\"><h2 id=\"act-h\">During the run</h2>"
 	            "<ul class=\"run-links\">");
 	if (r.can_score)
-		html_printf(b, "<li><a class=\"button\" href=\"/runs/%lld/score\">Score this run</a></li>",
-		            (long long)r.id);
-	html_printf(b, "<li><a class=\"button button-secondary\" href=\"/runs/%lld/debrief\">"
-	               "Debrief screen</a></li>",
+		html_printf(
+		    b, "<li><a class=\"button\" href=\"/runs/%lld/score\">Score this run</a></li>",
+		    (long long)r.id);
+	html_printf(b,
+	            "<li><a class=\"button button-secondary\" href=\"/runs/%lld/debrief\">"
+	            "Debrief screen</a></li>",
 	            (long long)r.id);
 	if (r.can_manage && r.is_anonymous)
-		html_printf(b, "<li><a href=\"/runs/%lld/debrief?view=projector\">Debrief for the "
-		               "projector (classmates' names hidden)</a></li>",
+		html_printf(b,
+		            "<li><a href=\"/runs/%lld/debrief?view=projector\">Debrief for the "
+		            "projector (classmates' names hidden)</a></li>",
 		            (long long)r.id);
 	scenario brief;
 	bool has_brief = perm_granted(req->who.roles, PERM_SCENARIOS_BRIEF) &&
@@ -429,7 +447,8 @@ static int render_console(request *req, int64_t id, const field_errors *errs, co
 	if (r.can_manage && strcmp(r.status, "closed")) {
 		html_raw(b, "<div class=\"actions run-actions\">");
 		if (!strcmp(r.status, "live"))
-			form_button(req, arena_printf(req->arena, "/runs/%lld/end", (long long)r.id),
+			form_button(req,
+			            arena_printf(req->arena, "/runs/%lld/end", (long long)r.id),
 			            "End scenario", NULL);
 		form_button(req, arena_printf(req->arena, "/runs/%lld/close", (long long)r.id),
 		            "Close run", "Close the run? Feedback can no longer change.");
@@ -492,9 +511,11 @@ static int close_submit(request *req)
 	int rc = run_close(d, req->arena, &req->who, id, &r, &errs);
 	if (rc == CK_E_INVALID) {
 		req->resp.status = 422;
-		const char *why = errs.len ? errs.items[0].message : "The run cannot be closed yet.";
-		return render_console(req, id, NULL,
-		                      arena_printf(req->arena, "The run cannot be closed yet: %s", why));
+		const char *why =
+		    errs.len ? errs.items[0].message : "The run cannot be closed yet.";
+		return render_console(
+		    req, id, NULL,
+		    arena_printf(req->arena, "The run cannot be closed yet: %s", why));
 	}
 	if (rc == CK_E_CONFLICT) {
 		req->resp.status = 409;
@@ -558,18 +579,20 @@ static int join_with(request *req, const char *code)
 		return render_join(req, code, &errs);
 	}
 	if (!run_join_code_valid(norm)) {
-		field_errors_add(&errs, "code",
-		                 arena_printf(req->arena,
-		                              "A join code is %d letters and digits, such as K7P3QD.",
-		                              RUN_JOIN_CODE_LEN));
+		field_errors_add(
+		    &errs, "code",
+		    arena_printf(req->arena,
+		                 "A join code is %d letters and digits, such as K7P3QD.",
+		                 RUN_JOIN_CODE_LEN));
 		req->resp.status = 422;
 		return render_join(req, code, &errs);
 	}
 	int64_t run_id = 0, retry = 0;
 	int rc = run_join(d, req->arena, &req->who, req->remote_ip, norm, &run_id, &retry);
 	if (rc == CK_E_NOT_FOUND) {
-		field_errors_add(&errs, "code",
-		                 "No run you can join has this code. Check it with your instructor.");
+		field_errors_add(
+		    &errs, "code",
+		    "No run you can join has this code. Check it with your instructor.");
 		req->resp.status = 404;
 		return render_join(req, code, &errs);
 	}
@@ -623,7 +646,7 @@ static void sparkline(buf *b, const run_trend *t)
 		return;
 	}
 	/* y of a mean ×100 (100..500) inside a 4-pixel margin. */
-#define SPARK_Y(v) ((long)(SPARK_H - 4 - ((v) - 100) * (SPARK_H - 8) / 400))
+#define SPARK_Y(v) ((long)(SPARK_H - 4 - ((v)-100) * (SPARK_H - 8) / 400))
 	html_printf(b,
 	            "<svg class=\"spark\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 	            "role=\"img\" aria-label=\"%s: trend over %zu runs\"><line x1=\"0\" x2=\"%d\" "
@@ -638,7 +661,8 @@ static void sparkline(buf *b, const run_trend *t)
 			continue;
 		long x = n == 1 ? SPARK_W / 2 : (long)(4 + k * (SPARK_W - 8) / (n - 1));
 		if (n == 1)
-			html_printf(b, "<circle cx=\"%ld\" cy=\"%ld\" r=\"3\"></circle>", x, SPARK_Y(v));
+			html_printf(b, "<circle cx=\"%ld\" cy=\"%ld\" r=\"3\"></circle>", x,
+			            SPARK_Y(v));
 		else
 			html_printf(b, "%s%ld,%ld", k ? " " : "", x, SPARK_Y(v));
 		k++;
@@ -668,11 +692,13 @@ static int my_runs_page(request *req)
 	else
 		runs_table(req, h.runs, h.n_runs, true);
 	html_raw(b, "</section>");
-	html_raw(b, "<section aria-labelledby=\"trend-h\"><h2 id=\"trend-h\">Your skills across runs"
-	            "</h2>");
+	html_raw(b,
+	         "<section aria-labelledby=\"trend-h\"><h2 id=\"trend-h\">Your skills across runs"
+	         "</h2>");
 	if (h.n_trends == 0) {
-		html_raw(b, "<p class=\"empty\">Your trend appears once an instructor has closed one of "
-		            "your runs.</p>");
+		html_raw(
+		    b, "<p class=\"empty\">Your trend appears once an instructor has closed one of "
+		       "your runs.</p>");
 	} else {
 		html_raw(b, "<p>The instructors' mean a skill in each closed run, oldest first "
 		            "(1 to 5; the line marks 3).</p>");
@@ -680,16 +706,20 @@ static int my_runs_page(request *req)
 		page_table_begin(req, "Your skills across runs", headers);
 		for (size_t i = 0; i < h.n_trends; i++) {
 			const run_trend *t = &h.trends[i];
-			html_printf(b, "<tr><th scope=\"row\" data-label=\"Skill\">%s</th>"
-			               "<td data-label=\"Trend\">",
+			html_printf(b,
+			            "<tr><th scope=\"row\" data-label=\"Skill\">%s</th>"
+			            "<td data-label=\"Trend\">",
 			            t->skill_title);
 			sparkline(b, t);
 			html_raw(b, "</td><td data-label=\"Runs\">");
 			for (size_t k = 0; k < t->n_points; k++)
-				html_printf(b, "%s%s", k ? " · " : "",
-				            feedback_mean_text(a, t->points[k].instructor_mean_x100));
-			int64_t last = t->n_points ? t->points[t->n_points - 1].instructor_mean_x100 : -1;
-			html_printf(b, "</td><td data-label=\"Latest\" class=\"num\">%s</td></tr>\n",
+				html_printf(
+				    b, "%s%s", k ? " · " : "",
+				    feedback_mean_text(a, t->points[k].instructor_mean_x100));
+			int64_t last =
+			    t->n_points ? t->points[t->n_points - 1].instructor_mean_x100 : -1;
+			html_printf(b,
+			            "</td><td data-label=\"Latest\" class=\"num\">%s</td></tr>\n",
 			            feedback_mean_text(a, last));
 		}
 		page_table_end(req);
@@ -723,8 +753,7 @@ static const route runs_page_routes[] = {
     {"POST", "/join", join_submit, PERM_SIGNED_IN, 0, "Join a scenario run by its code"},
     {"GET", "/runs/join/{code}", join_link, PERM_SIGNED_IN, 0,
      "Join a scenario run by the link in its QR code"},
-    {"GET", "/me/runs", my_runs_page, PERM_SIGNED_IN, 0,
-     "Your scenario runs and skill trend"},
+    {"GET", "/me/runs", my_runs_page, PERM_SIGNED_IN, 0, "Your scenario runs and skill trend"},
 };
 
 void runs_pages_register(void)

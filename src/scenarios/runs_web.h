@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "../base/arena.h"
+#include "../web/http.h"
 #include "feedback.h"
 #include "runs.h"
 
@@ -16,7 +17,10 @@ void runs_api_register(void);
 void runs_settings_pages_register(void);
 
 /* The run object of the API (join_code and join_url only when r has one). */
-json_t *runs_run_json(arena *a, const run *r);
+json_t *runs_run_json(request *req, const run *r);
+/* The absolute join URL: under the configured public URL, else under the
+ * address the request came to (for the QR code a phone scans). */
+const char *runs_join_url(request *req, const char *join_code);
 /* The summary object of GET /api/v1/runs/{id}/summary. */
 json_t *runs_summary_json(const run_summary *s);
 

@@ -696,6 +696,32 @@ typedef struct export_ctx {
 	json_t *out;
 } export_ctx;
 
+/* The ids a query returns, in order. */
+static int ids_of(db *d, arena *a, const char *sql, int64_t **ids, size_t *n)
+{
+	db_stmt *s;
+	*ids = NULL;
+	*n = 0;
+	int rc = db_prepare(d, sql, &s);
+	if (rc < 0)
+		return rc;
+	size_t len = 0, cap = 64;
+	int64_t *out = arena_array(a, cap, sizeof *out);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (len == cap) {
+			int64_t *bigger = arena_array(a, cap * 2, sizeof *out);
+			memcpy(bigger, out, len * sizeof *out);
+			out = bigger;
+			cap *= 2;
+		}
+		out[len++] = db_col_int(s, 0);
+	}
+	db_finish(s);
+	*ids = out;
+	*n = len;
+	return rc < 0 ? rc : 0;
+}
+
 static int export_in_tx(db *d, void *vctx)
 {
 	export_ctx *c = vctx;
@@ -704,22 +730,9 @@ static int export_in_tx(db *d, void *vctx)
 	c->out = json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", FORMAT_NAME, "version", 1,
 	                   "exported_at", auth_json_time(auth_now()), "rubrics", rubrics,
 	                   "scenarios", scenarios);
-	db_stmt *s;
-	int rc = db_prepare(d, "SELECT id FROM rubrics ORDER BY code", &s);
-	if (rc < 0)
-		return rc;
-	size_t n = 0, cap = 64;
-	int64_t *ids = arena_array(c->a, cap, sizeof *ids);
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n == cap) {
-			int64_t *bigger = arena_array(c->a, cap * 2, sizeof *ids);
-			memcpy(bigger, ids, n * sizeof *ids);
-			ids = bigger;
-			cap *= 2;
-		}
-		ids[n++] = db_col_int(s, 0);
-	}
-	db_finish(s);
+	int64_t *ids;
+	size_t n;
+	int rc = ids_of(d, c->a, "SELECT id FROM rubrics ORDER BY code", &ids, &n);
 	for (size_t i = 0; rc >= 0 && i < n; i++) {
 		rubric r;
 		if ((rc = rubrics_load(d, c->a, ids[i], &r)) == 0)
@@ -727,20 +740,7 @@ static int export_in_tx(db *d, void *vctx)
 	}
 	if (rc < 0)
 		return rc;
-	rc = db_prepare(d, "SELECT id FROM scenarios ORDER BY code", &s);
-	if (rc < 0)
-		return rc;
-	n = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n == cap) {
-			int64_t *bigger = arena_array(c->a, cap * 2, sizeof *ids);
-			memcpy(bigger, ids, n * sizeof *ids);
-			ids = bigger;
-			cap *= 2;
-		}
-		ids[n++] = db_col_int(s, 0);
-	}
-	db_finish(s);
+	rc = ids_of(d, c->a, "SELECT id FROM scenarios ORDER BY code", &ids, &n);
 	for (size_t i = 0; rc >= 0 && i < n; i++) {
 		scenario sc;
 		if ((rc = scenarios_load(d, c->a, ids[i], &sc)) == 0)

@@ -361,6 +361,22 @@ int rubrics_find_code(db *d, const char *code, int64_t *id)
 	return rc < 0 ? rc : 0;
 }
 
+int scenarios_free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *),
+                        const char *title, const char **code)
+{
+	const char *base = scenarios_slug(a, title);
+	*code = base;
+	for (int i = 2;; i++) {
+		int64_t other;
+		int rc = find(d, *code, &other);
+		if (rc < 0)
+			return rc;
+		if (!other)
+			return 0;
+		*code = arena_printf(a, "%.58s-%d", base, i);
+	}
+}
+
 /* Those who may not write do not see archived scenarios. */
 static int visible(const principal *actor, int rc, const scenario *s)
 {
@@ -570,17 +586,8 @@ static int create_in_tx(db *d, void *vctx)
 		if ((rc = check_code(d, c, s.code, 0)) < 0)
 			return rc;
 	} else {
-		/* Made from the title: the first free of slug, slug-2, slug-3 … */
-		const char *base = scenarios_slug(c->a, s.title);
-		s.code = base;
-		for (int i = 2;; i++) {
-			int64_t other;
-			if ((rc = scenarios_find_code(d, s.code, &other)) < 0)
-				return rc;
-			if (!other)
-				break;
-			s.code = arena_printf(c->a, "%.58s-%d", base, i);
-		}
+		if ((rc = scenarios_free_code(d, c->a, scenarios_find_code, s.title, &s.code)) < 0)
+			return rc;
 	}
 	if ((rc = scenarios_store(d, &s, auth_now())) < 0)
 		return rc;

@@ -55,6 +55,14 @@ static int reply_scenario(request *req, db *d, int64_t id, int status)
 	return 0;
 }
 
+static bool listed(const char *const *list, const char *s)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
+}
+
 /* GET /api/v1/scenarios?crisis_type=T&difficulty=D&archived=1&limit=N&cursor=C:
  * the library by title (archived ones only for writers who ask). */
 static int scenarios_list_api(request *req)
@@ -78,9 +86,11 @@ static int scenarios_list_api(request *req)
 	                       &items, &n, &next);
 	if (rc == CK_E_INVALID) {
 		field_errors errs = {0};
-		field_errors_add(
-		    &errs, "crisis_type",
-		    "must be a crisis type and difficulty a difficulty of the library");
+		if (f.crisis_type && *f.crisis_type && !listed(scenario_crisis_types(), f.crisis_type))
+			field_errors_add(&errs, "crisis_type", "is not one of the crisis types");
+		if (f.difficulty && *f.difficulty && !listed(scenario_difficulties(), f.difficulty))
+			field_errors_add(&errs, "difficulty",
+			                 "must be introductory, intermediate or advanced");
 		auth_api_fail(req, rc, &errs);
 		return 0;
 	}
@@ -254,9 +264,10 @@ static int scenarios_import_api(request *req)
 	return 0;
 }
 
-/* GET /api/v1/scenarios/export: the whole library, briefs included, as a
- * file import takes back. */
-static int scenarios_export_api(request *req)
+/* GET /api/v1/scenarios/export and GET /scenarios/export (the page's
+ * download link): the whole library, briefs included, as a file import
+ * takes back. */
+int scenarios_export_handle(request *req)
 {
 	db *d = auth_db(req);
 	if (!d)
@@ -278,7 +289,7 @@ static const route scenarios_api_routes[] = {
      "cursor"},
     {"POST", "/api/v1/scenarios", scenarios_create_api, PERM_SCENARIOS_WRITE, ROUTE_API,
      "Add a scenario"},
-    {"GET", "/api/v1/scenarios/export", scenarios_export_api, PERM_SCENARIOS_WRITE, ROUTE_API,
+    {"GET", "/api/v1/scenarios/export", scenarios_export_handle, PERM_SCENARIOS_WRITE, ROUTE_API,
      "Export the whole library (rubrics and scenarios, role-player briefs included) as JSON"},
     {"POST", "/api/v1/scenarios/import", scenarios_import_api, PERM_SCENARIOS_WRITE, ROUTE_API,
      "Import rubrics and scenarios by code: all or nothing, every bad item reported"},

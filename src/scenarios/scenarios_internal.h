@@ -53,6 +53,10 @@ int scenarios_load(db *d, arena *a, int64_t id, scenario *out);
 /* The id of the scenario / rubric with this code, 0 when none. */
 int scenarios_find_code(db *d, const char *code, int64_t *id);
 int rubrics_find_code(db *d, const char *code, int64_t *id);
+/* A free code made from a title: the first of slug, slug-2, slug-3 …
+ * that find (scenarios_find_code or rubrics_find_code) does not know. */
+int scenarios_free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *),
+                        const char *title, const char **code);
 /* INSERT (s->id 0: sets it) or UPDATE of every column. */
 int scenarios_store(db *d, scenario *s, int64_t now);
 

@@ -120,8 +120,8 @@ static int scenarios_page(request *req)
 	if (may_write(req))
 		html_printf(
 		    b,
-		    "<input type=\"checkbox\" id=\"archived\" name=\"archived\" value=\"1\"%s> "
-		    "<label for=\"archived\">Include archived</label> ",
+		    "<label for=\"archived\">Include archived</label> <input type=\"checkbox\" "
+		    "id=\"archived\" name=\"archived\" value=\"1\"%s> ",
 		    f.include_archived ? " checked" : "");
 	html_raw(b, "<button type=\"submit\">Show</button></form>");
 	if (n == 0) {
@@ -214,9 +214,12 @@ static void rubric_section(request *req, db *d, const scenario *s)
 	    "<p><a href=\"/rubrics/%lld\">%s</a>: scored 1 to 5 a skill; a run passes with a "
 	    "weighted mean of at least %s and no critical skill below 3.</p><ol>",
 	    (long long)r.id, r.title, rubric_pass_text(req->arena, r.pass_mean_x100));
-	for (size_t i = 0; i < r.n_skills; i++)
-		html_printf(b, "<li>%s%s</li>", r.skills[i].title,
-		            r.skills[i].is_critical ? " <strong>(critical)</strong>" : "");
+	for (size_t i = 0; i < r.n_skills; i++) {
+		html_printf(b, "<li>%s", r.skills[i].title);
+		if (r.skills[i].is_critical)
+			html_raw(b, " <strong>(critical)</strong>");
+		html_raw(b, "</li>");
+	}
 	html_raw(b, "</ol></section>");
 }
 
@@ -604,23 +607,6 @@ static int import_submit(request *req)
 	return render_import(req, &rep, false, NULL);
 }
 
-/* GET /scenarios/export: the library as a JSON file to download. */
-static int export_page(request *req)
-{
-	db *d = auth_db(req);
-	if (!d)
-		return 0;
-	json_t *doc;
-	int rc = scenario_export(d, req->arena, &req->who, &doc);
-	if (rc < 0) {
-		auth_fail(req, rc);
-		return 0;
-	}
-	resp_json(req, 200, doc);
-	resp_header(req, "Content-Disposition", "attachment; filename=\"citkit-scenarios.json\"");
-	return 0;
-}
-
 static const route scenarios_routes[] = {
     {"GET", "/scenarios", scenarios_page, PERM_SCENARIOS_READ, 0,
      "The scenario library with crisis type and difficulty filters"},
@@ -631,7 +617,7 @@ static const route scenarios_routes[] = {
      "Upload a scenario library file (JSON)"},
     {"POST", "/scenarios/import", import_submit, PERM_SCENARIOS_WRITE, 0,
      "Import a scenario library file: all items or none, with a report"},
-    {"GET", "/scenarios/export", export_page, PERM_SCENARIOS_WRITE, 0,
+    {"GET", "/scenarios/export", scenarios_export_handle, PERM_SCENARIOS_WRITE, 0,
      "Download the scenario library as JSON"},
     {"GET", "/scenarios/{id}", scenario_page, PERM_SCENARIOS_READ, 0,
      "One scenario: dispatch brief, objectives, debrief questions, rubric (role-player brief "

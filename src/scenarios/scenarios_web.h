@@ -5,6 +5,10 @@
 
 /* scenarios_api.c: /api/v1/scenarios… (list, one, brief, import, export). */
 void scenarios_api_register(void);
+/* GET /api/v1/scenarios/export and the page's /scenarios/export: the
+ * library as a JSON file. */
+struct request;
+int scenarios_export_handle(struct request *req);
 /* rubrics_api.c: /api/v1/rubrics… */
 void rubrics_api_register(void);
 /* scenarios_pages.c: /scenarios, /scenarios/{id}, forms, import. */

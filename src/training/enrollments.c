@@ -1,5 +1,5 @@
 /* enrollments.c: enroll with capacity and waitlist, withdraw with
- * promotion, the assessment sign-off and completion (see enrollments.h).
+ * promotion, and completion (see enrollments.h).
  * Each write runs in one transaction with its audit row, so a refused
  * request leaves nothing behind. */
 #include "enrollments.h"
@@ -15,7 +15,7 @@
 
 #define ENROLLMENT_COLUMNS                                                                         \
 	"e.id, e.course_id, e.user_id, e.status, e.enrolled_by, e.waitlisted_at, "                 \
-	"e.assessment_passed_at, e.assessment_by, e.created_at, e.updated_at, u.name, u.email, "   \
+	"e.created_at, e.updated_at, u.name, u.email, "                                           \
 	"u.org_id, o.name, c.title, c.status, c.starts_on, c.ends_on, e.seated_at, "               \
 	"CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM enrollments w "              \
 	"WHERE w.course_id = e.course_id AND w.status = 'waitlisted' AND (w.waitlisted_at < "      \
@@ -39,20 +39,18 @@ static void read_enrollment(arena *a, db_stmt *s, enrollment *e)
 	    .status = dup(a, s, 3),
 	    .enrolled_by = db_col_int(s, 4),
 	    .waitlisted_at = db_col_int(s, 5),
-	    .assessment_passed_at = db_col_int(s, 6),
-	    .assessment_by = db_col_int(s, 7),
-	    .created_at = db_col_int(s, 8),
-	    .updated_at = db_col_int(s, 9),
-	    .user_name = dup(a, s, 10),
-	    .user_email = dup(a, s, 11),
-	    .org_id = db_col_int(s, 12),
-	    .org_name = dup(a, s, 13),
-	    .course_title = dup(a, s, 14),
-	    .course_status = dup(a, s, 15),
-	    .course_starts_on = db_col_int(s, 16),
-	    .course_ends_on = db_col_int(s, 17),
-	    .seated_at = db_col_int(s, 18),
-	    .position = db_col_int(s, 19),
+	    .created_at = db_col_int(s, 6),
+	    .updated_at = db_col_int(s, 7),
+	    .user_name = dup(a, s, 8),
+	    .user_email = dup(a, s, 9),
+	    .org_id = db_col_int(s, 10),
+	    .org_name = dup(a, s, 11),
+	    .course_title = dup(a, s, 12),
+	    .course_status = dup(a, s, 13),
+	    .course_starts_on = db_col_int(s, 14),
+	    .course_ends_on = db_col_int(s, 15),
+	    .seated_at = db_col_int(s, 16),
+	    .position = db_col_int(s, 17),
 	};
 }
 
@@ -364,8 +362,7 @@ static int enroll_in_tx(db *d, void *vctx)
 	db_stmt *s;
 	rc = db_prepare(d,
 	                old_id ? "UPDATE enrollments SET status = $3, enrolled_by = $4, "
-	                         "waitlisted_at = $5, seated_at = $7, assessment_passed_at = NULL, "
-	                         "assessment_by = NULL, updated_at = $6 "
+	                         "waitlisted_at = $5, seated_at = $7, updated_at = $6 "
 	                         "WHERE course_id = $1 AND user_id = $2 RETURNING id"
 	                       : "INSERT INTO enrollments (course_id, user_id, status, enrolled_by, "
 	                         "waitlisted_at, seated_at, created_at, updated_at) "
@@ -446,7 +443,6 @@ typedef struct change_ctx {
 	arena *a;
 	const principal *actor;
 	int64_t id, promoted_id;
-	bool passed;
 	progress *prog;
 	field_errors *errs;
 } change_ctx;
@@ -525,49 +521,6 @@ int enrollment_withdraw(db *d, arena *a, const principal *actor, int64_t id,
 	if (rc == 0 && promoted_id)
 		*promoted_id = c.promoted_id;
 	return rc;
-}
-
-static int sign_off_in_tx(db *d, void *vctx)
-{
-	change_ctx *c = vctx;
-	enrollment e;
-	int rc = load_for_write(d, c, false, &e);
-	if (rc < 0)
-		return rc;
-	if (strcmp(e.status, "enrolled") && strcmp(e.status, "completed"))
-		return CK_E_CONFLICT;
-	db_stmt *s;
-	rc = db_prepare(d,
-	                "UPDATE enrollments SET assessment_passed_at = $1, assessment_by = $2, "
-	                "updated_at = $3 WHERE id = $4",
-	                &s);
-	if (rc < 0)
-		return rc;
-	int64_t now = auth_now();
-	if (c->passed)
-		db_bind_int(s, 1, now);
-	else
-		db_bind_null(s, 1);
-	if (c->passed && c->actor->user_id)
-		db_bind_int(s, 2, c->actor->user_id);
-	else
-		db_bind_null(s, 2);
-	db_bind_int(s, 3, now);
-	db_bind_int(s, 4, c->id);
-	rc = db_step(s);
-	db_finish(s);
-	if (rc < 0)
-		return rc;
-	return audit_enrollment(d, c->a, c->actor, "enrollment.assessment", c->id,
-	                        json_pack("{s:b}", "passed", c->passed));
-}
-
-int enrollment_sign_off(db *d, arena *a, const principal *actor, int64_t id, bool passed)
-{
-	if (!auth_allowed(actor, PERM_ATTENDANCE_WRITE))
-		return CK_E_FORBIDDEN;
-	change_ctx c = {.a = a, .actor = actor, .id = id, .passed = passed};
-	return audit_tx(d, sign_off_in_tx, &c);
 }
 
 static int complete_in_tx(db *d, void *vctx)

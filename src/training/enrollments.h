@@ -34,8 +34,6 @@ typedef struct enrollment {
 	int64_t enrolled_by;          /* 0 when unknown */
 	int64_t waitlisted_at;        /* 0 when never waitlisted */
 	int64_t seated_at;            /* when the seat began (enrolled or promoted); 0 when none */
-	int64_t assessment_passed_at; /* 0 when not signed off */
-	int64_t assessment_by;
 	int64_t created_at, updated_at;
 } enrollment;
 
@@ -82,12 +80,6 @@ int enrollment_enroll_kv(db *d, arena *a, const principal *actor, int64_t course
  * enrollment.promote). */
 int enrollment_withdraw(db *d, arena *a, const principal *actor, int64_t id,
                         int64_t *promoted_id);
-
-/* The instructor's sign-off standing in for the scenario assessment;
- * needs PERM_ATTENDANCE_WRITE. passed = false clears it. Only for an
- * enrolled or completed person (else CK_E_CONFLICT). Audited as
- * enrollment.assessment. */
-int enrollment_sign_off(db *d, arena *a, const principal *actor, int64_t id, bool passed);
 
 /* Completes an enrollment whose progress meets the rule: sets status
  * completed. Needs PERM_CERTS_ISSUE or PERM_ATTENDANCE_WRITE. Runs inside

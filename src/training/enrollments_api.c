@@ -1,7 +1,6 @@
 /* enrollments_api.c: the JSON API for enrollment and completion:
  * GET/POST /api/v1/courses/{id}/enrollments, GET/DELETE
- * /api/v1/enrollments/{id} (DELETE withdraws), the assessment sign-off,
- * completion, make-up credit and GET /api/v1/me/enrollments. */
+ * /api/v1/enrollments/{id} (DELETE withdraws), completion, make-up credit and GET /api/v1/me/enrollments. */
 #include <string.h>
 
 #include "../auth/auth_web.h"
@@ -12,15 +11,14 @@
 json_t *enroll_enrollment_json(const enrollment *e)
 {
 	return json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:o, s:o, s:o, "
-	                 "s:o, s:o}",
+	                 "s:o}",
 	                 "id", (json_int_t)e->id, "course_id", (json_int_t)e->course_id,
 	                 "course_title", e->course_title, "user_id", (json_int_t)e->user_id,
 	                 "user_name", e->user_name, "user_email", e->user_email, "org_id",
 	                 (json_int_t)e->org_id, "org_name", e->org_name, "status", e->status,
 	                 "course_status", e->course_status, "position", (json_int_t)e->position,
 	                 "waitlisted_at", auth_json_time(e->waitlisted_at), "seated_at",
-	                 auth_json_time(e->seated_at), "assessment_passed_at",
-	                 auth_json_time(e->assessment_passed_at), "created_at",
+	                 auth_json_time(e->seated_at), "created_at",
 	                 auth_json_time(e->created_at), "updated_at", auth_json_time(e->updated_at));
 }
 
@@ -52,11 +50,14 @@ json_t *enroll_progress_json(const progress *p)
 		                                (json_int_t)g->have, "need", (json_int_t)g->need, "text",
 		                                g->text, "makeup_needed", g->is_makeup_needed));
 	}
-	return json_pack("{s:I, s:s, s:I, s:I, s:i, s:b, s:o, s:b, s:o, s:o, s:o}", "enrollment_id",
+	return json_pack("{s:I, s:s, s:I, s:I, s:i, s:b, s:I, s:I, s:o, s:b, s:o, s:o, s:o}",
+	                 "enrollment_id",
 	                 (json_int_t)p->enrollment_id, "status", p->status, "total_minutes",
 	                 (json_int_t)p->total_minutes, "planned_minutes",
 	                 (json_int_t)p->planned_minutes, "required_minutes", PROGRESS_TOTAL_MINUTES,
-	                 "assessment_passed", p->assessment_passed, "assessment_passed_at",
+	                 "assessment_passed", p->assessment_passed, "runs_passed",
+	                 (json_int_t)p->runs_passed, "runs_required", (json_int_t)p->runs_required,
+	                 "assessment_passed_at",
 	                 auth_json_time(p->assessment_passed_at), "is_complete", p->is_complete,
 	                 "modules", modules, "components", components, "missing", missing);
 }
@@ -172,26 +173,6 @@ static int enrollment_delete(request *req)
 	return 0;
 }
 
-/* POST /api/v1/enrollments/{id}/assessment: JSON {passed: true|false},
- * the instructor's sign-off standing in for the scenario assessment. */
-static int enrollment_assessment(request *req)
-{
-	static const field_spec spec[] = {{"passed", FIELD_BOOL, true, 0, 0, NULL, "Passed"}};
-	int64_t id;
-	const kv *in = NULL;
-	db *d;
-	if (!auth_path_id(req, 0, &id) || request_fields(req, &in) < 0 || !(d = auth_db(req)))
-		return 0;
-	field_errors errs = {0};
-	field_value v[1];
-	int rc = validate_fields(req->arena, in, spec, 1, v, &errs);
-	if (rc == 0)
-		rc = enrollment_sign_off(d, req->arena, &req->who, id, v[0].number != 0);
-	if (!auth_api_ok(req, rc, &errs))
-		return 0;
-	return reply_enrollment(req, d, id, 200);
-}
-
 /* POST /api/v1/enrollments/{id}/complete: marks the enrollment completed
  * when the completion rule holds; 409 listing each missing piece
  * otherwise. */
@@ -254,8 +235,6 @@ static const route enrollments_api_routes[] = {
      "One enrollment with its hours and what is missing for completion"},
     {"DELETE", "/api/v1/enrollments/{id}", enrollment_delete, PERM_ENROLL, ROUTE_API,
      "Withdraw; the first waitlisted is promoted"},
-    {"POST", "/api/v1/enrollments/{id}/assessment", enrollment_assessment,
-     PERM_ATTENDANCE_WRITE, ROUTE_API, "Sign off (or clear) the assessment"},
     {"POST", "/api/v1/enrollments/{id}/complete", enrollment_finish, PERM_ATTENDANCE_WRITE,
      ROUTE_API, "Complete an enrollment that meets the completion rule"},
     {"POST", "/api/v1/enrollments/{id}/makeup", enrollment_makeup, PERM_ATTENDANCE_WRITE,

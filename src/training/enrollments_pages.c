@@ -1,6 +1,6 @@
 /* enrollments_pages.c: enrollment pages. A course's trainees with their
  * status, hours and exactly what each still misses (/courses/{id}/enrollments),
- * the enroll form, withdraw, the assessment sign-off and completion; one
+ * the enroll form, withdraw and completion; one
  * trainee's hours by module and component with make-up credit
  * (/enrollments/{id}); and an officer's own courses (/me/courses). */
 #include <string.h>
@@ -114,15 +114,9 @@ static void trainee_row(request *req, db *d, const enrollment *e, bool may_statu
 	if (active && perm_granted(req->who.roles, PERM_ENROLL) &&
 	    (roles_see_all_orgs(req->who.roles) || e->org_id == req->who.org_id))
 		small_form(req, arena_printf(req->arena, "%s/withdraw", base), NULL, NULL, "Withdraw");
-	if (seated && perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE)) {
-		bool signed_off = e->assessment_passed_at != 0;
-		small_form(req, arena_printf(req->arena, "%s/assessment", base), "passed",
-		           signed_off ? "0" : "1",
-		           signed_off ? "Clear assessment sign-off" : "Sign off assessment");
-		if (!strcmp(e->status, "enrolled"))
-			small_form(req, arena_printf(req->arena, "%s/complete", base), NULL, NULL,
-			           "Complete");
-	}
+	if (seated && perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE) &&
+	    !strcmp(e->status, "enrolled"))
+		small_form(req, arena_printf(req->arena, "%s/complete", base), NULL, NULL, "Complete");
 	html_raw(b, "</td></tr>");
 }
 
@@ -139,8 +133,6 @@ static const char *done_message(request *req)
 		                    pos && strspn(pos, "0123456789") == strlen(pos) ? pos : "?");
 	if (!strcmp(done, "withdrawn"))
 		return "Withdrawn. The first on the waitlist, if any, now has the seat.";
-	if (!strcmp(done, "assessment"))
-		return "The assessment sign-off was saved.";
 	if (!strcmp(done, "completed"))
 		return "Completed.";
 	return NULL;
@@ -285,21 +277,6 @@ static int withdraw_submit(request *req)
 	if (!auth_ok(req, rc))
 		return 0;
 	back_to_course(req, course_id, id, "withdrawn");
-	return 0;
-}
-
-/* POST /enrollments/{id}/assessment: form field passed (1 or 0). */
-static int assessment_submit(request *req)
-{
-	int64_t id, course_id;
-	db *d;
-	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)) || !course_of(req, d, id, &course_id))
-		return 0;
-	const char *passed = kv_get(&req->form, "passed");
-	int rc = enrollment_sign_off(d, req->arena, &req->who, id, passed && !strcmp(passed, "1"));
-	if (!auth_ok(req, rc))
-		return 0;
-	back_to_course(req, course_id, id, "assessment");
 	return 0;
 }
 
@@ -527,8 +504,6 @@ static const route enrollments_routes[] = {
     {"GET", "/enrollments/{id}", enrollment_page, PERM_SIGNED_IN, 0,
      "One trainee's hours by module and component"},
     {"POST", "/enrollments/{id}/withdraw", withdraw_submit, PERM_ENROLL, 0, "Withdraw"},
-    {"POST", "/enrollments/{id}/assessment", assessment_submit, PERM_ATTENDANCE_WRITE, 0,
-     "Sign off the assessment"},
     {"POST", "/enrollments/{id}/complete", complete_submit, PERM_ATTENDANCE_WRITE, 0,
      "Complete an enrollment"},
     {"POST", "/enrollments/{id}/makeup", makeup_submit, PERM_ATTENDANCE_WRITE, 0,

@@ -44,18 +44,33 @@ const char *progress_hours_text(arena *a, int64_t minutes)
 	return arena_printf(a, "%lld min", m);
 }
 
-int progress_assessment(db *d, int64_t enrollment_id, bool *passed, int64_t *at)
+int progress_assessment(db *d, int64_t enrollment_id, int64_t *passed, int64_t *required,
+                        int64_t *at)
 {
-	int64_t when = 0;
-	int rc = db_query_int(d, &when,
-	                      "SELECT assessment_passed_at FROM enrollments "
-	                      "WHERE id = $1 AND assessment_passed_at IS NOT NULL",
+	*passed = 0;
+	*required = 0;
+	*at = 0;
+	int rc = db_query_int(d, required,
+	                      "SELECT c.scenario_runs_required FROM enrollments e "
+	                      "JOIN courses c ON c.id = e.course_id WHERE e.id = $1",
 	                      "i", enrollment_id);
 	if (rc < 0)
 		return rc;
-	*passed = rc == DB_ROW;
-	*at = rc == DB_ROW ? when : 0;
-	return 0;
+	rc = db_query_int(d, passed,
+	                  "SELECT COUNT(*) FROM scenario_runs WHERE enrollment_id = $1 "
+	                  "AND status = 'closed' AND result = 'pass'",
+	                  "i", enrollment_id);
+	if (rc < 0)
+		return rc;
+	if (*passed < *required || *required == 0)
+		return 0;
+	/* When it was met: the closing of the required-th passed run. */
+	rc = db_query_int(d, at,
+	                  "SELECT closed_at FROM scenario_runs WHERE enrollment_id = $1 "
+	                  "AND status = 'closed' AND result = 'pass' "
+	                  "ORDER BY closed_at, id LIMIT 1 OFFSET $2",
+	                  "ii", enrollment_id, *required - 1);
+	return rc < 0 ? rc : 0;
 }
 
 static int load_enrollment(db *d, arena *a, int64_t id, progress *p, int64_t *version_id)
@@ -269,10 +284,14 @@ static void training_progress_rule(arena *a, progress *p)
 		    .text = arena_printf(a, "Total: %s of %s", progress_hours_text(a, p->total_minutes),
 		                         progress_hours_text(a, PROGRESS_TOTAL_MINUTES)),
 		};
+	p->assessment_passed = p->runs_passed >= p->runs_required;
 	if (!p->assessment_passed)
 		p->missing[p->n_missing++] = (progress_gap){
 		    .kind = PROGRESS_GAP_ASSESSMENT,
-		    .text = "Scenario assessment not signed off",
+		    .have = p->runs_passed,
+		    .need = p->runs_required,
+		    .text = arena_printf(a, "Scenario assessment: %lld of %lld runs passed",
+		                         (long long)p->runs_passed, (long long)p->runs_required),
 		};
 	p->is_complete = p->n_missing == 0;
 }
@@ -301,7 +320,7 @@ int training_progress(db *d, arena *a, int64_t enrollment_id, progress *out)
 	if (rc < 0)
 		return rc;
 	roll_up(out, raw, makeup);
-	rc = progress_assessment(d, enrollment_id, &out->assessment_passed,
+	rc = progress_assessment(d, enrollment_id, &out->runs_passed, &out->runs_required,
 	                         &out->assessment_passed_at);
 	if (rc < 0)
 		return rc;

@@ -14,9 +14,12 @@
  * place that decides):
  *   - every required module attended for at least 90% of its minutes,
  *   - total at least 40 hours (2,400 minutes),
- *   - the scenario assessment passed (until the scenario issue: an
- *     instructor's sign-off, enrollments.assessment_passed_at; the source
- *     is one function, progress_assessment, so it can be replaced).
+ *   - the scenario assessment passed: at least the course's
+ *     scenario_runs_required scenario runs of this enrollment closed with
+ *     result "pass" (src/scenarios/runs.h; the source is one function,
+ *     progress_assessment). enrollments.assessment_passed_at, the
+ *     instructor's sign-off that stood in before scenario runs existed,
+ *     is no longer read or written; the column stays for old databases.
  * progress.missing lists exactly what is still short, one line each. */
 #ifndef CITKIT_PROGRESS_H
 #define CITKIT_PROGRESS_H
@@ -54,14 +57,16 @@ typedef struct progress_component {
 typedef enum progress_gap_kind {
 	PROGRESS_GAP_MODULE,     /* a required module short of 90% */
 	PROGRESS_GAP_TOTAL,      /* fewer than 40 hours */
-	PROGRESS_GAP_ASSESSMENT, /* assessment not passed / not signed off */
+	PROGRESS_GAP_ASSESSMENT, /* fewer passed scenario runs than the course asks */
 } progress_gap_kind;
 
 typedef struct progress_gap {
 	progress_gap_kind kind;
 	const char *code;     /* module code (MODULE), else NULL */
-	int64_t have, need;   /* minutes (MODULE: need = 90% rounded up, TOTAL: 2400) */
-	const char *text;     /* "Verbal de-escalation: 45 of 60 min (54 needed)" */
+	int64_t have, need;   /* minutes (MODULE: need = 90% rounded up, TOTAL: 2400);
+	                       * ASSESSMENT: passed runs and runs required */
+	const char *text;     /* "Verbal de-escalation: 45 of 60 min (54 needed)",
+	                       * "Scenario assessment: 1 of 2 runs passed" */
 	bool is_makeup_needed; /* MODULE: held (in part) before the person's seat */
 } progress_gap;
 
@@ -75,8 +80,9 @@ typedef struct progress {
 	size_t n_components;
 	int64_t total_minutes;    /* attended, all modules */
 	int64_t planned_minutes;  /* the curriculum's total */
-	bool assessment_passed;
-	int64_t assessment_passed_at; /* 0 when not */
+	bool assessment_passed;       /* runs_passed >= runs_required */
+	int64_t runs_passed, runs_required; /* scenario runs closed with "pass"; the course's need */
+	int64_t assessment_passed_at; /* when the required-th run passed; 0 when not */
 	progress_gap *missing;    /* what stops completion, in order: modules, total, assessment */
 	size_t n_missing;
 	bool is_complete;         /* n_missing == 0 */
@@ -92,10 +98,11 @@ const char *progress_component_label(const char *component);
  * and certificate services) check the actor first. */
 int training_progress(db *d, arena *a, int64_t enrollment_id, progress *out);
 
-/* The assessment source for the rule: whether enrollment_id has passed the
- * scenario assessment, and when (0 if not). Until the scenario issue this
- * is the instructor's sign-off. */
-int progress_assessment(db *d, int64_t enrollment_id, bool *passed, int64_t *at);
+/* The assessment source for the rule: enrollment_id's scenario runs
+ * closed with result "pass", the course's scenario_runs_required, and
+ * when the required-th one passed (0 if not yet, or none required). */
+int progress_assessment(db *d, int64_t enrollment_id, int64_t *passed, int64_t *required,
+                        int64_t *at);
 
 /* "38 h 20 min", "45 min", "40 h" from minutes, in a. */
 const char *progress_hours_text(arena *a, int64_t minutes);

@@ -226,6 +226,14 @@ async function main() {
       await shot(page, p.slice(1).replace(/\//g, '-'));
     }
 
+    // The scenario library (the coordinator edits it and reads the
+    // role-player briefs): the starter library that init loads.
+    for (const p of ['/scenarios', '/scenarios/1', '/scenarios/new', '/scenarios/1/edit',
+      '/scenarios/import', '/rubrics', '/rubrics/1', '/rubrics/new']) {
+      await page.goto(`${base}${p}`);
+      await axe(page, p);
+    }
+
     // 7. Training (training.mjs): an instructor and an officer.
     await trainingWalk({ page, ctx, base, db, check, axe, shot });
 

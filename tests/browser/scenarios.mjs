@@ -199,6 +199,7 @@ export async function scenariosWalk(t) {
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /class 2 of 2026/i }).first().click()]);
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /^scenario runs$/i }).click()]);
     check('scenarios: the course page links its scenario runs', /\/courses\/\d+\/runs$/.test(page.url()), page.url());
+    const courseRuns = page.url();
     await axe(page, 'course runs');
     await page.getByLabel(/^scenario$/i).selectOption({
       label: await page.locator('#f-scenario_id option', { hasText: s.title }).first().innerText(),
@@ -294,12 +295,23 @@ export async function scenariosWalk(t) {
       await trainee.page.locator('#comments').innerText().catch(() => ''));
     await axe(trainee.page, 'debrief closed (trainee phone)');
 
+    // The course's matrix now has the trainee's skills and one passed run.
+    await page.goto(courseRuns);
+    const row = page.locator('main tr', { hasText: s.trainee.name }).last();
+    const cells = await row.innerText().catch(() => '');
+    check('scenarios: the course matrix shows the trainee\'s skills and runs passed',
+      /4\.00/.test(cells) && /1 \/ \d/.test(cells), cells);
+    await axe(page, 'course runs with a closed run');
+    await shot(page, 'scenarios-course-runs');
+
     // 5. The trainee's history and trend.
     await trainee.page.goto(`${base}/me/runs`);
     const history = await mainText(trainee.page);
     check('scenarios: the trainee\'s history lists the run and the skill trend',
       history.includes(s.title) && /calm voice and pace/i.test(history), history.slice(0, 400));
     await axe(trainee.page, '/me/runs (trainee phone)');
+    await fitsPhone(t, trainee.page, 'the run history');
+    await shot(trainee.page, 'scenarios-history-phone');
     await trainee.ctx.close();
     check('scenarios: no console errors or CSP violations on the phones', problems.length === 0,
       problems.join(' | '));

@@ -80,6 +80,21 @@ static void get_status(agent *a, const char *path, long want)
 	hresp_free(&r);
 }
 
+/* Two closed, passed scenario runs of an enrollment of course 90001 (the
+ * completion rule's scenario assessment). */
+static void passed_runs(long enrollment, long user, long at)
+{
+	char s[1024];
+	snprintf(s, sizeof s,
+	         "INSERT INTO scenario_runs (course_id, scenario_id, rubric_id, enrollment_id, "
+	         "trainee_id, join_code, status, started_by, started_at, closed_at, result, mean_x100) "
+	         "VALUES (90001, 90001, 90001, %ld, %ld, 'E%ld-1', 'closed', %ld, %ld, %ld, 'pass', 400), "
+	         "(90001, 90001, 90001, %ld, %ld, 'E%ld-2', 'closed', %ld, %ld, %ld, 'pass', 400);",
+	         enrollment, user, enrollment, user, at, at, enrollment, user, enrollment, user, at,
+	         at);
+	sql(s);
+}
+
 void test_certificates_walk(void **state)
 {
 	(void)state;
@@ -92,7 +107,8 @@ void test_certificates_walk(void **state)
 	long off_id = (long)user_id_of(&off), off2_id = (long)user_id_of(&off2);
 	long now = (long)time(NULL), past = now - 10 * 86400;
 	/* One required module of 40 hours in one session that is over; both
-	 * officers enrolled, present by default; only off2 signed off. */
+	 * officers enrolled, present by default; only off2 has passed the two
+	 * scenario runs the course asks for. */
 	char s[4096];
 	snprintf(s, sizeof s,
 	         "INSERT INTO curricula (id, name, kind, created_at) VALUES (90001, 'HTTP cert', 'local', %ld);"
@@ -107,11 +123,23 @@ void test_certificates_walk(void **state)
 	         "INSERT INTO session_modules (session_id, module_id, minutes) VALUES (90001, 90001, 2400);"
 	         "INSERT INTO enrollments (id, course_id, user_id, status, created_at, updated_at) "
 	         "VALUES (90001, 90001, %ld, 'enrolled', %ld, %ld);"
-	         "INSERT INTO enrollments (id, course_id, user_id, status, assessment_passed_at, created_at, updated_at) "
-	         "VALUES (90002, 90001, %ld, 'enrolled', %ld, %ld, %ld);",
+	         "INSERT INTO enrollments (id, course_id, user_id, status, created_at, updated_at) "
+	         "VALUES (90002, 90001, %ld, 'enrolled', %ld, %ld);",
 	         now, now, now, past, past, now, now, past, past + 2400 * 60, now, now, off_id, now,
-	         now, off2_id, now, now, now);
+	         now, off2_id, now, now);
 	sql(s);
+	/* A rubric and a scenario as the library would take them (the
+	 * library's export and import tests read every row). */
+	sql("INSERT INTO rubrics (id, code, title, created_at, updated_at) "
+	    "VALUES (90001, 'http-cert', 'HTTP rubric', 1, 1);"
+	    "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, anchor_3, "
+	    "anchor_5, is_critical) VALUES (90001, 1, 'calm', 'Calm voice', 'Shouts', 'Mostly calm', "
+	    "'Calm throughout', 1);"
+	    "INSERT INTO scenarios (id, code, title, crisis_type, difficulty, dispatch_brief, "
+	    "rp_character, minutes, rubric_id, created_at, updated_at) VALUES (90001, 'http-cert', "
+	    "'HTTP scenario', 'other', 'introductory', 'A caller reports a man shouting.', "
+	    "'A man in his forties, upset.', 10, 90001, 1, 1);");
+	passed_runs(90002, off2_id, now);
 
 	agent api_coord, api_off, api_off2, api_sup, api_sup_b, nobody = {0};
 	bearer(&api_coord, coord.email);
@@ -132,8 +160,7 @@ void test_certificates_walk(void **state)
 	expect_status(&r, 403);
 	hresp_free(&r);
 
-	snprintf(s, sizeof s, "UPDATE enrollments SET assessment_passed_at = %ld WHERE id = 90001;", now);
-	sql(s);
+	passed_runs(90001, off_id, now);
 	http_json(&api_coord, "POST", "/api/v1/certificates", "{\"enrollment_id\": 90001}", &r);
 	expect_status(&r, 201);
 	json_t *j = hresp_json(&r);

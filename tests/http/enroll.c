@@ -1,6 +1,7 @@
 /* enroll.c: HTTP tests of enrollment (capacity, waitlist, twice, other
  * agency, withdraw and promotion), roll call (bounds, not enrolled,
- * nothing written on error), sign-off and completion, and the pages,
+ * nothing written on error), completion (the scenario assessment
+ * counted from passed runs), and the pages,
  * with each role's permission. The curriculum and course rows are
  * written straight into the database (sqlite3 shell or libpq), so these
  * tests stand on the schema rather than on the course pages. */
@@ -272,7 +273,7 @@ void test_enroll_api(void **state)
 }
 
 /* Roll call over the API: present by default, marks, bounds, not
- * enrolled, permissions; sign-off and completion refused with what is
+ * enrolled, permissions; completion refused with what is
  * missing. */
 void test_attendance_api(void **state)
 {
@@ -413,21 +414,28 @@ void test_attendance_api(void **state)
 	expect_status(&r, 201);
 	hresp_free(&r);
 
-	/* Sign-off, then completion is refused: 90 of 120 minutes and far
-	 * from 40 hours. */
+	/* The sign-off that stood in for the scenario assessment is gone. */
 	snprintf(path, sizeof path, "/api/v1/enrollments/%lld/assessment", e1);
-	http_json(&s, "POST", path, "{\"passed\": true}", &r);
-	expect_json_problem(&r, 403, NULL);
-	hresp_free(&r);
 	http_json(&i, "POST", path, "{\"passed\": true}", &r);
-	expect_status(&r, 200);
-	assert_non_null(strstr(r.body, "assessment_passed"));
+	expect_status(&r, 404);
 	hresp_free(&r);
+	/* Completion is refused: 90 of 120 minutes, far from 40 hours, and
+	 * no passed scenario run of the two the course asks for. */
 	snprintf(path, sizeof path, "/api/v1/enrollments/%lld/complete", e1);
 	http_json(&i, "POST", path, NULL, &r);
 	expect_json_problem(&r, 409, "progress");
 	assert_non_null(strstr(r.body, "Verbal de-escalation: 90 of 120 min (108 needed)"));
 	assert_non_null(strstr(r.body, "Total: 1 h 30 min of 40 h"));
+	assert_non_null(strstr(r.body, "Scenario assessment: 0 of 2 runs passed"));
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/enrollments/%lld", e1);
+	http_get(&i, path, &r);
+	expect_status(&r, 200);
+	json_t *pj = hresp_json(&r);
+	json_t *prog = json_object_get(pj, "progress");
+	assert_int_equal(json_integer_value(json_object_get(prog, "runs_passed")), 0);
+	assert_int_equal(json_integer_value(json_object_get(prog, "runs_required")), 2);
+	json_decref(pj);
 	hresp_free(&r);
 }
 
@@ -462,7 +470,7 @@ void test_enroll_pages(void **state)
 	http_get(admin, path, &r);
 	expect_status(&r, 200);
 	assert_non_null(strstr(r.body, "Waitlisted, position 1"));
-	assert_non_null(strstr(r.body, "Scenario assessment not signed off"));
+	assert_non_null(strstr(r.body, "Scenario assessment: 0 of 2 runs passed"));
 	char roll_link[64];
 	snprintf(roll_link, sizeof roll_link, "href=\"/sessions/%lld/roll\"", c.session);
 	assert_non_null(strstr(r.body, roll_link));

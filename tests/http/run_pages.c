@@ -50,11 +50,12 @@ static void fixture(run_fixture *f)
 	         "'local', 1) RETURNING id",
 	         fixture_seq, pid);
 	long long cur = sql_int(sql);
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO curriculum_versions (curriculum_id, version, title, status, approved_at, "
-	         "created_at, updated_at) VALUES (%lld, 1, 'HTTP run pages', 'approved', 1, 1, 1) "
-	         "RETURNING id",
-	         cur);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO curriculum_versions (curriculum_id, version, title, status, approved_at, "
+	    "created_at, updated_at) VALUES (%lld, 1, 'HTTP run pages', 'approved', 1, 1, 1) "
+	    "RETURNING id",
+	    cur);
 	long long version = sql_int(sql);
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO courses (version_id, title, location, starts_on, ends_on, capacity, "
@@ -68,25 +69,28 @@ static void fixture(run_fixture *f)
 	         "RETURNING id",
 	         fixture_seq, pid);
 	long long rubric = sql_int(sql);
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, anchor_3, "
-	         "anchor_5, weight, is_critical) VALUES (%lld, 1, 'calm-voice', 'Calm voice and pace', "
-	         "'Shouts or rushes', 'Mostly calm', 'Low, slow and steady throughout', 1, 1)",
-	         rubric);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, anchor_3, "
+	    "anchor_5, weight, is_critical) VALUES (%lld, 1, 'calm-voice', 'Calm voice and pace', "
+	    "'Shouts or rushes', 'Mostly calm', 'Low, slow and steady throughout', 1, 1)",
+	    rubric);
 	sql_int(sql);
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, anchor_3, "
-	         "anchor_5, weight, is_critical) VALUES (%lld, 2, 'offers-choices', 'Offers choices', "
-	         "'Gives orders only', 'Offers one choice', 'Offers real choices', 1, 0)",
-	         rubric);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, anchor_3, "
+	    "anchor_5, weight, is_critical) VALUES (%lld, 2, 'offers-choices', 'Offers choices', "
+	    "'Gives orders only', 'Offers one choice', 'Offers real choices', 1, 0)",
+	    rubric);
 	sql_int(sql);
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO scenarios (code, title, crisis_type, difficulty, dispatch_brief, "
-	         "rp_character, minutes, rubric_id, created_at, updated_at) VALUES "
-	         "('rp-bridge-%d-%ld', 'Man on the bridge %d', 'suicidal', 'intermediate', 'A caller "
-	         "reports a man standing outside the bridge railing.', 'Stands with his back to the "
-	         "rail.', 8, %lld, 1, 1) RETURNING id",
-	         fixture_seq, pid, fixture_seq, rubric);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO scenarios (code, title, crisis_type, difficulty, dispatch_brief, "
+	    "rp_character, minutes, rubric_id, created_at, updated_at) VALUES "
+	    "('rp-bridge-%d-%ld', 'Man on the bridge %d', 'suicidal', 'intermediate', 'A caller "
+	    "reports a man standing outside the bridge railing.', 'Stands with his back to the "
+	    "rail.', 8, %lld, 1, 1) RETURNING id",
+	    fixture_seq, pid, fixture_seq, rubric);
 	f->scenario = sql_int(sql);
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO scenarios (code, title, crisis_type, difficulty, dispatch_brief, "
@@ -217,8 +221,8 @@ void test_run_pages_start(void **state)
 	/* Bad input: nothing chosen; the scenario without a rubric; a trainee
 	 * not enrolled (the outsider has no enrollment: a made-up id). Each
 	 * re-shows the form with its message and writes nothing. */
-	long long before = count_of("SELECT COUNT(*) FROM scenario_runs WHERE course_id = %lld",
-	                            f.course);
+	long long before =
+	    count_of("SELECT COUNT(*) FROM scenario_runs WHERE course_id = %lld", f.course);
 	http_post_form(&f.ia, path, "scenario_id=&enrollment_id=", &r);
 	expect_status(&r, 422);
 	expect_body(&r, "There is a problem");
@@ -237,16 +241,18 @@ void test_run_pages_start(void **state)
 	expect_status(&r, 422);
 	expect_body(&r, "href=\"#f-enrollment_id\"");
 	hresp_free(&r);
-	assert_int_equal(before, count_of("SELECT COUNT(*) FROM scenario_runs WHERE course_id = %lld",
-	                                  f.course));
+	assert_int_equal(
+	    before,
+	    count_of("SELECT COUNT(*) FROM scenario_runs WHERE course_id = %lld", f.course));
 
 	/* Started: the console shows the join code large, its QR code, the
 	 * dispatch brief and the two buttons. */
 	long long run = start_run(&f);
 	char code[7];
 	console_code(&f, run, code);
-	snprintf(text, sizeof text, "SELECT COUNT(*) FROM scenario_runs WHERE id = %lld AND "
-	                            "join_code = '%s'",
+	snprintf(text, sizeof text,
+	         "SELECT COUNT(*) FROM scenario_runs WHERE id = %lld AND "
+	         "join_code = '%s'",
 	         run, code);
 	assert_int_equal(sql_int(text), 1);
 	snprintf(path, sizeof path, "/runs/%lld", run);
@@ -391,7 +397,8 @@ void test_run_pages_feedback(void **state)
 	expect_status(&r, 200);
 	expect_body(&r, "Calm voice and pace (critical)");
 	expect_body(&r, "Low, slow and steady throughout");
-	expect_body(&r, "type=\"radio\" id=\"s-calm-voice-5\" name=\"score.calm-voice\" value=\"5\"");
+	expect_body(&r,
+	            "type=\"radio\" id=\"s-calm-voice-5\" name=\"score.calm-voice\" value=\"5\"");
 	expect_body(&r, "name=\"comment\"");
 	expect_body(&r, ">Send feedback</button>");
 	hresp_free(&r);
@@ -402,7 +409,8 @@ void test_run_pages_feedback(void **state)
 	expect_body(&r, "There is a problem");
 	expect_body(&r, "href=\"#f-score.calm-voice\"");
 	/* What was typed comes back checked. */
-	expect_body(&r, "id=\"s-offers-choices-3\" name=\"score.offers-choices\" value=\"3\" checked");
+	expect_body(&r,
+	            "id=\"s-offers-choices-3\" name=\"score.offers-choices\" value=\"3\" checked");
 	hresp_free(&r);
 	assert_int_equal(post_scores(&f.c1a, run, "score.no-such-skill=3", &r), 422);
 	hresp_free(&r);
@@ -497,9 +505,9 @@ void test_run_pages_feedback(void **state)
 	                          run),
 	                 1);
 	/* Feedback is still open after "end scenario": the instructor scores. */
-	assert_int_equal(post_scores(&f.ia, run, "score.calm-voice=4&score.offers-choices=3&comment=ok",
-	                             &r),
-	                 303);
+	assert_int_equal(
+	    post_scores(&f.ia, run, "score.calm-voice=4&score.offers-choices=3&comment=ok", &r),
+	    303);
 	hresp_free(&r);
 	http_post_form(&f.ia, path, "", &r);
 	snprintf(text, sizeof text, "/runs/%lld?done=closed", run);
@@ -562,5 +570,94 @@ void test_run_pages_feedback(void **state)
 	http_get(&f.ia, path, &r);
 	expect_status(&r, 200);
 	expect_body(&r, "1 / 2</td>");
+	hresp_free(&r);
+}
+
+/* A program that shows names (scenario_feedback_anonymous off): a run
+ * started then shows the trainee which classmate said what, and its
+ * console offers no names-hidden projector copy. */
+void test_run_pages_named(void **state)
+{
+	(void)state;
+	agent admin = {0};
+	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
+	hresp r;
+	http_json(&admin, "PUT", "/api/v1/settings/runs", "{\"feedback_anonymous\": false}", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	run_fixture f;
+	fixture(&f);
+	long long run = start_run(&f);
+	/* Back to the default at once, for the tests after this one. */
+	http_json(&admin, "PUT", "/api/v1/settings/runs", "{\"feedback_anonymous\": true}", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	char text[256], named[128], path[128];
+	snprintf(text, sizeof text, "score.calm-voice=4&comment=%s", form_enc("Named, kindly."));
+	assert_int_equal(post_scores(&f.c1a, run, text, &r), 303);
+	hresp_free(&r);
+	snprintf(named, sizeof named, "%s (classmate)", f.c1.name);
+	snprintf(path, sizeof path, "/runs/%lld/debrief", run);
+	http_get(&f.ta, path, &r);
+	expect_status(&r, 200);
+	expect_body(&r, named);
+	hresp_free(&r);
+	/* The console offers no separate projector copy for such a run. */
+	snprintf(path, sizeof path, "/runs/%lld", run);
+	http_get(&f.ia, path, &r);
+	expect_status(&r, 200);
+	expect_no_body(&r, "view=projector");
+	hresp_free(&r);
+}
+
+/* A role player with an account (a presenter): picked on the start form,
+ * they see the run and its role-player brief, join to the debrief, and
+ * cannot score; the trainee never sees the brief. */
+void test_run_pages_role_player(void **state)
+{
+	(void)state;
+	run_fixture f;
+	fixture(&f);
+	tuser rp;
+	user_make(&rp, "presenter", ORG_A);
+	agent ra = {0};
+	login(&ra, &rp);
+	char path[128], fields[256], want[128];
+	hresp r;
+	snprintf(path, sizeof path, "/courses/%lld/runs", f.course);
+	http_get(&f.ia, path, &r);
+	expect_status(&r, 200);
+	snprintf(want, sizeof want, "<option value=\"%lld\">%s (Lived-experience presenter)",
+	         (long long)user_id_of(&rp), rp.name);
+	expect_body(&r, want);
+	hresp_free(&r);
+	snprintf(fields, sizeof fields, "scenario_id=%lld&enrollment_id=%lld&role_player_id=%lld",
+	         f.scenario, f.e_trainee, (long long)user_id_of(&rp));
+	http_post_form(&f.ia, path, fields, &r);
+	expect_redirect(&r, "/runs/");
+	long long run = strtoll(r.location + strlen("/runs/"), NULL, 10);
+	hresp_free(&r);
+
+	snprintf(path, sizeof path, "/runs/%lld", run);
+	http_get(&ra, path, &r);
+	expect_status(&r, 200);
+	expect_body(&r, "href=\"#rp-brief\"");
+	expect_body(&r, "Stands with his back to the rail");
+	expect_body(&r, rp.name);
+	expect_no_body(&r, ">Score this run<");
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/runs/%lld/score", run);
+	get_status(&ra, path, 403);
+	char code[7];
+	console_code(&f, run, code);
+	snprintf(fields, sizeof fields, "code=%s", code);
+	http_post_form(&ra, "/join", fields, &r);
+	snprintf(want, sizeof want, "/runs/%lld/debrief", run);
+	expect_redirect(&r, want);
+	hresp_free(&r);
+	/* A role player is not a classmate: a bad score post is refused
+	 * before it is read. */
+	http_post_form(&ra, path, "score.calm-voice=9", &r);
+	expect_status(&r, 403);
 	hresp_free(&r);
 }

@@ -6,5 +6,7 @@
 void test_run_pages_start(void **state);
 void test_run_pages_join(void **state);
 void test_run_pages_feedback(void **state);
+void test_run_pages_named(void **state);
+void test_run_pages_role_player(void **state);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enroll.h"
 #include "harness.h"
 #include "scenarios_http.h"
 
@@ -131,7 +132,10 @@ void test_scenarios_api(void **state)
 	assert_true(count_items(&admin, "/api/v1/scenarios?limit=200") >= 12);
 	assert_true(count_items(&admin, "/api/v1/scenarios?crisis_type=dementia") >= 1);
 	http_get(&admin, "/api/v1/scenarios?crisis_type=werewolf", &r);
-	expect_status(&r, 422);
+	expect_field_error(&r, 422, "crisis_type");
+	hresp_free(&r);
+	http_get(&admin, "/api/v1/scenarios?difficulty=impossible", &r);
+	expect_field_error(&r, 422, "difficulty");
 	hresp_free(&r);
 	http_get(&admin, "/api/v1/scenarios?cursor=zz", &r);
 	expect_status(&r, 400);
@@ -277,6 +281,53 @@ void test_scenarios_api(void **state)
 	hresp_free(&r);
 	http_get(&admin, "/api/v1/rubrics/999999", &r);
 	expect_status(&r, 404);
+	hresp_free(&r);
+	/* Once a run is scored on the rubric it cannot change: 409, as is. */
+	char sql[640];
+	snprintf(sql, sizeof sql,
+	         "{\"title\": \"Run on a suite rubric\", \"crisis_type\": \"other\", "
+	         "\"difficulty\": \"advanced\", \"dispatch_brief\": \"A caller reports a man.\", "
+	         "\"role_player_brief\": {\"character\": \"Someone quite specific\"}, "
+	         "\"minutes\": 5, \"rubric_id\": %lld}",
+	         rid);
+	http_json(&admin, "POST", "/api/v1/scenarios", sql, &r);
+	expect_status(&r, 201);
+	long long run_scenario = id_of(&r);
+	hresp_free(&r);
+	long long version = sql_int(
+	    "INSERT INTO curricula (name, kind, created_at) VALUES ('Scenario suite', 'local', 1) "
+	    "RETURNING id");
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO curriculum_versions (curriculum_id, version, title, status, "
+	         "created_at, updated_at) VALUES (%lld, 1, 'Scenario suite', 'approved', 1, 1) "
+	         "RETURNING id",
+	         version);
+	version = sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO courses (version_id, title, location, starts_on, ends_on, capacity, "
+	         "status, created_at, updated_at) VALUES (%lld, 'Scenario suite course', 'Hall', "
+	         "1600000000, 1600345600, 20, 'in_progress', 1, 1) RETURNING id",
+	         version);
+	long long course = sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO enrollments (course_id, user_id, status, created_at, updated_at) "
+	         "VALUES (%lld, %lld, 'enrolled', 1, 1) RETURNING id",
+	         course, (long long)user_id_of(&officer));
+	long long enrollment = sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO scenario_runs (course_id, scenario_id, rubric_id, enrollment_id, "
+	         "trainee_id, join_code, status, started_by, started_at) VALUES (%lld, %lld, %lld, "
+	         "%lld, %lld, 'SUITE9', 'closed', %lld, 1) RETURNING id",
+	         course, run_scenario, rid, enrollment, (long long)user_id_of(&officer),
+	         (long long)user_id_of(admin_user()));
+	sql_int(sql);
+	snprintf(path, sizeof path, "/api/v1/rubrics/%lld", rid);
+	http_json(&admin, "PUT", path, "{\"title\": \"Changed after a run\"}", &r);
+	expect_status(&r, 409);
+	hresp_free(&r);
+	http_get(&admin, path, &r);
+	assert_null(strstr(r.body, "Changed after a run"));
+	assert_non_null(strstr(r.body, "\"run_count\":1"));
 	hresp_free(&r);
 	agent nobody;
 	memset(&nobody, 0, sizeof nobody);
@@ -492,7 +543,7 @@ void test_scenarios_pages(void **state)
 	assert_non_null(strstr(r.body, "Debrief questions"));
 	assert_non_null(strstr(r.body, "Role-player brief"));
 	assert_non_null(strstr(r.body, "Carol")); /* the caregiver, in the brief's history */
-	assert_non_null(strstr(r.body, "(critical)"));
+	assert_non_null(strstr(r.body, "<strong>(critical)</strong>"));
 	hresp_free(&r);
 
 	/* Add through the form: a bad one first (422, the form again). */

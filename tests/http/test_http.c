@@ -1418,6 +1418,8 @@ int main(void)
 	    cmocka_unit_test(test_run_pages_start),
 	    cmocka_unit_test(test_run_pages_join),
 	    cmocka_unit_test(test_run_pages_feedback),
+	    cmocka_unit_test(test_run_pages_named),
+	    cmocka_unit_test(test_run_pages_role_player),
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_events_across_processes),
 	    cmocka_unit_test(test_clean_shutdown),

@@ -6,6 +6,7 @@
 #define CITKIT_TEST_ENROLL_FIXTURE_H
 
 #include "auth_fixture.h"
+#include "runs_fixture.h"
 
 /* Sessions in the tests happen before the fixture's "now" (2023-11-14),
  * starting on 2023-11-01 00:00 UTC. */
@@ -142,11 +143,11 @@ static inline void tf_makeup(authfx *f, int64_t enrollment_id, const char *code,
 		fail_msg("makeup_credits: %s", db_errmsg(f->d));
 }
 
-static inline void tf_sign_off(authfx *f, int64_t enrollment_id)
+/* The scenario assessment met: the two passed runs a course asks for by
+ * default, closed at time 5. */
+static inline void tf_pass_runs(authfx *f, int64_t enrollment_id)
 {
-	if (db_run(f->d, "UPDATE enrollments SET assessment_passed_at = 5 WHERE id = $1", "i",
-	           enrollment_id) != 1)
-		fail_msg("sign-off: %s", db_errmsg(f->d));
+	fx_closed_runs(f, enrollment_id, 2, "pass", 5);
 }
 
 #endif

@@ -4,6 +4,7 @@
  * lookup; and the PDF and ZIP checked with real tools (pdftotext,
  * pdftoppm + zbarimg, unzip). */
 #include "auth_fixture.h"
+#include "runs_fixture.h"
 
 #include "auth/settings.h"
 #include "credentials/certificate_pdf.h"
@@ -79,11 +80,10 @@ static void course_setup(authfx *f, course_fx *c)
 		                 DB_ROW);
 }
 
-static void sign_off(authfx *f, int64_t enrollment)
+/* The scenario assessment met: two passed runs. */
+static void pass_runs(authfx *f, int64_t enrollment)
 {
-	assert_int_equal(db_run(f->d, "UPDATE enrollments SET assessment_passed_at = $1 WHERE id = $2",
-	                        "ii", fx_now_cs / 100, enrollment),
-	                 1);
+	fx_closed_runs(f, enrollment, 2, "pass", fx_now_cs / 100);
 }
 
 static int64_t issue_ok(authfx *f, const course_fx *c, int64_t enrollment)
@@ -105,7 +105,7 @@ static void issue_refused_until_complete(void **state)
 	principal coord = fx_as(f, c.coordinator), officer = fx_as(f, c.officer);
 	field_errors errs = {0};
 	int64_t id = 0;
-	/* No assessment sign-off yet: refused, saying so, nothing written. */
+	/* No passed scenario runs yet: refused, saying so, nothing written. */
 	assert_int_equal(certificate_issue(f->d, f->a, &coord, c.enrollment, &id, &errs),
 	                 CK_E_INVALID);
 	assert_int_equal(errs.len, 1);
@@ -113,7 +113,7 @@ static void issue_refused_until_complete(void **state)
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM certificates"), 0);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'certificate.issue'"), 0);
 	/* An officer may not issue at all. */
-	sign_off(f, c.enrollment);
+	pass_runs(f, c.enrollment);
 	assert_int_equal(certificate_issue(f->d, f->a, &officer, c.enrollment, &id, &errs),
 	                 CK_E_FORBIDDEN);
 	id = issue_ok(f, &c, c.enrollment);
@@ -133,7 +133,7 @@ static void issue_refused_until_complete(void **state)
 	errs.len = 0;
 	assert_int_equal(certificate_issue(f->d, f->a, &coord, 9999, &id, &errs), CK_E_NOT_FOUND);
 	/* A withdrawn trainee gets none, complete or not. */
-	sign_off(f, c.enrollment2);
+	pass_runs(f, c.enrollment2);
 	fx_exec(f, "UPDATE enrollments SET status = 'withdrawn' WHERE status = 'enrolled'");
 	errs.len = 0;
 	assert_int_equal(certificate_issue(f->d, f->a, &coord, c.enrollment2, &id, &errs),
@@ -153,8 +153,8 @@ static void serials_sequential_and_dates(void **state)
 	assert_int_equal(settings_set(f->d, CERT_SETTING_PREFIX, "PB"), 0);
 	assert_int_equal(settings_set(f->d, CERT_SETTING_VALID_MONTHS, "24"), 0);
 	assert_int_equal(settings_set(f->d, CERT_SETTING_REFRESHER_MONTHS, "12"), 0);
-	sign_off(f, c.enrollment);
-	sign_off(f, c.enrollment2);
+	pass_runs(f, c.enrollment);
+	pass_runs(f, c.enrollment2);
 	principal coord = fx_as(f, c.coordinator);
 	int issued = 0;
 	assert_int_equal(certificate_issue_course(f->d, f->a, &coord, c.course, &issued), 0);
@@ -192,7 +192,7 @@ static void revoke_is_audited(void **state)
 	authfx *f = *state;
 	course_fx c;
 	course_setup(f, &c);
-	sign_off(f, c.enrollment);
+	pass_runs(f, c.enrollment);
 	int64_t id = issue_ok(f, &c, c.enrollment);
 	principal coord = fx_as(f, c.coordinator), officer = fx_as(f, c.officer);
 	field_errors errs = {0};
@@ -225,7 +225,7 @@ static void scopes(void **state)
 	authfx *f = *state;
 	course_fx c;
 	course_setup(f, &c);
-	sign_off(f, c.enrollment);
+	pass_runs(f, c.enrollment);
 	int64_t id = issue_ok(f, &c, c.enrollment);
 	certificate cert;
 	int64_t allowed[] = {c.officer, c.supervisor, c.coordinator};
@@ -263,7 +263,7 @@ static void verify_reveals_nothing_for_bad_codes(void **state)
 	authfx *f = *state;
 	course_fx c;
 	course_setup(f, &c);
-	sign_off(f, c.enrollment);
+	pass_runs(f, c.enrollment);
 	int64_t id = issue_ok(f, &c, c.enrollment);
 	certificate cert;
 	assert_int_equal(certificate_get(f->d, f->a, &f->sys, id, &cert), 0);
@@ -308,7 +308,7 @@ static void pdf_and_zip_read_by_real_tools(void **state)
 	authfx *f = *state;
 	course_fx c;
 	course_setup(f, &c);
-	sign_off(f, c.enrollment);
+	pass_runs(f, c.enrollment);
 	int64_t id = issue_ok(f, &c, c.enrollment);
 	certificate cert;
 	assert_int_equal(certificate_get(f->d, f->a, &f->sys, id, &cert), 0);
@@ -372,7 +372,7 @@ static void transcript_and_agency_status(void **state)
 	course_fx c;
 	course_setup(f, &c);
 	assert_int_equal(settings_set(f->d, CERT_SETTING_VALID_MONTHS, "24"), 0);
-	sign_off(f, c.enrollment);
+	pass_runs(f, c.enrollment);
 	int64_t id = issue_ok(f, &c, c.enrollment);
 	principal officer = fx_as(f, c.officer), sup = fx_as(f, c.supervisor),
 	          other = fx_as(f, c.other_supervisor), coord = fx_as(f, c.coordinator),
@@ -462,7 +462,7 @@ static void settings_form_values(void **state)
 	assert_string_equal(v.valid_months, "36");
 	assert_string_equal(v.refresher_months, "");
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'certificate.settings'"), 1);
-	sign_off(f, c.enrollment);
+	pass_runs(f, c.enrollment);
 	issue_ok(f, &c, c.enrollment);
 	certificate *items;
 	size_t n;
@@ -480,7 +480,7 @@ static void signer_is_issued_by(void **state)
 	authfx *f = *state;
 	course_fx c;
 	course_setup(f, &c);
-	sign_off(f, c.enrollment);
+	pass_runs(f, c.enrollment);
 	int64_t id = issue_ok(f, &c, c.enrollment);
 	certificate cert;
 	const char *coordinator, *instructor;
@@ -502,7 +502,7 @@ static void signer_is_issued_by(void **state)
 	assert_int_equal(certificate_signers(f->d, f->a, &cert, &coordinator, &instructor), 0);
 	assert_string_equal(coordinator, "Cora Coordinator");
 	/* Issued by the system (the CLI): no signer, none invented. */
-	sign_off(f, c.enrollment2);
+	pass_runs(f, c.enrollment2);
 	field_errors errs = {0};
 	int64_t id2 = 0;
 	assert_int_equal(certificate_issue(f->d, f->a, &f->sys, c.enrollment2, &id2, &errs), 0);

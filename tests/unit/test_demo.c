@@ -34,6 +34,13 @@ static void loads_partners_roles_and_logins(void **state)
 			fail_msg("no demo user holds the role %s", role_name((role)bit));
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM settings WHERE name = 'program_name'"),
 	                 1);
+	/* The scenario runs: in the finished course every trainee passed the
+	 * two the completion rule asks for (one failed one first); in the
+	 * course in progress one run is live. */
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM scenario_runs WHERE result = 'pass'"), 6);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM scenario_runs WHERE result = 'fail'"), 1);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM scenario_runs WHERE status = 'live'"), 1);
+	assert_true(fx_count(f, "SELECT count(*) FROM run_events") > 20);
 	/* Each printed login signs in with its printed password. */
 	for (size_t i = 0; i < demo_login_count(); i++) {
 		demo_login l = demo_login_at(i);

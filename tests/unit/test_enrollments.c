@@ -1,6 +1,6 @@
 /* test_enrollments.c: enrolling with capacity and waitlist, withdrawal
- * and promotion in order, twice, other agency, scope, sign-off and
- * completion, on SQLite and PostgreSQL. Nothing is written on an error. */
+ * and promotion in order, twice, other agency, scope, passed scenario runs
+ * and completion, on SQLite and PostgreSQL. Nothing is written on an error. */
 #include "auth_fixture.h"
 #include "enroll_fixture.h"
 
@@ -226,7 +226,7 @@ static void officers_see_their_own(void **state)
 	assert_int_equal(n, 2);
 }
 
-static void sign_off_and_complete(void **state)
+static void passed_runs_and_complete(void **state)
 {
 	authfx *f = *state;
 	people p = make_people(f);
@@ -244,11 +244,15 @@ static void sign_off_and_complete(void **state)
 	progress pr;
 	assert_int_equal(enrollment_complete(f->d, f->a, &instr, e.id, &pr, &errs), CK_E_CONFLICT);
 	assert_int_equal(errs.len, 1);
-	assert_string_equal(errs.items[0].message, "Scenario assessment not signed off");
-	assert_int_equal(enrollment_sign_off(f->d, f->a, &sup, e.id, true), CK_E_FORBIDDEN);
-	assert_int_equal(enrollment_sign_off(f->d, f->a, &instr, e.id, true), 0);
-	assert_int_equal(enrollment_get(f->d, f->a, &coord, e.id, &e), 0);
-	assert_int_equal(e.assessment_by, p.instr);
+	assert_string_equal(errs.items[0].message, "Scenario assessment: 0 of 2 runs passed");
+	/* A failed run and one passed are not enough; a second pass is. */
+	fx_closed_runs(f, e.id, 1, "fail", 5);
+	fx_closed_runs(f, e.id, 1, "pass", 6);
+	errs = (field_errors){0};
+	assert_int_equal(enrollment_complete(f->d, f->a, &instr, e.id, &pr, &errs), CK_E_CONFLICT);
+	assert_string_equal(errs.items[0].message, "Scenario assessment: 1 of 2 runs passed");
+	assert_int_equal(enrollment_complete(f->d, f->a, &sup, e.id, &pr, &errs), CK_E_FORBIDDEN);
+	fx_closed_runs(f, e.id, 1, "pass", 7);
 	errs = (field_errors){0};
 	assert_int_equal(enrollment_complete(f->d, f->a, &instr, e.id, &pr, &errs), 0);
 	assert_true(pr.is_complete);
@@ -693,7 +697,7 @@ int main(void)
 	    CASE(other_agency_is_not_found),
 	    CASE(bad_enrollments_write_nothing),
 	    CASE(officers_see_their_own),
-	    CASE(sign_off_and_complete),
+	    CASE(passed_runs_and_complete),
 	    CASE(roll_call_marks_and_bounds),
 	    CASE(makeup_from_another_course),
 	    CASE(promoted_trainee_not_credited_before_the_seat),

@@ -76,10 +76,26 @@ static void present_by_default_rolls_up(void **state)
 	assert_false(p.is_complete);
 	assert_int_equal(p.n_missing, 1);
 	assert_int_equal(p.missing[0].kind, PROGRESS_GAP_ASSESSMENT);
-	tf_sign_off(f, e);
+	assert_string_equal(p.missing[0].text, "Scenario assessment: 0 of 2 runs passed");
+	/* A failed run does not count; one pass of two is still short. */
+	fx_closed_runs(f, e, 1, "fail", 3);
+	fx_closed_runs(f, e, 1, "pass", 4);
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
+	assert_int_equal(p.n_missing, 1);
+	assert_int_equal(p.missing[0].have, 1);
+	assert_int_equal(p.missing[0].need, 2);
+	assert_string_equal(p.missing[0].text, "Scenario assessment: 1 of 2 runs passed");
+	/* A course that asks for one: met, since the pass at time 4. */
+	fx_exec(f, "UPDATE courses SET scenario_runs_required = 1");
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
+	assert_true(p.is_complete);
+	assert_int_equal(p.assessment_passed_at, 4);
+	fx_exec(f, "UPDATE courses SET scenario_runs_required = 2");
+	tf_pass_runs(f, e);
 	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
 	assert_true(p.assessment_passed);
-	assert_int_equal(p.assessment_passed_at, 5);
+	assert_int_equal(p.runs_passed, 3);
+	assert_int_equal(p.assessment_passed_at, 5); /* the second pass */
 	assert_true(p.is_complete);
 	assert_int_equal(p.n_missing, 0);
 }
@@ -98,7 +114,7 @@ static void late_and_early_split_by_module_order(void **state)
 	assert_int_equal(p.total_minutes, 2430 - 40);
 	assert_int_equal(comp(&p, "clinical")->attended, 50);
 	assert_int_equal(comp(&p, "clinical")->minutes, 60);
-	tf_sign_off(f, e);
+	tf_pass_runs(f, e);
 	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
 	/* A 50 of 60 (54 needed), B 90 of 120 (108 needed), total 39 h 50. */
 	assert_int_equal(p.n_missing, 3);
@@ -124,8 +140,8 @@ static void ninety_percent_edge(void **state)
 	int64_t e53 = tf_enrollment(f, c.course, other);
 	tf_attend(f, c.s1, e54, "late", 6, 0, 174);
 	tf_attend(f, c.s1, e53, "late", 7, 0, 173);
-	tf_sign_off(f, e54);
-	tf_sign_off(f, e53);
+	tf_pass_runs(f, e54);
+	tf_pass_runs(f, e53);
 	progress p;
 	assert_int_equal(training_progress(f->d, f->a, e54, &p), 0);
 	assert_int_equal(mod(&p, "A")->attended, 54);
@@ -148,7 +164,7 @@ static void absent_counts_nothing(void **state)
 	course_fx c = make_course(f);
 	int64_t e = tf_enrollment(f, c.course, c.officer);
 	tf_attend(f, c.s2, e, "absent", 0, 0, 0);
-	tf_sign_off(f, e);
+	tf_pass_runs(f, e);
 	progress p;
 	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
 	assert_int_equal(mod(&p, "C")->attended, 0);
@@ -168,7 +184,7 @@ static void makeup_credit_counts_once(void **state)
 	course_fx c = make_course(f);
 	int64_t e = tf_enrollment(f, c.course, c.officer);
 	tf_attend(f, c.s1, e, "absent", 0, 0, 0);
-	tf_sign_off(f, e);
+	tf_pass_runs(f, e);
 	/* Another course (another version) covers module A. */
 	int64_t v2 = tf_version(f);
 	int64_t a2 = tf_module(f, v2, "A", "clinical", 60, true);
@@ -226,7 +242,7 @@ static void sessions_before_the_seat_count_nothing(void **state)
 	authfx *f = *state;
 	course_fx c = make_course(f);
 	int64_t e = tf_enrollment(f, c.course, c.officer);
-	tf_sign_off(f, e);
+	tf_pass_runs(f, e);
 	int64_t s1_end = TF_DAY0 + 180 * 60;
 	fx_exec(f, arena_printf(f->a, "UPDATE enrollments SET seated_at = %lld", (long long)s1_end));
 	progress p;

@@ -734,6 +734,79 @@ static void history_and_matrix(void **state)
 	assert_int_equal(ada->means_x100[1], 500);
 }
 
+/* Concurrent scorers, each on its own connection as in the server: every
+ * submission gets its own event number, none lost, none twice, and each
+ * person keeps one feedback. */
+enum { CONC_SCORERS = 10, CONC_REVISIONS = 3 };
+
+typedef struct conc_arg {
+	authfx *f;
+	int64_t run_id, user_id;
+	int failures;
+} conc_arg;
+
+static void *conc_scorer(void *p)
+{
+	conc_arg *c = p;
+	db *d = NULL;
+	char err[256];
+	if (db_open(c->f->url, NULL, &d, err, sizeof err) < 0) {
+		c->failures = CONC_REVISIONS;
+		return NULL;
+	}
+	arena *a = arena_new();
+	user u;
+	if (user_get(d, a, &c->f->sys, c->user_id, &u) < 0) {
+		c->failures = CONC_REVISIONS;
+	} else {
+		principal who = {.user_id = u.id, .org_id = u.org_id, .roles = u.roles,
+		                 .name = u.name, .email = u.email};
+		for (int k = 0; k < CONC_REVISIONS; k++) {
+			const char *codes[] = {"intro", "calm"};
+			int64_t scores[] = {1 + (c->user_id + k) % 5, 1 + k};
+			feedback_input in = {.codes = codes, .scores = scores, .n = 2, .comment = "x"};
+			field_errors errs = {0};
+			if (feedback_submit(d, a, &who, c->run_id, &in, NULL, &errs) != 0)
+				c->failures++;
+		}
+	}
+	arena_free(a);
+	db_close(d);
+	return NULL;
+}
+
+static void concurrent_scorers_number_events_without_gaps(void **state)
+{
+	authfx *f = *state;
+	world w = make_world(f);
+	int64_t id = start(f, &w, 0);
+	int64_t pd = fx_count(f, "SELECT org_id FROM users WHERE email = 'bo@pd.test'");
+	conc_arg args[CONC_SCORERS];
+	pthread_t th[CONC_SCORERS];
+	for (int i = 0; i < CONC_SCORERS; i++) {
+		char email[64];
+		snprintf(email, sizeof email, "scorer%d@pd.test", i);
+		int64_t uid = fx_user(f, pd, email, "Scorer", "officer", NULL);
+		tf_enrollment(f, w.course, uid);
+		args[i] = (conc_arg){f, id, uid, 0};
+	}
+	for (int i = 0; i < CONC_SCORERS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, conc_scorer, &args[i]), 0);
+	for (int i = 0; i < CONC_SCORERS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(args[i].failures, 0);
+	}
+	const int64_t total = CONC_SCORERS * CONC_REVISIONS;
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM run_events"), total);
+	assert_int_equal(fx_count(f, "SELECT COUNT(DISTINCT seq) FROM run_events"), total);
+	assert_int_equal(fx_count(f, "SELECT MIN(seq) FROM run_events"), 1);
+	assert_int_equal(fx_count(f, "SELECT MAX(seq) FROM run_events"), total);
+	assert_int_equal(fx_count(f, "SELECT event_seq FROM scenario_runs"), total);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM run_feedback"), CONC_SCORERS);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM run_feedback WHERE revision = 3"),
+	                 CONC_SCORERS);
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
 int main(void)
@@ -755,6 +828,7 @@ int main(void)
 	    CASE(summary_hides_classmates_from_the_trainee),
 	    CASE(join_by_code_and_limit),
 	    CASE(history_and_matrix),
+	    CASE(concurrent_scorers_number_events_without_gaps),
 	};
 	int failed = cmocka_run_group_tests_name("runs, pure", pure, NULL, NULL);
 	failed += cmocka_run_group_tests_name("runs on sqlite", cases, fx_sqlite_group_setup,

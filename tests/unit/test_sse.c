@@ -18,6 +18,7 @@
 #include "base/errors.h"
 #include "web/sse.h"
 #include "web/web_internal.h"
+#include "sse_client.h"
 #include "web_test.h"
 
 static int h_events(request *req)
@@ -75,105 +76,12 @@ static void store_append(const char *woken)
 	sse_changed(woken);
 }
 
-typedef struct client {
-	int port;
-	const char *path;
-	const char *header; /* one extra request header, or NULL */
-	const char *stop_after; /* the client hangs up once it has seen this */
-	pthread_mutex_t mu;
-	buf seen;
-	bool is_done;
-	long status;
-	CURLcode rc;
-	pthread_t thread;
-} client;
-
-static size_t on_data(char *p, size_t size, size_t n, void *ud)
-{
-	client *c = ud;
-	pthread_mutex_lock(&c->mu);
-	buf_append(&c->seen, p, size * n);
-	bool stop = c->stop_after && strstr(buf_str(&c->seen), c->stop_after);
-	pthread_mutex_unlock(&c->mu);
-	return stop ? 0 : size * n;
-}
-
-static void *client_run(void *arg)
-{
-	client *c = arg;
-	char url[256];
-	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", c->port, c->path);
-	CURL *h = curl_easy_init();
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
-	struct curl_slist *hl = c->header ? curl_slist_append(NULL, c->header) : NULL;
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-	c->rc = curl_easy_perform(h);
-	curl_slist_free_all(hl);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
-	curl_easy_cleanup(h);
-	pthread_mutex_lock(&c->mu);
-	c->is_done = true;
-	pthread_mutex_unlock(&c->mu);
-	return NULL;
-}
-
-static void client_start(client *c, int port, const char *path, const char *stop_after)
-{
-	*c = (client){.port = port, .path = path, .stop_after = stop_after};
-	pthread_mutex_init(&c->mu, NULL);
-	buf_init(&c->seen, NULL);
-	pthread_create(&c->thread, NULL, client_run, c);
-}
-
-static void client_start_with(client *c, int port, const char *path, const char *extra,
-                              const char *stop_after)
-{
-	*c = (client){.port = port, .path = path, .header = extra, .stop_after = stop_after};
-	pthread_mutex_init(&c->mu, NULL);
-	buf_init(&c->seen, NULL);
-	pthread_create(&c->thread, NULL, client_run, c);
-}
-
-/* Waits for the client to end; what it saw stays readable. */
-static void client_finish_keep(client *c)
-{
-	pthread_join(c->thread, NULL);
-}
-
-static void client_free(client *c)
-{
-	pthread_mutex_destroy(&c->mu);
-	buf_free(&c->seen);
-}
-
-static void client_finish(client *c)
-{
-	client_finish_keep(c);
-	client_free(c);
-}
-
-static void pause_briefly(void)
-{
-	struct timespec ts = {0, 5 * 1000 * 1000};
-	nanosleep(&ts, NULL);
-}
-
 /* Waits (without a deadline: the suite's timeout is the backstop) until
  * the number of open streams is n. */
 static void wait_streams(size_t n)
 {
 	while (sse_count() != n)
 		pause_briefly();
-}
-
-static bool client_has(client *c, const char *text)
-{
-	pthread_mutex_lock(&c->mu);
-	bool has = strstr(buf_str(&c->seen), text) != NULL;
-	pthread_mutex_unlock(&c->mu);
-	return has;
 }
 
 static web_server *start(void)
@@ -409,35 +317,6 @@ static void store_reset(int64_t n)
 	pthread_mutex_unlock(&store_mu);
 }
 
-/* Checks that c saw exactly the events after .. to of channel, each once,
- * in order, each with its own data. */
-static void assert_events(client *c, const char *channel, int64_t after, int64_t to)
-{
-	pthread_mutex_lock(&c->mu);
-	const char *p = buf_str(&c->seen);
-	int64_t want = after + 1;
-	while ((p = strstr(p, "id: "))) {
-		char expect[256];
-		snprintf(expect, sizeof expect, "id: %lld\nevent: ev\ndata: %s %lld\n\n",
-		         (long long)want, channel, (long long)want);
-		if (strncmp(p, expect, strlen(expect)))
-			fail_msg("%s after %lld: wanted event %lld, got \"%.60s\"", channel,
-			         (long long)after, (long long)want, p);
-		p += strlen(expect);
-		want++;
-	}
-	pthread_mutex_unlock(&c->mu);
-	if (want != to + 1)
-		fail_msg("%s after %lld: saw up to %lld, wanted up to %lld", channel,
-		         (long long)after, (long long)want - 1, (long long)to);
-}
-
-static void wait_for(client *c, const char *text)
-{
-	while (!client_has(c, text))
-		pause_briefly();
-}
-
 static void a_stream_replays_from_its_last_id_then_goes_live(void **state)
 {
 	(void)state;
@@ -462,7 +341,7 @@ static void a_stream_replays_from_its_last_id_then_goes_live(void **state)
 	client *cs[] = {&all, &hdr, &query, &junk, &both, &past};
 	int64_t afters[] = {0, 2, 4, 0, 3, 4};
 	for (size_t i = 0; i < 6; i++) {
-		client_finish_keep(cs[i]);
+		client_join(cs[i]);
 		assert_int_equal(cs[i]->status, 200);
 		assert_events(cs[i], "t:1", afters[i], 5);
 		client_free(cs[i]);
@@ -494,8 +373,8 @@ static void a_wake_reaches_subchannels_once_each(void **state)
 	source_calls = 0;
 	pthread_mutex_unlock(&store_mu);
 	store_append("t:2");
-	client_finish_keep(&named);
-	client_finish_keep(&anon);
+	client_join(&named);
+	client_join(&anon);
 	/* One read per woken channel, and "t:20" is not one of them. */
 	nanosleep(&settle, NULL);
 	pthread_mutex_lock(&store_mu);
@@ -503,7 +382,7 @@ static void a_wake_reaches_subchannels_once_each(void **state)
 	pthread_mutex_unlock(&store_mu);
 	assert_false(client_has(&other, "data: t:20 3\n"));
 	sse_changed("t:20");
-	client_finish_keep(&other);
+	client_join(&other);
 	assert_events(&named, "t:2", 0, 3);
 	assert_events(&anon, "t:2:anon", 0, 3);
 	assert_events(&other, "t:20", 0, 3);
@@ -561,7 +440,7 @@ static void streams_joining_while_events_are_written_miss_nothing(void **state)
 	}
 	pthread_join(w, NULL);
 	for (int i = 0; i < RACE_CLIENTS; i++) {
-		client_finish_keep(&cs[i]);
+		client_join(&cs[i]);
 		assert_events(&cs[i], "t:9", afters[i], RACE_EVENTS);
 		client_free(&cs[i]);
 	}
@@ -577,7 +456,7 @@ static void a_channel_without_a_source_ends_its_streams(void **state)
 	web_server *s = start();
 	client c;
 	client_start_with(&c, web_server_port(s), "/sourced/nowhere:1", NULL, NULL);
-	client_finish_keep(&c);
+	client_join(&c);
 	assert_int_equal(c.status, 200);
 	assert_true(client_has(&c, "retry: 3000"));
 	assert_false(client_has(&c, "id: "));
@@ -598,7 +477,7 @@ static void a_failed_read_still_delivers_what_it_emitted(void **state)
 	client_start_with(&c, web_server_port(s), "/sourced/e:1", NULL, "data: e:1 3\n");
 	wait_for(&c, "data: e:1 2\n");
 	store_append("e:1");
-	client_finish_keep(&c);
+	client_join(&c);
 	assert_events(&c, "e:1", 0, 3);
 	assert_true(sse_get_stats().read_errors >= errors + 2);
 	client_free(&c);
@@ -617,7 +496,7 @@ static void publish_does_not_reach_sourced_streams(void **state)
 	wait_for(&c, "data: t:5 1\n");
 	assert_int_equal(sse_publish("t:5", "stray", "x"), 0);
 	store_append("t:5");
-	client_finish_keep(&c);
+	client_join(&c);
 	assert_false(client_has(&c, "stray"));
 	assert_events(&c, "t:5", 0, 2);
 	client_free(&c);
