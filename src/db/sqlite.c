@@ -85,13 +85,24 @@ static int pragma(sqlite3 *h, const char *sql, char *err, size_t errlen)
 }
 
 /* WAL lets the server's readers run beside its one writer; an in-memory
- * database (tests) stays in its own "memory" journal mode. */
-static int set_wal(sqlite3 *h, const char *path, char *err, size_t errlen)
+ * database (tests) stays in its own "memory" journal mode. Switching a new
+ * file to WAL needs it to itself, and SQLite answers BUSY at once, without
+ * the busy handler, when another process is opening or migrating the same
+ * new file; so the switch is retried here, for as long as a busy wait
+ * would have waited. */
+static int set_wal(sqlite3 *h, const char *path, int timeout_ms, char *err, size_t errlen)
 {
+	enum { RETRY_MS = 10 };
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(h, "PRAGMA journal_mode=WAL", -1, &st, NULL);
-	if (rc == SQLITE_OK)
+	for (int waited = 0; rc == SQLITE_OK; waited += RETRY_MS) {
 		rc = sqlite3_step(st);
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= timeout_ms)
+			break;
+		sqlite3_reset(st); /* repeats the BUSY just seen */
+		sqlite3_sleep(RETRY_MS);
+		rc = SQLITE_OK;
+	}
 	if (rc != SQLITE_ROW) {
 		snprintf(err, errlen, "cannot set WAL mode: %s", sqlite3_errmsg(h));
 		sqlite3_finalize(st);
@@ -115,9 +126,9 @@ static int configure(sqlite3 *h, const char *path, const db_options *opt, char *
 		return CK_E_INVALID;
 	}
 	sqlite3_extended_result_codes(h, 1);
-	sqlite3_busy_timeout(h, opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms
-	                                                 : DEFAULT_BUSY_TIMEOUT_MS);
-	int rc = set_wal(h, path, err, errlen);
+	int timeout_ms = opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : DEFAULT_BUSY_TIMEOUT_MS;
+	sqlite3_busy_timeout(h, timeout_ms);
+	int rc = set_wal(h, path, timeout_ms, err, errlen);
 	if (rc == 0)
 		rc = pragma(h, "PRAGMA foreign_keys=ON", err, errlen);
 	if (rc == 0)

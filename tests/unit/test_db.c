@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "base/errors.h"
 #include "db/db.h"
 #include "db/migrations.h"
@@ -307,11 +309,11 @@ static void test_concurrent_migrate(void **state)
 	pthread_t t[3];
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, migrate_thread, &m[i]), 0);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3; i++)
 		pthread_join(t[i], NULL);
+	for (int i = 0; i < 3; i++)
 		if (m[i].rc != 0)
 			fail_msg("migrator %d: %s", i, m[i].err);
-	}
 	db *d = open_url(f->url2, NULL);
 	int64_t v = 0;
 	assert_int_equal(db_schema_version(d, &v), 0);
@@ -337,6 +339,58 @@ static void test_migration_sets_match(void **state)
 		if (!found)
 			fail_msg("%s has no PostgreSQL twin %s", f->name, twin);
 	}
+}
+
+struct opener {
+	const char *url;
+	atomic_bool started;
+	int rc;
+	char err[256];
+};
+
+static void *open_thread(void *p)
+{
+	struct opener *o = p;
+	db *d = NULL;
+	atomic_store(&o->started, true);
+	o->rc = db_open(o->url, NULL, &d, o->err, sizeof o->err);
+	db_close(d);
+	return NULL;
+}
+
+/* A new file still in rollback mode that another connection is writing
+ * (another process creating the same database): opening it waits to
+ * switch to WAL rather than failing at once with "database is locked". */
+static void test_open_waits_for_wal_switch(void **state)
+{
+	struct fixture *f = *state;
+	if (f->e->is_pg)
+		return;
+	sqlite3 *h = NULL;
+	assert_int_equal(sqlite3_open(f->url2, &h), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(h, "BEGIN IMMEDIATE; CREATE TABLE t (n INTEGER);", NULL, NULL, NULL),
+	    SQLITE_OK);
+	struct opener o = {.url = f->url2};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, open_thread, &o), 0);
+	while (!atomic_load(&o.started))
+		sched_yield();
+	struct timespec hold = {.tv_nsec = 200 * 1000 * 1000};
+	nanosleep(&hold, NULL);
+	assert_int_equal(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	pthread_join(t, NULL);
+	sqlite3_close(h);
+	if (o.rc != 0)
+		fail_msg("open: %s", o.err);
+	/* WAL is recorded in the file: a plain connection finds it. */
+	assert_int_equal(sqlite3_open(f->url2, &h), SQLITE_OK);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	sqlite3_close(h);
 }
 
 static void test_open_errors(void **state)
@@ -1184,6 +1238,7 @@ static void test_pg_listen_reconnect(void **state)
 	CASE(test_empty_database_version, engine), \
 	CASE(test_newer_schema_refused, engine), \
 	CASE(test_concurrent_migrate, engine), \
+	CASE(test_open_waits_for_wal_switch, engine), \
 	CASE(test_open_errors, engine), \
 	CASE(test_session_settings, engine), \
 	CASE(test_bind_all_types, engine), \
