@@ -105,6 +105,7 @@ static void fixture(run_fixture *f)
 	user_make(&f->c1, "officer", ORG_A);
 	user_make(&f->c2, "officer", ORG_A);
 	user_make(&f->outsider, "officer", ORG_A);
+	course_teacher(f->course, &f->ins);
 	f->e_trainee = enroll_row(f->course, &f->trainee, "enrolled");
 	enroll_row(f->course, &f->c1, "enrolled");
 	enroll_row(f->course, &f->c2, "completed");
@@ -660,4 +661,30 @@ void test_run_pages_role_player(void **state)
 	http_post_form(&ra, path, "score.calm-voice=9", &r);
 	expect_status(&r, 403);
 	hresp_free(&r);
+
+	/* A trainee whose roles could read briefs elsewhere (an officer who
+	 * also instructs) still never sees the brief of their own run. */
+	tuser dual;
+	user_make(&dual, "officer,instructor", ORG_A);
+	long long e_dual = enroll_row(f.course, &dual, "enrolled");
+	agent da = {0};
+	login(&da, &dual);
+	snprintf(path, sizeof path, "/courses/%lld/runs", f.course);
+	snprintf(fields, sizeof fields, "scenario_id=%lld&enrollment_id=%lld&role_player_id=%lld",
+	         f.scenario, e_dual, (long long)user_id_of(&rp));
+	http_post_form(&f.ia, path, fields, &r);
+	expect_redirect(&r, "/runs/");
+	long long dual_run = strtoll(r.location + strlen("/runs/"), NULL, 10);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/runs/%lld", dual_run);
+	http_get(&da, path, &r);
+	expect_status(&r, 200);
+	expect_body(&r, "Dispatch brief");
+	expect_no_body(&r, "rp-brief");
+	expect_no_body(&r, "Stands with his back to the rail");
+	hresp_free(&r);
+	/* Instructing is by course: in a course they sit, they are a
+	 * classmate, not an instructor who could start runs there. */
+	snprintf(path, sizeof path, "/courses/%lld/runs", f.course);
+	get_status(&da, path, 403);
 }

@@ -27,8 +27,8 @@ static int world_seq;
 
 typedef struct world {
 	long long course, other_course, enrollment, rubric, scenario, bare;
-	tuser instr, trainee, mate, mate2, outsider, actor, sup;
-	agent a_instr, a_trainee, a_mate, a_mate2, a_outsider, a_actor, a_sup;
+	tuser instr, trainee, mate, mate2, outsider, actor, sup, elsewhere;
+	agent a_instr, a_trainee, a_mate, a_mate2, a_outsider, a_actor, a_sup, a_elsewhere;
 } world;
 
 static void bearer(agent *a, const char *email)
@@ -65,11 +65,12 @@ static void make_world(world *w)
 	         cur);
 	long long version = sql_int(sql);
 	for (int i = 0; i < 2; i++) {
-		snprintf(sql, sizeof sql,
-		         "INSERT INTO courses (version_id, title, location, starts_on, ends_on, "
-		         "capacity, status, created_at, updated_at) VALUES (%lld, 'Runs course %d.%d', "
-		         "'Hall', 1600000000, 1600345600, 20, 'in_progress', 1, 1) RETURNING id",
-		         version, n, i);
+		snprintf(
+		    sql, sizeof sql,
+		    "INSERT INTO courses (version_id, title, location, starts_on, ends_on, "
+		    "capacity, status, created_at, updated_at) VALUES (%lld, 'Runs course %d.%d', "
+		    "'Hall', 1600000000, 1600345600, 20, 'in_progress', 1, 1) RETURNING id",
+		    version, n, i);
 		*(i ? &w->other_course : &w->course) = sql_int(sql);
 	}
 	snprintf(sql, sizeof sql,
@@ -79,11 +80,12 @@ static void make_world(world *w)
 	w->rubric = sql_int(sql);
 	const char *skills[][3] = {{"intro", "1", "0"}, {"calm", "2", "1"}, {"choices", "1", "0"}};
 	for (int i = 0; i < 3; i++) {
-		snprintf(sql, sizeof sql,
-		         "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, "
-		         "anchor_3, anchor_5, weight, is_critical) VALUES (%lld, %d, '%s', 'Skill %s', "
-		         "'Not at all', 'Partly', 'Throughout', %s, %s)",
-		         w->rubric, i + 1, skills[i][0], skills[i][0], skills[i][1], skills[i][2]);
+		snprintf(
+		    sql, sizeof sql,
+		    "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, "
+		    "anchor_3, anchor_5, weight, is_critical) VALUES (%lld, %d, '%s', 'Skill %s', "
+		    "'Not at all', 'Partly', 'Throughout', %s, %s)",
+		    w->rubric, i + 1, skills[i][0], skills[i][0], skills[i][1], skills[i][2]);
 		sql_int(sql);
 	}
 	/* As the library would take them: its export and import tests read
@@ -110,6 +112,8 @@ static void make_world(world *w)
 	user_make(&w->outsider, "officer", ORG_A);
 	user_make(&w->actor, "presenter", ORG_A);
 	user_make(&w->sup, "supervisor", ORG_A);
+	user_make(&w->elsewhere, "instructor", ORG_A); /* teaches no course here */
+	course_teacher(w->course, &w->instr);
 	w->enrollment = enroll_row(w->course, &w->trainee);
 	enroll_row(w->course, &w->mate);
 	enroll_row(w->course, &w->mate2);
@@ -121,6 +125,7 @@ static void make_world(world *w)
 	bearer(&w->a_outsider, w->outsider.email);
 	bearer(&w->a_actor, w->actor.email);
 	bearer(&w->a_sup, w->sup.email);
+	bearer(&w->a_elsewhere, w->elsewhere.email);
 }
 
 static void expect_field(const hresp *r, long status, const char *field)
@@ -130,7 +135,8 @@ static void expect_field(const hresp *r, long status, const char *field)
 	json_t *errs = json_object_get(j, "errors");
 	bool found = false;
 	for (size_t i = 0; i < json_array_size(errs); i++) {
-		const char *f = json_string_value(json_object_get(json_array_get(errs, i), "field"));
+		const char *f =
+		    json_string_value(json_object_get(json_array_get(errs, i), "field"));
 		found |= f && !strcmp(f, field);
 	}
 	json_decref(j);
@@ -147,14 +153,15 @@ static long long count(const char *what)
 
 /* POST /api/v1/runs; returns the run's id (201) or 0. code (may be NULL)
  * gets the join code. */
-static long long start_run(world *w, agent *a, long long course, long long scenario,
-                           tuser *trainee, long want, const char *field, char *code)
+static long long start_run(world *w, agent *a, long long course, long long scenario, tuser *trainee,
+                           long want, const char *field, char *code)
 {
 	char body[256];
 	snprintf(body, sizeof body,
 	         "{\"course_id\": %lld, \"scenario_id\": %lld, \"trainee_id\": %lld, "
 	         "\"role_player_id\": %lld}",
-	         course, scenario, (long long)user_id_of(trainee), (long long)user_id_of(&w->actor));
+	         course, scenario, (long long)user_id_of(trainee),
+	         (long long)user_id_of(&w->actor));
 	hresp r;
 	http_json(a, "POST", "/api/v1/runs", body, &r);
 	long long id = 0;
@@ -260,7 +267,8 @@ static long get_from(const char *ip, agent *a, const char *path, char *retry, si
 			while (*h == ' ')
 				h++;
 			size_t len = strcspn(h, "\r\n");
-			snprintf(retry, retry_len, "%.*s", (int)(len < retry_len ? len : retry_len - 1), h);
+			snprintf(retry, retry_len, "%.*s",
+			         (int)(len < retry_len ? len : retry_len - 1), h);
 		}
 	}
 	return status;
@@ -279,9 +287,11 @@ void test_runs_api(void **state)
 	start_run(&w, &w.a_instr, w.course, w.scenario, &w.outsider, 422, "trainee_id", NULL);
 	start_run(&w, &w.a_instr, 999999, w.scenario, &w.trainee, 404, NULL, NULL);
 	start_run(&w, &w.a_mate, w.course, w.scenario, &w.trainee, 403, NULL, NULL);
+	start_run(&w, &w.a_elsewhere, w.course, w.scenario, &w.trainee, 403, NULL, NULL);
 	start_run(&w, &nobody, w.course, w.scenario, &w.trainee, 401, NULL, NULL);
 	assert_int_equal(count("scenario_runs"), before);
-	long long run = start_run(&w, &w.a_instr, w.course, w.scenario, &w.trainee, 201, NULL, code);
+	long long run =
+	    start_run(&w, &w.a_instr, w.course, w.scenario, &w.trainee, 201, NULL, code);
 
 	/* Read in scope; join code only for instructors. */
 	hresp r;
@@ -295,6 +305,7 @@ void test_runs_api(void **state)
 	get_status(&w.a_actor, path, 200);
 	get_status(&w.a_outsider, path, 404);
 	get_status(&w.a_sup, path, 404);
+	get_status(&w.a_elsewhere, path, 404);
 	get_status(&nobody, path, 401);
 	snprintf(path, sizeof path, "/api/v1/runs?course_id=%lld", w.course);
 	http_get(&w.a_mate, path, &r);
@@ -345,16 +356,15 @@ void test_runs_api(void **state)
 	assert_int_equal(sql_int(sql), 2);
 
 	/* A classmate from another agency of the same course scores too. */
-	put_feedback(&w.a_mate2, run, "{\"scores\": {\"intro\": 2}, \"comment\": \"Too close\"}", 201,
-	             NULL);
+	put_feedback(&w.a_mate2, run, "{\"scores\": {\"intro\": 2}, \"comment\": \"Too close\"}",
+	             201, NULL);
 	/* Reading feedback: one's own; instructors everyone's. */
 	snprintf(path, sizeof path, "/api/v1/runs/%lld/feedback", run);
 	http_get(&w.a_mate, path, &r);
 	expect_status(&r, 200);
 	j = hresp_json(&r);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(j, "own"),
-	                                                                    "scores"),
-	                                                    "intro")),
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_object_get(json_object_get(j, "own"), "scores"), "intro")),
 	                 4);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
 	json_decref(j);
@@ -405,8 +415,8 @@ void test_runs_api(void **state)
 	 * first user elsewhere waits as well (per user). */
 	char retry[32];
 	for (int i = 0; i < 10; i++)
-		assert_int_equal(get_from("127.0.0.9", &w.a_outsider, "/api/v1/runs/join/ZZZZZZ", NULL, 0),
-		                 404);
+		assert_int_equal(
+		    get_from("127.0.0.9", &w.a_outsider, "/api/v1/runs/join/ZZZZZZ", NULL, 0), 404);
 	assert_int_equal(get_from("127.0.0.9", &w.a_outsider, path, retry, sizeof retry), 429);
 	long wait = strtol(retry, NULL, 10);
 	if (wait < 1 || wait > 600)
@@ -447,6 +457,7 @@ void test_runs_api(void **state)
 
 	/* Matrix and history. */
 	snprintf(path, sizeof path, "/api/v1/courses/%lld/runs/matrix", w.course);
+	get_status(&w.a_elsewhere, path, 403);
 	http_get(&w.a_instr, path, &r);
 	expect_status(&r, 200);
 	j = hresp_json(&r);
@@ -459,8 +470,8 @@ void test_runs_api(void **state)
 			continue;
 		seen = true;
 		assert_int_equal(json_integer_value(json_object_get(row, "runs_passed")), 1);
-		assert_true(json_real_value(json_object_get(json_object_get(row, "means"), "calm")) ==
-		            3.0);
+		assert_true(
+		    json_real_value(json_object_get(json_object_get(row, "means"), "calm")) == 3.0);
 	}
 	assert_true(seen);
 	json_decref(j);
@@ -503,8 +514,8 @@ void test_runs_api(void **state)
 	http_json(&admin, "PUT", "/api/v1/settings/runs", "{\"feedback_anonymous\": false}", &r);
 	expect_status(&r, 200);
 	hresp_free(&r);
-	long long later = start_run(&w, &w.a_instr, w.course, w.scenario, &w.trainee, 201, NULL,
-	                            NULL);
+	long long later =
+	    start_run(&w, &w.a_instr, w.course, w.scenario, &w.trainee, 201, NULL, NULL);
 	snprintf(path, sizeof path, "/api/v1/runs/%lld", later);
 	http_get(&w.a_trainee, path, &r);
 	expect_status(&r, 200);
@@ -683,7 +694,8 @@ static void expect_ids(const stream *s, long long from, long long to)
 	for (size_t i = 0; i < s->n; i++) {
 		const sse_event *e = &s->events[i];
 		if (e->id != from + 1 + (long long)i)
-			fail_msg("event %zu has id %lld, want %lld", i, e->id, from + 1 + (long long)i);
+			fail_msg("event %zu has id %lld, want %lld", i, e->id,
+			         from + 1 + (long long)i);
 		if (json_integer_value(json_object_get(e->data, "seq")) != e->id)
 			fail_msg("event %lld: data.seq differs", e->id);
 	}
@@ -694,7 +706,8 @@ void test_runs_events(void **state)
 	(void)state;
 	world w;
 	make_world(&w);
-	long long run = start_run(&w, &w.a_instr, w.course, w.scenario, &w.trainee, 201, NULL, NULL);
+	long long run =
+	    start_run(&w, &w.a_instr, w.course, w.scenario, &w.trainee, 201, NULL, NULL);
 	/* Listening before anything happens: the instructor's named view and
 	 * the trainee's anonymous one. */
 	stream named, anon;
@@ -703,10 +716,10 @@ void test_runs_events(void **state)
 	usleep(300 * 1000);
 	put_feedback(&w.a_mate, run, "{\"scores\": {\"intro\": 3}, \"comment\": \"Kind tone\"}",
 	             201, NULL);
-	put_feedback(&w.a_instr, run, "{\"scores\": {\"intro\": 5, \"calm\": 4}, \"comment\": \"Good\"}",
-	             201, NULL);
-	put_feedback(&w.a_mate, run, "{\"scores\": {\"intro\": 4}, \"comment\": \"Kind tone!\"}", 200,
-	             NULL);
+	put_feedback(&w.a_instr, run,
+	             "{\"scores\": {\"intro\": 5, \"calm\": 4}, \"comment\": \"Good\"}", 201, NULL);
+	put_feedback(&w.a_mate, run, "{\"scores\": {\"intro\": 4}, \"comment\": \"Kind tone!\"}",
+	             200, NULL);
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/runs/%lld/end", run);
 	post_status(&w.a_instr, path, 200, NULL);
@@ -718,8 +731,8 @@ void test_runs_events(void **state)
 	for (int i = 0; i < 4; i++) {
 		assert_string_equal(named.events[i].name, want_names[i]);
 		assert_string_equal(anon.events[i].name, want_names[i]);
-		assert_int_equal(json_integer_value(json_object_get(named.events[i].data, "run_id")),
-		                 run);
+		assert_int_equal(
+		    json_integer_value(json_object_get(named.events[i].data, "run_id")), run);
 	}
 	json_t *e1 = named.events[0].data, *e3 = named.events[2].data;
 	assert_string_equal(json_string_value(json_object_get(e1, "role")), "classmate");
@@ -749,9 +762,10 @@ void test_runs_events(void **state)
 	stream again;
 	stream_open(&again, &w.a_instr, run, NULL, 2, 6);
 	usleep(300 * 1000);
-	put_feedback(&w.a_instr, run,
-	             "{\"scores\": {\"intro\": 5, \"calm\": 4, \"choices\": 4}, \"comment\": \"Good\"}",
-	             200, NULL);
+	put_feedback(
+	    &w.a_instr, run,
+	    "{\"scores\": {\"intro\": 5, \"calm\": 4, \"choices\": 4}, \"comment\": \"Good\"}", 200,
+	    NULL);
 	snprintf(path, sizeof path, "/api/v1/runs/%lld/close", run);
 	post_status(&w.a_instr, path, 200, NULL);
 	stream_close(&again);
