@@ -292,13 +292,19 @@ int run_join_code_new(char buf[RUN_JOIN_CODE_LEN + 1])
 }
 
 /* The wrong-code limiter: a fixed table of keys, each with the times of
- * its last RUN_JOIN_MAX_MISSES misses (a ring). Full table: the entry
- * whose newest miss is oldest gives way. */
-enum { LIMITER_SLOTS = 2048, LIMITER_KEY = 72 };
+ * its last LIMITER_RING misses (a ring), enough for the larger of the two
+ * limits. Full table: the entry whose newest miss is oldest gives way. */
+enum {
+	LIMITER_SLOTS = 1024,
+	LIMITER_KEY = 72,
+	LIMITER_RING = RUN_JOIN_MAX_MISSES_PER_ADDRESS > RUN_JOIN_MAX_MISSES
+	                   ? RUN_JOIN_MAX_MISSES_PER_ADDRESS
+	                   : RUN_JOIN_MAX_MISSES,
+};
 
 typedef struct limiter_entry {
 	char key[LIMITER_KEY];
-	int64_t misses[RUN_JOIN_MAX_MISSES];
+	int64_t misses[LIMITER_RING];
 	unsigned next; /* ring position */
 	int64_t newest;
 } limiter_entry;
@@ -328,26 +334,28 @@ static limiter_entry *limiter_find(const char *key, bool create, int64_t now)
 	return e;
 }
 
-bool run_join_limiter_allows(const char *key, int64_t now, int64_t *retry_after)
+bool run_join_limiter_allows(const char *key, int max_misses, int64_t now, int64_t *retry_after)
 {
 	*retry_after = 0;
+	if (max_misses > LIMITER_RING)
+		max_misses = LIMITER_RING;
 	pthread_mutex_lock(&limiter_lock);
 	limiter_entry *e = limiter_find(key, false, now);
+	/* Newest first: the max_misses-th miss still in the window, if any,
+	 * is the one whose leaving the window lifts the limit. */
 	int count = 0;
-	int64_t oldest = 0;
-	if (e)
-		for (size_t i = 0; i < RUN_JOIN_MAX_MISSES; i++) {
-			int64_t t = e->misses[i];
-			if (t && t > now - RUN_JOIN_WINDOW) {
-				count++;
-				if (!oldest || t < oldest)
-					oldest = t;
-			}
-		}
+	int64_t limiting = 0;
+	for (unsigned i = 0; e && i < LIMITER_RING && count < max_misses; i++) {
+		int64_t t = e->misses[(e->next + LIMITER_RING - 1 - i) % LIMITER_RING];
+		if (!t || t <= now - RUN_JOIN_WINDOW)
+			break;
+		limiting = t;
+		count++;
+	}
 	pthread_mutex_unlock(&limiter_lock);
-	if (count < RUN_JOIN_MAX_MISSES)
+	if (count < max_misses)
 		return true;
-	*retry_after = oldest + RUN_JOIN_WINDOW - now;
+	*retry_after = limiting + RUN_JOIN_WINDOW - now;
 	if (*retry_after < 1)
 		*retry_after = 1;
 	return false;
@@ -358,7 +366,7 @@ void run_join_limiter_miss(const char *key, int64_t now)
 	pthread_mutex_lock(&limiter_lock);
 	limiter_entry *e = limiter_find(key, true, now);
 	e->misses[e->next] = now;
-	e->next = (e->next + 1) % RUN_JOIN_MAX_MISSES;
+	e->next = (e->next + 1) % LIMITER_RING;
 	e->newest = now;
 	pthread_mutex_unlock(&limiter_lock);
 }
@@ -380,8 +388,9 @@ int run_join(db *d, arena *a, const principal *actor, const char *ip, const char
 	int64_t now = auth_now(), wait_user = 0, wait_ip = 0;
 	const char *user_key = arena_printf(a, "u:%lld", (long long)actor->user_id);
 	const char *ip_key = ip && *ip ? arena_printf(a, "ip:%s", ip) : NULL;
-	bool ok_user = run_join_limiter_allows(user_key, now, &wait_user);
-	bool ok_ip = !ip_key || run_join_limiter_allows(ip_key, now, &wait_ip);
+	bool ok_user = run_join_limiter_allows(user_key, RUN_JOIN_MAX_MISSES, now, &wait_user);
+	bool ok_ip = !ip_key || run_join_limiter_allows(ip_key, RUN_JOIN_MAX_MISSES_PER_ADDRESS,
+	                                                now, &wait_ip);
 	if (!ok_user || !ok_ip) {
 		*retry_after = wait_user > wait_ip ? wait_user : wait_ip;
 		return CK_E_RATE;

@@ -125,7 +125,8 @@ int run_close(db *d, arena *a, const principal *actor, int64_t id, run *out, fie
 /* Join by code: *run_id of the live/ended/closed run with that code if
  * the actor is in its scope. A right code out of scope (not enrolled in
  * the course): CK_E_FORBIDDEN. Wrong code: CK_E_NOT_FOUND; after RUN_JOIN_MAX_MISSES wrong codes
- * within RUN_JOIN_WINDOW seconds by the same user or from the same ip: CK_E_RATE with *retry_after
+ * within RUN_JOIN_WINDOW seconds by the same user, or RUN_JOIN_MAX_MISSES_PER_ADDRESS from the
+ * same ip (a classroom shares one address): CK_E_RATE with *retry_after
  * seconds (also for right codes while limited). Codes are matched case-insensitively, ignoring
  * spaces and dashes. ip may be NULL. */
 int run_join(db *d, arena *a, const principal *actor, const char *ip, const char *code,
@@ -134,6 +135,7 @@ int run_join(db *d, arena *a, const principal *actor, const char *ip, const char
 enum {
 	RUN_JOIN_CODE_LEN = 6,
 	RUN_JOIN_MAX_MISSES = 10,
+	RUN_JOIN_MAX_MISSES_PER_ADDRESS = 60,
 	RUN_JOIN_WINDOW = 600, /* seconds */
 };
 
@@ -149,8 +151,9 @@ int run_join_code_new(char buf[RUN_JOIN_CODE_LEN + 1]);
 
 /* The wrong-code limiter, in memory, thread-safe; keyed by user and by ip
  * separately. Exposed for tests with an explicit now. */
-/* Whether key may try now; *retry_after gets the seconds to wait when not. */
-bool run_join_limiter_allows(const char *key, int64_t now, int64_t *retry_after);
+/* Whether key may try now, fewer than max_misses misses in the window;
+ * *retry_after gets the seconds to wait when not. */
+bool run_join_limiter_allows(const char *key, int max_misses, int64_t now, int64_t *retry_after);
 /* Records one wrong code for key at now. */
 void run_join_limiter_miss(const char *key, int64_t now);
 /* Forgets everything (tests). */

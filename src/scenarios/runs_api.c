@@ -223,8 +223,8 @@ static int runs_close(request *req)
 
 /* GET /api/v1/runs/join/{code}: {run_id} of the run with that code. 404
  * for a wrong code, 403 for a right one when the caller is not enrolled
- * in the course, 429 with Retry-After after 10 wrong codes in 10 minutes
- * (per user and per address). */
+ * in the course, 429 with Retry-After after too many wrong codes in 10
+ * minutes (10 per user, 60 per address). */
 static int runs_join(request *req)
 {
 	db *d = auth_db(req);

@@ -159,27 +159,52 @@ static void limiter_blocks_after_ten_misses(void **state)
 {
 	(void)state;
 	run_join_limiter_reset();
+	const int max = RUN_JOIN_MAX_MISSES;
 	int64_t wait, t0 = 1000000;
-	for (int i = 0; i < RUN_JOIN_MAX_MISSES; i++) {
-		assert_true(run_join_limiter_allows("u:1", t0 + i, &wait));
+	for (int i = 0; i < max; i++) {
+		assert_true(run_join_limiter_allows("u:1", max, t0 + i, &wait));
 		run_join_limiter_miss("u:1", t0 + i);
 	}
-	assert_false(run_join_limiter_allows("u:1", t0 + 10, &wait));
+	assert_false(run_join_limiter_allows("u:1", max, t0 + 10, &wait));
 	/* The oldest miss (t0) leaves the window at t0 + 600. */
 	assert_int_equal(wait, RUN_JOIN_WINDOW - 10);
-	assert_true(run_join_limiter_allows("u:2", t0 + 10, &wait)); /* another key */
-	assert_false(run_join_limiter_allows("u:1", t0 + RUN_JOIN_WINDOW - 1, &wait));
+	assert_true(run_join_limiter_allows("u:2", max, t0 + 10, &wait)); /* another key */
+	assert_false(run_join_limiter_allows("u:1", max, t0 + RUN_JOIN_WINDOW - 1, &wait));
 	assert_int_equal(wait, 1);
-	assert_true(run_join_limiter_allows("u:1", t0 + RUN_JOIN_WINDOW, &wait));
+	assert_true(run_join_limiter_allows("u:1", max, t0 + RUN_JOIN_WINDOW, &wait));
 	/* Nine in the window is still allowed. */
 	run_join_limiter_reset();
-	for (int i = 0; i < RUN_JOIN_MAX_MISSES - 1; i++)
-		run_join_limiter_miss("ip:192.0.2.1", t0);
-	assert_true(run_join_limiter_allows("ip:192.0.2.1", t0 + 1, &wait));
-	run_join_limiter_miss("ip:192.0.2.1", t0 + 1);
-	assert_false(run_join_limiter_allows("ip:192.0.2.1", t0 + 2, &wait));
+	for (int i = 0; i < max - 1; i++)
+		run_join_limiter_miss("u:3", t0);
+	assert_true(run_join_limiter_allows("u:3", max, t0 + 1, &wait));
+	run_join_limiter_miss("u:3", t0 + 1);
+	assert_false(run_join_limiter_allows("u:3", max, t0 + 2, &wait));
 	run_join_limiter_reset();
-	assert_true(run_join_limiter_allows("ip:192.0.2.1", t0 + 2, &wait));
+	assert_true(run_join_limiter_allows("u:3", max, t0 + 2, &wait));
+}
+
+/* An address (a classroom behind one router) has the larger limit, and
+ * the miss that lifts it is the limit-th newest, not the oldest kept. */
+static void limiter_gives_an_address_more_room(void **state)
+{
+	(void)state;
+	run_join_limiter_reset();
+	const int per_user = RUN_JOIN_MAX_MISSES, per_ip = RUN_JOIN_MAX_MISSES_PER_ADDRESS;
+	int64_t wait, t0 = 2000000;
+	const char *ip = "ip:192.0.2.7";
+	for (int i = 0; i < per_ip - 1; i++)
+		run_join_limiter_miss(ip, t0 + i);
+	assert_true(run_join_limiter_allows(ip, per_ip, t0 + per_ip, &wait));
+	/* The same misses would have stopped one person long ago. */
+	assert_false(run_join_limiter_allows(ip, per_user, t0 + per_ip, &wait));
+	assert_int_equal(wait,
+	                 (t0 + per_ip - 2 - (per_user - 1)) + RUN_JOIN_WINDOW - (t0 + per_ip));
+	run_join_limiter_miss(ip, t0 + per_ip - 1);
+	assert_false(run_join_limiter_allows(ip, per_ip, t0 + per_ip, &wait));
+	/* The first of the per_ip newest misses was at t0. */
+	assert_int_equal(wait, RUN_JOIN_WINDOW - per_ip);
+	assert_true(run_join_limiter_allows(ip, per_ip, t0 + RUN_JOIN_WINDOW, &wait));
+	run_join_limiter_reset();
 }
 
 enum { LIMIT_THREADS = 8, LIMIT_KEYS = 50 };
@@ -212,11 +237,11 @@ static void limiter_is_thread_safe(void **state)
 		char key[32];
 		int64_t wait;
 		snprintf(key, sizeof key, "k:%d", k);
-		assert_true(run_join_limiter_allows(key, 5010, &wait));
+		assert_true(run_join_limiter_allows(key, RUN_JOIN_MAX_MISSES, 5010, &wait));
 		run_join_limiter_miss(key, 5010);
-		assert_true(run_join_limiter_allows(key, 5010, &wait));
+		assert_true(run_join_limiter_allows(key, RUN_JOIN_MAX_MISSES, 5010, &wait));
 		run_join_limiter_miss(key, 5010);
-		assert_false(run_join_limiter_allows(key, 5010, &wait));
+		assert_false(run_join_limiter_allows(key, RUN_JOIN_MAX_MISSES, 5010, &wait));
 	}
 	run_join_limiter_reset();
 }
@@ -737,10 +762,25 @@ static void join_by_code_and_limit(void **state)
 	assert_int_equal(run_join(f->d, f->a, &out, "198.51.100.2", r.join_code, &got, &wait),
 	                 CK_E_RATE);
 	assert_true(wait > 0 && wait <= RUN_JOIN_WINDOW);
-	/* The address is limited too: another user from it waits. */
+	/* One person's typos do not lock out the room behind the same
+	 * address… */
+	assert_int_equal(run_join(f->d, f->a, &mate, "198.51.100.1", r.join_code, &got, &wait), 0);
+	/* …but the address has a limit of its own: people with nine misses
+	 * each, until the address has its fill; then another user from it
+	 * waits, while from elsewhere they do not. */
+	int misses = RUN_JOIN_MAX_MISSES;
+	for (int64_t k = 0; misses < RUN_JOIN_MAX_MISSES_PER_ADDRESS; k++) {
+		principal guesser = mate;
+		guesser.user_id = 900000 + k;
+		for (int i = 0;
+		     i < RUN_JOIN_MAX_MISSES - 1 && misses < RUN_JOIN_MAX_MISSES_PER_ADDRESS;
+		     i++, misses++)
+			assert_int_equal(
+			    run_join(f->d, f->a, &guesser, "198.51.100.1", "ZZZZZZ", &got, &wait),
+			    CK_E_NOT_FOUND);
+	}
 	assert_int_equal(run_join(f->d, f->a, &mate, "198.51.100.1", r.join_code, &got, &wait),
 	                 CK_E_RATE);
-	/* …but not from elsewhere. */
 	assert_int_equal(run_join(f->d, f->a, &mate, "192.0.2.9", r.join_code, &got, &wait), 0);
 	fx_advance(RUN_JOIN_WINDOW);
 	assert_int_equal(run_join(f->d, f->a, &out, "198.51.100.2", "ZZZZZZ", &got, &wait),
@@ -885,6 +925,7 @@ int main(void)
 	    cmocka_unit_test(pass_rule),
 	    cmocka_unit_test(join_code_alphabet),
 	    cmocka_unit_test(limiter_blocks_after_ten_misses),
+	    cmocka_unit_test(limiter_gives_an_address_more_room),
 	    cmocka_unit_test(limiter_is_thread_safe),
 	};
 	const struct CMUnitTest cases[] = {
