@@ -270,6 +270,16 @@ void test_run_pages_start(void **state)
 	expect_body(&r, "Jordan Actor");
 	expect_body(&r, "href=\"#rp-brief\"");
 	expect_body(&r, "Stands with his back to the rail");
+	/* The run is anonymous: the screen button opens the copy without
+	 * classmates' names, the named one is a separate link. */
+	snprintf(text, sizeof text,
+	         "class=\"button button-secondary\" href=\"/runs/%lld/debrief?view=projector\">"
+	         "Debrief screen</a>",
+	         run);
+	expect_body(&r, text);
+	snprintf(text, sizeof text, "href=\"/runs/%lld/debrief\">Debrief with classmates' names",
+	         run);
+	expect_body(&r, text);
 	hresp_free(&r);
 
 	/* The trainee sees the run (no code, no buttons, no role-player

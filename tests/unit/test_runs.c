@@ -584,6 +584,9 @@ static void feedback_revises_never_duplicates(void **state)
 	assert_int_equal(feedback_list(f->d, f->a, &in, id, &items, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(feedback_list(f->d, f->a, &mate, id, &items, &n), CK_E_FORBIDDEN);
+	/* A comment alone is feedback too. */
+	assert_int_equal(score(f, w.mate2, id, 0, 0, 0, "Kept his distance well.", NULL), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM run_feedback"), 3);
 }
 
 static void bad_feedback_writes_nothing(void **state)
@@ -606,6 +609,16 @@ static void bad_feedback_writes_nothing(void **state)
 	assert_int_equal(feedback_submit(f->d, f->a, &mate, id, &in, NULL, &errs), CK_E_INVALID);
 	assert_int_equal(errs.len, 1);
 	assert_string_equal(errs.items[0].field, "scores.juggling");
+	/* Nothing scored and no comment (or only spaces) says nothing: 422. */
+	const char *silences[] = {NULL, "", "  \n\t "};
+	for (size_t i = 0; i < sizeof silences / sizeof silences[0]; i++) {
+		feedback_input empty = {.n = 0, .comment = silences[i]};
+		errs = (field_errors){0};
+		assert_int_equal(feedback_submit(f->d, f->a, &mate, id, &empty, NULL, &errs),
+		                 CK_E_INVALID);
+		assert_int_equal(errs.len, 1);
+		assert_string_equal(errs.items[0].field, "scores");
+	}
 	/* The trainee and the role player cannot score. */
 	assert_int_equal(score(f, w.trainee, id, 3, 3, 3, NULL, NULL), CK_E_FORBIDDEN);
 	assert_int_equal(score(f, w.actor, id, 3, 3, 3, NULL, NULL), CK_E_FORBIDDEN);
