@@ -398,7 +398,8 @@ static int runs_summary(request *req)
 
 /* GET /api/v1/runs/{id}/events?view=anon&after=N: text/event-stream of
  * the run's events ("feedback", "ended", "closed"), each with "id: seq".
- * Resumes after Last-Event-ID (or ?after=N); the whole history otherwise.
+ * Resumes after Last-Event-ID (or ?after=N); the whole history otherwise,
+ * or when the id is beyond the run's newest event.
  * The trainee of an anonymous run (and view=anon) gets the anonymous
  * view. */
 static int runs_events(request *req)
@@ -408,7 +409,13 @@ static int runs_events(request *req)
 	if (!path_run(req, &d, &r))
 		return 0;
 	bool anonymous = !r.sees_authors || wants_anonymous(req);
-	sse_begin_from(req, run_channel(req->arena, r.id, anonymous), sse_last_event_id(req));
+	/* An id beyond the run's newest event comes from another history (a
+	 * restored backup, another database): replaying the whole run is
+	 * the only way that screen misses nothing. */
+	int64_t after = sse_last_event_id(req);
+	if (after > r.event_seq)
+		after = 0;
+	sse_begin_from(req, run_channel(req->arena, r.id, anonymous), after);
 	return 0;
 }
 
