@@ -2,18 +2,9 @@
  * and /api/v1/rubrics/{id} (one with its skills, change). A rubric that
  * runs were scored on answers 409 to a change. */
 #include "../auth/auth_web.h"
-#include "../base/errors.h"
 #include "rubrics.h"
 #include "scenario_json.h"
 #include "scenarios_web.h"
-
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
 
 /* The JSON body as the service's input; false with the response set. */
 static bool body_rubric(request *req, rubric_in *out)
@@ -89,7 +80,7 @@ static int rubrics_create_api(request *req)
 static int rubrics_get_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	db *d = auth_db(req);
 	return d ? reply_rubric(req, d, id, 200) : 0;
@@ -100,7 +91,7 @@ static int rubrics_get_api(request *req)
 static int rubrics_put_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	rubric_in in;
 	if (!body_rubric(req, &in))

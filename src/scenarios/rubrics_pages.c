@@ -25,14 +25,6 @@ static bool may_write(request *req)
 	return perm_granted(req->who.roles, PERM_SCENARIOS_WRITE);
 }
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* GET /rubrics: every rubric. */
 static int rubrics_page(request *req)
 {
@@ -279,7 +271,7 @@ static int render_rubric(request *req, int64_t id, const kv *in, const field_err
 static int rubric_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_rubric(req, id, NULL, NULL);
 }
@@ -289,7 +281,7 @@ static int rubric_page(request *req)
 static int rubric_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	db *d = auth_db(req);
 	if (!d)

@@ -83,20 +83,12 @@ json_t *runs_summary_json(const run_summary *s)
 	                 run_x100_json(s->mean_x100), "event_seq", (json_int_t)s->event_seq);
 }
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* The run of the path's {id} in the caller's scope; false (and the error
  * response set) otherwise. */
 static bool path_run(request *req, db **d, run *r)
 {
 	int64_t id;
-	if (!path_id(req, &id) || !(*d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, d))
 		return false;
 	int rc = run_get(*d, req->arena, &req->who, id, r);
 	if (rc < 0)
@@ -192,7 +184,7 @@ static int runs_end(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	int rc = run_end(d, req->arena, &req->who, id, NULL);
 	if (rc < 0) {
@@ -209,7 +201,7 @@ static int runs_close(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = run_close(d, req->arena, &req->who, id, NULL, &errs);
@@ -343,7 +335,7 @@ static int runs_feedback_put(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	feedback_input in;
@@ -384,7 +376,7 @@ static int runs_summary(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	run_summary s;
 	int rc = run_summary_get(d, req->arena, &req->who, id, wants_anonymous(req), &s);
@@ -443,7 +435,7 @@ static int runs_matrix(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	run_matrix m;
 	int rc = run_matrix_for_course(d, req->arena, &req->who, id, &m);
@@ -521,7 +513,7 @@ static int reply_history(request *req, int64_t user_id)
 static int runs_user(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return reply_history(req, id);
 }

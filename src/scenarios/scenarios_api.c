@@ -13,14 +13,6 @@
 #include "scenarios.h"
 #include "scenarios_web.h"
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* The JSON body as the service's fields; false with the response set
  * (400 / 415 for the body, 422 for members of the wrong kind). */
 static bool body_fields(request *req, kv *out)
@@ -131,7 +123,7 @@ static int scenarios_create_api(request *req)
 static int scenarios_get_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	db *d = auth_db(req);
 	return d ? reply_scenario(req, d, id, 200) : 0;
@@ -142,7 +134,7 @@ static int scenarios_get_api(request *req)
 static int scenarios_put_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	kv in;
 	if (!body_fields(req, &in))
@@ -163,7 +155,7 @@ static int scenarios_put_api(request *req)
 static int scenarios_brief_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	db *d = auth_db(req);
 	if (!d)

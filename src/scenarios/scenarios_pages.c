@@ -40,14 +40,6 @@ static bool may_write(request *req)
 	return perm_granted(req->who.roles, PERM_SCENARIOS_WRITE);
 }
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* Labels parallel to values, with a first "any" entry (value ""). */
 static void choices(arena *a, const char *const *values, const char *(*label)(const char *),
                     const char *first, const char ***v_out, const char ***l_out)
@@ -227,7 +219,7 @@ static void rubric_section(request *req, db *d, const scenario *s)
 static int scenario_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	db *d = auth_db(req);
 	if (!d)
@@ -433,7 +425,7 @@ static int render_edit(request *req, int64_t id, const kv *in, const field_error
 static int scenario_edit_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_edit(req, id, NULL, NULL);
 }
@@ -443,7 +435,7 @@ static int scenario_edit_page(request *req)
 static int scenario_edit_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	db *d = auth_db(req);
 	if (!d)
@@ -466,7 +458,7 @@ static int scenario_edit_submit(request *req)
 static int scenario_archive_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	db *d = auth_db(req);
 	if (!d)
