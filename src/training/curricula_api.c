@@ -74,10 +74,8 @@ static int reply_version(request *req, db *d, int64_t id, int status)
 static int curricula_list_api(request *req)
 {
 	int limit;
-	if (!auth_query_limit(req, 50, 200, &limit))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_list_begin(req, 50, 200, &limit, &d))
 		return 0;
 	curriculum *items;
 	size_t n;
@@ -134,11 +132,7 @@ static int curricula_derive_api(request *req)
 /* GET /api/v1/curricula/{id}: one version, its modules and rule results. */
 static int version_get_api(request *req)
 {
-	int64_t id;
-	db *d;
-	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
-		return 0;
-	return reply_version(req, d, id, 200);
+	return auth_api_get(req, reply_version);
 }
 
 /* PATCH /api/v1/curricula/{id}: JSON {title} of a draft. */
