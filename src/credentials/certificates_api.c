@@ -172,8 +172,7 @@ static int certs_issue(request *req)
 	int rc = certificate_issue(d, req->arena, &req->who, v[0].number, &id, &errs);
 	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	resp_header(req, "Location",
-	            arena_printf(req->arena, "/api/v1/certificates/%lld", (long long)id));
+	auth_api_location(req, "/api/v1/certificates", id);
 	return reply_cert(req, d, id, 201);
 }
 

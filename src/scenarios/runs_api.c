@@ -125,7 +125,7 @@ static int runs_create(request *req)
 		auth_api_fail(req, rc, &errs);
 		return 0;
 	}
-	resp_header(req, "Location", arena_printf(req->arena, "/api/v1/runs/%lld", (long long)r.id));
+	auth_api_location(req, "/api/v1/runs", r.id);
 	resp_json(req, 201, runs_run_json(req, &r));
 	return 0;
 }

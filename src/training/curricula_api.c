@@ -124,8 +124,7 @@ static int curricula_derive_api(request *req)
 	int64_t id = 0;
 	int rc = curriculum_derive(d, req->arena, &req->who, in, &id, &errs);
 	if (rc == 0)
-		resp_header(req, "Location",
-		            arena_printf(req->arena, "/api/v1/curricula/%lld", (long long)id));
+		auth_api_location(req, "/api/v1/curricula", id);
 	return reply_write(req, d, id, rc, &errs, 201);
 }
 

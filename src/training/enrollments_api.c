@@ -119,8 +119,7 @@ static int course_enroll(request *req)
 	                                    ? arena_printf(req->arena, "waitlisted, position %lld",
 	                                                   (long long)e.position)
 	                                    : "enrolled"));
-	resp_header(req, "Location",
-	            arena_printf(req->arena, "/api/v1/enrollments/%lld", (long long)e.id));
+	auth_api_location(req, "/api/v1/enrollments", e.id);
 	resp_json(req, 201, body);
 	return 0;
 }
