@@ -191,12 +191,6 @@ bool rubrics_same(const rubric *a, const rubric *b)
 	return true;
 }
 
-static const char *col_text(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 #define RUBRIC_COLUMNS                                                                             \
 	"r.id, r.code, r.title, r.description, r.pass_mean_x100, r.created_at, r.updated_at, "     \
 	"(SELECT COUNT(*) FROM rubric_skills k WHERE k.rubric_id = r.id), "                        \
@@ -207,9 +201,9 @@ static void read_rubric(arena *a, db_stmt *s, rubric *out)
 {
 	*out = (rubric){
 	    .id = db_col_int(s, 0),
-	    .code = col_text(a, s, 1),
-	    .title = col_text(a, s, 2),
-	    .description = col_text(a, s, 3),
+	    .code = db_col_dup(a, s, 1),
+	    .title = db_col_dup(a, s, 2),
+	    .description = db_col_dup(a, s, 3),
 	    .pass_mean_x100 = db_col_int(s, 4),
 	    .created_at = db_col_int(s, 5),
 	    .updated_at = db_col_int(s, 6),
@@ -237,11 +231,11 @@ static int load_skills(db *d, arena *a, rubric *r)
 		out[n++] = (rubric_skill){
 		    .id = db_col_int(s, 0),
 		    .position = db_col_int(s, 1),
-		    .code = col_text(a, s, 2),
-		    .title = col_text(a, s, 3),
-		    .anchor_1 = col_text(a, s, 4),
-		    .anchor_3 = col_text(a, s, 5),
-		    .anchor_5 = col_text(a, s, 6),
+		    .code = db_col_dup(a, s, 2),
+		    .title = db_col_dup(a, s, 3),
+		    .anchor_1 = db_col_dup(a, s, 4),
+		    .anchor_3 = db_col_dup(a, s, 5),
+		    .anchor_5 = db_col_dup(a, s, 6),
 		    .weight = db_col_int(s, 7),
 		    .is_critical = db_col_int(s, 8) != 0,
 		};

@@ -281,28 +281,22 @@ bool scenarios_same(const scenario *a, const scenario *b)
 	"s.rubric_id, r.code, r.title, s.is_archived, s.created_at, s.updated_at "
 #define SCENARIO_FROM "FROM scenarios s LEFT JOIN rubrics r ON r.id = s.rubric_id "
 
-static const char *col_text(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 static void read_scenario(arena *a, db_stmt *s, bool with_brief, scenario *out)
 {
 	*out = (scenario){
 	    .id = db_col_int(s, 0),
-	    .code = col_text(a, s, 1),
-	    .title = col_text(a, s, 2),
-	    .crisis_type = col_text(a, s, 3),
-	    .setting = col_text(a, s, 4),
-	    .difficulty = col_text(a, s, 5),
-	    .dispatch_brief = col_text(a, s, 6),
-	    .objectives = col_text(a, s, 14),
-	    .debrief_questions = col_text(a, s, 15),
+	    .code = db_col_dup(a, s, 1),
+	    .title = db_col_dup(a, s, 2),
+	    .crisis_type = db_col_dup(a, s, 3),
+	    .setting = db_col_dup(a, s, 4),
+	    .difficulty = db_col_dup(a, s, 5),
+	    .dispatch_brief = db_col_dup(a, s, 6),
+	    .objectives = db_col_dup(a, s, 14),
+	    .debrief_questions = db_col_dup(a, s, 15),
 	    .minutes = db_col_int(s, 16),
 	    .rubric_id = db_col_is_null(s, 17) ? 0 : db_col_int(s, 17),
-	    .rubric_code = db_col_is_null(s, 18) ? NULL : col_text(a, s, 18),
-	    .rubric_title = db_col_is_null(s, 19) ? NULL : col_text(a, s, 19),
+	    .rubric_code = db_col_is_null(s, 18) ? NULL : db_col_dup(a, s, 18),
+	    .rubric_title = db_col_is_null(s, 19) ? NULL : db_col_dup(a, s, 19),
 	    .is_archived = db_col_int(s, 20) != 0,
 	    .created_at = db_col_int(s, 21),
 	    .updated_at = db_col_int(s, 22),
@@ -310,13 +304,13 @@ static void read_scenario(arena *a, db_stmt *s, bool with_brief, scenario *out)
 	if (with_brief) {
 		out->has_brief = true;
 		out->brief = (scenario_brief){
-		    .character = col_text(a, s, 7),
-		    .history = col_text(a, s, 8),
-		    .triggers = col_text(a, s, 9),
-		    .calms = col_text(a, s, 10),
-		    .escalates = col_text(a, s, 11),
-		    .cooperation = col_text(a, s, 12),
-		    .safety = col_text(a, s, 13),
+		    .character = db_col_dup(a, s, 7),
+		    .history = db_col_dup(a, s, 8),
+		    .triggers = db_col_dup(a, s, 9),
+		    .calms = db_col_dup(a, s, 10),
+		    .escalates = db_col_dup(a, s, 11),
+		    .cooperation = db_col_dup(a, s, 12),
+		    .safety = db_col_dup(a, s, 13),
 		};
 	}
 }
