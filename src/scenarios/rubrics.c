@@ -77,23 +77,12 @@ static const field_spec skill_specs[K_COUNT] = {
 int rubrics_check(arena *a, const rubric_in *in, bool is_update, field_value *v,
                   rubric_skill **skills, size_t *n_skills, field_errors *errs)
 {
-	field_spec s[RF_COUNT];
-	memcpy(s, specs, sizeof s);
-	if (is_update)
-		for (size_t i = 0; i < RF_COUNT; i++)
-			s[i].required = false;
 	size_t before = errs->len;
 	*skills = NULL;
 	*n_skills = 0;
-	int rc = validate_fields(a, in->fields, s, RF_COUNT, v, errs);
-	if (rc < 0 && rc != CK_E_INVALID)
+	int rc = scenarios_validate(a, in->fields, specs, RF_COUNT, is_update, v, errs);
+	if (rc < 0)
 		return rc;
-	for (size_t i = 0; is_update && i < RF_COUNT; i++) {
-		const char *raw = kv_get(in->fields, specs[i].name);
-		if (specs[i].required && raw && !v[i].present &&
-		    raw[strspn(raw, " \t\r\n")] == '\0')
-			field_errors_add(errs, specs[i].name, "is required");
-	}
 	if (v[RF_CODE].present && !scenarios_code_ok(v[RF_CODE].text))
 		field_errors_add(errs, "code", "must be 1-64 of a-z, 0-9 and -");
 	int64_t pass;
@@ -380,15 +369,8 @@ typedef struct write_ctx {
 
 static int check_code(db *d, write_ctx *c, const char *code, int64_t own_id)
 {
-	int64_t other;
-	int rc = rubrics_find_code(d, code, &other);
-	if (rc < 0)
-		return rc;
-	if (other && other != own_id) {
-		field_errors_add(c->errs, "code", "is taken by another rubric");
-		return CK_E_CONFLICT;
-	}
-	return 0;
+	return scenarios_check_code(d, rubrics_find_code, code, own_id,
+	                            "is taken by another rubric", c->errs);
 }
 
 static const char *audit_detail(arena *a, const rubric *r)

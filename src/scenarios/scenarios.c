@@ -191,23 +191,31 @@ static const field_spec specs[SF_COUNT] = {
     [SF_ARCHIVED] = {"archived", FIELD_BOOL, false, 0, 0, NULL, "Archived"},
 };
 
-int scenarios_check(arena *a, const kv *in, bool is_update, field_value *v, field_errors *errs)
+int scenarios_validate(arena *a, const kv *in, const field_spec *spec, size_t n, bool is_update,
+                       field_value *v, field_errors *errs)
 {
-	field_spec s[SF_COUNT];
-	memcpy(s, specs, sizeof s);
+	field_spec *s = arena_array(a, n, sizeof *s);
+	memcpy(s, spec, n * sizeof *s);
 	if (is_update)
-		for (size_t i = 0; i < SF_COUNT; i++)
+		for (size_t i = 0; i < n; i++)
 			s[i].required = false;
-	size_t before = errs->len;
-	int rc = validate_fields(a, in, s, SF_COUNT, v, errs);
+	int rc = validate_fields(a, in, s, n, v, errs);
 	if (rc < 0 && rc != CK_E_INVALID)
 		return rc;
-	for (size_t i = 0; is_update && i < SF_COUNT; i++) {
-		const char *raw = kv_get(in, specs[i].name);
-		if (specs[i].required && raw && !v[i].present &&
-		    raw[strspn(raw, " \t\r\n")] == '\0')
-			field_errors_add(errs, specs[i].name, "is required");
+	for (size_t i = 0; is_update && i < n; i++) {
+		const char *raw = kv_get(in, spec[i].name);
+		if (spec[i].required && raw && !v[i].present && raw[strspn(raw, " \t\r\n")] == '\0')
+			field_errors_add(errs, spec[i].name, "is required");
 	}
+	return 0;
+}
+
+int scenarios_check(arena *a, const kv *in, bool is_update, field_value *v, field_errors *errs)
+{
+	size_t before = errs->len;
+	int rc = scenarios_validate(a, in, specs, SF_COUNT, is_update, v, errs);
+	if (rc < 0)
+		return rc;
 	if (v[SF_CODE].present && !scenarios_code_ok(v[SF_CODE].text))
 		field_errors_add(errs, "code", "must be 1-64 of a-z, 0-9 and -");
 	if (v[SF_RUBRIC_CODE].present && !scenarios_code_ok(v[SF_RUBRIC_CODE].text))
@@ -369,6 +377,20 @@ int scenarios_free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t
 			return 0;
 		*code = arena_printf(a, "%.58s-%d", base, i);
 	}
+}
+
+int scenarios_check_code(db *d, int (*find)(db *, const char *, int64_t *), const char *code,
+                         int64_t own_id, const char *taken, field_errors *errs)
+{
+	int64_t other;
+	int rc = find(d, code, &other);
+	if (rc < 0)
+		return rc;
+	if (other && other != own_id) {
+		field_errors_add(errs, "code", taken);
+		return CK_E_CONFLICT;
+	}
+	return 0;
 }
 
 /* Those who may not write do not see archived scenarios. */
@@ -547,15 +569,8 @@ static int resolve_rubric(db *d, write_ctx *c, scenario *s)
 /* Checks the code is free (or the scenario's own). */
 static int check_code(db *d, write_ctx *c, const char *code, int64_t own_id)
 {
-	int64_t other;
-	int rc = scenarios_find_code(d, code, &other);
-	if (rc < 0)
-		return rc;
-	if (other && other != own_id) {
-		field_errors_add(c->errs, "code", "is taken by another scenario");
-		return CK_E_CONFLICT;
-	}
-	return 0;
+	return scenarios_check_code(d, scenarios_find_code, code, own_id,
+	                            "is taken by another scenario", c->errs);
 }
 
 static const char *audit_detail(arena *a, const scenario *s)
