@@ -367,10 +367,12 @@ typedef struct write_ctx {
 	field_errors *errs;
 } write_ctx;
 
-static int check_code(db *d, write_ctx *c, const char *code, int64_t own_id)
+/* The code sent, when free (or the rubric's own), or one made from the
+ * title. */
+static int claim_code(db *d, write_ctx *c, rubric *r)
 {
-	return scenarios_check_code(d, rubrics_find_code, code, own_id,
-	                            "is taken by another rubric", c->errs);
+	return scenarios_claim_code(d, c->a, rubrics_find_code, r->id, r->title,
+	                            "is taken by another rubric", c->errs, &r->code);
 }
 
 static const char *audit_detail(arena *a, const rubric *r)
@@ -388,13 +390,8 @@ static int create_in_tx(db *d, void *vctx)
 	rubric r = {0};
 	rubrics_merge(c->v, c->in, c->skills, c->n_skills, &r);
 	int rc;
-	if (c->v[RF_CODE].present) {
-		if ((rc = check_code(d, c, r.code, 0)) < 0)
-			return rc;
-	} else {
-		if ((rc = scenarios_free_code(d, c->a, rubrics_find_code, r.title, &r.code)) < 0)
-			return rc;
-	}
+	if ((rc = claim_code(d, c, &r)) < 0)
+		return rc;
 	if ((rc = rubrics_store(d, &r, auth_now())) < 0)
 		return rc;
 	c->id = r.id;
@@ -433,7 +430,7 @@ static int update_in_tx(db *d, void *vctx)
 		return CK_E_CONFLICT;
 	}
 	rubrics_merge(c->v, c->in, c->skills, c->n_skills, &r);
-	if ((rc = check_code(d, c, r.code, r.id)) < 0)
+	if ((rc = claim_code(d, c, &r)) < 0)
 		return rc;
 	if ((rc = rubrics_store(d, &r, auth_now())) < 0)
 		return rc;

@@ -363,8 +363,8 @@ int rubrics_find_code(db *d, const char *code, int64_t *id)
 	return rc < 0 ? rc : 0;
 }
 
-int scenarios_free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *),
-                        const char *title, const char **code)
+static int free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *), const char *title,
+                     const char **code)
 {
 	const char *base = scenarios_slug(a, title);
 	*code = base;
@@ -379,11 +379,14 @@ int scenarios_free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t
 	}
 }
 
-int scenarios_check_code(db *d, int (*find)(db *, const char *, int64_t *), const char *code,
-                         int64_t own_id, const char *taken, field_errors *errs)
+int scenarios_claim_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *),
+                         int64_t own_id, const char *title, const char *taken, field_errors *errs,
+                         const char **code)
 {
+	if (!*code)
+		return free_code(d, a, find, title, code);
 	int64_t other;
-	int rc = find(d, code, &other);
+	int rc = find(d, *code, &other);
 	if (rc < 0)
 		return rc;
 	if (other && other != own_id) {
@@ -566,11 +569,12 @@ static int resolve_rubric(db *d, write_ctx *c, scenario *s)
 	return 0;
 }
 
-/* Checks the code is free (or the scenario's own). */
-static int check_code(db *d, write_ctx *c, const char *code, int64_t own_id)
+/* The code sent, when free (or the scenario's own), or one made from
+ * the title. */
+static int claim_code(db *d, write_ctx *c, scenario *s)
 {
-	return scenarios_check_code(d, scenarios_find_code, code, own_id,
-	                            "is taken by another scenario", c->errs);
+	return scenarios_claim_code(d, c->a, scenarios_find_code, s->id, s->title,
+	                            "is taken by another scenario", c->errs, &s->code);
 }
 
 static const char *audit_detail(arena *a, const scenario *s)
@@ -591,13 +595,8 @@ static int create_in_tx(db *d, void *vctx)
 		return rc;
 	if (c->errs->len)
 		return CK_E_INVALID;
-	if (c->v[SF_CODE].present) {
-		if ((rc = check_code(d, c, s.code, 0)) < 0)
-			return rc;
-	} else {
-		if ((rc = scenarios_free_code(d, c->a, scenarios_find_code, s.title, &s.code)) < 0)
-			return rc;
-	}
+	if ((rc = claim_code(d, c, &s)) < 0)
+		return rc;
 	if ((rc = scenarios_store(d, &s, auth_now())) < 0)
 		return rc;
 	c->id = s.id;
@@ -634,7 +633,7 @@ static int update_in_tx(db *d, void *vctx)
 		return rc;
 	if (c->errs->len)
 		return CK_E_INVALID;
-	if ((rc = check_code(d, c, s.code, s.id)) < 0)
+	if ((rc = claim_code(d, c, &s)) < 0)
 		return rc;
 	if ((rc = scenarios_store(d, &s, auth_now())) < 0)
 		return rc;

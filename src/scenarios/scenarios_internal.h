@@ -58,15 +58,15 @@ int scenarios_load(db *d, arena *a, int64_t id, scenario *out);
 /* The id of the scenario / rubric with this code, 0 when none. */
 int scenarios_find_code(db *d, const char *code, int64_t *id);
 int rubrics_find_code(db *d, const char *code, int64_t *id);
-/* A free code made from a title: the first of slug, slug-2, slug-3 …
- * that find (scenarios_find_code or rubrics_find_code) does not know. */
-int scenarios_free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *),
-                        const char *title, const char **code);
-/* Checks that no row but own_id (0: a new one) has code; when another
- * has, "code" gets the message taken ("is taken by another rubric") and
- * CK_E_CONFLICT is returned. */
-int scenarios_check_code(db *d, int (*find)(db *, const char *, int64_t *), const char *code,
-                         int64_t own_id, const char *taken, field_errors *errs);
+/* Settles the code of row own_id (0: a new row) before it is stored.
+ * *code NULL (a new row sent none): a free one made from title, the
+ * first of slug, slug-2, slug-3 … that find (scenarios_find_code or
+ * rubrics_find_code) does not know. Else it must be no other row's: when
+ * it is, "code" gets the message taken ("is taken by another rubric")
+ * and CK_E_CONFLICT is returned. */
+int scenarios_claim_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *),
+                         int64_t own_id, const char *title, const char *taken, field_errors *errs,
+                         const char **code);
 /* INSERT (s->id 0: sets it) or UPDATE of every column. */
 int scenarios_store(db *d, scenario *s, int64_t now);
 
