@@ -34,10 +34,8 @@ static int rubrics_page(request *req)
 	rubric *items;
 	size_t n;
 	int rc = rubric_list(d, req->arena, &req->who, &items, &n);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Rubrics");
 	html_raw(b, "<p>Each rubric lists the skills a scenario run is scored on, 1 to 5, with "
@@ -231,10 +229,8 @@ static int render_rubric(request *req, int64_t id, const kv *in, const field_err
 		return 0;
 	rubric r;
 	int rc = rubric_get(d, req->arena, &req->who, id, &r);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, r.title);
 	const char *done = kv_get(&req->query, "done");
@@ -281,10 +277,8 @@ static int rubric_page(request *req)
 static int rubric_submit(request *req)
 {
 	int64_t id;
-	if (!auth_path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	size_t row_of[MAX_ROWS + 1];
 	rubric_in in = form_rubric(req, row_of);
@@ -294,10 +288,8 @@ static int rubric_submit(request *req)
 		form_errors(req, rc, &errs, row_of, in.n_skills);
 		return render_rubric(req, id, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/rubrics/%lld?done=saved", (long long)id));
 	return 0;
 }
@@ -332,10 +324,8 @@ static int rubric_new_submit(request *req)
 		form_errors(req, rc, &errs, row_of, in.n_skills);
 		return render_new(req, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/rubrics/%lld?done=created", (long long)id));
 	return 0;
 }

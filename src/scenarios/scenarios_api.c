@@ -87,10 +87,8 @@ static int scenarios_list_api(request *req)
 		auth_api_fail(req, rc, &errs);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, scenario_to_json(&items[i], true));
@@ -230,10 +228,8 @@ static int scenarios_import_api(request *req)
 		reply_problems(req, &rep);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, 200, report_json(&rep));
 	return 0;
 }
@@ -248,10 +244,8 @@ int scenarios_export_handle(request *req)
 		return 0;
 	json_t *doc;
 	int rc = scenario_export(d, req->arena, &req->who, &doc);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, 200, doc);
 	resp_header(req, "Content-Disposition", "attachment; filename=\"citkit-scenarios.json\"");
 	return 0;

@@ -80,10 +80,8 @@ static int scenarios_page(request *req)
 	                       &items, &n, &next);
 	if (rc == CK_E_INVALID)
 		rc = CK_E_NOT_FOUND; /* a filter that is not one of the lists: no such page */
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Scenarios");
 	html_raw(b, "<p>Role-played crisis scenarios for practising verbal de-escalation, each "
@@ -219,17 +217,13 @@ static void rubric_section(request *req, db *d, const scenario *s)
 static int scenario_page(request *req)
 {
 	int64_t id;
-	if (!auth_path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	scenario s;
 	int rc = scenario_get(d, req->arena, &req->who, id, &s);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, s.title);
 	const char *done = kv_get(&req->query, "done");
@@ -394,10 +388,8 @@ static int scenario_new_submit(request *req)
 		name_errors(req, rc, &errs);
 		return render_new(req, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/scenarios/%lld?done=created", (long long)id));
 	return 0;
 }
@@ -409,10 +401,8 @@ static int render_edit(request *req, int64_t id, const kv *in, const field_error
 		return 0;
 	scenario s;
 	int rc = scenario_get(d, req->arena, &req->who, id, &s);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	page_begin(req, arena_printf(req->arena, "Edit %s", s.title));
 	scenario_form(req, d, &s, in, errs);
 	html_printf(&req->resp.body, "<p><a href=\"/scenarios/%lld\">Back to the scenario</a></p>",
@@ -435,10 +425,8 @@ static int scenario_edit_page(request *req)
 static int scenario_edit_submit(request *req)
 {
 	int64_t id;
-	if (!auth_path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = scenario_update(d, req->arena, &req->who, id, &req->form, &errs);
@@ -446,10 +434,8 @@ static int scenario_edit_submit(request *req)
 		name_errors(req, rc, &errs);
 		return render_edit(req, id, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/scenarios/%lld?done=saved", (long long)id));
 	return 0;
 }
@@ -458,18 +444,14 @@ static int scenario_edit_submit(request *req)
 static int scenario_archive_submit(request *req)
 {
 	int64_t id;
-	if (!auth_path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	const char *v = kv_get(&req->form, "archived");
 	bool archived = !v || strcmp(v, "0");
 	int rc = scenario_archive(d, req->arena, &req->who, id, archived);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/scenarios/%lld?done=%s", (long long)id,
 	                                archived ? "archived" : "restored"));
 	return 0;
@@ -592,10 +574,8 @@ static int import_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_import(req, &rep, true, NULL);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	return render_import(req, &rep, false, NULL);
 }
 
