@@ -233,11 +233,11 @@ static int render_rubric(request *req, int64_t id, const kv *in, const field_err
 		return 0;
 	buf *b = &req->resp.body;
 	page_begin(req, r.title);
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "created"))
-		page_flash(req, FLASH_SUCCESS, "The rubric was added.");
-	else if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "Your changes were saved.");
+	static const page_done done[] = {
+	    {"created", "The rubric was added."},
+	    {"saved", "Your changes were saved."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	html_printf(b,
 	            "<dl class=\"details\"><dt>Code</dt><dd><code>%s</code></dd><dt>Pass mean</dt>"
 	            "<dd>%s</dd><dt>Used by</dt><dd>%lld scenarios, %lld runs</dd></dl>",

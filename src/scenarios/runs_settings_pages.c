@@ -21,9 +21,10 @@ static int settings_page(request *req)
 	if (!auth_ok(req, rc))
 		return 0;
 	page_begin(req, "Scenario run settings");
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "The setting was saved.");
+	static const page_done done[] = {
+	    {"saved", "The setting was saved."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	html_raw(&req->resp.body,
 	         "<p>When classmates score a scenario run, the trainee and the debrief screen "
 	         "can show their comments without their names. Instructors always see who "

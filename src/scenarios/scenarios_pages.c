@@ -226,16 +226,13 @@ static int scenario_page(request *req)
 		return 0;
 	buf *b = &req->resp.body;
 	page_begin(req, s.title);
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "created"))
-		page_flash(req, FLASH_SUCCESS, "The scenario was added.");
-	else if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "Your changes were saved.");
-	else if (done && !strcmp(done, "archived"))
-		page_flash(req, FLASH_SUCCESS,
-		           "The scenario was archived: it is out of the library.");
-	else if (done && !strcmp(done, "restored"))
-		page_flash(req, FLASH_SUCCESS, "The scenario is back in the library.");
+	static const page_done done[] = {
+	    {"created", "The scenario was added."},
+	    {"saved", "Your changes were saved."},
+	    {"archived", "The scenario was archived: it is out of the library."},
+	    {"restored", "The scenario is back in the library."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	if (s.is_archived)
 		page_flash(req, FLASH_WARNING, "This scenario is archived.");
 	html_printf(b,
