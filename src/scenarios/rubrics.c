@@ -359,7 +359,8 @@ int rubrics_store(db *d, rubric *r, int64_t now)
 typedef struct write_ctx {
 	arena *a;
 	const principal *actor;
-	int64_t id;
+	int64_t id; /* the rubric changed; a new one's once stored */
+	bool is_update;
 	const rubric_in *in;
 	field_value *v;
 	rubric_skill *skills;
@@ -383,70 +384,60 @@ static const char *audit_detail(arena *a, const rubric *r)
 	                                (json_int_t)r->n_skills));
 }
 
-static int create_in_tx(db *d, void *vctx)
+/* A new rubric, or the change of c->id (refused once runs were scored on
+ * it): merged, its code settled, stored and audited. */
+static int write_in_tx(db *d, void *vctx)
 {
 	write_ctx *c = vctx;
 	c->errs->len = 0;
 	rubric r = {0};
-	rubrics_merge(c->v, c->in, c->skills, c->n_skills, &r);
 	int rc;
-	if ((rc = claim_code(d, c, &r)) < 0)
-		return rc;
-	if ((rc = rubrics_store(d, &r, auth_now())) < 0)
-		return rc;
-	c->id = r.id;
-	return audit_append(d, c->actor, "rubric.create", "rubric", auth_id_text(c->a, r.id),
-	                    AUDIT_SUCCESS, audit_detail(c->a, &r));
-}
-
-int rubric_create(db *d, arena *a, const principal *actor, const rubric_in *in, int64_t *id,
-                  field_errors *errs)
-{
-	field_value v[RF_COUNT];
-	if (!auth_allowed(actor, PERM_SCENARIOS_WRITE))
-		return CK_E_FORBIDDEN;
-	write_ctx c = {a, actor, 0, in, v, NULL, 0, errs};
-	int rc = rubrics_check(a, in, false, v, &c.skills, &c.n_skills, errs);
-	if (rc < 0)
-		return rc;
-	rc = audit_tx(d, create_in_tx, &c);
-	if (rc == 0 && id)
-		*id = c.id;
-	return rc;
-}
-
-static int update_in_tx(db *d, void *vctx)
-{
-	write_ctx *c = vctx;
-	c->errs->len = 0;
-	rubric r;
-	int rc = rubrics_load(d, c->a, c->id, &r);
-	if (rc < 0)
-		return rc;
-	if (r.run_count > 0) {
-		field_errors_add(
-		    c->errs, "skills",
-		    "this rubric has scored runs and cannot change: make a new rubric");
-		return CK_E_CONFLICT;
+	if (c->is_update) {
+		if ((rc = rubrics_load(d, c->a, c->id, &r)) < 0)
+			return rc;
+		if (r.run_count > 0) {
+			field_errors_add(
+			    c->errs, "skills",
+			    "this rubric has scored runs and cannot change: make a new rubric");
+			return CK_E_CONFLICT;
+		}
 	}
 	rubrics_merge(c->v, c->in, c->skills, c->n_skills, &r);
 	if ((rc = claim_code(d, c, &r)) < 0)
 		return rc;
 	if ((rc = rubrics_store(d, &r, auth_now())) < 0)
 		return rc;
-	return audit_append(d, c->actor, "rubric.update", "rubric", auth_id_text(c->a, r.id),
-	                    AUDIT_SUCCESS, audit_detail(c->a, &r));
+	c->id = r.id;
+	return audit_append(d, c->actor, c->is_update ? "rubric.update" : "rubric.create", "rubric",
+	                    auth_id_text(c->a, r.id), AUDIT_SUCCESS, audit_detail(c->a, &r));
+}
+
+static int write_rubric(db *d, write_ctx *c)
+{
+	if (!auth_allowed(c->actor, PERM_SCENARIOS_WRITE))
+		return CK_E_FORBIDDEN;
+	int rc = rubrics_check(c->a, c->in, c->is_update, c->v, &c->skills, &c->n_skills, c->errs);
+	if (rc < 0)
+		return rc;
+	return audit_tx(d, write_in_tx, c);
+}
+
+int rubric_create(db *d, arena *a, const principal *actor, const rubric_in *in, int64_t *id,
+                  field_errors *errs)
+{
+	field_value v[RF_COUNT];
+	write_ctx c = {.a = a, .actor = actor, .in = in, .v = v, .errs = errs};
+	int rc = write_rubric(d, &c);
+	if (rc == 0 && id)
+		*id = c.id;
+	return rc;
 }
 
 int rubric_update(db *d, arena *a, const principal *actor, int64_t id, const rubric_in *in,
                   field_errors *errs)
 {
 	field_value v[RF_COUNT];
-	if (!auth_allowed(actor, PERM_SCENARIOS_WRITE))
-		return CK_E_FORBIDDEN;
-	write_ctx c = {a, actor, id, in, v, NULL, 0, errs};
-	int rc = rubrics_check(a, in, true, v, &c.skills, &c.n_skills, errs);
-	if (rc < 0)
-		return rc;
-	return audit_tx(d, update_in_tx, &c);
+	write_ctx c = {
+	    .a = a, .actor = actor, .id = id, .is_update = true, .in = in, .v = v, .errs = errs};
+	return write_rubric(d, &c);
 }

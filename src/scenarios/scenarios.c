@@ -534,7 +534,8 @@ int scenarios_store(db *d, scenario *s, int64_t now)
 typedef struct write_ctx {
 	arena *a;
 	const principal *actor;
-	int64_t id;
+	int64_t id; /* the scenario changed; a new one's once stored */
+	bool is_update;
 	const kv *in;
 	field_value *v;
 	field_errors *errs;
@@ -584,48 +585,14 @@ static const char *audit_detail(arena *a, const scenario *s)
 	                                   s->difficulty, "minutes", (json_int_t)s->minutes));
 }
 
-static int create_in_tx(db *d, void *vctx)
+/* A new scenario, or the change of c->id: merged, its rubric resolved,
+ * its code settled, stored and audited. */
+static int write_in_tx(db *d, void *vctx)
 {
 	write_ctx *c = vctx;
 	c->errs->len = 0;
 	scenario s = {0};
-	scenarios_merge(c->v, c->in, &s);
-	int rc = resolve_rubric(d, c, &s);
-	if (rc < 0)
-		return rc;
-	if (c->errs->len)
-		return CK_E_INVALID;
-	if ((rc = claim_code(d, c, &s)) < 0)
-		return rc;
-	if ((rc = scenarios_store(d, &s, auth_now())) < 0)
-		return rc;
-	c->id = s.id;
-	return audit_append(d, c->actor, "scenario.create", "scenario", auth_id_text(c->a, s.id),
-	                    AUDIT_SUCCESS, audit_detail(c->a, &s));
-}
-
-int scenario_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
-                    field_errors *errs)
-{
-	field_value v[SF_COUNT];
-	if (!auth_allowed(actor, PERM_SCENARIOS_WRITE))
-		return CK_E_FORBIDDEN;
-	int rc = scenarios_check(a, in, false, v, errs);
-	if (rc < 0)
-		return rc;
-	write_ctx c = {a, actor, 0, in, v, errs, false};
-	rc = audit_tx(d, create_in_tx, &c);
-	if (rc == 0 && id)
-		*id = c.id;
-	return rc;
-}
-
-static int update_in_tx(db *d, void *vctx)
-{
-	write_ctx *c = vctx;
-	c->errs->len = 0;
-	scenario s;
-	int rc = scenarios_load(d, c->a, c->id, &s);
+	int rc = c->is_update ? scenarios_load(d, c->a, c->id, &s) : 0;
 	if (rc < 0)
 		return rc;
 	scenarios_merge(c->v, c->in, &s);
@@ -637,21 +604,40 @@ static int update_in_tx(db *d, void *vctx)
 		return rc;
 	if ((rc = scenarios_store(d, &s, auth_now())) < 0)
 		return rc;
-	return audit_append(d, c->actor, "scenario.update", "scenario", auth_id_text(c->a, s.id),
-	                    AUDIT_SUCCESS, audit_detail(c->a, &s));
+	c->id = s.id;
+	return audit_append(d, c->actor, c->is_update ? "scenario.update" : "scenario.create",
+	                    "scenario", auth_id_text(c->a, s.id), AUDIT_SUCCESS,
+	                    audit_detail(c->a, &s));
+}
+
+static int write_scenario(db *d, write_ctx *c)
+{
+	if (!auth_allowed(c->actor, PERM_SCENARIOS_WRITE))
+		return CK_E_FORBIDDEN;
+	int rc = scenarios_check(c->a, c->in, c->is_update, c->v, c->errs);
+	if (rc < 0)
+		return rc;
+	return audit_tx(d, write_in_tx, c);
+}
+
+int scenario_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
+                    field_errors *errs)
+{
+	field_value v[SF_COUNT];
+	write_ctx c = {.a = a, .actor = actor, .in = in, .v = v, .errs = errs};
+	int rc = write_scenario(d, &c);
+	if (rc == 0 && id)
+		*id = c.id;
+	return rc;
 }
 
 int scenario_update(db *d, arena *a, const principal *actor, int64_t id, const kv *in,
                     field_errors *errs)
 {
 	field_value v[SF_COUNT];
-	if (!auth_allowed(actor, PERM_SCENARIOS_WRITE))
-		return CK_E_FORBIDDEN;
-	int rc = scenarios_check(a, in, true, v, errs);
-	if (rc < 0)
-		return rc;
-	write_ctx c = {a, actor, id, in, v, errs, false};
-	return audit_tx(d, update_in_tx, &c);
+	write_ctx c = {
+	    .a = a, .actor = actor, .id = id, .is_update = true, .in = in, .v = v, .errs = errs};
+	return write_scenario(d, &c);
 }
 
 static int archive_in_tx(db *d, void *vctx)
@@ -671,6 +657,6 @@ int scenario_archive(db *d, arena *a, const principal *actor, int64_t id, bool a
 {
 	if (!auth_allowed(actor, PERM_SCENARIOS_WRITE))
 		return CK_E_FORBIDDEN;
-	write_ctx c = {a, actor, id, NULL, NULL, NULL, archived};
+	write_ctx c = {.a = a, .actor = actor, .id = id, .archived = archived};
 	return audit_tx(d, archive_in_tx, &c);
 }
