@@ -523,15 +523,21 @@ static int check_start(db *d, start_ctx *c, int64_t *rubric_id, int64_t *enrollm
 	}
 
 	if (in->role_player_id) {
-		int64_t active = 0;
-		rc = db_query_int(d, &active, "SELECT is_active FROM users WHERE id = $1", "i",
-		                  in->role_player_id);
+		/* The role player reads the brief that the trainee must never
+		 * see: only someone whose roles may read briefs plays the part. */
+		int64_t roles = 0;
+		rc = db_query_int(d, &roles, "SELECT roles FROM users WHERE id = $1 AND is_active = 1",
+		                  "i", in->role_player_id);
 		if (rc < 0)
 			return rc;
-		if (rc == DB_DONE || !active)
+		if (rc == DB_DONE)
 			field_errors_add(c->errs, "role_player_id", "is not an active user");
 		else if (in->role_player_id == *trainee_id)
 			field_errors_add(c->errs, "role_player_id", "cannot be the trainee");
+		else if (!perm_granted((unsigned)roles, PERM_SCENARIOS_BRIEF))
+			field_errors_add(c->errs, "role_player_id",
+			                 "must be someone who may read role-player briefs (an "
+			                 "instructor, clinician, presenter or coordinator)");
 	}
 	if (in->role_player_name && strlen(in->role_player_name) > 200)
 		field_errors_add(c->errs, "role_player_name", "must be at most 200 characters");

@@ -202,7 +202,7 @@ static void matrix_section(request *req, db *d, int64_t course_id)
 		                     : m.columns[c].title;
 	headers[m.n_columns + 1] = "Runs passed";
 	headers[m.n_columns + 2] = NULL;
-	page_table_begin(req, "Trainees and skills", headers);
+	page_table_begin_numeric(req, "Trainees and skills", headers, 1);
 	for (size_t i = 0; i < m.n_rows; i++) {
 		const run_matrix_row *row = &m.rows[i];
 		html_printf(b, "<tr><th scope=\"row\" data-label=\"Trainee\">%s", row->name);

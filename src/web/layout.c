@@ -5,6 +5,7 @@
  * the helpers rather than by remembering. */
 #include "layout.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "../base/html.h"
@@ -314,6 +315,12 @@ void form_button(request *req, const char *action, const char *label, const char
 
 void page_table_begin(request *req, const char *caption, const char *const *headers)
 {
+	page_table_begin_numeric(req, caption, headers, SIZE_MAX);
+}
+
+void page_table_begin_numeric(request *req, const char *caption, const char *const *headers,
+                              size_t first_numeric)
+{
 	buf *b = &req->resp.body;
 	html_raw(b, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\"");
 	if (caption)
@@ -322,8 +329,11 @@ void page_table_begin(request *req, const char *caption, const char *const *head
 	if (caption)
 		html_printf(b, "<caption>%s</caption>\n", caption);
 	html_raw(b, "<thead><tr>");
-	for (size_t i = 0; headers && headers[i]; i++)
-		html_printf(b, "<th scope=\"col\">%s</th>", headers[i]);
+	for (size_t i = 0; headers && headers[i]; i++) {
+		html_raw(b, i >= first_numeric ? "<th scope=\"col\" class=\"num\">"
+		                               : "<th scope=\"col\">");
+		html_printf(b, "%s</th>", headers[i]);
+	}
 	html_raw(b, "</tr></thead>\n<tbody>\n");
 }
 

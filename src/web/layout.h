@@ -116,6 +116,10 @@ void form_button(request *req, const char *action, const char *label, const char
  * the handler prints <tr> rows with html_printf in between. Wrapped in a
  * scrolling region so a wide table does not break a phone's layout. */
 void page_table_begin(request *req, const char *caption, const char *const *headers);
+/* The same for a table whose columns from first_numeric (0-based) on hold
+ * figures: their headers line up right, over the figures (td.num). */
+void page_table_begin_numeric(request *req, const char *caption, const char *const *headers,
+                              size_t first_numeric);
 void page_table_end(request *req);
 
 /* "Next page" link for cursor pagination: path?…&cursor=<cursor>, keeping

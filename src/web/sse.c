@@ -72,14 +72,17 @@ typedef struct sse_seg {
 	size_t start, end;
 } sse_seg;
 
-#define STATIC_CHUNK(text) {.is_static = true, .len = sizeof text - 1, .data = text}
+#define STATIC_CHUNK(text)                                                                         \
+	{                                                                                          \
+		.is_static = true, .len = sizeof text - 1, .data = text                            \
+	}
 static sse_chunk retry_chunk = STATIC_CHUNK("retry: 3000\n\n");
 static sse_chunk heartbeat_chunk = STATIC_CHUNK(": heartbeat\n\n");
 
 struct sse_stream {
 	char channel[SSE_MAX_CHANNEL];
 	struct MHD_Connection *conn;
-	sse_seg *segs;   /* segs[head .. n_segs) are not yet handed over */
+	sse_seg *segs; /* segs[head .. n_segs) are not yet handed over */
 	size_t head, n_segs, cap_segs;
 	size_t queued;   /* their bytes */
 	int64_t last_id; /* sourced: the last event id given to this stream */
@@ -112,7 +115,12 @@ static size_t n_sources;
 static wake wakes[SSE_MAX_WAKES];
 static size_t n_wakes;
 static bool wake_everything;
-static bool has_failed_read; /* a source failed: read everything again later */
+/* A source failed (or a chunk could not be had): every channel is read
+ * again at retry_at, a second after the first failure, whatever else the
+ * dispatcher is busy with meanwhile. */
+enum { READ_RETRY_SECONDS = 1 };
+static bool has_failed_read;
+static struct timespec retry_at;
 static uint64_t n_reads, n_read_errors;
 
 /* The pure part ------------------------------------------------------- */
@@ -562,6 +570,24 @@ void sse_changed_all(void)
 	pthread_mutex_unlock(&lock);
 }
 
+/* Under the lock. */
+static void schedule_retry(void)
+{
+	if (has_failed_read)
+		return;
+	has_failed_read = true;
+	clock_gettime(CLOCK_REALTIME, &retry_at);
+	retry_at.tv_sec += READ_RETRY_SECONDS;
+}
+
+static bool is_retry_due(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return now.tv_sec > retry_at.tv_sec ||
+	       (now.tv_sec == retry_at.tv_sec && now.tv_nsec >= retry_at.tv_nsec);
+}
+
 static bool is_woken(const sse_stream *s, bool everything)
 {
 	if (!s->is_sourced || s->is_closed)
@@ -579,7 +605,7 @@ static bool is_woken(const sse_stream *s, bool everything)
  * then empties. *n = 0 when none. */
 static char (*take_woken(size_t *n))[SSE_MAX_CHANNEL]
 {
-	char (*out)[SSE_MAX_CHANNEL] = NULL;
+	char(*out)[SSE_MAX_CHANNEL] = NULL;
 	size_t len = 0, cap = 0;
 	bool everything = wake_everything;
 	for (sse_stream *s = streams; s; s = s->next) {
@@ -592,9 +618,11 @@ static char (*take_woken(size_t *n))[SSE_MAX_CHANNEL]
 			continue;
 		if (len == cap) {
 			size_t c = cap ? cap * 2 : 8;
-			char (*p)[SSE_MAX_CHANNEL] = realloc(out, c * sizeof *p);
-			if (!p)
-				break; /* the rest wait for the heartbeat's retry */
+			char(*p)[SSE_MAX_CHANNEL] = realloc(out, c * sizeof *p);
+			if (!p) {
+				schedule_retry(); /* the rest are read a second later */
+				break;
+			}
 			out = p;
 			cap = c;
 		}
@@ -636,7 +664,8 @@ static void dispatch(const char *channel)
 	else
 		rc = fn(channel, from, batch_emit, &b);
 	if (rc < 0)
-		log_warn("sse: reading channel %s failed (%d); it is read again later", channel, rc);
+		log_warn("sse: reading channel %s failed (%d); it is read again in a second", channel,
+		         rc);
 
 	resume_list rl = {0};
 	bool again = false;
@@ -645,7 +674,7 @@ static void dispatch(const char *channel)
 	pthread_mutex_lock(&lock);
 	n_reads += fn != NULL;
 	if (rc < 0) {
-		has_failed_read = true;
+		schedule_retry();
 		n_read_errors++;
 	}
 	for (sse_stream *s = streams; s; s = s->next) {
@@ -658,7 +687,7 @@ static void dispatch(const char *channel)
 		} else if (is_too_far_behind(s)) {
 			s->is_closed = true; /* gone or hopeless */
 		} else if (b.n && !c) {
-			has_failed_read = true; /* no memory for the chunk: read again */
+			schedule_retry(); /* no memory for the chunk: read again */
 			continue;
 		} else if (sse_batch_range(&b, &last_id, &start, &end) < 0) {
 			again = true; /* registered during the read, further back */
@@ -686,12 +715,19 @@ static void *dispatcher(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&lock);
 	while (!is_stopping) {
+		if (has_failed_read && is_retry_due()) {
+			has_failed_read = false;
+			wake_everything = true;
+		}
 		if (!n_wakes && !wake_everything) {
-			pthread_cond_wait(&dispatch_cond, &lock);
+			if (has_failed_read)
+				pthread_cond_timedwait(&dispatch_cond, &lock, &retry_at);
+			else
+				pthread_cond_wait(&dispatch_cond, &lock);
 			continue;
 		}
 		size_t n;
-		char (*channels)[SSE_MAX_CHANNEL] = take_woken(&n);
+		char(*channels)[SSE_MAX_CHANNEL] = take_woken(&n);
 		pthread_mutex_unlock(&lock);
 		for (size_t i = 0; i < n; i++)
 			dispatch(channels[i]);
@@ -719,11 +755,6 @@ static void *heartbeat(void *arg)
 		for (sse_stream *s = streams; s; s = s->next) {
 			enqueue(s, &heartbeat_chunk, 0, heartbeat_chunk.len);
 			collect(&rl, s);
-		}
-		if (has_failed_read) {
-			has_failed_read = false;
-			wake_everything = true;
-			pthread_cond_signal(&dispatch_cond);
 		}
 		pthread_mutex_unlock(&lock);
 		resume_all(&rl);

@@ -60,7 +60,7 @@ typedef void (*sse_emit_fn)(void *emit_ctx, int64_t seq, const char *event, cons
  * seq > after, by calling emit(emit_ctx, …). Runs on the dispatcher thread:
  * read the database through db_thread() (that thread's own connection).
  * Returns 0, or a negative CK_E_ code (logged; the channel is read again
- * at the next heartbeat). Events emitted before an error are delivered. */
+ * a second later). Events emitted before an error are delivered. */
 typedef int (*sse_source_fn)(const char *channel, int64_t after, sse_emit_fn emit,
                              void *emit_ctx);
 

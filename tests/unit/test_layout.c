@@ -174,6 +174,26 @@ static void errors_are_tied_to_fields(void **state)
 	arena_free(a);
 }
 
+/* Headers of figure columns line up right like the figures under them;
+ * the plain table leaves every header alone, and header text is escaped. */
+static void numeric_table_headers(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	request *req = new_request(a, ROLE_ADMIN);
+	const char *const headers[] = {"Trainee", "Calm <voice>", "Runs passed", NULL};
+	page_table_begin_numeric(req, "Skills", headers, 1);
+	page_table_end(req);
+	assert_true(has(req, "<tr><th scope=\"col\">Trainee</th>"
+	                     "<th scope=\"col\" class=\"num\">Calm &lt;voice&gt;</th>"
+	                     "<th scope=\"col\" class=\"num\">Runs passed</th></tr>"));
+	page_table_begin(req, "Plain", headers);
+	page_table_end(req);
+	assert_true(has(req, "<tr><th scope=\"col\">Trainee</th><th scope=\"col\">Calm "
+	                     "&lt;voice&gt;</th><th scope=\"col\">Runs passed</th></tr>"));
+	arena_free(a);
+}
+
 /* tidy (installed with the project's dependencies) must accept a full
  * page without warnings. */
 static void page_is_valid_html(void **state)
@@ -212,6 +232,7 @@ int main(void)
 	    cmocka_unit_test(forms_carry_csrf_and_escape),
 	    cmocka_unit_test(done_keys_flash_their_message),
 	    cmocka_unit_test(errors_are_tied_to_fields),
+	    cmocka_unit_test(numeric_table_headers),
 	    cmocka_unit_test(page_is_valid_html),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

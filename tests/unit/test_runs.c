@@ -360,6 +360,26 @@ static void start_checks_and_writes_nothing_on_refusal(void **state)
 	                              &r, &errs),
 	                 CK_E_INVALID);
 	assert_string_equal(errs.items[0].field, "enrollment_id");
+	/* The role player reads the brief: not the trainee, not an officer
+	 * (a classmate could be the next trainee), not someone unknown. */
+	const struct {
+		int64_t who;
+		const char *message;
+	} players[] = {{w.trainee, "cannot be the trainee"},
+	               {w.mate, "may read role-player briefs"},
+	               {9999, "is not an active user"}};
+	for (size_t i = 0; i < sizeof players / sizeof players[0]; i++) {
+		errs = (field_errors){0};
+		assert_int_equal(run_start_kv(f->d, f->a, &in, w.course,
+		                              fx_kv(f, "scenario_id", num(f, w.scenario), "trainee_id",
+		                                    num(f, w.trainee), "role_player_id",
+		                                    num(f, players[i].who), NULL),
+		                              &r, &errs),
+		                 CK_E_INVALID);
+		assert_int_equal(errs.len, 1);
+		assert_string_equal(errs.items[0].field, "role_player_id");
+		assert_non_null(strstr(errs.items[0].message, players[i].message));
+	}
 	/* Unknown course: 404; an officer may not start runs: 403. */
 	errs = (field_errors){0};
 	assert_int_equal(run_start_kv(f->d, f->a, &in, 9999,

@@ -66,6 +66,20 @@ static int failing_source(const char *channel, int64_t after, sse_emit_fn emit, 
 	return CK_E_DB;
 }
 
+/* Channel "f:…": the first reads fail outright (a database that is
+ * briefly away), later ones succeed. */
+static int flaky_failures_left;
+
+static int flaky_source(const char *channel, int64_t after, sse_emit_fn emit, void *ctx)
+{
+	pthread_mutex_lock(&store_mu);
+	bool fails = flaky_failures_left > 0;
+	if (fails)
+		flaky_failures_left--;
+	pthread_mutex_unlock(&store_mu);
+	return fails ? CK_E_DB : store_source(channel, after, emit, ctx);
+}
+
 /* Stores one more event and wakes its readers, as a writer does after
  * its commit. */
 static void store_append(const char *woken)
@@ -90,6 +104,7 @@ static web_server *start(void)
 	ROUTES_ADD(sse_routes);
 	sse_source_register("t:", store_source);
 	sse_source_register("e:", failing_source);
+	sse_source_register("f:", flaky_source);
 	web_options o = {.listen = "127.0.0.1:0", .threads = 2, .quiet = true};
 	web_server *s;
 	char err[256];
@@ -208,7 +223,7 @@ static void a_batch_keeps_only_increasing_ids_after_its_start(void **state)
 	(void)state;
 	sse_batch b;
 	sse_batch_init(&b, 2);
-	sse_batch_add(&b, 2, "e", "two");   /* not after the start */
+	sse_batch_add(&b, 2, "e", "two"); /* not after the start */
 	sse_batch_add(&b, 3, "e", "three");
 	sse_batch_add(&b, 3, "e", "again"); /* repeated */
 	sse_batch_add(&b, 1, "e", "back");  /* backwards */
@@ -433,7 +448,8 @@ static void streams_joining_while_events_are_written_miss_nothing(void **state)
 		if (i % 2)
 			snprintf(paths[i] + strlen(paths[i]), sizeof paths[i] - strlen(paths[i]),
 			         "%lld", (long long)afters[i]);
-		snprintf(headers[i], sizeof headers[i], "Last-Event-ID: %lld", (long long)afters[i]);
+		snprintf(headers[i], sizeof headers[i], "Last-Event-ID: %lld",
+		         (long long)afters[i]);
 		client_start_with(&cs[i], port, paths[i], i % 2 ? NULL : headers[i], end);
 		struct timespec ts = {0, 8 * 1000 * 1000};
 		nanosleep(&ts, NULL);
@@ -485,6 +501,29 @@ static void a_failed_read_still_delivers_what_it_emitted(void **state)
 	assert_int_equal(sse_count(), 0);
 }
 
+/* A read that fails is tried again soon, with nobody writing: the events
+ * reach the stream before its first heartbeat (15 s after the server
+ * started), not with it. */
+static void a_failed_read_is_retried_before_the_heartbeat(void **state)
+{
+	(void)state;
+	web_server *s = start();
+	store_reset(2);
+	pthread_mutex_lock(&store_mu);
+	flaky_failures_left = 2;
+	pthread_mutex_unlock(&store_mu);
+	uint64_t errors = sse_get_stats().read_errors;
+	client c;
+	client_start_with(&c, web_server_port(s), "/sourced/f:1", NULL, "data: f:1 2\n");
+	client_join(&c);
+	assert_events(&c, "f:1", 0, 2);
+	assert_false(client_has(&c, ": heartbeat"));
+	assert_int_equal(sse_get_stats().read_errors, errors + 2);
+	client_free(&c);
+	web_server_stop(s);
+	assert_int_equal(sse_count(), 0);
+}
+
 static void publish_does_not_reach_sourced_streams(void **state)
 {
 	(void)state;
@@ -523,6 +562,7 @@ int main(void)
 	    cmocka_unit_test(streams_joining_while_events_are_written_miss_nothing),
 	    cmocka_unit_test(a_channel_without_a_source_ends_its_streams),
 	    cmocka_unit_test(a_failed_read_still_delivers_what_it_emitted),
+	    cmocka_unit_test(a_failed_read_is_retried_before_the_heartbeat),
 	    cmocka_unit_test(publish_does_not_reach_sourced_streams),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
