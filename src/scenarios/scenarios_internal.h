@@ -35,9 +35,9 @@ enum {
 
 /* True for 1–64 of a-z, 0-9 and "-", not starting with "-". */
 bool scenarios_code_ok(const char *s);
-/* validate_fields over the n fields of spec. is_update: every field optional, but
- * a required one sent blank is "is required". 0 when only field errors
- * (if any) were added to errs, else the error. */
+/* validate_fields over the n fields of spec. is_update: every field
+ * optional, but a required one sent blank is "is required". 0 when only
+ * field errors (if any) were added to errs, else the error. */
 int scenarios_validate(arena *a, const kv *in, const field_spec *spec, size_t n, bool is_update,
                        field_value *v, field_errors *errs);
 /* A code made from a title ("Bridge railing, night" → "bridge-railing-night"). */
