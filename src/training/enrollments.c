@@ -536,7 +536,7 @@ static int complete_in_tx(db *d, void *vctx)
 	if (!c->prog->is_complete) {
 		for (size_t i = 0; i < c->prog->n_missing; i++)
 			field_errors_add(c->errs, "progress", c->prog->missing[i].text);
-		return CK_E_CONFLICT;
+		return CK_E_INVALID;
 	}
 	rc = db_run(d, "UPDATE enrollments SET status = 'completed', updated_at = $1 WHERE id = $2",
 	            "ii", auth_now(), c->id);

@@ -84,8 +84,9 @@ int enrollment_withdraw(db *d, arena *a, const principal *actor, int64_t id,
 /* Completes an enrollment whose progress meets the rule: sets status
  * completed. Needs PERM_CERTS_ISSUE or PERM_ATTENDANCE_WRITE. Runs inside
  * the caller's transaction when there is one, so the certificate service
- * can complete and issue in one. CK_E_CONFLICT (errs: one line per gap in
- * "progress") when something is missing or the person is not enrolled;
+ * can complete and issue in one. CK_E_INVALID (422, as a certificate's
+ * issue answers; errs: one line per gap in "progress") when something is
+ * missing; CK_E_CONFLICT ("status") when the person is not enrolled;
  * completing a completed enrollment is 0 and changes nothing. out (may be
  * NULL) gets the progress. Audited as enrollment.complete. */
 int enrollment_complete(db *d, arena *a, const principal *actor, int64_t id, progress *out,

@@ -344,6 +344,51 @@ void test_certificates_walk(void **state)
 	expect_redirect(&r, "/courses/90001/certificates?issued=1");
 	hresp_free(&r);
 
+	/* The course's certificates as one PDF: a page per certificate, both
+	 * holders on it (pdfinfo counts the pages). */
+	http_get(&web_coord, "/courses/90001/certificates.pdf", &r);
+	expect_status(&r, 200);
+	assert_string_equal(r.content_type, "application/pdf");
+	snprintf(file, sizeof file, "%s/all.pdf", dir);
+	save(file, &r);
+	hresp_free(&r);
+	snprintf(cmd, sizeof cmd, "pdfinfo %s | sed -n 's/^Pages: *//p'", file);
+	char *pages = run(cmd);
+	assert_string_equal(pages, "2\n");
+	free(pages);
+	snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 %s -", file);
+	text = run(cmd);
+	if (!strstr(text, off.name) || !strstr(text, off2.name))
+		fail_msg("the course PDF lacks %s or %s:\n%s", off.name, off2.name, text);
+	free(text);
+
+	/* off2's certificate expires (24 months): its public page still
+	 * shows only holder, program, course, issue date and status. */
+	http_get(&api_off2, "/api/v1/certificates", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	json_t *c2 = json_array_get(json_object_get(j, "items"), 0);
+	if (!c2 || json_is_null(json_object_get(c2, "expires_at")))
+		fail_msg("off2's certificate has no expiry: %s", r.body);
+	char code2[64], expires2[16];
+	snprintf(code2, sizeof code2, "%s", json_string_value(json_object_get(c2, "verify_code")));
+	snprintf(expires2, sizeof expires2, "%.10s",
+	         json_string_value(json_object_get(c2, "expires_at")));
+	json_decref(j);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/verify/%s", code2);
+	http_get(NULL, path, &r);
+	expect_status(&r, 200);
+	char terms[256] = "";
+	for (const char *dt = strstr(r.body, "<dt>"); dt; dt = strstr(dt + 4, "<dt>")) {
+		size_t n = strcspn(dt + 4, "<");
+		snprintf(terms + strlen(terms), sizeof terms - strlen(terms), "%.*s|", (int)n, dt + 4);
+	}
+	assert_string_equal(terms, "Holder|Program|Course|Issued|Status|");
+	if (strstr(r.body, expires2) || strstr(r.body, "Valid until"))
+		fail_msg("the verify page shows the expiry date %s:\n%s", expires2, r.body);
+	hresp_free(&r);
+
 	/* Transcript and agency status. */
 	snprintf(path, sizeof path, "/users/%ld/transcript", off_id);
 	get_status(&web_off, path, 200);

@@ -423,7 +423,7 @@ void test_attendance_api(void **state)
 	 * no passed scenario run of the two the course asks for. */
 	snprintf(path, sizeof path, "/api/v1/enrollments/%lld/complete", e1);
 	http_json(&i, "POST", path, NULL, &r);
-	expect_json_problem(&r, 409, "progress");
+	expect_json_problem(&r, 422, "progress");
 	assert_non_null(strstr(r.body, "Verbal de-escalation: 90 of 120 min (108 needed)"));
 	assert_non_null(strstr(r.body, "Total: 1 h 30 min of 40 h"));
 	assert_non_null(strstr(r.body, "Scenario assessment: 0 of 2 runs passed"));
