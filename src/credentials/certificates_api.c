@@ -9,7 +9,7 @@
 #include "../base/errors.h"
 #include "certificates_web.h"
 
-static void cert_out(json_out *o, const certificate *c, int64_t now)
+void certificates_json_out(json_out *o, const certificate *c, int64_t now)
 {
 	json_out_object(o);
 	json_out_key(o, "id");
@@ -62,7 +62,7 @@ static int reply_cert(request *req, db *d, int64_t id, int status)
 		return 0;
 	json_out o;
 	resp_json_stream(req, status, 1024, &o);
-	cert_out(&o, &c, clock_now());
+	certificates_json_out(&o, &c, clock_now());
 	return 0;
 }
 
@@ -114,7 +114,7 @@ static int certs_list(request *req)
 	json_out_key(&o, "items");
 	json_out_array(&o);
 	for (size_t i = 0; i < n; i++)
-		cert_out(&o, &items[i], now);
+		certificates_json_out(&o, &items[i], now);
 	json_out_end(&o);
 	json_out_key(&o, "next_cursor");
 	json_out_string(&o, next);
@@ -125,11 +125,7 @@ static int certs_list(request *req)
 /* GET /api/v1/certificates/{id}: one certificate. */
 static int certs_get(request *req)
 {
-	int64_t id;
-	if (!auth_path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	return d ? reply_cert(req, d, id, 200) : 0;
+	return auth_api_get(req, reply_cert);
 }
 
 /* GET /api/v1/certificates/{id}/pdf: the printable certificate. */
@@ -176,8 +172,7 @@ static int certs_issue(request *req)
 	int rc = certificate_issue(d, req->arena, &req->who, v[0].number, &id, &errs);
 	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	resp_header(req, "Location",
-	            arena_printf(req->arena, "/api/v1/certificates/%lld", (long long)id));
+	auth_api_location(req, "/api/v1/certificates", id);
 	return reply_cert(req, d, id, 201);
 }
 

@@ -14,12 +14,6 @@
 #include "../base/errors.h"
 #include "runs_internal.h"
 
-static const char *dup(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 /* Pure parts: aggregation and the pass rule. */
 
 /* Mean ×100 rounded half up, of sum over n scores. */
@@ -128,11 +122,11 @@ static int load_skills(db *d, arena *a, int64_t rubric_id, run_skill **skills, s
 		}
 		out[count++] = (run_skill){
 		    .id = db_col_int(s, 0),
-		    .code = dup(a, s, 1),
-		    .title = dup(a, s, 2),
-		    .anchor_1 = dup(a, s, 3),
-		    .anchor_3 = dup(a, s, 4),
-		    .anchor_5 = dup(a, s, 5),
+		    .code = db_col_dup(a, s, 1),
+		    .title = db_col_dup(a, s, 2),
+		    .anchor_1 = db_col_dup(a, s, 3),
+		    .anchor_3 = db_col_dup(a, s, 4),
+		    .anchor_5 = db_col_dup(a, s, 5),
 		    .weight = db_col_int(s, 6),
 		    .is_critical = db_col_int(s, 7) != 0,
 		};
@@ -196,9 +190,9 @@ static int load_feedback(db *d, arena *a, int64_t run_id, int64_t author_id,
 		    .id = db_col_int(s, 0),
 		    .run_id = run_id,
 		    .author_id = db_col_int(s, 1),
-		    .author_name = dup(a, s, 2),
-		    .role = dup(a, s, 3),
-		    .comment = dup(a, s, 4),
+		    .author_name = db_col_dup(a, s, 2),
+		    .role = db_col_dup(a, s, 3),
+		    .comment = db_col_dup(a, s, 4),
 		    .revision = db_col_int(s, 5),
 		    .created_at = db_col_int(s, 6),
 		    .updated_at = db_col_int(s, 7),

@@ -39,12 +39,6 @@
 	"(SELECT 1 FROM enrollments e WHERE e.course_id = r.course_id AND e.user_id = $1 "          \
 	"AND e.status IN ('enrolled', 'completed'))) "
 
-static const char *dup(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 static bool sees_all(const principal *actor)
 {
 	return auth_is_system(actor) ||
@@ -78,22 +72,22 @@ static void read_run(arena *a, db_stmt *s, const principal *actor, run *r)
 	    .scenario_id = db_col_int(s, 2),
 	    .rubric_id = db_col_int(s, 3),
 	    .enrollment_id = db_col_int(s, 4),
-	    .course_title = dup(a, s, 5),
-	    .scenario_title = dup(a, s, 6),
-	    .dispatch_brief = dup(a, s, 7),
+	    .course_title = db_col_dup(a, s, 5),
+	    .scenario_title = db_col_dup(a, s, 6),
+	    .dispatch_brief = db_col_dup(a, s, 7),
 	    .trainee_id = db_col_int(s, 8),
-	    .trainee_name = dup(a, s, 9),
+	    .trainee_name = db_col_dup(a, s, 9),
 	    .role_player_id = db_col_int(s, 10),
-	    .role_player_name = dup(a, s, 11),
-	    .join_code = dup(a, s, 12),
-	    .status = dup(a, s, 13),
+	    .role_player_name = db_col_dup(a, s, 11),
+	    .join_code = db_col_dup(a, s, 12),
+	    .status = db_col_dup(a, s, 13),
 	    .is_anonymous = db_col_int(s, 14) != 0,
 	    .started_by = db_col_int(s, 15),
 	    .started_at = db_col_int(s, 16),
 	    .ended_at = db_col_int(s, 17),
 	    .closed_by = db_col_int(s, 18),
 	    .closed_at = db_col_int(s, 19),
-	    .result = db_col_is_null(s, 20) ? NULL : dup(a, s, 20),
+	    .result = db_col_is_null(s, 20) ? NULL : db_col_dup(a, s, 20),
 	    .mean_x100 = db_col_is_null(s, 21) ? -1 : db_col_int(s, 21),
 	    .event_seq = db_col_int(s, 22),
 	};
@@ -471,7 +465,7 @@ static int check_start(db *d, start_ctx *c, int64_t *rubric_id, int64_t *enrollm
 		return rc;
 	db_bind_int(s, 1, in->course_id);
 	rc = db_step(s);
-	const char *status = rc == DB_ROW ? dup(c->a, s, 0) : NULL;
+	const char *status = rc == DB_ROW ? db_col_dup(c->a, s, 0) : NULL;
 	db_finish(s);
 	if (rc < 0)
 		return rc;
@@ -520,7 +514,7 @@ static int check_start(db *d, start_ctx *c, int64_t *rubric_id, int64_t *enrollm
 		rc = db_step(s);
 		*enrollment_id = rc == DB_ROW ? db_col_int(s, 0) : 0;
 		*trainee_id = rc == DB_ROW ? db_col_int(s, 1) : 0;
-		const char *est = rc == DB_ROW ? dup(c->a, s, 2) : "";
+		const char *est = rc == DB_ROW ? db_col_dup(c->a, s, 2) : "";
 		db_finish(s);
 		if (rc < 0)
 			return rc;

@@ -407,17 +407,16 @@ static int render_console(request *req, int64_t id, const field_errors *errs, co
 		return 0;
 	buf *b = &req->resp.body;
 	page_begin(req, r.scenario_title);
-	const char *done = kv_get(&req->query, "done");
 	if (problem)
 		page_flash(req, FLASH_ERROR, problem);
 	if (errs)
 		form_errors_summary(req, errs);
-	if (done && !strcmp(done, "started"))
-		page_flash(req, FLASH_SUCCESS, "The run has started. Show the code to the class.");
-	else if (done && !strcmp(done, "ended"))
-		page_flash(req, FLASH_SUCCESS, "The scenario has ended; feedback is still open.");
-	else if (done && !strcmp(done, "closed"))
-		page_flash(req, FLASH_SUCCESS, "The run is closed and its result is stored.");
+	static const page_done done[] = {
+	    {"started", "The run has started. Show the code to the class."},
+	    {"ended", "The scenario has ended; feedback is still open."},
+	    {"closed", "The run is closed and its result is stored."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	run_details(req, &r);
 	if (r.can_manage)
 		join_panel(req, &r);

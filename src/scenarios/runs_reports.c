@@ -8,12 +8,6 @@
 #include "../training/enrollments.h"
 #include "runs_internal.h"
 
-static const char *dup(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 /* A growing array in the arena. */
 static void *grow(arena *a, void *items, size_t *cap, size_t count, size_t size)
 {
@@ -61,8 +55,8 @@ static int load_run_means(db *d, arena *a, int64_t run_id, skill_means *out)
 		out->critical = grow(a, out->critical, &c3, out->n, sizeof *out->critical);
 		out->means = grow(a, out->means, &cap, out->n, sizeof *out->means);
 		int64_t sum = db_col_is_null(s, 3) ? 0 : db_col_int(s, 3), n = db_col_int(s, 4);
-		out->codes[out->n] = dup(a, s, 0);
-		out->titles[out->n] = dup(a, s, 1);
+		out->codes[out->n] = db_col_dup(a, s, 0);
+		out->titles[out->n] = db_col_dup(a, s, 1);
 		out->critical[out->n] = db_col_int(s, 2) != 0;
 		out->means[out->n++] = n ? (sum * 200 + n) / (2 * n) : -1;
 	}
@@ -83,7 +77,7 @@ int run_history_for_user(db *d, arena *a, const principal *actor, int64_t user_i
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		org_id = db_col_int(s, 0);
-		out->user_name = dup(a, s, 1);
+		out->user_name = db_col_dup(a, s, 1);
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -144,7 +138,7 @@ int run_matrix_for_course(db *d, arena *a, const principal *actor, int64_t cours
 	db_bind_int(s, 1, course_id);
 	rc = db_step(s);
 	if (rc == DB_ROW) {
-		out->course_title = dup(a, s, 0);
+		out->course_title = db_col_dup(a, s, 0);
 		out->runs_required = db_col_int(s, 1);
 	}
 	db_finish(s);
@@ -175,11 +169,11 @@ int run_matrix_for_course(db *d, arena *a, const principal *actor, int64_t cours
 		out->rows[out->n_rows++] = (run_matrix_row){
 		    .enrollment_id = db_col_int(s, 0),
 		    .user_id = db_col_int(s, 1),
-		    .name = dup(a, s, 2),
+		    .name = db_col_dup(a, s, 2),
 		    .runs_passed = db_col_int(s, 3),
 		    .runs_total = db_col_int(s, 4),
 		    .latest_run_id = db_col_is_null(s, 5) ? 0 : db_col_int(s, 5),
-		    .latest_result = db_col_is_null(s, 6) ? NULL : dup(a, s, 6),
+		    .latest_result = db_col_is_null(s, 6) ? NULL : db_col_dup(a, s, 6),
 		};
 	}
 	db_finish(s);

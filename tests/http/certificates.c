@@ -413,6 +413,76 @@ void test_certificates_walk(void **state)
 	get_status(&web_off, "/training/status", 403);
 	get_status(&web_sup_b, "/training/status?org=1", 404);
 
+	/* The same as JSON for API tokens, in the same scopes. */
+	snprintf(path, sizeof path, "/api/v1/users/%ld/transcript", off_id);
+	http_get(&api_off, path, &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(j, "user_id")), off_id);
+	assert_string_equal(json_string_value(json_object_get(j, "name")), off.name);
+	json_t *tc = json_array_get(json_object_get(j, "courses"), 0);
+	assert_string_equal(json_string_value(json_object_get(tc, "course_title")),
+	                    "HTTP CIT course");
+	json_t *tp = json_object_get(tc, "progress");
+	assert_int_equal(json_integer_value(json_object_get(tp, "total_minutes")), 2400);
+	json_t *comp;
+	size_t k;
+	long long deesc = -1;
+	json_array_foreach(json_object_get(tp, "components"), k, comp)
+	{
+		if (!strcmp(json_string_value(json_object_get(comp, "component")), "deescalation"))
+			deesc = (long long)json_integer_value(json_object_get(comp, "attended"));
+	}
+	assert_int_equal(deesc, 2400);
+	json_t *tcert = json_array_get(json_object_get(j, "certificates"), 0);
+	assert_string_equal(json_string_value(json_object_get(tcert, "serial")), serial);
+	assert_string_equal(json_string_value(json_object_get(tcert, "status")), "valid");
+	json_decref(j);
+	hresp_free(&r);
+	get_status(&api_sup, path, 200);
+	get_status(&api_coord, path, 200);
+	get_status(&api_off2, path, 404);
+	get_status(&api_sup_b, path, 404);
+	get_status(&nobody, path, 401);
+	get_status(&api_off, "/api/v1/users/999999/transcript", 404);
+	/* Agency status: a supervisor's own agency by default; a coordinator
+	 * chooses; another agency 404; officers 403. */
+	http_get(&api_sup, "/api/v1/training/status", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(j, "org_id")), ORG_A);
+	bool has_off = false;
+	json_t *item;
+	long long certified = 0;
+	json_array_foreach(json_object_get(j, "items"), k, item)
+	{
+		certified += !strcmp(json_string_value(json_object_get(item, "status")), "certified");
+		if (json_integer_value(json_object_get(item, "user_id")) != off_id)
+			continue;
+		has_off = true;
+		assert_string_equal(json_string_value(json_object_get(item, "status")), "certified");
+		assert_int_equal(json_integer_value(json_object_get(item, "certificate_id")), id);
+	}
+	if (!has_off)
+		fail_msg("the status JSON lacks %s: %s", off.name, r.body);
+	/* off and off2 at least (the demo's agency has its own too). */
+	assert_true(certified >= 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "counts"), "certified")),
+	                 certified);
+	json_decref(j);
+	hresp_free(&r);
+	get_status(&api_coord, "/api/v1/training/status?org=1", 200);
+	get_status(&api_sup, "/api/v1/training/status?org=1", 200);
+	get_status(&api_sup_b, "/api/v1/training/status?org=1", 404);
+	get_status(&api_coord, "/api/v1/training/status?org=999999", 404);
+	get_status(&api_off, "/api/v1/training/status", 403);
+	get_status(&nobody, "/api/v1/training/status", 401);
+	http_get(&api_coord, "/api/v1/training/status?org=abc", &r);
+	expect_status(&r, 422);
+	if (!strstr(r.body, "\"org\""))
+		fail_msg("the 422 does not name org: %s", r.body);
+	hresp_free(&r);
+
 	/* Revocation: a reason is required; then the public page says so. */
 	snprintf(path, sizeof path, "/api/v1/certificates/%ld/revoke", id);
 	http_json(&api_coord, "POST", path, "{\"reason\": \"\"}", &r);

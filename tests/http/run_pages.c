@@ -1,9 +1,10 @@
 /* run_pages.c: HTTP tests of the scenario run pages, walked as the room
  * walks them: the instructor starts a run from the course's page (bad
- * input first), classmates join by code and score on the rubric form
- * (bad scores, revisions), the trainee cannot score and sees the debrief
- * without classmates' names, the instructor ends and closes the run and
- * sees the result; people outside the course get 404 or 403. The course,
+ * input first), classmates join by code (too many wrong codes: 429 with
+ * Retry-After) and score on the rubric form (bad scores, revisions), the
+ * trainee cannot score and sees the debrief without classmates' names,
+ * the instructor ends and closes the run and sees the result; people
+ * outside the course get 404 or 403. The course,
  * its enrollments, a rubric and two scenarios are written by SQL so the
  * test stands on the schema, not on the library pages. */
 #include "enroll.h"
@@ -364,6 +365,32 @@ void test_run_pages_join(void **state)
 	http_post_form(&f.oa, "/join", fields, &r);
 	expect_status(&r, 403);
 	expect_body(&r, "not enrolled");
+	hresp_free(&r);
+
+	/* Ten wrong codes from one address, then 429 with Retry-After and the
+	 * form saying so, even for the right code; another person at that
+	 * address waits too. From an address of its own (the limiter counts
+	 * per address), so the rest of the suite can still join. */
+	snprintf(f.oa.from_ip, sizeof f.oa.from_ip, "127.0.0.11");
+	snprintf(f.c1a.from_ip, sizeof f.c1a.from_ip, "127.0.0.11");
+	snprintf(fields, sizeof fields, "code=%s", wrong);
+	for (int i = 0; i < 10; i++) {
+		http_post_form(&f.oa, "/join", fields, &r);
+		expect_status(&r, 404);
+		hresp_free(&r);
+	}
+	snprintf(fields, sizeof fields, "code=%s", code);
+	http_post_form(&f.oa, "/join", fields, &r);
+	expect_status(&r, 429);
+	const char *retry = hresp_header(&r, "Retry-After");
+	long wait = retry ? strtol(retry, NULL, 10) : 0;
+	if (wait < 1 || wait > 600)
+		fail_msg("Retry-After %s", retry ? retry : "(none)");
+	expect_body(&r, "Too many wrong codes");
+	expect_body(&r, "aria-invalid=\"true\"");
+	hresp_free(&r);
+	http_post_form(&f.c1a, "/join", fields, &r);
+	expect_status(&r, 429);
 	hresp_free(&r);
 }
 
