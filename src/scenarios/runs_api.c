@@ -205,8 +205,8 @@ static int runs_close(request *req)
 
 /* GET /api/v1/runs/join/{code}: {run_id} of the run with that code. 404
  * for a wrong code, 403 for a right one when the caller is not enrolled
- * in the course, 429 with Retry-After after 10 wrong codes in 10 minutes
- * (per user and per address). */
+ * in the course, 429 with Retry-After after too many wrong codes in 10
+ * minutes (10 per user, 60 per address). */
 static int runs_join(request *req)
 {
 	db *d = auth_db(req);
@@ -370,7 +370,8 @@ static int runs_summary(request *req)
 
 /* GET /api/v1/runs/{id}/events?view=anon&after=N: text/event-stream of
  * the run's events ("feedback", "ended", "closed"), each with "id: seq".
- * Resumes after Last-Event-ID (or ?after=N); the whole history otherwise.
+ * Resumes after Last-Event-ID (or ?after=N); the whole history otherwise,
+ * or when the id is beyond the run's newest event.
  * The trainee of an anonymous run (and view=anon) gets the anonymous
  * view. */
 static int runs_events(request *req)
@@ -380,7 +381,13 @@ static int runs_events(request *req)
 	if (!path_run(req, &d, &r))
 		return 0;
 	bool anonymous = !r.sees_authors || wants_anonymous(req);
-	sse_begin_from(req, run_channel(req->arena, r.id, anonymous), sse_last_event_id(req));
+	/* An id beyond the run's newest event comes from another history (a
+	 * restored backup, another database): replaying the whole run is
+	 * the only way that screen misses nothing. */
+	int64_t after = sse_last_event_id(req);
+	if (after > r.event_seq)
+		after = 0;
+	sse_begin_from(req, run_channel(req->arena, r.id, anonymous), after);
 	return 0;
 }
 
