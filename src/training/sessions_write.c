@@ -360,7 +360,7 @@ static int save_in_tx(db *d, void *vctx)
 	} else {
 		rc = db_run(d,
 		            "UPDATE course_sessions SET starts_at = $1, ends_at = $2, room = $3, "
-		            "updated_at = $4 WHERE id = $5",
+		            "updated_at = $4, revision = revision + 1 WHERE id = $5",
 		            "iitii", start, end, c->room, now, c->session_id);
 	}
 	if (rc < 0 || (rc = write_parts(d, c)) < 0)
