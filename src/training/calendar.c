@@ -421,11 +421,9 @@ static int events_of(db *d, arena *a, const char *sql, int64_t id, calendar_even
 			rows = bigger;
 			cap *= 2;
 		}
-		const char *title = db_col_text(s, 1), *location = db_col_text(s, 2),
-		           *status = db_col_text(s, 4);
-		rows[len++] = (row){db_col_int(s, 0), db_col_int(s, 3), arena_strdup(a, title ? title : ""),
-		                    arena_strdup(a, location ? location : ""),
-		                    status && !strcmp(status, "cancelled")};
+		const char *status = db_col_text(s, 4);
+		rows[len++] = (row){db_col_int(s, 0), db_col_int(s, 3), db_col_dup(a, s, 1),
+		                    db_col_dup(a, s, 2), status && !strcmp(status, "cancelled")};
 	}
 	db_finish(s);
 	if (rc < 0)
