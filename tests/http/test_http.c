@@ -1417,6 +1417,7 @@ int main(void)
 	    cmocka_unit_test(test_courses_default_filter),
 	    cmocka_unit_test(test_capacity_api),
 	    cmocka_unit_test(test_sessions_to_come_api),
+	    cmocka_unit_test(test_session_times_after_roll_call),
 	    cmocka_unit_test(test_scenarios_api),
 	    cmocka_unit_test(test_scenarios_permissions),
 	    cmocka_unit_test(test_scenarios_import_export),
