@@ -14,6 +14,7 @@
 #include "runs.h"
 #include "run_pages.h"
 #include "people.h"
+#include "coverage.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1461,6 +1462,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_events_across_processes),
 	    cmocka_unit_test(test_clean_shutdown),
+	    /* After every request: each route of the table was requested. */
+	    cmocka_unit_test(test_every_route_requested),
 	};
 	/* Two processes share live events only through PostgreSQL. */
 	size_t n = 0;
