@@ -1411,6 +1411,7 @@ int main(void)
 	    cmocka_unit_test(test_capacity_api),
 	    cmocka_unit_test(test_sessions_to_come_api),
 	    cmocka_unit_test(test_session_times_after_roll_call),
+	    cmocka_unit_test(test_completion_total_setting),
 	    cmocka_unit_test(test_scenarios_api),
 	    cmocka_unit_test(test_scenarios_permissions),
 	    cmocka_unit_test(test_scenarios_import_export),
