@@ -31,6 +31,12 @@ int auth_cursor_parse(const char *cursor, int64_t *id)
 	return 0;
 }
 
+void auth_bind_batch(db_stmt *s, const int64_t *ids, size_t n)
+{
+	for (size_t i = 0; i < AUTH_BATCH; i++)
+		db_bind_int(s, (int)i + 1, i < n ? ids[i] : 0);
+}
+
 const char *auth_cursor_make(arena *a, int64_t id)
 {
 	return arena_printf(a, "%lld", (long long)id);
