@@ -37,6 +37,32 @@ void auth_bind_batch(db_stmt *s, const int64_t *ids, size_t n)
 		db_bind_int(s, (int)i + 1, i < n ? ids[i] : 0);
 }
 
+int auth_check_batches(db *d, principal_check *items, size_t n, auth_check_kind kind,
+                       auth_batch_fn check)
+{
+	principal_check *chunk[AUTH_BATCH];
+	int64_t ids[AUTH_BATCH];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		principal_check *c = &items[i];
+		int64_t id = kind == AUTH_CHECK_SESSIONS ? c->session_id
+		             : c->session_id > 0         ? 0
+		                                         : c->token_id;
+		if (id <= 0)
+			continue;
+		c->is_valid = false;
+		ids[k] = id;
+		chunk[k++] = c;
+		if (k == AUTH_BATCH) {
+			int rc = check(d, chunk, ids, k);
+			if (rc < 0)
+				return rc;
+			k = 0;
+		}
+	}
+	return k ? check(d, chunk, ids, k) : 0;
+}
+
 const char *auth_cursor_make(arena *a, int64_t id)
 {
 	return arena_printf(a, "%lld", (long long)id);

@@ -63,6 +63,14 @@ void auth_changed_user(int64_t user_id);
  * statement with "id IN (" AUTH_BATCH_PARAMS ")" takes AUTH_BATCH ids;
  * auth_bind_batch binds n of them and 0 (no row's id) to the rest. */
 enum { AUTH_BATCH = 64 };
+/* Calls check(d, chunk, ids, k) for the items of a kind (session items:
+ * session_id set; token items: token_id set and no session_id), at most
+ * AUTH_BATCH at a time, with ids[i] the id of chunk[i], after marking
+ * them not valid; stops at the first error. */
+typedef enum auth_check_kind { AUTH_CHECK_SESSIONS, AUTH_CHECK_TOKENS } auth_check_kind;
+typedef int (*auth_batch_fn)(db *d, principal_check **chunk, const int64_t *ids, size_t k);
+int auth_check_batches(db *d, principal_check *items, size_t n, auth_check_kind kind,
+                       auth_batch_fn check);
 #define AUTH_BATCH_PARAMS "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58, $59, $60, $61, $62, $63, $64"
 void auth_bind_batch(db_stmt *s, const int64_t *ids, size_t n);
 

@@ -243,15 +243,11 @@ int session_end_all(db *d, int64_t user_id, int64_t keep_id)
 
 /* One query for up to AUTH_BATCH sessions (chunk), and one more to touch
  * those last seen a minute ago or longer. */
-static int recheck_batch(db *d, principal_check **chunk, size_t k)
+static int recheck_batch(db *d, principal_check **chunk, const int64_t *ids, size_t k)
 {
 	const auth_policy *p = auth_policy_get();
-	int64_t now = auth_now(), ids[AUTH_BATCH], touch[AUTH_BATCH];
+	int64_t now = auth_now(), touch[AUTH_BATCH];
 	size_t n_touch = 0;
-	for (size_t i = 0; i < k; i++) {
-		ids[i] = chunk[i]->session_id;
-		chunk[i]->is_valid = false;
-	}
 	db_stmt *s;
 	int rc = db_prepare(d,
 	                    "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, s.mfa_passed, "
@@ -295,20 +291,7 @@ static int recheck_batch(db *d, principal_check **chunk, size_t k)
 
 int session_recheck(db *d, principal_check *items, size_t n)
 {
-	principal_check *chunk[AUTH_BATCH];
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (items[i].session_id <= 0)
-			continue;
-		chunk[k++] = &items[i];
-		if (k == AUTH_BATCH) {
-			int rc = recheck_batch(d, chunk, k);
-			if (rc < 0)
-				return rc;
-			k = 0;
-		}
-	}
-	return k ? recheck_batch(d, chunk, k) : 0;
+	return auth_check_batches(d, items, n, AUTH_CHECK_SESSIONS, recheck_batch);
 }
 
 int session_count_active(db *d, int64_t *count)

@@ -178,13 +178,9 @@ int token_identify(db *d, arena *a, const char *bearer, const char *ip, principa
 }
 
 /* One query for up to AUTH_BATCH tokens (chunk). */
-static int recheck_batch(db *d, principal_check **chunk, size_t k)
+static int recheck_batch(db *d, principal_check **chunk, const int64_t *ids, size_t k)
 {
-	int64_t now = auth_now(), ids[AUTH_BATCH];
-	for (size_t i = 0; i < k; i++) {
-		ids[i] = chunk[i]->token_id;
-		chunk[i]->is_valid = false;
-	}
+	int64_t now = auth_now();
 	db_stmt *s;
 	int rc = db_prepare(d,
 	                    "SELECT t.id, t.user_id, u.org_id, u.roles "
@@ -213,20 +209,7 @@ static int recheck_batch(db *d, principal_check **chunk, size_t k)
 
 int token_recheck(db *d, principal_check *items, size_t n)
 {
-	principal_check *chunk[AUTH_BATCH];
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (items[i].token_id <= 0 || items[i].session_id > 0)
-			continue;
-		chunk[k++] = &items[i];
-		if (k == AUTH_BATCH) {
-			int rc = recheck_batch(d, chunk, k);
-			if (rc < 0)
-				return rc;
-			k = 0;
-		}
-	}
-	return k ? recheck_batch(d, chunk, k) : 0;
+	return auth_check_batches(d, items, n, AUTH_CHECK_TOKENS, recheck_batch);
 }
 
 int token_list(db *d, arena *a, const principal *actor, int64_t user_id, api_token **items,

@@ -206,8 +206,11 @@ static int fake_recheck(principal_check *items, size_t n)
 	return rc;
 }
 
+/* A server with the pretend auth service, fresh, and one stored event. */
 static web_server *start_with(int heartbeat_seconds)
 {
+	fake_reset();
+	store_reset(1);
 	router_clear();
 	ROUTES_ADD(sse_routes);
 	sse_source_register("t:", store_source);
@@ -261,8 +264,6 @@ static void hang_up(cred_client *cc)
 static void ending_a_credential_ends_its_streams(void **state)
 {
 	(void)state;
-	fake_reset();
-	store_reset(1);
 	web_server *s = start_with(0);
 	int port = web_server_port(s);
 	/* User 1: sessions 11 and 12, token 13; user 2: token 21; nobody. */
@@ -339,8 +340,6 @@ static void wait_checks(int n)
 static void the_heartbeat_checks_credentials_again(void **state)
 {
 	(void)state;
-	fake_reset();
-	store_reset(1);
 	web_server *s = start_with(1);
 	int port = web_server_port(s);
 	cred_client a1, a2, b, t, anon;
