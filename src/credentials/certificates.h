@@ -110,10 +110,13 @@ typedef struct cert_candidate {
 int certificate_candidates(db *d, arena *a, const principal *actor, int64_t course_id,
                            cert_candidate **items, size_t *n);
 
-/* The public view of a certificate: only what /verify shows. */
+/* The public view of a certificate: only what /verify shows (holder,
+ * course, issue date, status; the program's name comes from the config).
+ * The course title is the course's current one: certificates do not keep
+ * the title at issue. */
 typedef struct cert_public {
 	const char *holder_name, *course_title;
-	int64_t issued_at, expires_at;
+	int64_t issued_at;
 	cert_status status;
 } cert_public;
 /* No permission needed. CK_E_NOT_FOUND for a code that is malformed or

@@ -9,7 +9,7 @@
 #include "../base/errors.h"
 #include "certificates_web.h"
 
-static void cert_out(json_out *o, const certificate *c, int64_t now)
+void certificates_json_out(json_out *o, const certificate *c, int64_t now)
 {
 	json_out_object(o);
 	json_out_key(o, "id");
@@ -62,7 +62,7 @@ static int reply_cert(request *req, db *d, int64_t id, int status)
 		return 0;
 	json_out o;
 	resp_json_stream(req, status, 1024, &o);
-	cert_out(&o, &c, clock_now());
+	certificates_json_out(&o, &c, clock_now());
 	return 0;
 }
 
@@ -114,7 +114,7 @@ static int certs_list(request *req)
 	json_out_key(&o, "items");
 	json_out_array(&o);
 	for (size_t i = 0; i < n; i++)
-		cert_out(&o, &items[i], now);
+		certificates_json_out(&o, &items[i], now);
 	json_out_end(&o);
 	json_out_key(&o, "next_cursor");
 	json_out_string(&o, next);

@@ -32,8 +32,9 @@ static const char *status_label(cert_status s)
 	return s == CERT_VALID ? "Valid" : s == CERT_EXPIRED ? "Expired" : "Revoked";
 }
 
-/* GET /verify/{code}: public. Holder, program, course, date, status;
- * an unknown or malformed code is a plain 404. */
+/* GET /verify/{code}: public. Holder, program, course, issue date and
+ * status (valid, expired, revoked), nothing more (no expiry date, serial,
+ * agency or hours); an unknown or malformed code is a plain 404. */
 static int verify_page(request *req)
 {
 	db *d = auth_db(req);
@@ -54,13 +55,7 @@ static int verify_page(request *req)
 	html_raw(b, "</dd>");
 	html_printf(b, "<dt>Course</dt><dd>%s</dd><dt>Issued</dt><dd>", v.course_title);
 	date_html(b, v.issued_at);
-	html_raw(b, "</dd>");
-	if (v.expires_at) {
-		html_raw(b, "<dt>Valid until</dt><dd>");
-		date_html(b, v.expires_at);
-		html_raw(b, "</dd>");
-	}
-	html_printf(b, "<dt>Status</dt><dd>%s</dd></dl>", cert_status_name(v.status));
+	html_printf(b, "</dd><dt>Status</dt><dd>%s</dd></dl>", cert_status_name(v.status));
 	page_end(req);
 	return 0;
 }

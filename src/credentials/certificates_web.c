@@ -70,4 +70,5 @@ void credentials_register(void)
 	certificates_pages_register();
 	certificates_api_register();
 	transcripts_pages_register();
+	transcripts_api_register();
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "../base/buf.h"
+#include "../base/json_write.h"
 #include "../db/db.h"
 #include "../web/http.h"
 #include "certificates.h"
@@ -16,6 +17,7 @@ void credentials_register(void);
 void certificates_pages_register(void);
 void certificates_api_register(void);
 void transcripts_pages_register(void);
+void transcripts_api_register(void);
 
 /* [program] public_url, set once at start before any thread (NULL or ""
  * = none: links then use the address the request came to). */
@@ -24,6 +26,8 @@ void certificates_set_public_url(const char *url);
 const char *certificates_verify_base(request *req);
 /* The PDF of certs[0..n) with their signatures' names, into out. */
 int certificates_pdf_render(request *req, db *d, const certificate *certs, size_t n, buf *out);
+/* One certificate as the API's JSON object, its status as of now. */
+void certificates_json_out(json_out *o, const certificate *c, int64_t now);
 /* Sends body as a download (Content-Disposition: attachment). */
 void certificates_send_file(request *req, const char *content_type, const char *filename,
                             const buf *body);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../auth/auth.h"
 #include "../auth/orgs.h"
 #include "../auth/settings.h"
 #include "../auth/users.h"
@@ -50,7 +51,7 @@ static const struct demo_user {
 	const char *email, *name, *org, *roles;
 } users[] = {
 	{"admin@pinebeltcit.example", "Renee Castillo", "Hattiesburg Police Department", "admin"},
-	{"coordinator@pinebeltcit.example", "Sgt. Marcus Bell", "Hattiesburg Police Department", "coordinator"},
+	{DEMO_COORDINATOR, "Sgt. Marcus Bell", "Hattiesburg Police Department", "coordinator"},
 	{"instructor@pinebeltcit.example", "Dr. Alicia Moore", "Pine Belt Mental Healthcare Resources", "instructor"},
 	{"officer@pinebeltcit.example", "Officer Tyler Nguyen", "Hattiesburg Police Department", "officer"},
 	{"supervisor@pinebeltcit.example", "Lt. Karen Holloway", "Forrest County Sheriff's Office", "supervisor"},
@@ -122,6 +123,23 @@ static int load_orgs(demo_run *r)
 		}
 		r->result->created++;
 	}
+	return 0;
+}
+
+int demo_as_user(demo_run *r, const char *email, principal *out)
+{
+	user u;
+	int rc = user_get_by_email(r->d, r->a, r->actor, email, &u);
+	if (rc) {
+		snprintf(r->err, r->errlen, "%s: %s", email, ck_error_title(rc));
+		return rc;
+	}
+	*out = (principal){.user_id = u.id,
+	                   .org_id = u.org_id,
+	                   .roles = u.roles,
+	                   .email = u.email,
+	                   .name = u.name,
+	                   .authenticated_at = auth_now()};
 	return 0;
 }
 

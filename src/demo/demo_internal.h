@@ -23,6 +23,12 @@ void demo_add(kv *in, const char *name, const char *value);
 /* Says in r->err that item was refused with rc, and each field error. */
 void demo_explain(demo_run *r, const char *item, int rc, const field_errors *errs);
 
+/* The principal of the demo user with that email, as if signed in (so
+ * what it does is done by that person: signatures, audit). */
+int demo_as_user(demo_run *r, const char *email, principal *out);
+/* The demo's program coordinator, who issues the certificates. */
+#define DEMO_COORDINATOR "coordinator@pinebeltcit.example"
+
 /* The training steps, in the order they run. */
 int demo_load_model(demo_run *r);
 int demo_load_curriculum(demo_run *r);

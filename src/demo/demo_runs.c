@@ -57,20 +57,6 @@ static void runs_advance(int64_t minutes)
 	runs_now_cs += minutes * 60 * 100;
 }
 
-/* The principal of a demo user, as if signed in. */
-static int as_user(demo_run *r, const char *email, principal *out)
-{
-	user u;
-	int rc = user_get_by_email(r->d, r->a, r->actor, email, &u);
-	if (rc) {
-		snprintf(r->err, r->errlen, "%s: %s", email, ck_error_title(rc));
-		return rc;
-	}
-	*out = (principal){.user_id = u.id, .org_id = u.org_id, .roles = u.roles,
-	                   .email = u.email, .name = u.name, .authenticated_at = auth_now()};
-	return 0;
-}
-
 static int scenario_for(demo_run *r, size_t i, int64_t *id)
 {
 	scenario sc;
@@ -177,11 +163,11 @@ static int load_runs(demo_run *r, int64_t course_id, const char *const *trainees
 	principal *mates = arena_array(r->a, n_trainees ? n_trainees : 1, sizeof *mates);
 	int rc;
 	for (size_t i = 0; i < COUNT(instructors); i++)
-		if ((rc = as_user(r, instructors[i], &inst[i])))
+		if ((rc = demo_as_user(r, instructors[i], &inst[i])))
 			return rc;
 	size_t n_mates = 0;
 	for (size_t i = 0; i < n_trainees && trainees[i]; i++)
-		if ((rc = as_user(r, trainees[i], &mates[n_mates++])))
+		if ((rc = demo_as_user(r, trainees[i], &mates[n_mates++])))
 			return rc;
 	run *have;
 	size_t n_have;

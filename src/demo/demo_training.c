@@ -483,6 +483,39 @@ static int take_roll(demo_run *r, const struct demo_course *dc, course *c)
 	return 0;
 }
 
+static int64_t demo_fixed_cs;
+
+static int64_t demo_fixed_clock(void)
+{
+	return demo_fixed_cs;
+}
+
+/* The certificates of a completed course, issued by the program's
+ * coordinator (their name is the PDF's signature) when its last session
+ * ended: issue, expiry and refresher dates count from the course's end,
+ * not from the day the demo was loaded. */
+static int issue_at_end(demo_run *r, course *c, int *issued)
+{
+	principal coordinator;
+	course_session *sessions;
+	size_t n;
+	int rc = demo_as_user(r, DEMO_COORDINATOR, &coordinator);
+	if (rc || (rc = course_sessions_list(r->d, r->a, r->actor, c->id, &sessions, &n)))
+		return rc;
+	int64_t end = 0;
+	for (size_t i = 0; i < n; i++)
+		end = sessions[i].ends_at > end ? sessions[i].ends_at : end;
+	auth_policy saved = *auth_policy_get(), fixed = saved;
+	if (end) {
+		demo_fixed_cs = end * 100;
+		fixed.clock_cs = demo_fixed_clock;
+	}
+	auth_policy_set(&fixed);
+	rc = certificate_issue_course(r->d, r->a, &coordinator, c->id, issued);
+	auth_policy_set(&saved);
+	return rc;
+}
+
 static int load_course(demo_run *r, const struct demo_course *dc, int64_t version_id)
 {
 	course c;
@@ -510,7 +543,7 @@ static int load_course(demo_run *r, const struct demo_course *dc, int64_t versio
 	if (!dc->is_complete)
 		return 0;
 	int issued = 0;
-	if ((rc = certificate_issue_course(r->d, r->a, r->actor, c.id, &issued)))
+	if ((rc = issue_at_end(r, &c, &issued)))
 		return fail(r, dc->title, rc);
 	r->result->created += issued;
 	return set_status(r, &c, "completed");

@@ -11,6 +11,7 @@
 #include "../auth/roles.h"
 #include "../base/errors.h"
 #include "courses_internal.h"
+#include "enrollments.h"
 
 static const char *const statuses[] = {
     "planned", "open", "in_progress", "completed", "cancelled", NULL,
@@ -406,6 +407,15 @@ static int update_in_tx(db *d, void *vctx)
 		                               course_status_label(status));
 		field_errors_add(c->errs, "status", msg);
 	}
+	int64_t seated = 0, waiting = 0;
+	if ((rc = enrollment_seat_counts(d, c->id, &seated, &waiting)) < 0)
+		return rc;
+	if (capacity < seated)
+		field_errors_add(c->errs, "capacity",
+		                 arena_printf(c->a,
+		                              "cannot be less than the %lld %s already seated "
+		                              "(withdraw someone first)",
+		                              (long long)seated, seated == 1 ? "person" : "people"));
 	if (!c->errs->len && (starts_on != b.starts_on || ends_on != b.ends_on)) {
 		bool outside;
 		if ((rc = sessions_outside(d, c->id, starts_on, ends_on, &outside)) < 0)
@@ -434,8 +444,14 @@ static int update_in_tx(db *d, void *vctx)
 	    "title", title, "location", location, "starts_on", (json_int_t)starts_on, "ends_on",
 	    (json_int_t)ends_on, "capacity", (json_int_t)capacity, "status", status,
 	    "scenario_runs_required", (json_int_t)runs);
-	return audit_append(d, c->actor, "course.update", "course", auth_id_text(c->a, c->id),
-	                    AUDIT_SUCCESS, auth_json_text(c->a, detail));
+	rc = audit_append(d, c->actor, "course.update", "course", auth_id_text(c->a, c->id),
+	                  AUDIT_SUCCESS, auth_json_text(c->a, detail));
+	/* New seats go to the waitlist in order, in this transaction; a
+	 * finished or cancelled course seats nobody. */
+	if (rc < 0 || capacity <= b.capacity || !strcmp(status, "completed") ||
+	    !strcmp(status, "cancelled"))
+		return rc;
+	return enrollment_promote_waiting(d, c->a, c->actor, c->id, NULL);
 }
 
 int course_update(db *d, arena *a, const principal *actor, int64_t id, const kv *in,

@@ -122,7 +122,11 @@ int course_create(db *d, arena *a, const principal *actor, const kv *in, int64_t
                   field_errors *errs);
 /* The fields present replace the stored ones. version_id may change only
  * while no session is scheduled; status follows course_status_can_change;
- * new dates may not leave a session outside them. Audited course.update. */
+ * new dates may not leave a session outside them; capacity may not go
+ * below the people already seated (CK_E_INVALID, errs on "capacity").
+ * Audited course.update. A raised capacity seats the waitlisted in order
+ * in the same transaction (enrollment_promote_waiting), unless the course
+ * is completed or cancelled. */
 int course_update(db *d, arena *a, const principal *actor, int64_t id, const kv *in,
                   field_errors *errs);
 

@@ -251,12 +251,21 @@ static int audit_enrollment(db *d, arena *a, const principal *actor, const char 
 	                    auth_json_text(a, detail));
 }
 
-static int seated_count(db *d, int64_t course_id, int64_t *n)
+int enrollment_seat_counts(db *d, int64_t course_id, int64_t *seated, int64_t *waiting)
 {
-	int rc = db_query_int(d, n,
-	                      "SELECT COUNT(*) FROM enrollments WHERE course_id = $1 "
-	                      "AND status IN ('enrolled', 'completed')",
-	                      "i", course_id);
+	db_stmt *s;
+	int rc = db_prepare(d,
+	                    "SELECT COALESCE(SUM(CASE WHEN status IN ('enrolled', 'completed') "
+	                    "THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = 'waitlisted' "
+	                    "THEN 1 ELSE 0 END), 0) FROM enrollments WHERE course_id = $1",
+	                    &s);
+	if (rc < 0)
+		return rc;
+	db_bind_int(s, 1, course_id);
+	rc = db_step(s);
+	*seated = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	*waiting = rc == DB_ROW ? db_col_int(s, 1) : 0;
+	db_finish(s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -346,18 +355,20 @@ static int check_twice(db *d, enroll_ctx *c, int64_t *id)
 static int enroll_in_tx(db *d, void *vctx)
 {
 	enroll_ctx *c = vctx;
-	int64_t capacity, seated, old_id;
+	int64_t capacity, seated, waiting, old_id;
 	int rc = check_course(d, c, &capacity);
 	if (rc == 0)
 		rc = check_person(d, c);
 	if (rc == 0)
 		rc = check_twice(d, c, &old_id);
 	if (rc == 0)
-		rc = seated_count(d, c->course_id, &seated);
+		rc = enrollment_seat_counts(d, c->course_id, &seated, &waiting);
 	if (rc < 0)
 		return rc;
 	int64_t now = auth_now();
-	bool has_seat = seated < capacity;
+	/* A free seat goes to the waitlist first: a newcomer takes one only
+	 * when nobody is waiting, else joins the end of the line. */
+	bool has_seat = seated < capacity && waiting == 0;
 	const char *status = has_seat ? "enrolled" : "waitlisted";
 	db_stmt *s;
 	rc = db_prepare(d,
@@ -460,32 +471,43 @@ static int load_for_write(db *d, change_ctx *c, bool agency_scope, enrollment *e
 	return sees ? 0 : CK_E_NOT_FOUND;
 }
 
-static int promote_first(db *d, change_ctx *c, int64_t course_id)
+int enrollment_promote_waiting(db *d, arena *a, const principal *actor, int64_t course_id,
+                               int64_t *first_id)
 {
-	int64_t capacity = 0, seated = 0, next = 0;
+	int64_t capacity = 0, seated = 0, waiting = 0;
+	if (first_id)
+		*first_id = 0;
 	int rc = db_query_int(d, &capacity, "SELECT capacity FROM courses WHERE id = $1", "i",
 	                      course_id);
 	if (rc < 0)
 		return rc;
-	rc = seated_count(d, course_id, &seated);
-	if (rc < 0 || seated >= capacity)
-		return rc;
-	rc = db_query_int(d, &next,
-	                  "SELECT id FROM enrollments WHERE course_id = $1 AND status = 'waitlisted' "
-	                  "ORDER BY waitlisted_at, id LIMIT 1",
-	                  "i", course_id);
-	if (rc <= 0)
-		return rc;
-	/* The seat starts now: sessions already over need make-up. */
-	rc = db_run(d,
-	            "UPDATE enrollments SET status = 'enrolled', seated_at = $1, updated_at = $1 "
-	            "WHERE id = $2",
-	            "ii", auth_now(), next);
+	rc = enrollment_seat_counts(d, course_id, &seated, &waiting);
 	if (rc < 0)
 		return rc;
-	c->promoted_id = next;
-	return audit_enrollment(d, c->a, c->actor, "enrollment.promote", next,
-	                        json_pack("{s:I}", "course_id", (json_int_t)course_id));
+	int64_t now = auth_now();
+	for (; seated < capacity && waiting > 0; seated++, waiting--) {
+		int64_t next = 0;
+		rc = db_query_int(d, &next,
+		                  "SELECT id FROM enrollments WHERE course_id = $1 "
+		                  "AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1",
+		                  "i", course_id);
+		if (rc <= 0)
+			return rc;
+		/* The seat starts now: sessions already over need make-up. */
+		rc = db_run(d,
+		            "UPDATE enrollments SET status = 'enrolled', seated_at = $1, "
+		            "updated_at = $1 WHERE id = $2",
+		            "ii", now, next);
+		if (rc < 0)
+			return rc;
+		if (first_id && !*first_id)
+			*first_id = next;
+		rc = audit_enrollment(d, a, actor, "enrollment.promote", next,
+		                      json_pack("{s:I}", "course_id", (json_int_t)course_id));
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 static int withdraw_in_tx(db *d, void *vctx)
@@ -506,7 +528,7 @@ static int withdraw_in_tx(db *d, void *vctx)
 	                                "was", e.status));
 	if (rc < 0 || strcmp(e.status, "enrolled"))
 		return rc;
-	return promote_first(d, c, e.course_id);
+	return enrollment_promote_waiting(d, c->a, c->actor, e.course_id, &c->promoted_id);
 }
 
 int enrollment_withdraw(db *d, arena *a, const principal *actor, int64_t id,
@@ -542,7 +564,7 @@ static int complete_in_tx(db *d, void *vctx)
 	if (!c->prog->is_complete) {
 		for (size_t i = 0; i < c->prog->n_missing; i++)
 			field_errors_add(c->errs, "progress", c->prog->missing[i].text);
-		return CK_E_CONFLICT;
+		return CK_E_INVALID;
 	}
 	rc = db_run(d, "UPDATE enrollments SET status = 'completed', updated_at = $1 WHERE id = $2",
 	            "ii", auth_now(), c->id);

@@ -1,8 +1,8 @@
 /* enrollments.h: who takes a course. Supervisors enroll officers of their
  * own agency, coordinators and admins anyone. A course has a capacity;
  * past it people are waitlisted in order (waitlisted_at, id), and when an
- * enrolled person withdraws the first waitlisted one is promoted in the
- * same transaction. Completion follows the rule in progress.h.
+ * enrolled person withdraws or the capacity is raised the waitlisted are
+ * promoted in order in the same transaction. Completion follows the rule in progress.h.
  *
  * Scope: an officer sees their own enrollments; supervisors those of
  * their agency; coordinators, admins, analysts and instructors everyone's.
@@ -59,8 +59,9 @@ int enrollment_page_for_user(db *d, arena *a, const principal *actor, int64_t us
 /* CK_E_NOT_FOUND when missing or outside the actor's scope. */
 int enrollment_get(db *d, arena *a, const principal *actor, int64_t id, enrollment *out);
 
-/* Enrolls user_id in course_id; needs PERM_ENROLL. A full course
- * waitlists (out->status "waitlisted", out->position N). Errors, none of
+/* Enrolls user_id in course_id; needs PERM_ENROLL. A full course, or one
+ * with anyone already waiting, waitlists (out->status "waitlisted",
+ * out->position N): a newcomer never takes a seat ahead of the line. Errors, none of
  * which writes anything: CK_E_NOT_FOUND for an unknown course or a person
  * outside the actor's agency; CK_E_INVALID (errs) for someone who is not an
  * active officer or a course not open for enrollment; CK_E_CONFLICT (errs
@@ -81,11 +82,22 @@ int enrollment_enroll_kv(db *d, arena *a, const principal *actor, int64_t course
 int enrollment_withdraw(db *d, arena *a, const principal *actor, int64_t id,
                         int64_t *promoted_id);
 
+/* Seats the waitlisted of course_id in order (waitlisted_at, id) while
+ * the course has free seats, each seated now (seated_at) and audited as
+ * enrollment.promote by actor; *first_id (may be NULL) gets the first one
+ * promoted, else 0. Runs inside the caller's transaction: a withdrawal
+ * and a raised capacity call it. */
+int enrollment_promote_waiting(db *d, arena *a, const principal *actor, int64_t course_id,
+                               int64_t *first_id);
+/* The course's seated (enrolled or completed) and waitlisted counts. */
+int enrollment_seat_counts(db *d, int64_t course_id, int64_t *seated, int64_t *waiting);
+
 /* Completes an enrollment whose progress meets the rule: sets status
  * completed. Needs PERM_CERTS_ISSUE or PERM_ATTENDANCE_WRITE. Runs inside
  * the caller's transaction when there is one, so the certificate service
- * can complete and issue in one. CK_E_CONFLICT (errs: one line per gap in
- * "progress") when something is missing or the person is not enrolled;
+ * can complete and issue in one. CK_E_INVALID (422, as a certificate's
+ * issue answers; errs: one line per gap in "progress") when something is
+ * missing; CK_E_CONFLICT ("status") when the person is not enrolled;
  * completing a completed enrollment is 0 and changes nothing. out (may be
  * NULL) gets the progress. Audited as enrollment.complete. */
 int enrollment_complete(db *d, arena *a, const principal *actor, int64_t id, progress *out,

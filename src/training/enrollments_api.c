@@ -174,8 +174,8 @@ static int enrollment_delete(request *req)
 }
 
 /* POST /api/v1/enrollments/{id}/complete: marks the enrollment completed
- * when the completion rule holds; 409 listing each missing piece
- * otherwise. */
+ * when the completion rule holds; 422 listing each missing piece
+ * ("progress") otherwise, 409 when not enrolled. */
 static int enrollment_finish(request *req)
 {
 	int64_t id;

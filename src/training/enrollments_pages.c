@@ -281,7 +281,8 @@ static int withdraw_submit(request *req)
 }
 
 /* POST /enrollments/{id}/complete: completes when the rule holds; else
- * the course page again (409) listing what is missing. */
+ * the course page again (422) listing what is missing, or 409 when the
+ * person is not enrolled. */
 static int complete_submit(request *req)
 {
 	int64_t id, course_id;
@@ -290,8 +291,8 @@ static int complete_submit(request *req)
 		return 0;
 	field_errors errs = {0};
 	int rc = enrollment_complete(d, req->arena, &req->who, id, NULL, &errs);
-	if (rc == CK_E_CONFLICT) {
-		req->resp.status = 409;
+	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
+		req->resp.status = rc == CK_E_INVALID ? 422 : 409;
 		return render_course(req, course_id, NULL, &errs);
 	}
 	if (!auth_ok(req, rc))

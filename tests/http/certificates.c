@@ -344,6 +344,51 @@ void test_certificates_walk(void **state)
 	expect_redirect(&r, "/courses/90001/certificates?issued=1");
 	hresp_free(&r);
 
+	/* The course's certificates as one PDF: a page per certificate, both
+	 * holders on it (pdfinfo counts the pages). */
+	http_get(&web_coord, "/courses/90001/certificates.pdf", &r);
+	expect_status(&r, 200);
+	assert_string_equal(r.content_type, "application/pdf");
+	snprintf(file, sizeof file, "%s/all.pdf", dir);
+	save(file, &r);
+	hresp_free(&r);
+	snprintf(cmd, sizeof cmd, "pdfinfo %s | sed -n 's/^Pages: *//p'", file);
+	char *pages = run(cmd);
+	assert_string_equal(pages, "2\n");
+	free(pages);
+	snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 %s -", file);
+	text = run(cmd);
+	if (!strstr(text, off.name) || !strstr(text, off2.name))
+		fail_msg("the course PDF lacks %s or %s:\n%s", off.name, off2.name, text);
+	free(text);
+
+	/* off2's certificate expires (24 months): its public page still
+	 * shows only holder, program, course, issue date and status. */
+	http_get(&api_off2, "/api/v1/certificates", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	json_t *c2 = json_array_get(json_object_get(j, "items"), 0);
+	if (!c2 || json_is_null(json_object_get(c2, "expires_at")))
+		fail_msg("off2's certificate has no expiry: %s", r.body);
+	char code2[64], expires2[16];
+	snprintf(code2, sizeof code2, "%s", json_string_value(json_object_get(c2, "verify_code")));
+	snprintf(expires2, sizeof expires2, "%.10s",
+	         json_string_value(json_object_get(c2, "expires_at")));
+	json_decref(j);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/verify/%s", code2);
+	http_get(NULL, path, &r);
+	expect_status(&r, 200);
+	char terms[256] = "";
+	for (const char *dt = strstr(r.body, "<dt>"); dt; dt = strstr(dt + 4, "<dt>")) {
+		size_t n = strcspn(dt + 4, "<");
+		snprintf(terms + strlen(terms), sizeof terms - strlen(terms), "%.*s|", (int)n, dt + 4);
+	}
+	assert_string_equal(terms, "Holder|Program|Course|Issued|Status|");
+	if (strstr(r.body, expires2) || strstr(r.body, "Valid until"))
+		fail_msg("the verify page shows the expiry date %s:\n%s", expires2, r.body);
+	hresp_free(&r);
+
 	/* Transcript and agency status. */
 	snprintf(path, sizeof path, "/users/%ld/transcript", off_id);
 	get_status(&web_off, path, 200);
@@ -367,6 +412,76 @@ void test_certificates_walk(void **state)
 	hresp_free(&r);
 	get_status(&web_off, "/training/status", 403);
 	get_status(&web_sup_b, "/training/status?org=1", 404);
+
+	/* The same as JSON for API tokens, in the same scopes. */
+	snprintf(path, sizeof path, "/api/v1/users/%ld/transcript", off_id);
+	http_get(&api_off, path, &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(j, "user_id")), off_id);
+	assert_string_equal(json_string_value(json_object_get(j, "name")), off.name);
+	json_t *tc = json_array_get(json_object_get(j, "courses"), 0);
+	assert_string_equal(json_string_value(json_object_get(tc, "course_title")),
+	                    "HTTP CIT course");
+	json_t *tp = json_object_get(tc, "progress");
+	assert_int_equal(json_integer_value(json_object_get(tp, "total_minutes")), 2400);
+	json_t *comp;
+	size_t k;
+	long long deesc = -1;
+	json_array_foreach(json_object_get(tp, "components"), k, comp)
+	{
+		if (!strcmp(json_string_value(json_object_get(comp, "component")), "deescalation"))
+			deesc = (long long)json_integer_value(json_object_get(comp, "attended"));
+	}
+	assert_int_equal(deesc, 2400);
+	json_t *tcert = json_array_get(json_object_get(j, "certificates"), 0);
+	assert_string_equal(json_string_value(json_object_get(tcert, "serial")), serial);
+	assert_string_equal(json_string_value(json_object_get(tcert, "status")), "valid");
+	json_decref(j);
+	hresp_free(&r);
+	get_status(&api_sup, path, 200);
+	get_status(&api_coord, path, 200);
+	get_status(&api_off2, path, 404);
+	get_status(&api_sup_b, path, 404);
+	get_status(&nobody, path, 401);
+	get_status(&api_off, "/api/v1/users/999999/transcript", 404);
+	/* Agency status: a supervisor's own agency by default; a coordinator
+	 * chooses; another agency 404; officers 403. */
+	http_get(&api_sup, "/api/v1/training/status", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(j, "org_id")), ORG_A);
+	bool has_off = false;
+	json_t *item;
+	long long certified = 0;
+	json_array_foreach(json_object_get(j, "items"), k, item)
+	{
+		certified += !strcmp(json_string_value(json_object_get(item, "status")), "certified");
+		if (json_integer_value(json_object_get(item, "user_id")) != off_id)
+			continue;
+		has_off = true;
+		assert_string_equal(json_string_value(json_object_get(item, "status")), "certified");
+		assert_int_equal(json_integer_value(json_object_get(item, "certificate_id")), id);
+	}
+	if (!has_off)
+		fail_msg("the status JSON lacks %s: %s", off.name, r.body);
+	/* off and off2 at least (the demo's agency has its own too). */
+	assert_true(certified >= 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "counts"), "certified")),
+	                 certified);
+	json_decref(j);
+	hresp_free(&r);
+	get_status(&api_coord, "/api/v1/training/status?org=1", 200);
+	get_status(&api_sup, "/api/v1/training/status?org=1", 200);
+	get_status(&api_sup_b, "/api/v1/training/status?org=1", 404);
+	get_status(&api_coord, "/api/v1/training/status?org=999999", 404);
+	get_status(&api_off, "/api/v1/training/status", 403);
+	get_status(&nobody, "/api/v1/training/status", 401);
+	http_get(&api_coord, "/api/v1/training/status?org=abc", &r);
+	expect_status(&r, 422);
+	if (!strstr(r.body, "\"org\""))
+		fail_msg("the 422 does not name org: %s", r.body);
+	hresp_free(&r);
 
 	/* Revocation: a reason is required; then the public page says so. */
 	snprintf(path, sizeof path, "/api/v1/certificates/%ld/revoke", id);

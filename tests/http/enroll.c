@@ -423,7 +423,7 @@ void test_attendance_api(void **state)
 	 * no passed scenario run of the two the course asks for. */
 	snprintf(path, sizeof path, "/api/v1/enrollments/%lld/complete", e1);
 	http_json(&i, "POST", path, NULL, &r);
-	expect_json_problem(&r, 409, "progress");
+	expect_json_problem(&r, 422, "progress");
 	assert_non_null(strstr(r.body, "Verbal de-escalation: 90 of 120 min (108 needed)"));
 	assert_non_null(strstr(r.body, "Total: 1 h 30 min of 40 h"));
 	assert_non_null(strstr(r.body, "Scenario assessment: 0 of 2 runs passed"));
@@ -719,4 +719,62 @@ void test_courses_default_filter(void **state)
 	assert_non_null(strstr(r.body, link_open));
 	assert_null(strstr(r.body, link_taught));
 	hresp_free(&r);
+}
+
+/* Capacity over PATCH /api/v1/courses/{id}: below those seated is a 422
+ * on capacity and nothing changes; raised, the waitlisted are seated in
+ * order at once; a newcomer joins the waitlist while anyone waits. */
+void test_capacity_api(void **state)
+{
+	(void)state;
+	course_rows c = make_course("open", 1);
+	tuser sup, o[4];
+	user_make(&sup, "supervisor", ORG_A);
+	for (int i = 0; i < 4; i++)
+		user_make(&o[i], "officer", ORG_A);
+	agent s, admin = {0};
+	bearer(&s, sup.email);
+	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
+	enroll(&s, c.course, user_id_of(&o[0]), 201, "enrolled");
+	long long w1 = enroll(&s, c.course, user_id_of(&o[1]), 201, "waitlisted, position 1");
+	long long w2 = enroll(&s, c.course, user_id_of(&o[2]), 201, "waitlisted, position 2");
+	char path[128], sql[256];
+	snprintf(path, sizeof path, "/api/v1/courses/%lld", c.course);
+	hresp r;
+	http_json(&admin, "PATCH", path, "{\"capacity\": 2}", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/enrollments/%lld", w1);
+	http_get(&s, path, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "enrolled");
+	assert_non_null(json_string_value(json_object_get(j, "seated_at")));
+	json_decref(j);
+	hresp_free(&r);
+	/* Someone waits (a seat freed behind the rule's back): a newcomer
+	 * queues behind them. */
+	snprintf(sql, sizeof sql, "UPDATE courses SET capacity = 3 WHERE id = %lld", c.course);
+	sql_int(sql);
+	enroll(&s, c.course, user_id_of(&o[3]), 201, "waitlisted, position 2");
+	snprintf(sql, sizeof sql, "UPDATE courses SET capacity = 2 WHERE id = %lld", c.course);
+	sql_int(sql);
+	/* Below the two seated: 422 on capacity, saying so; nothing written. */
+	snprintf(path, sizeof path, "/api/v1/courses/%lld", c.course);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_log");
+	long long audit = sql_int(sql);
+	http_json(&admin, "PATCH", path, "{\"capacity\": 1, \"title\": \"Smaller\"}", &r);
+	expect_json_problem(&r, 422, "capacity");
+	if (!strstr(r.body, "cannot be less than the 2 people already seated"))
+		fail_msg("the 422 does not say how many are seated: %s", r.body);
+	hresp_free(&r);
+	snprintf(sql, sizeof sql, "SELECT capacity FROM courses WHERE id = %lld", c.course);
+	assert_int_equal(sql_int(sql), 2);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM courses WHERE title = 'Smaller'");
+	assert_int_equal(sql_int(sql), 0);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_log");
+	assert_int_equal(sql_int(sql), audit);
+	snprintf(sql, sizeof sql,
+	         "SELECT COUNT(*) FROM enrollments WHERE id = %lld AND status = 'waitlisted'", w2);
+	assert_int_equal(sql_int(sql), 1);
 }

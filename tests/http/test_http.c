@@ -1409,6 +1409,7 @@ int main(void)
 	    cmocka_unit_test(test_enroll_pages),
 	    cmocka_unit_test(test_training_lists_paged),
 	    cmocka_unit_test(test_courses_default_filter),
+	    cmocka_unit_test(test_capacity_api),
 	    cmocka_unit_test(test_scenarios_api),
 	    cmocka_unit_test(test_scenarios_permissions),
 	    cmocka_unit_test(test_scenarios_import_export),

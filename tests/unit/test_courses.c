@@ -4,6 +4,7 @@
  * and bad input that writes nothing. */
 #include "training_fixture.h"
 #include "training/conflicts.h"
+#include "training/enrollments.h"
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
@@ -98,6 +99,90 @@ static void status_transitions(void **state)
 	assert_int_equal(course_get(f->d, f->a, &f->sys, t.course_id, &c), 0);
 	assert_int_equal(c.scenario_runs_required, 3);
 	assert_int_equal(c.capacity, 30); /* the rest kept */
+}
+
+/* Raising a course's capacity seats the waitlisted in order, in the same
+ * transaction (seated_at now, audited as promotions are); a newcomer
+ * never takes a free seat while someone waits; lowering the capacity
+ * below those seated is refused on "capacity" and writes nothing. */
+static void capacity_serves_the_waitlist_first(void **state)
+{
+	authfx *f = *state;
+	trainfx t;
+	tfx_setup(f, &t);
+	principal coord = fx_as(f, t.coordinator);
+	field_errors errs = {0};
+	fx_exec(f, "UPDATE courses SET status = 'open', capacity = 1");
+	enrollment e[5];
+	for (int i = 0; i < 5; i++) {
+		char email[32];
+		snprintf(email, sizeof email, "o%d@example.org", i);
+		int64_t uid = fx_user(f, t.org_id, email, email, "officer", NULL);
+		assert_int_equal(enrollment_enroll(f->d, f->a, &coord, t.course_id, uid, &e[i], &errs),
+		                 0);
+		fx_advance(1);
+	}
+	assert_string_equal(e[0].status, "enrolled");
+	assert_string_equal(e[4].status, "waitlisted");
+	assert_int_equal(e[4].position, 4);
+
+	/* 1 -> 3: the first two waiting are seated, in order, now. */
+	fx_advance(60);
+	int64_t now = fx_now_cs / 100;
+	assert_int_equal(course_update(f->d, f->a, &coord, t.course_id,
+	                               fx_kv(f, "capacity", "3", NULL), &errs),
+	                 0);
+	assert_int_equal(errs.len, 0);
+	enrollment got;
+	for (int i = 1; i < 3; i++) {
+		assert_int_equal(enrollment_get(f->d, f->a, &coord, e[i].id, &got), 0);
+		assert_string_equal(got.status, "enrolled");
+		assert_int_equal(got.seated_at, now);
+	}
+	assert_int_equal(enrollment_get(f->d, f->a, &coord, e[3].id, &got), 0);
+	assert_string_equal(got.status, "waitlisted");
+	assert_int_equal(got.position, 1);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = "
+	                             "'enrollment.promote'"),
+	                 2);
+
+	/* A seat free with someone waiting (a capacity raised before this
+	 * rule): a newcomer joins the end of the line. */
+	fx_exec(f, "UPDATE courses SET capacity = 4");
+	int64_t late = fx_user(f, t.org_id, "late@example.org", "Late Comer", "officer", NULL);
+	assert_int_equal(enrollment_enroll(f->d, f->a, &coord, t.course_id, late, &got, &errs), 0);
+	assert_string_equal(got.status, "waitlisted");
+	assert_int_equal(got.position, 3);
+	fx_exec(f, "UPDATE courses SET capacity = 3");
+
+	/* Below the three seated: refused, nothing written. */
+	int64_t audit = fx_count(f, "SELECT COUNT(*) FROM audit_log");
+	errs = (field_errors){0};
+	assert_int_equal(course_update(f->d, f->a, &coord, t.course_id,
+	                               fx_kv(f, "capacity", "2", "title", "Renamed", NULL), &errs),
+	                 CK_E_INVALID);
+	assert_int_equal(errs.len, 1);
+	assert_string_equal(errs.items[0].field, "capacity");
+	assert_string_equal(errs.items[0].message,
+	                    "cannot be less than the 3 people already seated (withdraw someone first)");
+	assert_int_equal(fx_count(f, "SELECT capacity FROM courses"), 3);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM courses WHERE title = 'Renamed'"), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log"), audit);
+	/* Exactly those seated is fine and promotes nobody. */
+	errs = (field_errors){0};
+	assert_int_equal(course_update(f->d, f->a, &coord, t.course_id,
+	                               fx_kv(f, "capacity", "3", NULL), &errs),
+	                 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM enrollments WHERE status = "
+	                             "'waitlisted'"),
+	                 3);
+	/* A cancelled course seats nobody however large. */
+	assert_int_equal(course_update(f->d, f->a, &coord, t.course_id,
+	                               fx_kv(f, "capacity", "10", "status", "cancelled", NULL), &errs),
+	                 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM enrollments WHERE status = "
+	                             "'waitlisted'"),
+	                 3);
 }
 
 static void officers_do_not_see_planned(void **state)
@@ -504,7 +589,8 @@ int main(void)
 {
 	const struct CMUnitTest cases[] = {
 	    CASE(create_and_read),   CASE(bad_course_writes_nothing),
-	    CASE(status_transitions), CASE(officers_do_not_see_planned), CASE(open_or_taught),
+	    CASE(status_transitions), CASE(capacity_serves_the_waitlist_first),
+	    CASE(officers_do_not_see_planned), CASE(open_or_taught),
 	    CASE(list_pages),        CASE(sessions_read_back),
 	    CASE(instructor_kinds),  CASE(sessions_create_and_touch),
 	    CASE(bad_sessions_write_nothing), CASE(session_update_and_delete), CASE(conflicts_across_courses),

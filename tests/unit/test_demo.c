@@ -1,9 +1,12 @@
 /* test_demo.c: the demo program loads through the services on both
  * databases: six partners, every role held by someone, each printed login
- * really signs in with its password, a second run adds nothing, and the
+ * really signs in with its password, the finished course's certificates
+ * signed by the coordinator at the course's end, a second run adds nothing,
+ * and the
  * audit chain it leaves is intact. */
 #include "auth_fixture.h"
 
+#include "credentials/certificates.h"
 #include "demo/demo.h"
 
 static int64_t count_role(authfx *f, role bit)
@@ -41,6 +44,24 @@ static void loads_partners_roles_and_logins(void **state)
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM scenario_runs WHERE result = 'fail'"), 1);
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM scenario_runs WHERE status = 'live'"), 1);
 	assert_true(fx_count(f, "SELECT count(*) FROM run_events") > 20);
+	/* The finished course's certificates: signed by the coordinator and
+	 * dated when its last session ended; expiry and refresher follow. */
+	assert_true(fx_count(f, "SELECT count(*) FROM certificates") > 0);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM certificates c JOIN users u ON "
+	                             "u.id = c.issued_by WHERE u.email = "
+	                             "'coordinator@pinebeltcit.example'"),
+	                 fx_count(f, "SELECT count(*) FROM certificates"));
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM certificates c WHERE c.issued_at <> "
+	                             "(SELECT max(s.ends_at) FROM course_sessions s "
+	                             "WHERE s.course_id = c.course_id)"),
+	                 0);
+	db_stmt *cs;
+	assert_int_equal(db_prepare(f->d, "SELECT issued_at, refresher_due_at FROM certificates",
+	                            &cs),
+	                 0);
+	while (db_step(cs) == DB_ROW)
+		assert_int_equal(db_col_int(cs, 1), certificate_add_months(db_col_int(cs, 0), CERT_DEFAULT_REFRESHER_MONTHS));
+	db_finish(cs);
 	/* Each printed login signs in with its printed password. */
 	for (size_t i = 0; i < demo_login_count(); i++) {
 		demo_login l = demo_login_at(i);

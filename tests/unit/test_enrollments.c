@@ -242,14 +242,14 @@ static void passed_runs_and_complete(void **state)
 	assert_int_equal(enrollment_enroll(f->d, f->a, &coord, course, p.ofc[0], &e, &errs), 0);
 	tf_clock_back();
 	progress pr;
-	assert_int_equal(enrollment_complete(f->d, f->a, &instr, e.id, &pr, &errs), CK_E_CONFLICT);
+	assert_int_equal(enrollment_complete(f->d, f->a, &instr, e.id, &pr, &errs), CK_E_INVALID);
 	assert_int_equal(errs.len, 1);
 	assert_string_equal(errs.items[0].message, "Scenario assessment: 0 of 2 runs passed");
 	/* A failed run and one passed are not enough; a second pass is. */
 	fx_closed_runs(f, e.id, 1, "fail", 5);
 	fx_closed_runs(f, e.id, 1, "pass", 6);
 	errs = (field_errors){0};
-	assert_int_equal(enrollment_complete(f->d, f->a, &instr, e.id, &pr, &errs), CK_E_CONFLICT);
+	assert_int_equal(enrollment_complete(f->d, f->a, &instr, e.id, &pr, &errs), CK_E_INVALID);
 	assert_string_equal(errs.items[0].message, "Scenario assessment: 1 of 2 runs passed");
 	assert_int_equal(enrollment_complete(f->d, f->a, &sup, e.id, &pr, &errs), CK_E_FORBIDDEN);
 	fx_closed_runs(f, e.id, 1, "pass", 7);
