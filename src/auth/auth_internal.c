@@ -63,6 +63,19 @@ int auth_check_batches(db *d, principal_check *items, size_t n, auth_check_kind 
 	return k ? check(d, chunk, ids, k) : 0;
 }
 
+void auth_check_row(db_stmt *s, principal_check **chunk, const int64_t *ids, size_t k)
+{
+	int64_t id = db_col_int(s, 0);
+	for (size_t i = 0; i < k; i++) {
+		if (ids[i] != id)
+			continue;
+		chunk[i]->is_valid = true;
+		chunk[i]->user_id = db_col_int(s, 1);
+		chunk[i]->org_id = db_col_int(s, 2);
+		chunk[i]->roles = (unsigned)db_col_int(s, 3);
+	}
+}
+
 const char *auth_cursor_make(arena *a, int64_t id)
 {
 	return arena_printf(a, "%lld", (long long)id);

@@ -71,7 +71,15 @@ typedef enum auth_check_kind { AUTH_CHECK_SESSIONS, AUTH_CHECK_TOKENS } auth_che
 typedef int (*auth_batch_fn)(db *d, principal_check **chunk, const int64_t *ids, size_t k);
 int auth_check_batches(db *d, principal_check *items, size_t n, auth_check_kind kind,
                        auth_batch_fn check);
-#define AUTH_BATCH_PARAMS "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58, $59, $60, $61, $62, $63, $64"
+/* For a row of such a check whose first columns are the session's or
+ * token's id, the user's id, org_id and roles: marks the chunk's items
+ * with that id valid, with those. */
+void auth_check_row(db_stmt *s, principal_check **chunk, const int64_t *ids, size_t k);
+#define AUTH_BATCH_PARAMS                                                                          \
+	"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "   \
+	"$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, "    \
+	"$37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51, $52, $53, "    \
+	"$54, $55, $56, $57, $58, $59, $60, $61, $62, $63, $64"
 void auth_bind_batch(db_stmt *s, const int64_t *ids, size_t n);
 
 /* Decimal text of an id for audit object_id, from a. */

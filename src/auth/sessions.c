@@ -249,29 +249,24 @@ static int recheck_batch(db *d, principal_check **chunk, const int64_t *ids, siz
 	int64_t now = auth_now(), touch[AUTH_BATCH];
 	size_t n_touch = 0;
 	db_stmt *s;
-	int rc = db_prepare(d,
-	                    "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, s.mfa_passed, "
-	                    "u.org_id, u.roles FROM sessions s JOIN users u ON u.id = s.user_id "
-	                    "WHERE s.id IN (" AUTH_BATCH_PARAMS ") AND s.ended_at IS NULL "
-	                    "AND u.is_active = 1 AND u.locked_at IS NULL",
-	                    &s);
+	int rc =
+	    db_prepare(d,
+	               "SELECT s.id, s.user_id, u.org_id, u.roles, s.last_seen_at, s.expires_at, "
+	               "s.mfa_passed FROM sessions s JOIN users u ON u.id = s.user_id "
+	               "WHERE s.id IN (" AUTH_BATCH_PARAMS ") AND s.ended_at IS NULL "
+	               "AND u.is_active = 1 AND u.locked_at IS NULL",
+	               &s);
 	if (rc < 0)
 		return rc;
 	auth_bind_batch(s, ids, k);
 	while ((rc = db_step(s)) == DB_ROW) {
-		int64_t id = db_col_int(s, 0), last_seen = db_col_int(s, 2);
-		if (db_col_int(s, 4) == 0 || now >= db_col_int(s, 3) ||
+		int64_t last_seen = db_col_int(s, 4);
+		if (db_col_int(s, 6) == 0 || now >= db_col_int(s, 5) ||
 		    now - last_seen >= p->session_idle_seconds)
 			continue;
-		for (size_t i = 0; i < k; i++)
-			if (chunk[i]->session_id == id)
-				*chunk[i] = (principal_check){.session_id = id,
-				                              .is_valid = true,
-				                              .user_id = db_col_int(s, 1),
-				                              .org_id = db_col_int(s, 5),
-				                              .roles = (unsigned)db_col_int(s, 6)};
+		auth_check_row(s, chunk, ids, k);
 		if (now - last_seen >= TOUCH_EVERY)
-			touch[n_touch++] = id;
+			touch[n_touch++] = db_col_int(s, 0);
 	}
 	db_finish(s);
 	if (rc < 0 || n_touch == 0)

@@ -193,16 +193,8 @@ static int recheck_batch(db *d, principal_check **chunk, const int64_t *ids, siz
 		return rc;
 	auth_bind_batch(s, ids, k);
 	db_bind_int(s, AUTH_BATCH + 1, now);
-	while ((rc = db_step(s)) == DB_ROW) {
-		int64_t id = db_col_int(s, 0);
-		for (size_t i = 0; i < k; i++)
-			if (chunk[i]->token_id == id)
-				*chunk[i] = (principal_check){.token_id = id,
-				                              .is_valid = true,
-				                              .user_id = db_col_int(s, 1),
-				                              .org_id = db_col_int(s, 2),
-				                              .roles = (unsigned)db_col_int(s, 3)};
-	}
+	while ((rc = db_step(s)) == DB_ROW)
+		auth_check_row(s, chunk, ids, k);
 	db_finish(s);
 	return rc < 0 ? rc : 0;
 }

@@ -418,8 +418,8 @@ static int update_in_tx(db *d, void *vctx)
 		rc = session_end_all(d, c->id, 0);
 	if (rc < 0)
 		return rc;
-	c->is_access_changed = (!active && before.is_active) || roles != before.roles ||
-	                       org_id != before.org_id;
+	c->is_access_changed =
+	    (!active && before.is_active) || roles != before.roles || org_id != before.org_id;
 	return audit_append(d, c->actor, roles != before.roles ? "user.roles" : "user.update",
 	                    "user", auth_id_text(c->a, c->id), AUDIT_SUCCESS, text);
 }

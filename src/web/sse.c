@@ -619,8 +619,8 @@ size_t sse_checks_dedupe(principal_check *items, size_t n)
 	return out;
 }
 
-bool sse_check_holds(const principal_check *items, size_t n, int64_t session_id,
-                     int64_t token_id, int64_t user_id, int64_t org_id, unsigned roles)
+bool sse_check_holds(const principal_check *items, size_t n, int64_t session_id, int64_t token_id,
+                     int64_t user_id, int64_t org_id, unsigned roles)
 {
 	principal_check key = {.session_id = session_id, .token_id = token_id};
 	const principal_check *c = bsearch(&key, items, n, sizeof *items, check_cmp);
@@ -643,8 +643,8 @@ static principal_check *collect_checks(size_t *n)
 	size_t len = 0;
 	for (sse_stream *s = streams; s; s = s->next)
 		if (s->user_id > 0 && !s->is_closed)
-			items[len++] = (principal_check){.session_id = s->session_id,
-			                                 .token_id = s->token_id};
+			items[len++] =
+			    (principal_check){.session_id = s->session_id, .token_id = s->token_id};
 	*n = len;
 	return items;
 }

@@ -107,8 +107,8 @@ size_t sse_checks_dedupe(principal_check *items, size_t n);
  * (deduplicated): no when its credential is no longer valid or the user's
  * roles or organization changed; yes when it is not among them (the
  * stream opened after they were collected). */
-bool sse_check_holds(const principal_check *items, size_t n, int64_t session_id,
-                     int64_t token_id, int64_t user_id, int64_t org_id, unsigned roles);
+bool sse_check_holds(const principal_check *items, size_t n, int64_t session_id, int64_t token_id,
+                     int64_t user_id, int64_t org_id, unsigned roles);
 /* Formats one event ("id: N" when id > 0, "event: " when event is set,
  * one "data: " line per line of data; CR and LF cut out of names). */
 void sse_format_event(buf *out, int64_t id, const char *event, const char *data);

@@ -39,16 +39,18 @@ static void run_world_make(run_world *w, const char *tag)
 	char sql[768];
 	long pid = (long)getpid();
 	memset(w, 0, sizeof *w);
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO curricula (name, kind, created_at) VALUES ('Ends %s %ld', 'local', 1) "
-	         "RETURNING id",
-	         tag, pid);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO curricula (name, kind, created_at) VALUES ('Ends %s %ld', 'local', 1) "
+	    "RETURNING id",
+	    tag, pid);
 	long long cur = sql_int(sql);
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO curriculum_versions (curriculum_id, version, title, status, "
-	         "approved_at, created_at, updated_at) VALUES (%lld, 1, 'Ends', 'approved', 1, 1, 1) "
-	         "RETURNING id",
-	         cur);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO curriculum_versions (curriculum_id, version, title, status, "
+	    "approved_at, created_at, updated_at) VALUES (%lld, 1, 'Ends', 'approved', 1, 1, 1) "
+	    "RETURNING id",
+	    cur);
 	long long version = sql_int(sql);
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO courses (version_id, title, location, starts_on, ends_on, capacity, "
@@ -62,10 +64,11 @@ static void run_world_make(run_world *w, const char *tag)
 	         tag, pid);
 	long long rubric = sql_int(sql);
 	snprintf(w->skill, sizeof w->skill, "ends-calm-%s", tag);
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO rubric_skills (rubric_id, position, code, title, weight, is_critical) "
-	         "VALUES (%lld, 1, '%s', 'Calm voice', 1, 0)",
-	         rubric, w->skill);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO rubric_skills (rubric_id, position, code, title, weight, is_critical) "
+	    "VALUES (%lld, 1, '%s', 'Calm voice', 1, 0)",
+	    rubric, w->skill);
 	sql_int(sql);
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO scenarios (code, title, crisis_type, difficulty, dispatch_brief, "

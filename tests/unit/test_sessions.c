@@ -313,7 +313,8 @@ static void streams_recheck_their_sessions(void **state)
 	principal_check items[N + 3];
 	session_new sn;
 	for (size_t i = 0; i < N; i++) {
-		assert_int_equal(session_create(f->d, f->a, i % 2 ? b : a, true, NULL, NULL, &sn), 0);
+		assert_int_equal(session_create(f->d, f->a, i % 2 ? b : a, true, NULL, NULL, &sn),
+		                 0);
 		items[i] = (principal_check){.session_id = sn.id};
 	}
 	int64_t ended = items[7].session_id;
@@ -422,8 +423,8 @@ static void ending_a_sign_in_tells_the_hooks(void **state)
 	int64_t id = one_user(f, "officer");
 	char want[160];
 	hook_log[0] = '\0';
-	auth_end_hooks_set(&(auth_end_hooks){hook_session, hook_user_sessions, hook_token,
-	                                     hook_user});
+	auth_end_hooks_set(
+	    &(auth_end_hooks){hook_session, hook_user_sessions, hook_token, hook_user});
 	session_new s1, s2;
 	principal p1;
 	assert_int_equal(login(f, "lee@pd.example", PW, &s1), 0);
@@ -439,21 +440,20 @@ static void ending_a_sign_in_tells_the_hooks(void **state)
 	snprintf(want, sizeof want, "user_sessions %lld %lld", (long long)id, (long long)s1.id);
 	expect_hooks(want);
 	field_errors errs = {0};
-	assert_int_equal(user_set_password(f->d, f->a, &p1, id, PW, "quartz meadow harbour lantern",
-	                                   &errs),
-	                 0);
+	assert_int_equal(
+	    user_set_password(f->d, f->a, &p1, id, PW, "quartz meadow harbour lantern", &errs), 0);
 	expect_hooks(want);
 	assert_int_equal(session_end(f->d, &p1), 0);
 	snprintf(want, sizeof want, "session %lld 0", (long long)s1.id);
 	expect_hooks(want);
 
 	/* A change of name keeps the streams; of roles, or a disable, not. */
-	assert_int_equal(user_update(f->d, f->a, &f->sys, id, fx_kv(f, "name", "Lee P", NULL), &errs),
-	                 0);
-	expect_hooks("");
 	assert_int_equal(
-	    user_update(f->d, f->a, &f->sys, id, fx_kv(f, "roles", "officer,supervisor", NULL), &errs),
-	    0);
+	    user_update(f->d, f->a, &f->sys, id, fx_kv(f, "name", "Lee P", NULL), &errs), 0);
+	expect_hooks("");
+	assert_int_equal(user_update(f->d, f->a, &f->sys, id,
+	                             fx_kv(f, "roles", "officer,supervisor", NULL), &errs),
+	                 0);
 	snprintf(want, sizeof want, "user %lld 0", (long long)id);
 	expect_hooks(want);
 	principal me = fx_as(f, id);
@@ -528,7 +528,7 @@ static void policy_from_config(void **state)
 	    CASE(disabled_never_signs_in), CASE(idle_timeout), CASE(touch_at_most_once_a_minute),  \
 	    CASE(absolute_limit), CASE(logout_ends_server_side), CASE(own_sessions_only),          \
 	    CASE(totp_roles_must_enrol), CASE(streams_recheck_their_sessions),                     \
-	    CASE(a_watched_stream_keeps_its_session_not_past_the_absolute_limit),                 \
+	    CASE(a_watched_stream_keeps_its_session_not_past_the_absolute_limit),                  \
 	    CASE(ending_a_sign_in_tells_the_hooks)
 
 int main(void)

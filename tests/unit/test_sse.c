@@ -127,11 +127,11 @@ enum { FAKE_MAX = 64 };
 static pthread_mutex_t fake_mu = PTHREAD_MUTEX_INITIALIZER;
 static bool fake_ended_session[FAKE_MAX], fake_ended_token[FAKE_MAX];
 static unsigned fake_roles[FAKE_MAX];
-static bool fake_fails;           /* the check answers an error */
-static int fake_checks;           /* checks answered */
-static bool fake_saw_duplicate;   /* a credential twice in one check */
-static bool fake_saw_anonymous;   /* an item with neither session nor token */
-static size_t fake_last_n;        /* items in the last check */
+static bool fake_fails;         /* the check answers an error */
+static int fake_checks;         /* checks answered */
+static bool fake_saw_duplicate; /* a credential twice in one check */
+static bool fake_saw_anonymous; /* an item with neither session nor token */
+static size_t fake_last_n;      /* items in the last check */
 
 static void fake_reset(void)
 {
@@ -189,7 +189,8 @@ static int fake_recheck(principal_check *items, size_t n)
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		principal_check *c = &items[i];
 		for (size_t j = 0; j < i; j++)
-			if (items[j].session_id == c->session_id && items[j].token_id == c->token_id)
+			if (items[j].session_id == c->session_id &&
+			    items[j].token_id == c->token_id)
 				fake_saw_duplicate = true;
 		int64_t id = c->session_id ? c->session_id : c->token_id;
 		if (id <= 0 || id >= FAKE_MAX) {

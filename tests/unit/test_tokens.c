@@ -200,9 +200,9 @@ static void streams_recheck_their_tokens(void **state)
 	create(f, &pu, 0, "expiring", "2023-11-16", &expiring);
 	create(f, &pv, 0, "locked", NULL, &locked);
 	assert_int_equal(token_revoke(f->d, &pu, revoked), 0);
-	principal_check items[] = {{.token_id = live},    {.token_id = revoked},
+	principal_check items[] = {{.token_id = live},     {.token_id = revoked},
 	                           {.token_id = expiring}, {.token_id = locked},
-	                           {.token_id = 999999},  {.session_id = 3}};
+	                           {.token_id = 999999},   {.session_id = 3}};
 	enum { N = sizeof items / sizeof items[0] };
 	assert_int_equal(token_recheck(f->d, items, N), 0);
 	assert_true(items[0].is_valid);
