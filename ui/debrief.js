@@ -126,10 +126,10 @@
 		text(li.querySelector(".text"), d.comment);
 	}
 
-	/* The same words as runs_pages.c's run_status_text. */
+	/* The same words as runs.c's run_status_label. */
 	var statusText = {
 		live: "Live",
-		ended: "Ended: feedback still open",
+		ended: "Ended",
 		closed: "Closed"
 	};
 

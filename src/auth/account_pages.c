@@ -23,19 +23,14 @@
  * else shows nothing (the value is never echoed). */
 static void done_flash(request *req)
 {
-	static const struct {
-		const char *key, *message;
-	} done[] = {
+	static const page_done done[] = {
 	    {"password", "Your password was changed. Your other sessions were ended."},
 	    {"totp", "Your second factor is set up. You will be asked for a code at each sign-in."},
 	    {"ended", "The session was ended."},
 	    {"others", "All your other sessions were ended."},
 	    {"revoked", "The token was revoked. Programs using it can no longer sign in."},
 	};
-	const char *key = kv_get(&req->query, "done");
-	for (size_t i = 0; key && i < sizeof done / sizeof done[0]; i++)
-		if (!strcmp(key, done[i].key))
-			page_flash(req, FLASH_SUCCESS, done[i].message);
+	PAGE_FLASH_DONE(req, done);
 }
 
 static void detail_row(request *req, const char *term, const char *value)

@@ -57,6 +57,51 @@ bool auth_api_ok(request *req, int rc, const field_errors *errs)
 	return false;
 }
 
+int auth_api_get(request *req, auth_reply_fn reply)
+{
+	int64_t id;
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
+		return 0;
+	return reply(req, d, id, 200);
+}
+
+int auth_api_create(request *req, auth_create_fn create, const char *collection,
+                    auth_reply_fn reply)
+{
+	const kv *in = NULL;
+	db *d;
+	if (!auth_begin(req, &in, &d))
+		return 0;
+	field_errors errs = {0};
+	int64_t id = 0;
+	int rc = create(d, req->arena, &req->who, in, &id, &errs);
+	if (!auth_api_ok(req, rc, &errs))
+		return 0;
+	auth_api_location(req, collection, id);
+	return reply(req, d, id, 201);
+}
+
+int auth_api_update(request *req, auth_update_fn update, auth_reply_fn reply)
+{
+	int64_t id;
+	const kv *in = NULL;
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
+		return 0;
+	field_errors errs = {0};
+	int rc = update(d, req->arena, &req->who, id, in, &errs);
+	if (!auth_api_ok(req, rc, &errs))
+		return 0;
+	return reply(req, d, id, 200);
+}
+
+void auth_api_location(request *req, const char *collection, int64_t id)
+{
+	resp_header(req, "Location",
+	            arena_printf(req->arena, "%s/%lld", collection, (long long)id));
+}
+
 bool auth_is_local_path(const char *s)
 {
 	if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\')
@@ -165,6 +210,14 @@ bool auth_query_limit(request *req, int def, int max, int *out)
 	return true;
 }
 
+bool auth_list_begin(request *req, int def, int max, int *limit, db **d)
+{
+	if (!auth_query_limit(req, def, max, limit))
+		return false;
+	*d = auth_db(req);
+	return *d != NULL;
+}
+
 int64_t auth_query_id(request *req, const char *name)
 {
 	const char *s = kv_get(&req->query, name);
@@ -223,6 +276,31 @@ int64_t auth_id_cursor(request *req)
 	if (id < 0)
 		resp_error(req, CK_E_MALFORMED, "cursor is not one this list gave out");
 	return id;
+}
+
+bool auth_id_page_begin(request *req, auth_id_page *pg, db **d)
+{
+	*pg = (auth_id_page){0};
+	if (!auth_query_limit(req, 50, 200, &pg->limit))
+		return false;
+	pg->after = auth_id_cursor(req);
+	if (pg->after < 0)
+		return false;
+	*d = auth_db(req);
+	return *d != NULL;
+}
+
+bool auth_id_page_takes(auth_id_page *pg, arena *a, int64_t id)
+{
+	if (pg->next || (pg->after && id >= pg->after))
+		return false;
+	if (pg->taken == pg->limit) {
+		pg->next = arena_printf(a, "%lld", (long long)pg->last);
+		return false;
+	}
+	pg->taken++;
+	pg->last = id;
+	return true;
 }
 
 void auth_name_errors(arena *a, field_errors *errs, const field_label *labels, size_t n)

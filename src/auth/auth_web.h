@@ -59,6 +59,32 @@ bool auth_begin(request *req, const kv **in, db **d);
 bool auth_ok(request *req, int rc);
 bool auth_api_ok(request *req, int rc, const field_errors *errs);
 
+/* The API's one-resource handlers, said once. A resource's reply reads
+ * it by id and answers it as JSON with status (or the problem); the
+ * services' create and update take the request's fields:
+ *
+ *   static int orgs_get(request *req)
+ *   {
+ *       return auth_api_get(req, reply_org);
+ *   }
+ *
+ * auth_api_get: GET …/{id}, reply with 200.
+ * auth_api_create: POST …, the fields to create; 201 with Location
+ * "collection/ID" and reply, else 422 / 409 per field as auth_api_ok.
+ * auth_api_update: PATCH …/{id}, the fields to update; 200 with reply.
+ * Each returns 0, as handlers do. */
+typedef int (*auth_reply_fn)(request *req, db *d, int64_t id, int status);
+typedef int (*auth_create_fn)(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
+                              field_errors *errs);
+typedef int (*auth_update_fn)(db *d, arena *a, const principal *actor, int64_t id, const kv *in,
+                              field_errors *errs);
+int auth_api_get(request *req, auth_reply_fn reply);
+int auth_api_create(request *req, auth_create_fn create, const char *collection,
+                    auth_reply_fn reply);
+int auth_api_update(request *req, auth_update_fn update, auth_reply_fn reply);
+/* Location: collection/id ("/api/v1/orgs/12") of a resource just made. */
+void auth_api_location(request *req, const char *collection, int64_t id);
+
 enum { AUTH_NEXT_MAX = 512 };
 
 /* True when s is a path on this site ("/users?x=1"): it starts with one
@@ -90,6 +116,9 @@ json_t *auth_json_time(int64_t t);
 /* limit=… from the query: default def, clamped to [1, max]; false (and a
  * 422 set) when it is present but not a number. */
 bool auth_query_limit(request *req, int def, int max, int *out);
+/* A list handler's prologue: auth_query_limit, then the database
+ * (auth_db); false when either has answered. */
+bool auth_list_begin(request *req, int def, int max, int *limit, db **d);
 
 /* API errors from a service's result: CK_E_INVALID becomes a 422 with
  * errs; CK_E_CONFLICT a 409 with errs; anything else its status from the
@@ -108,6 +137,33 @@ json_t *auth_list_json(json_t *items, const char *next);
  * sessions): the id after which to continue. 0 = from the start, -1 =
  * malformed (a 400 is set). */
 int64_t auth_id_cursor(request *req);
+
+/* One page of a short list held in full, highest id (newest) first, as
+ * the caller's tokens and sessions are:
+ *
+ *   auth_id_page pg;
+ *   if (!auth_id_page_begin(req, &pg, &d))
+ *       return 0;
+ *   ... the whole list into items[n] ...
+ *   for (size_t i = 0; i < n; i++)
+ *       if (auth_id_page_takes(&pg, req->arena, items[i].id))
+ *           json_array_append_new(arr, item_json(&items[i]));
+ *   resp_json(req, 200, auth_list_json(arr, pg.next));
+ *
+ * auth_id_page_begin: limit (50, at most 200) and the cursor from the
+ * query (auth_id_cursor), then the database; false when one answered.
+ * auth_id_page_takes: whether the item with this id is on the page: below
+ * the cursor's id and within the limit. The first item past the limit
+ * sets pg.next, the cursor of the next page (NULL on the last page). */
+typedef struct auth_id_page {
+	int64_t after; /* the cursor's id, 0 from the start */
+	int limit;
+	int taken;
+	int64_t last; /* the id of the last item taken */
+	const char *next;
+} auth_id_page;
+bool auth_id_page_begin(request *req, auth_id_page *pg, db **d);
+bool auth_id_page_takes(auth_id_page *pg, arena *a, int64_t id);
 
 /* A field's name and the label the form shows for it. */
 typedef struct field_label {

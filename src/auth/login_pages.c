@@ -242,10 +242,8 @@ static int totp_submit(request *req)
 		return render_login(req, ck_error_status(rc), req->who.email, next,
 		                    login_problem(rc), NULL);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, auth_next_or_home(next));
 	return 0;
 }

@@ -29,10 +29,8 @@ static int reply_org(request *req, db *d, int64_t id, int status)
 static int orgs_list(request *req)
 {
 	int limit;
-	if (!auth_query_limit(req, 50, 200, &limit))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_list_begin(req, 50, 200, &limit, &d))
 		return 0;
 	org *items = NULL;
 	size_t n = 0;
@@ -52,43 +50,20 @@ static int orgs_list(request *req)
  * Location; 422 naming each bad field; 409 when the name is taken. */
 static int orgs_create(request *req)
 {
-	const kv *in = NULL;
-	db *d;
-	if (!auth_begin(req, &in, &d))
-		return 0;
-	field_errors errs = {0};
-	int64_t id = 0;
-	int rc = org_create(d, req->arena, &req->who, in, &id, &errs);
-	if (!auth_api_ok(req, rc, &errs))
-		return 0;
-	resp_header(req, "Location", arena_printf(req->arena, "/api/v1/orgs/%lld", (long long)id));
-	return reply_org(req, d, id, 201);
+	return auth_api_create(req, org_create, "/api/v1/orgs", reply_org);
 }
 
 /* GET /api/v1/orgs/{id}: one organization. */
 static int orgs_get(request *req)
 {
-	int64_t id;
-	if (!auth_path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	return d ? reply_org(req, d, id, 200) : 0;
+	return auth_api_get(req, reply_org);
 }
 
 /* PATCH /api/v1/orgs/{id}: JSON with name and/or kind. 200 with the
  * organization. */
 static int orgs_patch(request *req)
 {
-	int64_t id;
-	const kv *in = NULL;
-	db *d;
-	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
-		return 0;
-	field_errors errs = {0};
-	int rc = org_update(d, req->arena, &req->who, id, in, &errs);
-	if (!auth_api_ok(req, rc, &errs))
-		return 0;
-	return reply_org(req, d, id, 200);
+	return auth_api_update(req, org_update, reply_org);
 }
 
 static const route orgs_api_routes[] = {

@@ -1,7 +1,5 @@
 /* orgs_pages.c: the partner organizations: list, add, view and edit.
  * Everyone signed in may see them; coordinators and admins change them. */
-#include <string.h>
-
 #include "../base/errors.h"
 #include "../base/html.h"
 #include "../web/layout.h"
@@ -141,11 +139,11 @@ static int render_org(request *req, int64_t id, const kv *in, const field_errors
 		return 0;
 	buf *b = &req->resp.body;
 	page_begin(req, o.name);
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "created"))
-		page_flash(req, FLASH_SUCCESS, "The organization was added.");
-	else if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "Your changes were saved.");
+	static const page_done done[] = {
+	    {"created", "The organization was added."},
+	    {"saved", "Your changes were saved."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	html_printf(b, "<dl class=\"details\"><dt>Kind</dt><dd>%s</dd><dt>Active people</dt><dd>",
 	            org_kind_label(o.kind));
 	people_count(req, &o);

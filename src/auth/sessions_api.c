@@ -17,34 +17,20 @@ static json_t *session_json(const session_info *s)
  * newest first; is_current marks the one making the request. */
 static int sessions_list(request *req)
 {
-	int limit;
-	if (!auth_query_limit(req, 50, 200, &limit))
-		return 0;
-	int64_t after = auth_id_cursor(req);
-	if (after < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	auth_id_page pg;
+	db *d;
+	if (!auth_id_page_begin(req, &pg, &d))
 		return 0;
 	session_info *items = NULL;
 	size_t n = 0;
 	int rc = session_list(d, req->arena, &req->who, &items, &n);
 	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	/* Newest first is highest id first: a page continues below the
-	 * cursor's id. */
 	json_t *arr = json_array();
-	const char *next = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (after && items[i].id >= after)
-			continue;
-		if (json_array_size(arr) == (size_t)limit) {
-			next = arena_printf(req->arena, "%lld", (long long)items[i - 1].id);
-			break;
-		}
-		json_array_append_new(arr, session_json(&items[i]));
-	}
-	resp_json(req, 200, auth_list_json(arr, next));
+	for (size_t i = 0; i < n; i++)
+		if (auth_id_page_takes(&pg, req->arena, items[i].id))
+			json_array_append_new(arr, session_json(&items[i]));
+	resp_json(req, 200, auth_list_json(arr, pg.next));
 	return 0;
 }
 

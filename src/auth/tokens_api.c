@@ -18,34 +18,20 @@ static json_t *token_json(const api_token *t)
  * revoked ones included. */
 static int tokens_list(request *req)
 {
-	int limit;
-	if (!auth_query_limit(req, 50, 200, &limit))
-		return 0;
-	int64_t after = auth_id_cursor(req);
-	if (after < 0)
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	auth_id_page pg;
+	db *d;
+	if (!auth_id_page_begin(req, &pg, &d))
 		return 0;
 	api_token *items = NULL;
 	size_t n = 0;
 	int rc = token_list(d, req->arena, &req->who, 0, &items, &n);
 	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	/* Newest first is highest id first: a page continues below the
-	 * cursor's id. */
 	json_t *arr = json_array();
-	const char *next = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (after && items[i].id >= after)
-			continue;
-		if (json_array_size(arr) == (size_t)limit) {
-			next = arena_printf(req->arena, "%lld", (long long)items[i - 1].id);
-			break;
-		}
-		json_array_append_new(arr, token_json(&items[i]));
-	}
-	resp_json(req, 200, auth_list_json(arr, next));
+	for (size_t i = 0; i < n; i++)
+		if (auth_id_page_takes(&pg, req->arena, items[i].id))
+			json_array_append_new(arr, token_json(&items[i]));
+	resp_json(req, 200, auth_list_json(arr, pg.next));
 	return 0;
 }
 
@@ -72,8 +58,7 @@ static int tokens_create(request *req)
 			continue;
 		json_t *j = token_json(&items[i]);
 		json_object_set_new(j, "token", json_string(plain));
-		resp_header(req, "Location",
-		            arena_printf(req->arena, "/api/v1/tokens/%lld", (long long)id));
+		auth_api_location(req, "/api/v1/tokens", id);
 		resp_json(req, 201, j);
 		return 0;
 	}

@@ -109,18 +109,14 @@ static int show(request *req, bool restart, const field_errors *errs)
 		return 0;
 	user u;
 	int rc = user_get(d, req->arena, &req->who, req->who.user_id, &u);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	if (u.totp_enabled)
 		return render_done(req, &u);
 	totp_enrolment e;
 	rc = pending_or_start(d, req, restart, &e);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	return render_enrol(req, &e, errs);
 }
 

@@ -40,20 +40,14 @@ static const field_spec *user_specs(void)
 	"COALESCE(u.totp_enabled_at, 0), COALESCE(u.password_changed_at, 0), "                     \
 	"u.created_at, u.updated_at "
 
-static const char *col_dup(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 static void read_user(arena *a, db_stmt *s, user *u)
 {
 	*u = (user){
 	    .id = db_col_int(s, 0),
 	    .org_id = db_col_int(s, 1),
-	    .org_name = col_dup(a, s, 2),
-	    .email = col_dup(a, s, 3),
-	    .name = col_dup(a, s, 4),
+	    .org_name = db_col_dup(a, s, 2),
+	    .email = db_col_dup(a, s, 3),
+	    .name = db_col_dup(a, s, 4),
 	    .roles = (unsigned)db_col_int(s, 5),
 	    .is_active = db_col_int(s, 6) != 0,
 	    .locked_at = db_col_int(s, 7),

@@ -134,10 +134,8 @@ static int users_list(request *req)
 {
 	user_filter f;
 	int limit;
-	if (!read_filter(req, &f) || !auth_query_limit(req, 50, 200, &limit))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!read_filter(req, &f) || !auth_list_begin(req, 50, 200, &limit, &d))
 		return 0;
 	user *items = NULL;
 	size_t n = 0;
@@ -169,43 +167,20 @@ static int users_list(request *req)
  * field; 409 when the email is taken. */
 static int users_create(request *req)
 {
-	const kv *in = NULL;
-	db *d;
-	if (!auth_begin(req, &in, &d))
-		return 0;
-	field_errors errs = {0};
-	int64_t id = 0;
-	int rc = user_create(d, req->arena, &req->who, in, &id, &errs);
-	if (!auth_api_ok(req, rc, &errs))
-		return 0;
-	resp_header(req, "Location", arena_printf(req->arena, "/api/v1/users/%lld", (long long)id));
-	return reply_user(req, d, id, 201);
+	return auth_api_create(req, user_create, "/api/v1/users", reply_user);
 }
 
 /* GET /api/v1/users/{id}: one person (404 outside the caller's scope). */
 static int users_get(request *req)
 {
-	int64_t id;
-	if (!auth_path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	return d ? reply_user(req, d, id, 200) : 0;
+	return auth_api_get(req, reply_user);
 }
 
 /* PATCH /api/v1/users/{id}: JSON with any of email, name, org_id, roles,
  * is_active; absent fields keep their values. 200 with the person. */
 static int users_patch(request *req)
 {
-	int64_t id;
-	const kv *in = NULL;
-	db *d;
-	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
-		return 0;
-	field_errors errs = {0};
-	int rc = user_update(d, req->arena, &req->who, id, in, &errs);
-	if (!auth_api_ok(req, rc, &errs))
-		return 0;
-	return reply_user(req, d, id, 200);
+	return auth_api_update(req, user_update, reply_user);
 }
 
 /* POST /api/v1/users/{id}/unlock: clears a lockout. 200 with the person. */

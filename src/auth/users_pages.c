@@ -315,9 +315,7 @@ static int user_new_submit(request *req)
 
 static void done_flash(request *req)
 {
-	static const struct {
-		const char *key, *message;
-	} done[] = {
+	static const page_done done[] = {
 	    {"created", "The person was added."},
 	    {"saved", "Your changes were saved."},
 	    {"unlocked", "The account was unlocked. They can sign in again."},
@@ -325,10 +323,7 @@ static void done_flash(request *req)
 	     "Their second factor was removed. They will set up a new one at their next sign-in."},
 	    {"password", "Their password was set. Their sessions were ended."},
 	};
-	const char *key = kv_get(&req->query, "done");
-	for (size_t i = 0; key && i < sizeof done / sizeof done[0]; i++)
-		if (!strcmp(key, done[i].key))
-			page_flash(req, FLASH_SUCCESS, done[i].message);
+	PAGE_FLASH_DONE(req, done);
 }
 
 /* Who the person is and the state of their account. full: also email,

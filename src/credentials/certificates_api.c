@@ -125,11 +125,7 @@ static int certs_list(request *req)
 /* GET /api/v1/certificates/{id}: one certificate. */
 static int certs_get(request *req)
 {
-	int64_t id;
-	if (!auth_path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	return d ? reply_cert(req, d, id, 200) : 0;
+	return auth_api_get(req, reply_cert);
 }
 
 /* GET /api/v1/certificates/{id}/pdf: the printable certificate. */
@@ -176,8 +172,7 @@ static int certs_issue(request *req)
 	int rc = certificate_issue(d, req->arena, &req->who, v[0].number, &id, &errs);
 	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	resp_header(req, "Location",
-	            arena_printf(req->arena, "/api/v1/certificates/%lld", (long long)id));
+	auth_api_location(req, "/api/v1/certificates", id);
 	return reply_cert(req, d, id, 201);
 }
 

@@ -197,6 +197,12 @@ const char *db_col_text(db_stmt *s, int col)
 	return s->d->drv->col_text(s, col);
 }
 
+const char *db_col_dup(arena *a, db_stmt *s, int col)
+{
+	const char *t = db_col_text(s, col);
+	return arena_strdup(a, t ? t : "");
+}
+
 const void *db_col_blob(db_stmt *s, int col, size_t *len)
 {
 	return s->d->drv->col_blob(s, col, len);

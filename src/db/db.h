@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/arena.h"
+
 typedef struct db db;
 typedef struct db_stmt db_stmt;
 
@@ -54,6 +56,9 @@ void db_bind_bool(db_stmt *s, int index, bool v);          /* as integer 0/1 */
 int db_step(db_stmt *s);
 int64_t db_col_int(db_stmt *s, int col);                   /* col 0 = first */
 const char *db_col_text(db_stmt *s, int col);              /* NULL for SQL NULL; valid until next step */
+/* The column's text copied into a, "" for SQL NULL: what a service keeps
+ * of a row after the next step. */
+const char *db_col_dup(arena *a, db_stmt *s, int col);
 const void *db_col_blob(db_stmt *s, int col, size_t *len);
 bool db_col_is_null(db_stmt *s, int col);
 int db_col_count(db_stmt *s);

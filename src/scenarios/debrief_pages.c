@@ -162,7 +162,8 @@ static int render_score(request *req, int64_t id, const kv *in, const field_erro
 		               errs_in ? &errs : NULL);
 	form_textarea(req, "comment", "Comment for the debrief",
 	              in ? kv_get(in, "comment") : (found ? own.comment : ""),
-	              errs_in ? &errs : NULL, "maxlength=\"2000\"");
+	              errs_in ? &errs : NULL,
+	              arena_printf(a, "maxlength=\"%d\"", FEEDBACK_COMMENT_MAX));
 	if (!is_closed)
 		form_submit(req, found ? "Update your feedback" : "Send feedback");
 	html_raw(b, is_closed ? "</fieldset>" : "");

@@ -5,6 +5,7 @@
  * the same transaction. */
 #include "feedback.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,6 @@
 #include "../auth/auth_internal.h"
 #include "../base/errors.h"
 #include "runs_internal.h"
-
-static const char *dup(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
 
 /* Pure parts: aggregation and the pass rule. */
 
@@ -128,11 +123,11 @@ static int load_skills(db *d, arena *a, int64_t rubric_id, run_skill **skills, s
 		}
 		out[count++] = (run_skill){
 		    .id = db_col_int(s, 0),
-		    .code = dup(a, s, 1),
-		    .title = dup(a, s, 2),
-		    .anchor_1 = dup(a, s, 3),
-		    .anchor_3 = dup(a, s, 4),
-		    .anchor_5 = dup(a, s, 5),
+		    .code = db_col_dup(a, s, 1),
+		    .title = db_col_dup(a, s, 2),
+		    .anchor_1 = db_col_dup(a, s, 3),
+		    .anchor_3 = db_col_dup(a, s, 4),
+		    .anchor_5 = db_col_dup(a, s, 5),
 		    .weight = db_col_int(s, 6),
 		    .is_critical = db_col_int(s, 7) != 0,
 		};
@@ -153,8 +148,11 @@ int run_rubric(db *d, arena *a, const principal *actor, int64_t run_id, run_skil
 	if (rc == 0)
 		rc = load_skills(d, a, r.rubric_id, skills, n);
 	if (rc == 0 && pass_mean_x100)
-		rc = db_query_int(d, pass_mean_x100, "SELECT pass_mean_x100 FROM rubrics WHERE id = $1",
-		                  "i", r.rubric_id) < 0 ? CK_E_DB : 0;
+		rc = db_query_int(d, pass_mean_x100,
+		                  "SELECT pass_mean_x100 FROM rubrics WHERE id = $1", "i",
+		                  r.rubric_id) < 0
+		         ? CK_E_DB
+		         : 0;
 	return rc;
 }
 
@@ -169,16 +167,16 @@ static size_t skill_index(const run_skill *skills, size_t n, int64_t skill_id)
 /* Every feedback of the run (author_id = 0: everyone's), scores in skill
  * order. */
 static int load_feedback(db *d, arena *a, int64_t run_id, int64_t author_id,
-                         const run_skill *skills, size_t n_skills, run_feedback **items,
-                         size_t *n)
+                         const run_skill *skills, size_t n_skills, run_feedback **items, size_t *n)
 {
 	db_stmt *s;
-	int rc = db_prepare(d,
-	                    "SELECT f.id, f.author_id, u.name, f.author_role, f.comment, f.revision, "
-	                    "f.created_at, f.updated_at FROM run_feedback f "
-	                    "JOIN users u ON u.id = f.author_id WHERE f.run_id = $1 "
-	                    "AND (CAST($2 AS BIGINT) = 0 OR f.author_id = $2) ORDER BY f.id",
-	                    &s);
+	int rc =
+	    db_prepare(d,
+	               "SELECT f.id, f.author_id, u.name, f.author_role, f.comment, f.revision, "
+	               "f.created_at, f.updated_at FROM run_feedback f "
+	               "JOIN users u ON u.id = f.author_id WHERE f.run_id = $1 "
+	               "AND (CAST($2 AS BIGINT) = 0 OR f.author_id = $2) ORDER BY f.id",
+	               &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, run_id);
@@ -196,9 +194,9 @@ static int load_feedback(db *d, arena *a, int64_t run_id, int64_t author_id,
 		    .id = db_col_int(s, 0),
 		    .run_id = run_id,
 		    .author_id = db_col_int(s, 1),
-		    .author_name = dup(a, s, 2),
-		    .role = dup(a, s, 3),
-		    .comment = dup(a, s, 4),
+		    .author_name = db_col_dup(a, s, 2),
+		    .role = db_col_dup(a, s, 3),
+		    .comment = db_col_dup(a, s, 4),
 		    .revision = db_col_int(s, 5),
 		    .created_at = db_col_int(s, 6),
 		    .updated_at = db_col_int(s, 7),
@@ -291,19 +289,20 @@ json_t *run_summary_skills_json(const run_summary *s)
 	for (size_t k = 0; k < s->n_skills; k++) {
 		const run_skill_summary *x = &s->skills[k];
 		json_array_append_new(
-		    arr, json_pack("{s:I, s:s, s:s, s:b, s:I, s:o, s:o, s:I, s:I, s:I}", "skill_id",
-		                   (json_int_t)x->skill_id, "code", x->code, "title", x->title,
-		                   "critical", x->is_critical, "weight", (json_int_t)x->weight,
-		                   "instructor_mean", run_x100_json(x->instructor_mean_x100),
-		                   "classmate_mean", run_x100_json(x->classmate_mean_x100), "spread",
-		                   (json_int_t)x->spread, "n_instructors", (json_int_t)x->n_instructors,
-		                   "n_classmates", (json_int_t)x->n_classmates));
+		    arr,
+		    json_pack("{s:I, s:s, s:s, s:b, s:I, s:o, s:o, s:I, s:I, s:I}", "skill_id",
+		              (json_int_t)x->skill_id, "code", x->code, "title", x->title,
+		              "critical", x->is_critical, "weight", (json_int_t)x->weight,
+		              "instructor_mean", run_x100_json(x->instructor_mean_x100),
+		              "classmate_mean", run_x100_json(x->classmate_mean_x100), "spread",
+		              (json_int_t)x->spread, "n_instructors", (json_int_t)x->n_instructors,
+		              "n_classmates", (json_int_t)x->n_classmates));
 	}
 	return arr;
 }
 
-int feedback_get_own(db *d, arena *a, const principal *actor, int64_t run_id,
-                     run_feedback *out, bool *found)
+int feedback_get_own(db *d, arena *a, const principal *actor, int64_t run_id, run_feedback *out,
+                     bool *found)
 {
 	*found = false;
 	run r;
@@ -332,8 +331,8 @@ int feedback_get_own(db *d, arena *a, const principal *actor, int64_t run_id,
 	return 0;
 }
 
-int feedback_list(db *d, arena *a, const principal *actor, int64_t run_id,
-                  run_feedback **items, size_t *n)
+int feedback_list(db *d, arena *a, const principal *actor, int64_t run_id, run_feedback **items,
+                  size_t *n)
 {
 	*items = NULL;
 	*n = 0;
@@ -397,28 +396,30 @@ static int scorer_role(submit_ctx *c, const run *r, const char **author_role)
 {
 	switch (r->viewer) {
 	case RUN_VIEWER_MANAGER:
-	case RUN_VIEWER_INSTRUCTOR:
-		*author_role = "instructor";
-		return 0;
-	case RUN_VIEWER_CLASSMATE:
-		*author_role = "classmate";
-		return 0;
+	case RUN_VIEWER_INSTRUCTOR: *author_role = "instructor"; return 0;
+	case RUN_VIEWER_CLASSMATE: *author_role = "classmate"; return 0;
 	case RUN_VIEWER_TRAINEE:
 		field_errors_add(c->errs, "run_id", "the trainee does not score their own run");
 		return CK_E_FORBIDDEN;
 	case RUN_VIEWER_ROLE_PLAYER:
 		field_errors_add(c->errs, "run_id", "the role player does not score the run");
 		return CK_E_FORBIDDEN;
-	case RUN_VIEWER_NONE:
-		break;
+	case RUN_VIEWER_NONE: break;
 	}
 	/* Out of scope: the caller checks whether they were given the code
 	 * (403) or not (404: they learn nothing). */
 	return CK_E_NOT_FOUND;
 }
 
-static int check_scores(submit_ctx *c, const run_skill *skills, size_t n_skills,
-                        int64_t *by_skill)
+static bool is_blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static int check_scores(submit_ctx *c, const run_skill *skills, size_t n_skills, int64_t *by_skill)
 {
 	const feedback_input *in = c->in;
 	for (size_t i = 0; i < in->n; i++) {
@@ -436,10 +437,16 @@ static int check_scores(submit_ctx *c, const run_skill *skills, size_t n_skills,
 		}
 		by_skill[k] = in->scores[i];
 	}
-	if (in->comment && strlen(in->comment) > 4000)
-		field_errors_add(c->errs, "comment", "must be at most 4,000 characters");
+	if (in->comment && strlen(in->comment) > FEEDBACK_COMMENT_MAX)
+		field_errors_add(
+		    c->errs, "comment",
+		    arena_printf(c->a, "must be at most %d characters", FEEDBACK_COMMENT_MAX));
 	else if (in->comment && !validate_utf8(in->comment, strlen(in->comment)))
 		field_errors_add(c->errs, "comment", "is not valid text");
+	else if (in->n == 0 && is_blank(in->comment))
+		field_errors_add(c->errs, "scores",
+		                 "score at least one skill or write a comment; feedback with "
+		                 "neither says nothing");
 	return c->errs->len ? CK_E_INVALID : 0;
 }
 

@@ -28,14 +28,19 @@
 #include "../db/db.h"
 #include "runs.h"
 
-enum { FEEDBACK_SCORE_MIN = 1, FEEDBACK_SCORE_MAX = 5, FEEDBACK_CRITICAL_MIN = 3 };
+enum {
+	FEEDBACK_SCORE_MIN = 1,
+	FEEDBACK_SCORE_MAX = 5,
+	FEEDBACK_CRITICAL_MIN = 3,
+	FEEDBACK_COMMENT_MAX = 4000, /* bytes */
+};
 
 /* A skill of the run's rubric, in rubric order. */
 typedef struct run_skill {
 	int64_t id;
 	const char *code, *title;
 	const char *anchor_1, *anchor_3, *anchor_5;
-	int64_t weight;     /* 1..10 */
+	int64_t weight; /* 1..10 */
 	bool is_critical;
 } run_skill;
 
@@ -46,22 +51,22 @@ int run_rubric(db *d, arena *a, const principal *actor, int64_t run_id, run_skil
 typedef struct run_feedback {
 	int64_t id, run_id, author_id;
 	const char *author_name;
-	const char *role;        /* "instructor", "classmate" */
+	const char *role; /* "instructor", "classmate" */
 	const char *comment;
 	int64_t revision;
 	int64_t created_at, updated_at;
-	int64_t *scores;         /* one a rubric skill, rubric order; 0 = not scored */
+	int64_t *scores; /* one a rubric skill, rubric order; 0 = not scored */
 	size_t n_scores;
 } run_feedback;
 
 /* The actor's own feedback on the run; *found false (and out zeroed, with
  * n_scores skills of zeros) when they have not given any. */
-int feedback_get_own(db *d, arena *a, const principal *actor, int64_t run_id,
-                     run_feedback *out, bool *found);
+int feedback_get_own(db *d, arena *a, const principal *actor, int64_t run_id, run_feedback *out,
+                     bool *found);
 /* Every feedback of the run, oldest first; managers and instructors only
  * (else CK_E_FORBIDDEN; out of scope CK_E_NOT_FOUND). */
-int feedback_list(db *d, arena *a, const principal *actor, int64_t run_id,
-                  run_feedback **items, size_t *n);
+int feedback_list(db *d, arena *a, const principal *actor, int64_t run_id, run_feedback **items,
+                  size_t *n);
 
 /* What a person submits: scores by skill code (a skill left out is not
  * scored) and a comment. */
@@ -69,8 +74,8 @@ typedef struct feedback_input {
 	const char **codes;
 	int64_t *scores;
 	size_t n;
-	const char *comment;    /* NULL = "" */
-	const char *join_code;  /* optional: proves the caller was given the code */
+	const char *comment;   /* NULL = "" */
+	const char *join_code; /* optional: proves the caller was given the code */
 } feedback_input;
 
 /* Creates or revises the actor's feedback. Errors, none writing anything:
@@ -96,14 +101,14 @@ typedef struct run_skill_summary {
 	bool is_critical;
 	int64_t weight;
 	int64_t instructor_mean_x100, classmate_mean_x100;
-	int64_t spread;           /* max - min over every scorer; 0 when fewer than two */
+	int64_t spread; /* max - min over every scorer; 0 when fewer than two */
 	int64_t n_instructors, n_classmates;
 } run_skill_summary;
 
 typedef struct run_comment {
 	int64_t feedback_id;
-	const char *role;        /* "instructor", "classmate" */
-	const char *author;      /* NULL when hidden from this viewer */
+	const char *role;   /* "instructor", "classmate" */
+	const char *author; /* NULL when hidden from this viewer */
 	const char *text;
 	int64_t revision, updated_at;
 } run_comment;
@@ -112,11 +117,11 @@ typedef struct run_summary {
 	int64_t run_id;
 	run_skill_summary *skills; /* rubric order */
 	size_t n_skills;
-	run_comment *comments;     /* non-empty comments, oldest first */
+	run_comment *comments; /* non-empty comments, oldest first */
 	size_t n_comments;
-	const char *result;        /* NULL until closed */
-	int64_t mean_x100;         /* -1 until closed */
-	int64_t event_seq;         /* as of this read */
+	const char *result; /* NULL until closed */
+	int64_t mean_x100;  /* -1 until closed */
+	int64_t event_seq;  /* as of this read */
 } run_summary;
 
 /* The summary as the actor may see it. anonymous forces the anonymous

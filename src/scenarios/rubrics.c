@@ -77,23 +77,12 @@ static const field_spec skill_specs[K_COUNT] = {
 int rubrics_check(arena *a, const rubric_in *in, bool is_update, field_value *v,
                   rubric_skill **skills, size_t *n_skills, field_errors *errs)
 {
-	field_spec s[RF_COUNT];
-	memcpy(s, specs, sizeof s);
-	if (is_update)
-		for (size_t i = 0; i < RF_COUNT; i++)
-			s[i].required = false;
 	size_t before = errs->len;
 	*skills = NULL;
 	*n_skills = 0;
-	int rc = validate_fields(a, in->fields, s, RF_COUNT, v, errs);
-	if (rc < 0 && rc != CK_E_INVALID)
+	int rc = scenarios_validate(a, in->fields, specs, RF_COUNT, is_update, v, errs);
+	if (rc < 0)
 		return rc;
-	for (size_t i = 0; is_update && i < RF_COUNT; i++) {
-		const char *raw = kv_get(in->fields, specs[i].name);
-		if (specs[i].required && raw && !v[i].present &&
-		    raw[strspn(raw, " \t\r\n")] == '\0')
-			field_errors_add(errs, specs[i].name, "is required");
-	}
 	if (v[RF_CODE].present && !scenarios_code_ok(v[RF_CODE].text))
 		field_errors_add(errs, "code", "must be 1-64 of a-z, 0-9 and -");
 	int64_t pass;
@@ -191,12 +180,6 @@ bool rubrics_same(const rubric *a, const rubric *b)
 	return true;
 }
 
-static const char *col_text(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 #define RUBRIC_COLUMNS                                                                             \
 	"r.id, r.code, r.title, r.description, r.pass_mean_x100, r.created_at, r.updated_at, "     \
 	"(SELECT COUNT(*) FROM rubric_skills k WHERE k.rubric_id = r.id), "                        \
@@ -207,9 +190,9 @@ static void read_rubric(arena *a, db_stmt *s, rubric *out)
 {
 	*out = (rubric){
 	    .id = db_col_int(s, 0),
-	    .code = col_text(a, s, 1),
-	    .title = col_text(a, s, 2),
-	    .description = col_text(a, s, 3),
+	    .code = db_col_dup(a, s, 1),
+	    .title = db_col_dup(a, s, 2),
+	    .description = db_col_dup(a, s, 3),
 	    .pass_mean_x100 = db_col_int(s, 4),
 	    .created_at = db_col_int(s, 5),
 	    .updated_at = db_col_int(s, 6),
@@ -237,11 +220,11 @@ static int load_skills(db *d, arena *a, rubric *r)
 		out[n++] = (rubric_skill){
 		    .id = db_col_int(s, 0),
 		    .position = db_col_int(s, 1),
-		    .code = col_text(a, s, 2),
-		    .title = col_text(a, s, 3),
-		    .anchor_1 = col_text(a, s, 4),
-		    .anchor_3 = col_text(a, s, 5),
-		    .anchor_5 = col_text(a, s, 6),
+		    .code = db_col_dup(a, s, 2),
+		    .title = db_col_dup(a, s, 3),
+		    .anchor_1 = db_col_dup(a, s, 4),
+		    .anchor_3 = db_col_dup(a, s, 5),
+		    .anchor_5 = db_col_dup(a, s, 6),
 		    .weight = db_col_int(s, 7),
 		    .is_critical = db_col_int(s, 8) != 0,
 		};
@@ -376,7 +359,8 @@ int rubrics_store(db *d, rubric *r, int64_t now)
 typedef struct write_ctx {
 	arena *a;
 	const principal *actor;
-	int64_t id;
+	int64_t id; /* the rubric changed; a new one's once stored */
+	bool is_update;
 	const rubric_in *in;
 	field_value *v;
 	rubric_skill *skills;
@@ -384,17 +368,12 @@ typedef struct write_ctx {
 	field_errors *errs;
 } write_ctx;
 
-static int check_code(db *d, write_ctx *c, const char *code, int64_t own_id)
+/* The code sent, when free (or the rubric's own), or one made from the
+ * title. */
+static int claim_code(db *d, write_ctx *c, rubric *r)
 {
-	int64_t other;
-	int rc = rubrics_find_code(d, code, &other);
-	if (rc < 0)
-		return rc;
-	if (other && other != own_id) {
-		field_errors_add(c->errs, "code", "is taken by another rubric");
-		return CK_E_CONFLICT;
-	}
-	return 0;
+	return scenarios_claim_code(d, c->a, rubrics_find_code, r->id, r->title,
+	                            "is taken by another rubric", c->errs, &r->code);
 }
 
 static const char *audit_detail(arena *a, const rubric *r)
@@ -405,75 +384,60 @@ static const char *audit_detail(arena *a, const rubric *r)
 	                                (json_int_t)r->n_skills));
 }
 
-static int create_in_tx(db *d, void *vctx)
+/* A new rubric, or the change of c->id (refused once runs were scored on
+ * it): merged, its code settled, stored and audited. */
+static int write_in_tx(db *d, void *vctx)
 {
 	write_ctx *c = vctx;
 	c->errs->len = 0;
 	rubric r = {0};
-	rubrics_merge(c->v, c->in, c->skills, c->n_skills, &r);
 	int rc;
-	if (c->v[RF_CODE].present) {
-		if ((rc = check_code(d, c, r.code, 0)) < 0)
+	if (c->is_update) {
+		if ((rc = rubrics_load(d, c->a, c->id, &r)) < 0)
 			return rc;
-	} else {
-		if ((rc = scenarios_free_code(d, c->a, rubrics_find_code, r.title, &r.code)) < 0)
-			return rc;
+		if (r.run_count > 0) {
+			field_errors_add(
+			    c->errs, "skills",
+			    "this rubric has scored runs and cannot change: make a new rubric");
+			return CK_E_CONFLICT;
+		}
 	}
+	rubrics_merge(c->v, c->in, c->skills, c->n_skills, &r);
+	if ((rc = claim_code(d, c, &r)) < 0)
+		return rc;
 	if ((rc = rubrics_store(d, &r, auth_now())) < 0)
 		return rc;
 	c->id = r.id;
-	return audit_append(d, c->actor, "rubric.create", "rubric", auth_id_text(c->a, r.id),
-	                    AUDIT_SUCCESS, audit_detail(c->a, &r));
+	return audit_append(d, c->actor, c->is_update ? "rubric.update" : "rubric.create", "rubric",
+	                    auth_id_text(c->a, r.id), AUDIT_SUCCESS, audit_detail(c->a, &r));
+}
+
+static int write_rubric(db *d, write_ctx *c)
+{
+	if (!auth_allowed(c->actor, PERM_SCENARIOS_WRITE))
+		return CK_E_FORBIDDEN;
+	int rc = rubrics_check(c->a, c->in, c->is_update, c->v, &c->skills, &c->n_skills, c->errs);
+	if (rc < 0)
+		return rc;
+	return audit_tx(d, write_in_tx, c);
 }
 
 int rubric_create(db *d, arena *a, const principal *actor, const rubric_in *in, int64_t *id,
                   field_errors *errs)
 {
 	field_value v[RF_COUNT];
-	if (!auth_allowed(actor, PERM_SCENARIOS_WRITE))
-		return CK_E_FORBIDDEN;
-	write_ctx c = {a, actor, 0, in, v, NULL, 0, errs};
-	int rc = rubrics_check(a, in, false, v, &c.skills, &c.n_skills, errs);
-	if (rc < 0)
-		return rc;
-	rc = audit_tx(d, create_in_tx, &c);
+	write_ctx c = {.a = a, .actor = actor, .in = in, .v = v, .errs = errs};
+	int rc = write_rubric(d, &c);
 	if (rc == 0 && id)
 		*id = c.id;
 	return rc;
-}
-
-static int update_in_tx(db *d, void *vctx)
-{
-	write_ctx *c = vctx;
-	c->errs->len = 0;
-	rubric r;
-	int rc = rubrics_load(d, c->a, c->id, &r);
-	if (rc < 0)
-		return rc;
-	if (r.run_count > 0) {
-		field_errors_add(
-		    c->errs, "skills",
-		    "this rubric has scored runs and cannot change: make a new rubric");
-		return CK_E_CONFLICT;
-	}
-	rubrics_merge(c->v, c->in, c->skills, c->n_skills, &r);
-	if ((rc = check_code(d, c, r.code, r.id)) < 0)
-		return rc;
-	if ((rc = rubrics_store(d, &r, auth_now())) < 0)
-		return rc;
-	return audit_append(d, c->actor, "rubric.update", "rubric", auth_id_text(c->a, r.id),
-	                    AUDIT_SUCCESS, audit_detail(c->a, &r));
 }
 
 int rubric_update(db *d, arena *a, const principal *actor, int64_t id, const rubric_in *in,
                   field_errors *errs)
 {
 	field_value v[RF_COUNT];
-	if (!auth_allowed(actor, PERM_SCENARIOS_WRITE))
-		return CK_E_FORBIDDEN;
-	write_ctx c = {a, actor, id, in, v, NULL, 0, errs};
-	int rc = rubrics_check(a, in, true, v, &c.skills, &c.n_skills, errs);
-	if (rc < 0)
-		return rc;
-	return audit_tx(d, update_in_tx, &c);
+	write_ctx c = {
+	    .a = a, .actor = actor, .id = id, .is_update = true, .in = in, .v = v, .errs = errs};
+	return write_rubric(d, &c);
 }

@@ -2,18 +2,9 @@
  * and /api/v1/rubrics/{id} (one with its skills, change). A rubric that
  * runs were scored on answers 409 to a change. */
 #include "../auth/auth_web.h"
-#include "../base/errors.h"
 #include "rubrics.h"
 #include "scenario_json.h"
 #include "scenarios_web.h"
-
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
 
 /* The JSON body as the service's input; false with the response set. */
 static bool body_rubric(request *req, rubric_in *out)
@@ -45,16 +36,14 @@ static int reply_rubric(request *req, db *d, int64_t id, int status)
 /* GET /api/v1/rubrics: every rubric by title (skills in GET /rubrics/{id}). */
 static int rubrics_list_api(request *req)
 {
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_begin(req, NULL, &d))
 		return 0;
 	rubric *items;
 	size_t n;
 	int rc = rubric_list(d, req->arena, &req->who, &items, &n);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, rubric_to_json(&items[i], true));
@@ -67,32 +56,22 @@ static int rubrics_list_api(request *req)
 static int rubrics_create_api(request *req)
 {
 	rubric_in in;
-	if (!body_rubric(req, &in))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!body_rubric(req, &in) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int64_t id = 0;
 	int rc = rubric_create(d, req->arena, &req->who, &in, &id, &errs);
-	if (rc < 0) {
-		scenario_json_rename_errors(req->arena, &errs);
-		auth_api_fail(req, rc, &errs);
+	if (!scenarios_api_ok(req, rc, &errs))
 		return 0;
-	}
-	resp_header(req, "Location",
-	            arena_printf(req->arena, "/api/v1/rubrics/%lld", (long long)id));
+	auth_api_location(req, "/api/v1/rubrics", id);
 	return reply_rubric(req, d, id, 201);
 }
 
 /* GET /api/v1/rubrics/{id} */
 static int rubrics_get_api(request *req)
 {
-	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	return d ? reply_rubric(req, d, id, 200) : 0;
+	return auth_api_get(req, reply_rubric);
 }
 
 /* PUT /api/v1/rubrics/{id}: members present replace the stored ones;
@@ -100,21 +79,14 @@ static int rubrics_get_api(request *req)
 static int rubrics_put_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
 	rubric_in in;
-	if (!body_rubric(req, &in))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !body_rubric(req, &in) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = rubric_update(d, req->arena, &req->who, id, &in, &errs);
-	if (rc < 0) {
-		scenario_json_rename_errors(req->arena, &errs);
-		auth_api_fail(req, rc, &errs);
+	if (!scenarios_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_rubric(req, d, id, 200);
 }
 

@@ -25,14 +25,6 @@ static bool may_write(request *req)
 	return perm_granted(req->who.roles, PERM_SCENARIOS_WRITE);
 }
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* GET /rubrics: every rubric. */
 static int rubrics_page(request *req)
 {
@@ -42,10 +34,8 @@ static int rubrics_page(request *req)
 	rubric *items;
 	size_t n;
 	int rc = rubric_list(d, req->arena, &req->who, &items, &n);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Rubrics");
 	html_raw(b, "<p>Each rubric lists the skills a scenario run is scored on, 1 to 5, with "
@@ -239,17 +229,15 @@ static int render_rubric(request *req, int64_t id, const kv *in, const field_err
 		return 0;
 	rubric r;
 	int rc = rubric_get(d, req->arena, &req->who, id, &r);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, r.title);
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "created"))
-		page_flash(req, FLASH_SUCCESS, "The rubric was added.");
-	else if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "Your changes were saved.");
+	static const page_done done[] = {
+	    {"created", "The rubric was added."},
+	    {"saved", "Your changes were saved."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	html_printf(b,
 	            "<dl class=\"details\"><dt>Code</dt><dd><code>%s</code></dd><dt>Pass mean</dt>"
 	            "<dd>%s</dd><dt>Used by</dt><dd>%lld scenarios, %lld runs</dd></dl>",
@@ -279,7 +267,7 @@ static int render_rubric(request *req, int64_t id, const kv *in, const field_err
 static int rubric_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_rubric(req, id, NULL, NULL);
 }
@@ -289,10 +277,8 @@ static int rubric_page(request *req)
 static int rubric_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	size_t row_of[MAX_ROWS + 1];
 	rubric_in in = form_rubric(req, row_of);
@@ -302,10 +288,8 @@ static int rubric_submit(request *req)
 		form_errors(req, rc, &errs, row_of, in.n_skills);
 		return render_rubric(req, id, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/rubrics/%lld?done=saved", (long long)id));
 	return 0;
 }
@@ -340,10 +324,8 @@ static int rubric_new_submit(request *req)
 		form_errors(req, rc, &errs, row_of, in.n_skills);
 		return render_new(req, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/rubrics/%lld?done=created", (long long)id));
 	return 0;
 }

@@ -20,38 +20,43 @@
 
 #define SETTING_FEEDBACK_ANONYMOUS "scenario_feedback_anonymous"
 
-/* $1 is the actor's user id (for the classmate column). */
+/* $1 takes part in the run's course: seated in it, or teaching a session
+ * of it. */
+#define IN_COURSE                                                                                  \
+	"EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = r.course_id AND e.user_id = $1 "  \
+	"AND e.status IN ('enrolled', 'completed')) "
+#define TEACHES_COURSE                                                                             \
+	"EXISTS (SELECT 1 FROM session_instructors si JOIN course_sessions cs "                    \
+	"ON cs.id = si.session_id WHERE cs.course_id = r.course_id AND si.user_id = $1) "
+/* $1 is the actor's user id (for the classmate and teacher columns). */
 #define RUN_COLUMNS                                                                                \
 	"r.id, r.course_id, r.scenario_id, r.rubric_id, r.enrollment_id, c.title, s.title, "       \
 	"s.dispatch_brief, r.trainee_id, t.name, r.role_player_id, "                               \
 	"COALESCE(rp.name, r.role_player_name), r.join_code, r.status, r.is_anonymous, "           \
 	"r.started_by, r.started_at, r.ended_at, r.closed_by, r.closed_at, r.result, "             \
-	"r.mean_x100, r.event_seq, CASE WHEN EXISTS (SELECT 1 FROM enrollments e "                 \
-	"WHERE e.course_id = r.course_id AND e.user_id = $1 AND e.status IN ('enrolled', "         \
-	"'completed')) THEN 1 ELSE 0 END "
+	"r.mean_x100, r.event_seq, CASE WHEN " IN_COURSE "THEN 1 ELSE 0 END, "                     \
+	"CASE WHEN " TEACHES_COURSE "THEN 1 ELSE 0 END "
 #define RUN_FROM                                                                                   \
 	"FROM scenario_runs r JOIN courses c ON c.id = r.course_id "                               \
 	"JOIN scenarios s ON s.id = r.scenario_id JOIN users t ON t.id = r.trainee_id "            \
 	"LEFT JOIN users rp ON rp.id = r.role_player_id "
 /* Scope as SQL, $1 the actor, $2 = 1 when the actor sees every run. */
 #define RUN_SCOPE                                                                                  \
-	"(CAST($2 AS BIGINT) = 1 OR r.trainee_id = $1 OR r.role_player_id = $1 OR EXISTS "          \
-	"(SELECT 1 FROM enrollments e WHERE e.course_id = r.course_id AND e.user_id = $1 "          \
-	"AND e.status IN ('enrolled', 'completed'))) "
+	"(CAST($2 AS BIGINT) = 1 OR r.trainee_id = $1 OR r.role_player_id = $1 OR " IN_COURSE      \
+	"OR " TEACHES_COURSE ") "
 
-static const char *dup(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
+/* Coordinators and admins see every run; an instructor sees the runs of
+ * the courses they teach, like everyone else those of their own. */
 static bool sees_all(const principal *actor)
 {
-	return auth_is_system(actor) ||
-	       (actor->roles & (ROLE_ADMIN | ROLE_COORDINATOR | ROLE_INSTRUCTOR));
+	return auth_is_system(actor) || (actor->roles & (ROLE_ADMIN | ROLE_COORDINATOR));
 }
 
-static run_viewer viewer_of(const principal *actor, const run *r, bool is_classmate)
+/* Who the actor is in this run. Teaching the course (a session of it,
+ * whatever the role: clinicians and presenters teach too) makes an
+ * instructor here; the instructor role alone does not, so an officer who
+ * also instructs elsewhere is a classmate in a course they sit. */
+static run_viewer viewer_of(const principal *actor, const run *r, bool is_classmate, bool teaches)
 {
 	if (!actor || (!auth_signed_in(actor) && !auth_is_system(actor)))
 		return RUN_VIEWER_NONE;
@@ -63,7 +68,7 @@ static run_viewer viewer_of(const principal *actor, const run *r, bool is_classm
 		return RUN_VIEWER_ROLE_PLAYER;
 	if (actor->roles & (ROLE_ADMIN | ROLE_COORDINATOR))
 		return RUN_VIEWER_MANAGER;
-	if (actor->roles & ROLE_INSTRUCTOR)
+	if (teaches)
 		return RUN_VIEWER_INSTRUCTOR;
 	if (is_classmate)
 		return RUN_VIEWER_CLASSMATE;
@@ -78,26 +83,26 @@ static void read_run(arena *a, db_stmt *s, const principal *actor, run *r)
 	    .scenario_id = db_col_int(s, 2),
 	    .rubric_id = db_col_int(s, 3),
 	    .enrollment_id = db_col_int(s, 4),
-	    .course_title = dup(a, s, 5),
-	    .scenario_title = dup(a, s, 6),
-	    .dispatch_brief = dup(a, s, 7),
+	    .course_title = db_col_dup(a, s, 5),
+	    .scenario_title = db_col_dup(a, s, 6),
+	    .dispatch_brief = db_col_dup(a, s, 7),
 	    .trainee_id = db_col_int(s, 8),
-	    .trainee_name = dup(a, s, 9),
+	    .trainee_name = db_col_dup(a, s, 9),
 	    .role_player_id = db_col_int(s, 10),
-	    .role_player_name = dup(a, s, 11),
-	    .join_code = dup(a, s, 12),
-	    .status = dup(a, s, 13),
+	    .role_player_name = db_col_dup(a, s, 11),
+	    .join_code = db_col_dup(a, s, 12),
+	    .status = db_col_dup(a, s, 13),
 	    .is_anonymous = db_col_int(s, 14) != 0,
 	    .started_by = db_col_int(s, 15),
 	    .started_at = db_col_int(s, 16),
 	    .ended_at = db_col_int(s, 17),
 	    .closed_by = db_col_int(s, 18),
 	    .closed_at = db_col_int(s, 19),
-	    .result = db_col_is_null(s, 20) ? NULL : dup(a, s, 20),
+	    .result = db_col_is_null(s, 20) ? NULL : db_col_dup(a, s, 20),
 	    .mean_x100 = db_col_is_null(s, 21) ? -1 : db_col_int(s, 21),
 	    .event_seq = db_col_int(s, 22),
 	};
-	r->viewer = viewer_of(actor, r, db_col_int(s, 23) != 0);
+	r->viewer = viewer_of(actor, r, db_col_int(s, 23) != 0, db_col_int(s, 24) != 0);
 	r->can_manage = (r->viewer == RUN_VIEWER_MANAGER || r->viewer == RUN_VIEWER_INSTRUCTOR) &&
 	                auth_allowed(actor, PERM_RUNS_MANAGE);
 	r->can_score = strcmp(r->status, "closed") &&
@@ -107,6 +112,23 @@ static void read_run(arena *a, db_stmt *s, const principal *actor, run *r)
 	                  !r->is_anonymous;
 	if (!r->can_manage)
 		r->join_code = NULL;
+}
+
+int runs_course_access(db *d, const principal *actor, int64_t course_id)
+{
+	if (!auth_allowed(actor, PERM_RUNS_MANAGE))
+		return CK_E_FORBIDDEN;
+	if (sees_all(actor))
+		return 0;
+	int64_t sessions = 0;
+	int rc =
+	    db_query_int(d, &sessions,
+	                 "SELECT COUNT(*) FROM session_instructors si JOIN course_sessions cs "
+	                 "ON cs.id = si.session_id WHERE cs.course_id = $1 AND si.user_id = $2",
+	                 "ii", course_id, actor->user_id);
+	if (rc < 0)
+		return rc;
+	return sessions > 0 ? 0 : CK_E_FORBIDDEN;
 }
 
 int runs_load(db *d, arena *a, const principal *actor, int64_t id, run *out)
@@ -138,8 +160,8 @@ int run_get(db *d, arena *a, const principal *actor, int64_t id, run *out)
 	return 0;
 }
 
-int run_list(db *d, arena *a, const principal *actor, const run_filter *f, run **items,
-             size_t *n, int64_t *next_cursor)
+int run_list(db *d, arena *a, const principal *actor, const run_filter *f, run **items, size_t *n,
+             int64_t *next_cursor)
 {
 	*items = NULL;
 	*n = 0;
@@ -179,8 +201,8 @@ int run_list(db *d, arena *a, const principal *actor, const run_filter *f, run *
 	return 0;
 }
 
-int runs_load_for_trainee(db *d, arena *a, const principal *actor, int64_t user_id,
-                          run **items, size_t *n)
+int runs_load_for_trainee(db *d, arena *a, const principal *actor, int64_t user_id, run **items,
+                          size_t *n)
 {
 	*items = NULL;
 	*n = 0;
@@ -264,13 +286,19 @@ int run_join_code_new(char buf[RUN_JOIN_CODE_LEN + 1])
 }
 
 /* The wrong-code limiter: a fixed table of keys, each with the times of
- * its last RUN_JOIN_MAX_MISSES misses (a ring). Full table: the entry
- * whose newest miss is oldest gives way. */
-enum { LIMITER_SLOTS = 2048, LIMITER_KEY = 72 };
+ * its last LIMITER_RING misses (a ring), enough for the larger of the two
+ * limits. Full table: the entry whose newest miss is oldest gives way. */
+enum {
+	LIMITER_SLOTS = 1024,
+	LIMITER_KEY = 72,
+	LIMITER_RING = RUN_JOIN_MAX_MISSES_PER_ADDRESS > RUN_JOIN_MAX_MISSES
+	                   ? RUN_JOIN_MAX_MISSES_PER_ADDRESS
+	                   : RUN_JOIN_MAX_MISSES,
+};
 
 typedef struct limiter_entry {
 	char key[LIMITER_KEY];
-	int64_t misses[RUN_JOIN_MAX_MISSES];
+	int64_t misses[LIMITER_RING];
 	unsigned next; /* ring position */
 	int64_t newest;
 } limiter_entry;
@@ -300,26 +328,28 @@ static limiter_entry *limiter_find(const char *key, bool create, int64_t now)
 	return e;
 }
 
-bool run_join_limiter_allows(const char *key, int64_t now, int64_t *retry_after)
+bool run_join_limiter_allows(const char *key, int max_misses, int64_t now, int64_t *retry_after)
 {
 	*retry_after = 0;
+	if (max_misses > LIMITER_RING)
+		max_misses = LIMITER_RING;
 	pthread_mutex_lock(&limiter_lock);
 	limiter_entry *e = limiter_find(key, false, now);
+	/* Newest first: the max_misses-th miss still in the window, if any,
+	 * is the one whose leaving the window lifts the limit. */
 	int count = 0;
-	int64_t oldest = 0;
-	if (e)
-		for (size_t i = 0; i < RUN_JOIN_MAX_MISSES; i++) {
-			int64_t t = e->misses[i];
-			if (t && t > now - RUN_JOIN_WINDOW) {
-				count++;
-				if (!oldest || t < oldest)
-					oldest = t;
-			}
-		}
+	int64_t limiting = 0;
+	for (unsigned i = 0; e && i < LIMITER_RING && count < max_misses; i++) {
+		int64_t t = e->misses[(e->next + LIMITER_RING - 1 - i) % LIMITER_RING];
+		if (!t || t <= now - RUN_JOIN_WINDOW)
+			break;
+		limiting = t;
+		count++;
+	}
 	pthread_mutex_unlock(&limiter_lock);
-	if (count < RUN_JOIN_MAX_MISSES)
+	if (count < max_misses)
 		return true;
-	*retry_after = oldest + RUN_JOIN_WINDOW - now;
+	*retry_after = limiting + RUN_JOIN_WINDOW - now;
 	if (*retry_after < 1)
 		*retry_after = 1;
 	return false;
@@ -330,7 +360,7 @@ void run_join_limiter_miss(const char *key, int64_t now)
 	pthread_mutex_lock(&limiter_lock);
 	limiter_entry *e = limiter_find(key, true, now);
 	e->misses[e->next] = now;
-	e->next = (e->next + 1) % RUN_JOIN_MAX_MISSES;
+	e->next = (e->next + 1) % LIMITER_RING;
 	e->newest = now;
 	pthread_mutex_unlock(&limiter_lock);
 }
@@ -352,8 +382,9 @@ int run_join(db *d, arena *a, const principal *actor, const char *ip, const char
 	int64_t now = auth_now(), wait_user = 0, wait_ip = 0;
 	const char *user_key = arena_printf(a, "u:%lld", (long long)actor->user_id);
 	const char *ip_key = ip && *ip ? arena_printf(a, "ip:%s", ip) : NULL;
-	bool ok_user = run_join_limiter_allows(user_key, now, &wait_user);
-	bool ok_ip = !ip_key || run_join_limiter_allows(ip_key, now, &wait_ip);
+	bool ok_user = run_join_limiter_allows(user_key, RUN_JOIN_MAX_MISSES, now, &wait_user);
+	bool ok_ip = !ip_key || run_join_limiter_allows(ip_key, RUN_JOIN_MAX_MISSES_PER_ADDRESS,
+	                                                now, &wait_ip);
 	if (!ok_user || !ok_ip) {
 		*retry_after = wait_user > wait_ip ? wait_user : wait_ip;
 		return CK_E_RATE;
@@ -437,10 +468,9 @@ static int settings_in_tx(db *d, void *vctx)
 		rc = settings_set(d, SETTING_FEEDBACK_ANONYMOUS, c->anonymous ? "1" : "0");
 	if (rc < 0)
 		return rc;
-	return audit_append(d, c->actor, "runs.settings", "settings", SETTING_FEEDBACK_ANONYMOUS,
-	                    AUDIT_SUCCESS,
-	                    auth_json_text(c->a, json_pack("{s:b, s:b}", "before", before, "after",
-	                                                   c->anonymous)));
+	return audit_append(
+	    d, c->actor, "runs.settings", "settings", SETTING_FEEDBACK_ANONYMOUS, AUDIT_SUCCESS,
+	    auth_json_text(c->a, json_pack("{s:b, s:b}", "before", before, "after", c->anonymous)));
 }
 
 int run_settings_save(db *d, arena *a, const principal *actor, bool anonymous)
@@ -471,12 +501,15 @@ static int check_start(db *d, start_ctx *c, int64_t *rubric_id, int64_t *enrollm
 		return rc;
 	db_bind_int(s, 1, in->course_id);
 	rc = db_step(s);
-	const char *status = rc == DB_ROW ? dup(c->a, s, 0) : NULL;
+	const char *status = rc == DB_ROW ? db_col_dup(c->a, s, 0) : NULL;
 	db_finish(s);
 	if (rc < 0)
 		return rc;
 	if (!status)
 		return CK_E_NOT_FOUND;
+	rc = runs_course_access(d, c->actor, in->course_id);
+	if (rc < 0)
+		return rc;
 	if (!strcmp(status, "cancelled") || !strcmp(status, "planned"))
 		field_errors_add(c->errs, "course_id",
 		                 arena_printf(c->a, "is %s; runs need a course that runs", status));
@@ -506,13 +539,14 @@ static int check_start(db *d, start_ctx *c, int64_t *rubric_id, int64_t *enrollm
 	if (!in->enrollment_id && !in->trainee_id) {
 		field_errors_add(c->errs, "trainee_id", "is required (or enrollment_id)");
 	} else {
-		rc = db_prepare(d,
-		                in->enrollment_id
-		                    ? "SELECT id, user_id, status FROM enrollments WHERE id = $1 "
-		                      "AND course_id = $2"
-		                    : "SELECT id, user_id, status FROM enrollments WHERE user_id = $1 "
-		                      "AND course_id = $2",
-		                &s);
+		rc = db_prepare(
+		    d,
+		    in->enrollment_id
+		        ? "SELECT id, user_id, status FROM enrollments WHERE id = $1 "
+		          "AND course_id = $2"
+		        : "SELECT id, user_id, status FROM enrollments WHERE user_id = $1 "
+		          "AND course_id = $2",
+		    &s);
 		if (rc < 0)
 			return rc;
 		db_bind_int(s, 1, in->enrollment_id ? in->enrollment_id : in->trainee_id);
@@ -520,7 +554,7 @@ static int check_start(db *d, start_ctx *c, int64_t *rubric_id, int64_t *enrollm
 		rc = db_step(s);
 		*enrollment_id = rc == DB_ROW ? db_col_int(s, 0) : 0;
 		*trainee_id = rc == DB_ROW ? db_col_int(s, 1) : 0;
-		const char *est = rc == DB_ROW ? dup(c->a, s, 2) : "";
+		const char *est = rc == DB_ROW ? db_col_dup(c->a, s, 2) : "";
 		db_finish(s);
 		if (rc < 0)
 			return rc;
@@ -532,8 +566,9 @@ static int check_start(db *d, start_ctx *c, int64_t *rubric_id, int64_t *enrollm
 		/* The role player reads the brief that the trainee must never
 		 * see: only someone whose roles may read briefs plays the part. */
 		int64_t roles = 0;
-		rc = db_query_int(d, &roles, "SELECT roles FROM users WHERE id = $1 AND is_active = 1",
-		                  "i", in->role_player_id);
+		rc = db_query_int(d, &roles,
+		                  "SELECT roles FROM users WHERE id = $1 AND is_active = 1", "i",
+		                  in->role_player_id);
 		if (rc < 0)
 			return rc;
 		if (rc == DB_DONE)
@@ -561,8 +596,8 @@ static int start_in_tx(db *d, void *vctx)
 	for (int tries = 0;; tries++) {
 		int64_t taken = 0;
 		run_join_code_new(code);
-		rc = db_query_int(d, &taken, "SELECT id FROM scenario_runs WHERE join_code = $1", "t",
-		                  code);
+		rc = db_query_int(d, &taken, "SELECT id FROM scenario_runs WHERE join_code = $1",
+		                  "t", code);
 		if (rc < 0)
 			return rc;
 		if (rc == DB_DONE)
@@ -605,12 +640,12 @@ static int start_in_tx(db *d, void *vctx)
 		rc = CK_E_INTERNAL;
 	if (rc < 0)
 		return rc;
-	return audit_append(d, c->actor, "run.start", "scenario_run", auth_id_text(c->a, c->id),
-	                    AUDIT_SUCCESS,
-	                    auth_json_text(c->a, json_pack("{s:I, s:I, s:I}", "course_id",
-	                                                   (json_int_t)c->in->course_id, "scenario_id",
-	                                                   (json_int_t)c->in->scenario_id,
-	                                                   "trainee_id", (json_int_t)trainee_id)));
+	return audit_append(
+	    d, c->actor, "run.start", "scenario_run", auth_id_text(c->a, c->id), AUDIT_SUCCESS,
+	    auth_json_text(c->a,
+	                   json_pack("{s:I, s:I, s:I}", "course_id", (json_int_t)c->in->course_id,
+	                             "scenario_id", (json_int_t)c->in->scenario_id, "trainee_id",
+	                             (json_int_t)trainee_id)));
 }
 
 int run_start(db *d, arena *a, const principal *actor, const run_start_input *in, run *out,
@@ -626,8 +661,8 @@ int run_start(db *d, arena *a, const principal *actor, const run_start_input *in
 	return out ? run_get(d, a, actor, c.id, out) : 0;
 }
 
-int run_start_kv(db *d, arena *a, const principal *actor, int64_t course_id, const kv *in,
-                 run *out, field_errors *errs)
+int run_start_kv(db *d, arena *a, const principal *actor, int64_t course_id, const kv *in, run *out,
+                 field_errors *errs)
 {
 	static const field_spec specs[] = {
 	    {"course_id", FIELD_INT, false, 1, INT64_MAX, NULL, "Course"},
@@ -645,7 +680,9 @@ int run_start_kv(db *d, arena *a, const principal *actor, int64_t course_id, con
 	if (rc < 0)
 		return rc;
 	run_start_input si = {
-	    .course_id = course_id > 0 ? course_id : v[0].present ? v[0].number : 0,
+	    .course_id = course_id > 0  ? course_id
+	                 : v[0].present ? v[0].number
+	                                : 0,
 	    .scenario_id = v[1].number,
 	    .enrollment_id = v[2].present ? v[2].number : 0,
 	    .trainee_id = v[3].present ? v[3].number : 0,
@@ -729,18 +766,19 @@ static int close_in_tx(db *d, void *vctx)
 	int64_t pass_mean_x100 = 300;
 	rc = runs_summary_load(d, c->a, &r, true, &sum);
 	if (rc == 0)
-		rc = db_query_int(d, &pass_mean_x100, "SELECT pass_mean_x100 FROM rubrics WHERE id = $1",
-		                  "i", r.rubric_id);
+		rc = db_query_int(d, &pass_mean_x100,
+		                  "SELECT pass_mean_x100 FROM rubrics WHERE id = $1", "i",
+		                  r.rubric_id);
 	if (rc < 0)
 		return rc;
 	run_verdict v;
 	if (feedback_verdict(sum.skills, sum.n_skills, pass_mean_x100, &v) < 0) {
-		field_errors_add(c->errs, "scores",
-		                 v.missing_critical
-		                     ? arena_printf(c->a,
-		                                    "no instructor has scored the critical skill %s",
-		                                    v.missing_critical)
-		                     : "no instructor has scored the run");
+		field_errors_add(
+		    c->errs, "scores",
+		    v.missing_critical
+		        ? arena_printf(c->a, "no instructor has scored the critical skill %s",
+		                       v.missing_critical)
+		        : "no instructor has scored the run");
 		return CK_E_INVALID;
 	}
 	int64_t now = auth_now();
@@ -762,21 +800,19 @@ static int close_in_tx(db *d, void *vctx)
 	db_finish(s);
 	if (rc < 0)
 		return rc;
-	rc = run_event_append(d, c->a, c->id, "closed",
-	                      json_pack("{s:s, s:o}", "result", result, "mean",
-	                                run_x100_json(v.mean_x100)),
-	                      &c->seq);
+	rc = run_event_append(
+	    d, c->a, c->id, "closed",
+	    json_pack("{s:s, s:o}", "result", result, "mean", run_x100_json(v.mean_x100)), &c->seq);
 	if (rc < 0)
 		return rc;
-	return audit_append(d, c->actor, "run.close", "scenario_run", auth_id_text(c->a, c->id),
-	                    AUDIT_SUCCESS,
-	                    auth_json_text(c->a, json_pack("{s:s, s:I, s:I}", "result", result,
-	                                                   "mean_x100", (json_int_t)v.mean_x100,
-	                                                   "trainee_id", (json_int_t)r.trainee_id)));
+	return audit_append(
+	    d, c->actor, "run.close", "scenario_run", auth_id_text(c->a, c->id), AUDIT_SUCCESS,
+	    auth_json_text(c->a, json_pack("{s:s, s:I, s:I}", "result", result, "mean_x100",
+	                                   (json_int_t)v.mean_x100, "trainee_id",
+	                                   (json_int_t)r.trainee_id)));
 }
 
-int run_close(db *d, arena *a, const principal *actor, int64_t id, run *out,
-              field_errors *errs)
+int run_close(db *d, arena *a, const principal *actor, int64_t id, run *out, field_errors *errs)
 {
 	if (!auth_allowed(actor, PERM_RUNS_MANAGE))
 		return CK_E_FORBIDDEN;

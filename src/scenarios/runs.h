@@ -44,21 +44,21 @@ typedef struct run {
 	const char *scenario_title, *dispatch_brief;
 	int64_t trainee_id;
 	const char *trainee_name;
-	int64_t role_player_id;         /* 0: an actor without an account */
-	const char *role_player_name;   /* the account's name, else the typed name; may be "" */
-	const char *join_code;          /* NULL unless the viewer may manage runs */
-	const char *status;             /* "live", "ended", "closed" */
-	bool is_anonymous;              /* classmates' names hidden from the trainee's view */
+	int64_t role_player_id;       /* 0: an actor without an account */
+	const char *role_player_name; /* the account's name, else the typed name; may be "" */
+	const char *join_code;        /* NULL unless the viewer may manage runs */
+	const char *status;           /* "live", "ended", "closed" */
+	bool is_anonymous;            /* classmates' names hidden from the trainee's view */
 	int64_t started_by, started_at;
-	int64_t ended_at;               /* 0 while live */
-	int64_t closed_by, closed_at;   /* 0 until closed */
-	const char *result;             /* "pass", "fail"; NULL until closed */
-	int64_t mean_x100;              /* instructors' weighted mean ×100; -1 until closed */
-	int64_t event_seq;              /* the last event's number */
-	run_viewer viewer;              /* the actor's relation (run_get, run_list) */
-	bool can_manage;                /* viewer may end / close (PERM_RUNS_MANAGE) */
-	bool can_score;                 /* viewer may submit feedback now (not closed) */
-	bool sees_authors;              /* classmates' names visible to this viewer */
+	int64_t ended_at;             /* 0 while live */
+	int64_t closed_by, closed_at; /* 0 until closed */
+	const char *result;           /* "pass", "fail"; NULL until closed */
+	int64_t mean_x100;            /* instructors' weighted mean ×100; -1 until closed */
+	int64_t event_seq;            /* the last event's number */
+	run_viewer viewer;            /* the actor's relation (run_get, run_list) */
+	bool can_manage;              /* viewer may end / close (PERM_RUNS_MANAGE) */
+	bool can_score;               /* viewer may submit feedback now (not closed) */
+	bool sees_authors;            /* classmates' names visible to this viewer */
 } run;
 
 /* What starts a run. enrollment_id or trainee_id (with course_id) names
@@ -71,11 +71,19 @@ typedef struct run_start_input {
 	const char *role_player_name;      /* NULL or "" = none */
 } run_start_input;
 
-/* Starts a run; needs PERM_RUNS_MANAGE. Errors, none writing anything:
- * CK_E_NOT_FOUND for an unknown course; CK_E_INVALID (errs) for an unknown
+/* 0 when actor may run scenarios in course_id: a coordinator or admin,
+ * or someone with PERM_RUNS_MANAGE who teaches a session of it;
+ * CK_E_FORBIDDEN otherwise (whether the course exists is the caller's
+ * question). */
+int runs_course_access(db *d, const principal *actor, int64_t course_id);
+
+/* Starts a run; needs runs_course_access. Errors, none writing anything:
+ * CK_E_NOT_FOUND for an unknown course; CK_E_FORBIDDEN for a course the
+ * actor does not teach; CK_E_INVALID (errs) for an unknown
  * scenario or one without a rubric (field scenario_id), a trainee not
  * enrolled (enrolled/completed) in the course (enrollment_id or
- * trainee_id), an unknown role player (role_player_id). The join code is
+ * trainee_id), a role player who is the trainee or may not read briefs
+ * (role_player_id). The join code is
  * RUN_JOIN_CODE_LEN characters of run_join_alphabet(), random, unique.
  * is_anonymous copies the program setting scenario_feedback_anonymous
  * (default "1"). Audited as run.start. */
@@ -84,8 +92,8 @@ int run_start(db *d, arena *a, const principal *actor, const run_start_input *in
 /* The same from form or JSON fields: course_id, scenario_id,
  * enrollment_id | trainee_id, role_player_id, role_player_name.
  * course_id may be given by the caller (route) instead: pass it > 0. */
-int run_start_kv(db *d, arena *a, const principal *actor, int64_t course_id, const kv *in,
-                 run *out, field_errors *errs);
+int run_start_kv(db *d, arena *a, const principal *actor, int64_t course_id, const kv *in, run *out,
+                 field_errors *errs);
 
 /* The run if the actor is in its scope, else CK_E_NOT_FOUND. */
 int run_get(db *d, arena *a, const principal *actor, int64_t id, run *out);
@@ -99,8 +107,8 @@ typedef struct run_filter {
 
 /* Runs the actor may see, newest first. *next_cursor is the cursor of the
  * next page, 0 when this was the last. */
-int run_list(db *d, arena *a, const principal *actor, const run_filter *f, run **items,
-             size_t *n, int64_t *next_cursor);
+int run_list(db *d, arena *a, const principal *actor, const run_filter *f, run **items, size_t *n,
+             int64_t *next_cursor);
 
 /* "End scenario": live → ended. Needs PERM_RUNS_MANAGE and scope.
  * CK_E_CONFLICT when not live. Stores an "ended" event. */
@@ -112,22 +120,22 @@ int run_end(db *d, arena *a, const principal *actor, int64_t id, run *out);
  * CK_E_INVALID (errs, field "scores") when no instructor has scored a
  * critical skill (or nobody of the instructors has scored at all).
  * Stores a "closed" event. Audited as run.close. */
-int run_close(db *d, arena *a, const principal *actor, int64_t id, run *out,
-              field_errors *errs);
+int run_close(db *d, arena *a, const principal *actor, int64_t id, run *out, field_errors *errs);
 
 /* Join by code: *run_id of the live/ended/closed run with that code if
  * the actor is in its scope. A right code out of scope (not enrolled in
- * the course): CK_E_FORBIDDEN. Wrong code: CK_E_NOT_FOUND; after RUN_JOIN_MAX_MISSES wrong codes within
- * RUN_JOIN_WINDOW seconds by the same user or from the same ip:
- * CK_E_RATE with *retry_after seconds (also for right codes while
- * limited). Codes are matched case-insensitively, ignoring spaces and
- * dashes. ip may be NULL. */
+ * the course): CK_E_FORBIDDEN. Wrong code: CK_E_NOT_FOUND; after RUN_JOIN_MAX_MISSES wrong codes
+ * within RUN_JOIN_WINDOW seconds by the same user, or RUN_JOIN_MAX_MISSES_PER_ADDRESS from the
+ * same ip (a classroom shares one address): CK_E_RATE with *retry_after
+ * seconds (also for right codes while limited). Codes are matched case-insensitively, ignoring
+ * spaces and dashes. ip may be NULL. */
 int run_join(db *d, arena *a, const principal *actor, const char *ip, const char *code,
              int64_t *run_id, int64_t *retry_after);
 
 enum {
 	RUN_JOIN_CODE_LEN = 6,
 	RUN_JOIN_MAX_MISSES = 10,
+	RUN_JOIN_MAX_MISSES_PER_ADDRESS = 60,
 	RUN_JOIN_WINDOW = 600, /* seconds */
 };
 
@@ -143,8 +151,9 @@ int run_join_code_new(char buf[RUN_JOIN_CODE_LEN + 1]);
 
 /* The wrong-code limiter, in memory, thread-safe; keyed by user and by ip
  * separately. Exposed for tests with an explicit now. */
-/* Whether key may try now; *retry_after gets the seconds to wait when not. */
-bool run_join_limiter_allows(const char *key, int64_t now, int64_t *retry_after);
+/* Whether key may try now, fewer than max_misses misses in the window;
+ * *retry_after gets the seconds to wait when not. */
+bool run_join_limiter_allows(const char *key, int max_misses, int64_t now, int64_t *retry_after);
 /* Records one wrong code for key at now. */
 void run_join_limiter_miss(const char *key, int64_t now);
 /* Forgets everything (tests). */
@@ -183,9 +192,9 @@ typedef struct run_trend {
 typedef struct run_history {
 	int64_t user_id;
 	const char *user_name;
-	run *runs;          /* every run of the trainee, newest first */
+	run *runs; /* every run of the trainee, newest first */
 	size_t n_runs;
-	run_trend *trends;  /* one a skill code, in rubric order of first appearance */
+	run_trend *trends; /* one a skill code, in rubric order of first appearance */
 	size_t n_trends;
 } run_history;
 
@@ -205,20 +214,20 @@ typedef struct run_matrix_column {
 typedef struct run_matrix_row {
 	int64_t enrollment_id, user_id;
 	const char *name;
-	int64_t latest_run_id;  /* 0 when no closed run */
+	int64_t latest_run_id;     /* 0 when no closed run */
 	const char *latest_result; /* NULL when none */
-	int64_t *means_x100;    /* n_columns values; -1 = not scored */
+	int64_t *means_x100;       /* n_columns values; -1 = not scored */
 	int64_t runs_passed;
-	int64_t runs_total;     /* closed runs */
+	int64_t runs_total; /* closed runs */
 } run_matrix_row;
 
 typedef struct run_matrix {
 	int64_t course_id;
 	const char *course_title;
-	int64_t runs_required;  /* courses.scenario_runs_required */
+	int64_t runs_required; /* courses.scenario_runs_required */
 	run_matrix_column *columns;
 	size_t n_columns;
-	run_matrix_row *rows;   /* enrolled and completed trainees, by name */
+	run_matrix_row *rows; /* enrolled and completed trainees, by name */
 	size_t n_rows;
 } run_matrix;
 

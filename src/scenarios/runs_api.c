@@ -83,20 +83,12 @@ json_t *runs_summary_json(const run_summary *s)
 	                 run_x100_json(s->mean_x100), "event_seq", (json_int_t)s->event_seq);
 }
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* The run of the path's {id} in the caller's scope; false (and the error
  * response set) otherwise. */
 static bool path_run(request *req, db **d, run *r)
 {
 	int64_t id;
-	if (!path_id(req, &id) || !(*d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, d))
 		return false;
 	int rc = run_get(*d, req->arena, &req->who, id, r);
 	if (rc < 0)
@@ -108,10 +100,8 @@ static int reply_run(request *req, db *d, int64_t id, int status)
 {
 	run r;
 	int rc = run_get(d, req->arena, &req->who, id, &r);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, status, runs_run_json(req, &r));
 	return 0;
 }
@@ -129,11 +119,9 @@ static int runs_create(request *req)
 	field_errors errs = {0};
 	run r;
 	int rc = run_start_kv(d, req->arena, &req->who, 0, in, &r, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
-	resp_header(req, "Location", arena_printf(req->arena, "/api/v1/runs/%lld", (long long)r.id));
+	auth_api_location(req, "/api/v1/runs", r.id);
 	resp_json(req, 201, runs_run_json(req, &r));
 	return 0;
 }
@@ -162,10 +150,8 @@ static int runs_index(request *req)
 	size_t n;
 	int64_t next;
 	int rc = run_list(d, req->arena, &req->who, &f, &items, &n, &next);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, runs_run_json(req, &items[i]));
@@ -192,13 +178,11 @@ static int runs_end(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	int rc = run_end(d, req->arena, &req->who, id, NULL);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	run_events_changed(id);
 	return reply_run(req, d, id, 200);
 }
@@ -209,22 +193,20 @@ static int runs_close(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = run_close(d, req->arena, &req->who, id, NULL, &errs);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	run_events_changed(id);
 	return reply_run(req, d, id, 200);
 }
 
 /* GET /api/v1/runs/join/{code}: {run_id} of the run with that code. 404
  * for a wrong code, 403 for a right one when the caller is not enrolled
- * in the course, 429 with Retry-After after 10 wrong codes in 10 minutes
- * (per user and per address). */
+ * in the course, 429 with Retry-After after too many wrong codes in 10
+ * minutes (10 per user, 60 per address). */
 static int runs_join(request *req)
 {
 	db *d = auth_db(req);
@@ -239,10 +221,8 @@ static int runs_join(request *req)
 		auth_api_problem(req, rc, "You are not enrolled in this run's course", NULL);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, 200, json_pack("{s:I, s:s}", "run_id", (json_int_t)run_id, "url",
 	                              arena_printf(req->arena, "/runs/%lld/score", (long long)run_id)));
 	return 0;
@@ -271,10 +251,8 @@ static int runs_feedback_get(request *req)
 		items = &own;
 		n = 1;
 	}
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, feedback_json(&items[i], skills, n_skills));
@@ -343,7 +321,7 @@ static int runs_feedback_put(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	feedback_input in;
@@ -355,18 +333,14 @@ static int runs_feedback_put(request *req)
 		auth_api_problem(req, rc, errs.len ? errs.items[0].message : NULL, NULL);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	run_events_changed(id);
 	run_skill *skills;
 	size_t n_skills;
 	rc = run_rubric(d, req->arena, &req->who, id, &skills, &n_skills, NULL);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, out.revision == 1 ? 201 : 200, feedback_json(&out, skills, n_skills));
 	return 0;
 }
@@ -384,21 +358,20 @@ static int runs_summary(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	run_summary s;
 	int rc = run_summary_get(d, req->arena, &req->who, id, wants_anonymous(req), &s);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, 200, runs_summary_json(&s));
 	return 0;
 }
 
 /* GET /api/v1/runs/{id}/events?view=anon&after=N: text/event-stream of
  * the run's events ("feedback", "ended", "closed"), each with "id: seq".
- * Resumes after Last-Event-ID (or ?after=N); the whole history otherwise.
+ * Resumes after Last-Event-ID (or ?after=N); the whole history otherwise,
+ * or when the id is beyond the run's newest event.
  * The trainee of an anonymous run (and view=anon) gets the anonymous
  * view. */
 static int runs_events(request *req)
@@ -408,7 +381,13 @@ static int runs_events(request *req)
 	if (!path_run(req, &d, &r))
 		return 0;
 	bool anonymous = !r.sees_authors || wants_anonymous(req);
-	sse_begin_from(req, run_channel(req->arena, r.id, anonymous), sse_last_event_id(req));
+	/* An id beyond the run's newest event comes from another history (a
+	 * restored backup, another database): replaying the whole run is
+	 * the only way that screen misses nothing. */
+	int64_t after = sse_last_event_id(req);
+	if (after > r.event_seq)
+		after = 0;
+	sse_begin_from(req, run_channel(req->arena, r.id, anonymous), after);
 	return 0;
 }
 
@@ -443,14 +422,12 @@ static int runs_matrix(request *req)
 {
 	int64_t id;
 	db *d;
-	if (!path_id(req, &id) || !(d = auth_db(req)))
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	run_matrix m;
 	int rc = run_matrix_for_course(d, req->arena, &req->who, id, &m);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *cols = json_array(), *rows = json_array();
 	for (size_t c = 0; c < m.n_columns; c++)
 		json_array_append_new(cols, json_pack("{s:s, s:s, s:b}", "code", m.columns[c].code,
@@ -488,10 +465,8 @@ static int reply_history(request *req, int64_t user_id)
 		return 0;
 	run_history h;
 	int rc = run_history_for_user(d, req->arena, &req->who, user_id, &h);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *runs = json_array(), *trends = json_array();
 	for (size_t i = 0; i < h.n_runs; i++)
 		json_array_append_new(runs, runs_run_json(req, &h.runs[i]));
@@ -521,7 +496,7 @@ static int reply_history(request *req, int64_t user_id)
 static int runs_user(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return reply_history(req, id);
 }
@@ -540,10 +515,8 @@ static int runs_settings_get(request *req)
 		return 0;
 	bool anonymous = true;
 	int rc = run_settings_anonymous(d, req->arena, &anonymous);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, 200, json_pack("{s:b}", "feedback_anonymous", anonymous));
 	return 0;
 }
@@ -563,10 +536,8 @@ static int runs_settings_put(request *req)
 	int rc = validate_fields(req->arena, in, spec, 1, v, &errs);
 	if (rc == 0)
 		rc = run_settings_save(d, req->arena, &req->who, v[0].number != 0);
-	if (rc < 0) {
-		auth_api_fail(req, rc, &errs);
+	if (!auth_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return runs_settings_get(req);
 }
 

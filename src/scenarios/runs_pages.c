@@ -238,6 +238,8 @@ static int render_course_runs(request *req, int64_t course_id, const kv *in,
 	int64_t next = 0;
 	run_filter f = {.course_id = course_id, .limit = 100};
 	if (rc == 0)
+		rc = runs_course_access(d, &req->who, course_id);
+	if (rc == 0)
 		rc = run_list(d, req->arena, &req->who, &f, &items, &n, &next);
 	if (!auth_ok(req, rc))
 		return 0;
@@ -407,17 +409,16 @@ static int render_console(request *req, int64_t id, const field_errors *errs, co
 		return 0;
 	buf *b = &req->resp.body;
 	page_begin(req, r.scenario_title);
-	const char *done = kv_get(&req->query, "done");
 	if (problem)
 		page_flash(req, FLASH_ERROR, problem);
 	if (errs)
 		form_errors_summary(req, errs);
-	if (done && !strcmp(done, "started"))
-		page_flash(req, FLASH_SUCCESS, "The run has started. Show the code to the class.");
-	else if (done && !strcmp(done, "ended"))
-		page_flash(req, FLASH_SUCCESS, "The scenario has ended; feedback is still open.");
-	else if (done && !strcmp(done, "closed"))
-		page_flash(req, FLASH_SUCCESS, "The run is closed and its result is stored.");
+	static const page_done done[] = {
+	    {"started", "The run has started. Show the code to the class."},
+	    {"ended", "The scenario has ended; feedback is still open."},
+	    {"closed", "The run is closed and its result is stored."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	run_details(req, &r);
 	if (r.can_manage)
 		join_panel(req, &r);
@@ -428,17 +429,23 @@ static int render_console(request *req, int64_t id, const field_errors *errs, co
 		html_printf(
 		    b, "<li><a class=\"button\" href=\"/runs/%lld/score\">Score this run</a></li>",
 		    (long long)r.id);
+	/* The button is what goes on the room's screen: where feedback is
+	 * anonymous and this viewer would see names, it opens the view
+	 * without them, and the named one is the quieter link. */
+	bool hides_names = r.is_anonymous && r.sees_authors;
 	html_printf(b,
-	            "<li><a class=\"button button-secondary\" href=\"/runs/%lld/debrief\">"
+	            "<li><a class=\"button button-secondary\" href=\"/runs/%lld/debrief%s\">"
 	            "Debrief screen</a></li>",
-	            (long long)r.id);
-	if (r.can_manage && r.is_anonymous)
+	            (long long)r.id, hides_names ? "?view=projector" : "");
+	if (hides_names)
 		html_printf(b,
-		            "<li><a href=\"/runs/%lld/debrief?view=projector\">Debrief for the "
-		            "projector (classmates' names hidden)</a></li>",
+		            "<li><a href=\"/runs/%lld/debrief\">Debrief with classmates' names "
+		            "(not for the projector)</a></li>",
 		            (long long)r.id);
 	scenario brief;
-	bool has_brief = perm_granted(req->who.roles, PERM_SCENARIOS_BRIEF) &&
+	/* Never to this run's trainee, whatever else their roles allow. */
+	bool has_brief = r.viewer != RUN_VIEWER_TRAINEE &&
+	                 perm_granted(req->who.roles, PERM_SCENARIOS_BRIEF) &&
 	                 scenario_brief_get(d, req->arena, &req->who, r.scenario_id, &brief) == 0 &&
 	                 brief.has_brief;
 	if (has_brief)

@@ -8,12 +8,6 @@
 #include "../training/enrollments.h"
 #include "runs_internal.h"
 
-static const char *dup(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 /* A growing array in the arena. */
 static void *grow(arena *a, void *items, size_t *cap, size_t count, size_t size)
 {
@@ -39,16 +33,17 @@ typedef struct skill_means {
 static int load_run_means(db *d, arena *a, int64_t run_id, skill_means *out)
 {
 	db_stmt *s;
-	int rc = db_prepare(d,
-	                    "SELECT rs.code, rs.title, rs.is_critical, SUM(sc.score), "
-	                    "COUNT(sc.score) FROM scenario_runs r "
-	                    "JOIN rubric_skills rs ON rs.rubric_id = r.rubric_id "
-	                    "LEFT JOIN run_feedback f ON f.run_id = r.id "
-	                    "AND f.author_role = 'instructor' "
-	                    "LEFT JOIN run_scores sc ON sc.feedback_id = f.id AND sc.skill_id = rs.id "
-	                    "WHERE r.id = $1 GROUP BY rs.id, rs.code, rs.title, rs.is_critical, "
-	                    "rs.position ORDER BY rs.position, rs.id",
-	                    &s);
+	int rc =
+	    db_prepare(d,
+	               "SELECT rs.code, rs.title, rs.is_critical, SUM(sc.score), "
+	               "COUNT(sc.score) FROM scenario_runs r "
+	               "JOIN rubric_skills rs ON rs.rubric_id = r.rubric_id "
+	               "LEFT JOIN run_feedback f ON f.run_id = r.id "
+	               "AND f.author_role = 'instructor' "
+	               "LEFT JOIN run_scores sc ON sc.feedback_id = f.id AND sc.skill_id = rs.id "
+	               "WHERE r.id = $1 GROUP BY rs.id, rs.code, rs.title, rs.is_critical, "
+	               "rs.position ORDER BY rs.position, rs.id",
+	               &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, run_id);
@@ -61,8 +56,8 @@ static int load_run_means(db *d, arena *a, int64_t run_id, skill_means *out)
 		out->critical = grow(a, out->critical, &c3, out->n, sizeof *out->critical);
 		out->means = grow(a, out->means, &cap, out->n, sizeof *out->means);
 		int64_t sum = db_col_is_null(s, 3) ? 0 : db_col_int(s, 3), n = db_col_int(s, 4);
-		out->codes[out->n] = dup(a, s, 0);
-		out->titles[out->n] = dup(a, s, 1);
+		out->codes[out->n] = db_col_dup(a, s, 0);
+		out->titles[out->n] = db_col_dup(a, s, 1);
 		out->critical[out->n] = db_col_int(s, 2) != 0;
 		out->means[out->n++] = n ? (sum * 200 + n) / (2 * n) : -1;
 	}
@@ -70,8 +65,7 @@ static int load_run_means(db *d, arena *a, int64_t run_id, skill_means *out)
 	return rc < 0 ? rc : 0;
 }
 
-int run_history_for_user(db *d, arena *a, const principal *actor, int64_t user_id,
-                         run_history *out)
+int run_history_for_user(db *d, arena *a, const principal *actor, int64_t user_id, run_history *out)
 {
 	*out = (run_history){.user_id = user_id};
 	int64_t org_id = 0;
@@ -83,7 +77,7 @@ int run_history_for_user(db *d, arena *a, const principal *actor, int64_t user_i
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		org_id = db_col_int(s, 0);
-		out->user_name = dup(a, s, 1);
+		out->user_name = db_col_dup(a, s, 1);
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -108,13 +102,15 @@ int run_history_for_user(db *d, arena *a, const principal *actor, int64_t user_i
 			return rc;
 		for (size_t k = 0; k < means[p].n; k++) {
 			size_t t = 0;
-			while (t < out->n_trends && strcmp(out->trends[t].skill_code, means[p].codes[k]))
+			while (t < out->n_trends &&
+			       strcmp(out->trends[t].skill_code, means[p].codes[k]))
 				t++;
 			if (t < out->n_trends)
 				continue;
-			out->trends = grow(a, out->trends, &cap, out->n_trends, sizeof *out->trends);
-			out->trends[out->n_trends++] =
-			    (run_trend){.skill_code = means[p].codes[k], .skill_title = means[p].titles[k]};
+			out->trends =
+			    grow(a, out->trends, &cap, out->n_trends, sizeof *out->trends);
+			out->trends[out->n_trends++] = (run_trend){
+			    .skill_code = means[p].codes[k], .skill_title = means[p].titles[k]};
 		}
 	}
 	for (size_t t = 0; t < out->n_trends; t++) {
@@ -138,13 +134,14 @@ int run_matrix_for_course(db *d, arena *a, const principal *actor, int64_t cours
 	if (!auth_allowed(actor, PERM_RUNS_MANAGE))
 		return CK_E_FORBIDDEN;
 	db_stmt *s;
-	int rc = db_prepare(d, "SELECT title, scenario_runs_required FROM courses WHERE id = $1", &s);
+	int rc =
+	    db_prepare(d, "SELECT title, scenario_runs_required FROM courses WHERE id = $1", &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, course_id);
 	rc = db_step(s);
 	if (rc == DB_ROW) {
-		out->course_title = dup(a, s, 0);
+		out->course_title = db_col_dup(a, s, 0);
 		out->runs_required = db_col_int(s, 1);
 	}
 	db_finish(s);
@@ -152,20 +149,23 @@ int run_matrix_for_course(db *d, arena *a, const principal *actor, int64_t cours
 		return rc;
 	if (rc == DB_DONE)
 		return CK_E_NOT_FOUND;
-	rc = db_prepare(
-	    d,
-	    "SELECT e.id, e.user_id, u.name, "
-	    "(SELECT COUNT(*) FROM scenario_runs r WHERE r.enrollment_id = e.id "
-	    "AND r.status = 'closed' AND r.result = 'pass'), "
-	    "(SELECT COUNT(*) FROM scenario_runs r WHERE r.enrollment_id = e.id "
-	    "AND r.status = 'closed'), "
-	    "(SELECT r.id FROM scenario_runs r WHERE r.enrollment_id = e.id "
-	    "AND r.status = 'closed' ORDER BY r.closed_at DESC, r.id DESC LIMIT 1), "
-	    "(SELECT r.result FROM scenario_runs r WHERE r.enrollment_id = e.id "
-	    "AND r.status = 'closed' ORDER BY r.closed_at DESC, r.id DESC LIMIT 1) "
-	    "FROM enrollments e JOIN users u ON u.id = e.user_id WHERE e.course_id = $1 "
-	    "AND e.status IN ('enrolled', 'completed') ORDER BY u.name, e.id",
-	    &s);
+	rc = runs_course_access(d, actor, course_id);
+	if (rc < 0)
+		return rc;
+	rc =
+	    db_prepare(d,
+	               "SELECT e.id, e.user_id, u.name, "
+	               "(SELECT COUNT(*) FROM scenario_runs r WHERE r.enrollment_id = e.id "
+	               "AND r.status = 'closed' AND r.result = 'pass'), "
+	               "(SELECT COUNT(*) FROM scenario_runs r WHERE r.enrollment_id = e.id "
+	               "AND r.status = 'closed'), "
+	               "(SELECT r.id FROM scenario_runs r WHERE r.enrollment_id = e.id "
+	               "AND r.status = 'closed' ORDER BY r.closed_at DESC, r.id DESC LIMIT 1), "
+	               "(SELECT r.result FROM scenario_runs r WHERE r.enrollment_id = e.id "
+	               "AND r.status = 'closed' ORDER BY r.closed_at DESC, r.id DESC LIMIT 1) "
+	               "FROM enrollments e JOIN users u ON u.id = e.user_id WHERE e.course_id = $1 "
+	               "AND e.status IN ('enrolled', 'completed') ORDER BY u.name, e.id",
+	               &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, course_id);
@@ -175,11 +175,11 @@ int run_matrix_for_course(db *d, arena *a, const principal *actor, int64_t cours
 		out->rows[out->n_rows++] = (run_matrix_row){
 		    .enrollment_id = db_col_int(s, 0),
 		    .user_id = db_col_int(s, 1),
-		    .name = dup(a, s, 2),
+		    .name = db_col_dup(a, s, 2),
 		    .runs_passed = db_col_int(s, 3),
 		    .runs_total = db_col_int(s, 4),
 		    .latest_run_id = db_col_is_null(s, 5) ? 0 : db_col_int(s, 5),
-		    .latest_result = db_col_is_null(s, 6) ? NULL : dup(a, s, 6),
+		    .latest_result = db_col_is_null(s, 6) ? NULL : db_col_dup(a, s, 6),
 		};
 	}
 	db_finish(s);
@@ -196,11 +196,13 @@ int run_matrix_for_course(db *d, arena *a, const principal *actor, int64_t cours
 			return rc;
 		for (size_t k = 0; k < means[i].n; k++) {
 			size_t c = 0;
-			while (c < out->n_columns && strcmp(out->columns[c].code, means[i].codes[k]))
+			while (c < out->n_columns &&
+			       strcmp(out->columns[c].code, means[i].codes[k]))
 				c++;
 			if (c < out->n_columns)
 				continue;
-			out->columns = grow(a, out->columns, &ccap, out->n_columns, sizeof *out->columns);
+			out->columns =
+			    grow(a, out->columns, &ccap, out->n_columns, sizeof *out->columns);
 			out->columns[out->n_columns++] = (run_matrix_column){
 			    means[i].codes[k], means[i].titles[k], means[i].critical[k]};
 		}

@@ -18,14 +18,13 @@ static int settings_page(request *req)
 		return 0;
 	bool anonymous = true;
 	int rc = run_settings_anonymous(d, req->arena, &anonymous);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	page_begin(req, "Scenario run settings");
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "The setting was saved.");
+	static const page_done done[] = {
+	    {"saved", "The setting was saved."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	html_raw(&req->resp.body,
 	         "<p>When classmates score a scenario run, the trainee and the debrief screen "
 	         "can show their comments without their names. Instructors always see who "
@@ -47,10 +46,8 @@ static int settings_submit(request *req)
 		return 0;
 	const char *v = kv_get(&req->form, "feedback_anonymous");
 	int rc = run_settings_save(d, req->arena, &req->who, v && !strcmp(v, "1"));
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, "/settings/runs?done=saved");
 	return 0;
 }

@@ -191,23 +191,31 @@ static const field_spec specs[SF_COUNT] = {
     [SF_ARCHIVED] = {"archived", FIELD_BOOL, false, 0, 0, NULL, "Archived"},
 };
 
-int scenarios_check(arena *a, const kv *in, bool is_update, field_value *v, field_errors *errs)
+int scenarios_validate(arena *a, const kv *in, const field_spec *spec, size_t n, bool is_update,
+                       field_value *v, field_errors *errs)
 {
-	field_spec s[SF_COUNT];
-	memcpy(s, specs, sizeof s);
+	field_spec *s = arena_array(a, n, sizeof *s);
+	memcpy(s, spec, n * sizeof *s);
 	if (is_update)
-		for (size_t i = 0; i < SF_COUNT; i++)
+		for (size_t i = 0; i < n; i++)
 			s[i].required = false;
-	size_t before = errs->len;
-	int rc = validate_fields(a, in, s, SF_COUNT, v, errs);
+	int rc = validate_fields(a, in, s, n, v, errs);
 	if (rc < 0 && rc != CK_E_INVALID)
 		return rc;
-	for (size_t i = 0; is_update && i < SF_COUNT; i++) {
-		const char *raw = kv_get(in, specs[i].name);
-		if (specs[i].required && raw && !v[i].present &&
-		    raw[strspn(raw, " \t\r\n")] == '\0')
-			field_errors_add(errs, specs[i].name, "is required");
+	for (size_t i = 0; is_update && i < n; i++) {
+		const char *raw = kv_get(in, spec[i].name);
+		if (spec[i].required && raw && !v[i].present && raw[strspn(raw, " \t\r\n")] == '\0')
+			field_errors_add(errs, spec[i].name, "is required");
 	}
+	return 0;
+}
+
+int scenarios_check(arena *a, const kv *in, bool is_update, field_value *v, field_errors *errs)
+{
+	size_t before = errs->len;
+	int rc = scenarios_validate(a, in, specs, SF_COUNT, is_update, v, errs);
+	if (rc < 0)
+		return rc;
 	if (v[SF_CODE].present && !scenarios_code_ok(v[SF_CODE].text))
 		field_errors_add(errs, "code", "must be 1-64 of a-z, 0-9 and -");
 	if (v[SF_RUBRIC_CODE].present && !scenarios_code_ok(v[SF_RUBRIC_CODE].text))
@@ -281,28 +289,22 @@ bool scenarios_same(const scenario *a, const scenario *b)
 	"s.rubric_id, r.code, r.title, s.is_archived, s.created_at, s.updated_at "
 #define SCENARIO_FROM "FROM scenarios s LEFT JOIN rubrics r ON r.id = s.rubric_id "
 
-static const char *col_text(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 static void read_scenario(arena *a, db_stmt *s, bool with_brief, scenario *out)
 {
 	*out = (scenario){
 	    .id = db_col_int(s, 0),
-	    .code = col_text(a, s, 1),
-	    .title = col_text(a, s, 2),
-	    .crisis_type = col_text(a, s, 3),
-	    .setting = col_text(a, s, 4),
-	    .difficulty = col_text(a, s, 5),
-	    .dispatch_brief = col_text(a, s, 6),
-	    .objectives = col_text(a, s, 14),
-	    .debrief_questions = col_text(a, s, 15),
+	    .code = db_col_dup(a, s, 1),
+	    .title = db_col_dup(a, s, 2),
+	    .crisis_type = db_col_dup(a, s, 3),
+	    .setting = db_col_dup(a, s, 4),
+	    .difficulty = db_col_dup(a, s, 5),
+	    .dispatch_brief = db_col_dup(a, s, 6),
+	    .objectives = db_col_dup(a, s, 14),
+	    .debrief_questions = db_col_dup(a, s, 15),
 	    .minutes = db_col_int(s, 16),
 	    .rubric_id = db_col_is_null(s, 17) ? 0 : db_col_int(s, 17),
-	    .rubric_code = db_col_is_null(s, 18) ? NULL : col_text(a, s, 18),
-	    .rubric_title = db_col_is_null(s, 19) ? NULL : col_text(a, s, 19),
+	    .rubric_code = db_col_is_null(s, 18) ? NULL : db_col_dup(a, s, 18),
+	    .rubric_title = db_col_is_null(s, 19) ? NULL : db_col_dup(a, s, 19),
 	    .is_archived = db_col_int(s, 20) != 0,
 	    .created_at = db_col_int(s, 21),
 	    .updated_at = db_col_int(s, 22),
@@ -310,13 +312,13 @@ static void read_scenario(arena *a, db_stmt *s, bool with_brief, scenario *out)
 	if (with_brief) {
 		out->has_brief = true;
 		out->brief = (scenario_brief){
-		    .character = col_text(a, s, 7),
-		    .history = col_text(a, s, 8),
-		    .triggers = col_text(a, s, 9),
-		    .calms = col_text(a, s, 10),
-		    .escalates = col_text(a, s, 11),
-		    .cooperation = col_text(a, s, 12),
-		    .safety = col_text(a, s, 13),
+		    .character = db_col_dup(a, s, 7),
+		    .history = db_col_dup(a, s, 8),
+		    .triggers = db_col_dup(a, s, 9),
+		    .calms = db_col_dup(a, s, 10),
+		    .escalates = db_col_dup(a, s, 11),
+		    .cooperation = db_col_dup(a, s, 12),
+		    .safety = db_col_dup(a, s, 13),
 		};
 	}
 }
@@ -361,8 +363,8 @@ int rubrics_find_code(db *d, const char *code, int64_t *id)
 	return rc < 0 ? rc : 0;
 }
 
-int scenarios_free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *),
-                        const char *title, const char **code)
+static int free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *), const char *title,
+                     const char **code)
 {
 	const char *base = scenarios_slug(a, title);
 	*code = base;
@@ -375,6 +377,23 @@ int scenarios_free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t
 			return 0;
 		*code = arena_printf(a, "%.58s-%d", base, i);
 	}
+}
+
+int scenarios_claim_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *),
+                         int64_t own_id, const char *title, const char *taken, field_errors *errs,
+                         const char **code)
+{
+	if (!*code)
+		return free_code(d, a, find, title, code);
+	int64_t other;
+	int rc = find(d, *code, &other);
+	if (rc < 0)
+		return rc;
+	if (other && other != own_id) {
+		field_errors_add(errs, "code", taken);
+		return CK_E_CONFLICT;
+	}
+	return 0;
 }
 
 /* Those who may not write do not see archived scenarios. */
@@ -515,7 +534,8 @@ int scenarios_store(db *d, scenario *s, int64_t now)
 typedef struct write_ctx {
 	arena *a;
 	const principal *actor;
-	int64_t id;
+	int64_t id; /* the scenario changed; a new one's once stored */
+	bool is_update;
 	const kv *in;
 	field_value *v;
 	field_errors *errs;
@@ -550,18 +570,12 @@ static int resolve_rubric(db *d, write_ctx *c, scenario *s)
 	return 0;
 }
 
-/* Checks the code is free (or the scenario's own). */
-static int check_code(db *d, write_ctx *c, const char *code, int64_t own_id)
+/* The code sent, when free (or the scenario's own), or one made from
+ * the title. */
+static int claim_code(db *d, write_ctx *c, scenario *s)
 {
-	int64_t other;
-	int rc = scenarios_find_code(d, code, &other);
-	if (rc < 0)
-		return rc;
-	if (other && other != own_id) {
-		field_errors_add(c->errs, "code", "is taken by another scenario");
-		return CK_E_CONFLICT;
-	}
-	return 0;
+	return scenarios_claim_code(d, c->a, scenarios_find_code, s->id, s->title,
+	                            "is taken by another scenario", c->errs, &s->code);
 }
 
 static const char *audit_detail(arena *a, const scenario *s)
@@ -571,53 +585,14 @@ static const char *audit_detail(arena *a, const scenario *s)
 	                                   s->difficulty, "minutes", (json_int_t)s->minutes));
 }
 
-static int create_in_tx(db *d, void *vctx)
+/* A new scenario, or the change of c->id: merged, its rubric resolved,
+ * its code settled, stored and audited. */
+static int write_in_tx(db *d, void *vctx)
 {
 	write_ctx *c = vctx;
 	c->errs->len = 0;
 	scenario s = {0};
-	scenarios_merge(c->v, c->in, &s);
-	int rc = resolve_rubric(d, c, &s);
-	if (rc < 0)
-		return rc;
-	if (c->errs->len)
-		return CK_E_INVALID;
-	if (c->v[SF_CODE].present) {
-		if ((rc = check_code(d, c, s.code, 0)) < 0)
-			return rc;
-	} else {
-		if ((rc = scenarios_free_code(d, c->a, scenarios_find_code, s.title, &s.code)) < 0)
-			return rc;
-	}
-	if ((rc = scenarios_store(d, &s, auth_now())) < 0)
-		return rc;
-	c->id = s.id;
-	return audit_append(d, c->actor, "scenario.create", "scenario", auth_id_text(c->a, s.id),
-	                    AUDIT_SUCCESS, audit_detail(c->a, &s));
-}
-
-int scenario_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
-                    field_errors *errs)
-{
-	field_value v[SF_COUNT];
-	if (!auth_allowed(actor, PERM_SCENARIOS_WRITE))
-		return CK_E_FORBIDDEN;
-	int rc = scenarios_check(a, in, false, v, errs);
-	if (rc < 0)
-		return rc;
-	write_ctx c = {a, actor, 0, in, v, errs, false};
-	rc = audit_tx(d, create_in_tx, &c);
-	if (rc == 0 && id)
-		*id = c.id;
-	return rc;
-}
-
-static int update_in_tx(db *d, void *vctx)
-{
-	write_ctx *c = vctx;
-	c->errs->len = 0;
-	scenario s;
-	int rc = scenarios_load(d, c->a, c->id, &s);
+	int rc = c->is_update ? scenarios_load(d, c->a, c->id, &s) : 0;
 	if (rc < 0)
 		return rc;
 	scenarios_merge(c->v, c->in, &s);
@@ -625,25 +600,44 @@ static int update_in_tx(db *d, void *vctx)
 		return rc;
 	if (c->errs->len)
 		return CK_E_INVALID;
-	if ((rc = check_code(d, c, s.code, s.id)) < 0)
+	if ((rc = claim_code(d, c, &s)) < 0)
 		return rc;
 	if ((rc = scenarios_store(d, &s, auth_now())) < 0)
 		return rc;
-	return audit_append(d, c->actor, "scenario.update", "scenario", auth_id_text(c->a, s.id),
-	                    AUDIT_SUCCESS, audit_detail(c->a, &s));
+	c->id = s.id;
+	return audit_append(d, c->actor, c->is_update ? "scenario.update" : "scenario.create",
+	                    "scenario", auth_id_text(c->a, s.id), AUDIT_SUCCESS,
+	                    audit_detail(c->a, &s));
+}
+
+static int write_scenario(db *d, write_ctx *c)
+{
+	if (!auth_allowed(c->actor, PERM_SCENARIOS_WRITE))
+		return CK_E_FORBIDDEN;
+	int rc = scenarios_check(c->a, c->in, c->is_update, c->v, c->errs);
+	if (rc < 0)
+		return rc;
+	return audit_tx(d, write_in_tx, c);
+}
+
+int scenario_create(db *d, arena *a, const principal *actor, const kv *in, int64_t *id,
+                    field_errors *errs)
+{
+	field_value v[SF_COUNT];
+	write_ctx c = {.a = a, .actor = actor, .in = in, .v = v, .errs = errs};
+	int rc = write_scenario(d, &c);
+	if (rc == 0 && id)
+		*id = c.id;
+	return rc;
 }
 
 int scenario_update(db *d, arena *a, const principal *actor, int64_t id, const kv *in,
                     field_errors *errs)
 {
 	field_value v[SF_COUNT];
-	if (!auth_allowed(actor, PERM_SCENARIOS_WRITE))
-		return CK_E_FORBIDDEN;
-	int rc = scenarios_check(a, in, true, v, errs);
-	if (rc < 0)
-		return rc;
-	write_ctx c = {a, actor, id, in, v, errs, false};
-	return audit_tx(d, update_in_tx, &c);
+	write_ctx c = {
+	    .a = a, .actor = actor, .id = id, .is_update = true, .in = in, .v = v, .errs = errs};
+	return write_scenario(d, &c);
 }
 
 static int archive_in_tx(db *d, void *vctx)
@@ -663,6 +657,6 @@ int scenario_archive(db *d, arena *a, const principal *actor, int64_t id, bool a
 {
 	if (!auth_allowed(actor, PERM_SCENARIOS_WRITE))
 		return CK_E_FORBIDDEN;
-	write_ctx c = {a, actor, id, NULL, NULL, NULL, archived};
+	write_ctx c = {.a = a, .actor = actor, .id = id, .archived = archived};
 	return audit_tx(d, archive_in_tx, &c);
 }

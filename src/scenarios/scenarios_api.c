@@ -13,14 +13,6 @@
 #include "scenarios.h"
 #include "scenarios_web.h"
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* The JSON body as the service's fields; false with the response set
  * (400 / 415 for the body, 422 for members of the wrong kind). */
 static bool body_fields(request *req, kv *out)
@@ -38,10 +30,13 @@ static bool body_fields(request *req, kv *out)
 	return true;
 }
 
-static void fail_with(request *req, int rc, field_errors *errs)
+bool scenarios_api_ok(request *req, int rc, field_errors *errs)
 {
+	if (rc >= 0)
+		return true;
 	scenario_json_rename_errors(req->arena, errs);
 	auth_api_fail(req, rc, errs);
+	return false;
 }
 
 static int reply_scenario(request *req, db *d, int64_t id, int status)
@@ -68,10 +63,8 @@ static bool listed(const char *const *list, const char *s)
 static int scenarios_list_api(request *req)
 {
 	int limit;
-	if (!auth_query_limit(req, 50, 200, &limit))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_list_begin(req, 50, 200, &limit, &d))
 		return 0;
 	const char *archived = kv_get(&req->query, "archived");
 	scenario_filter f = {
@@ -94,10 +87,8 @@ static int scenarios_list_api(request *req)
 		auth_api_fail(req, rc, &errs);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, scenario_to_json(&items[i], true));
@@ -110,31 +101,22 @@ static int scenarios_list_api(request *req)
 static int scenarios_create_api(request *req)
 {
 	kv in;
-	if (!body_fields(req, &in))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!body_fields(req, &in) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int64_t id = 0;
 	int rc = scenario_create(d, req->arena, &req->who, &in, &id, &errs);
-	if (rc < 0) {
-		fail_with(req, rc, &errs);
+	if (!scenarios_api_ok(req, rc, &errs))
 		return 0;
-	}
-	resp_header(req, "Location",
-	            arena_printf(req->arena, "/api/v1/scenarios/%lld", (long long)id));
+	auth_api_location(req, "/api/v1/scenarios", id);
 	return reply_scenario(req, d, id, 201);
 }
 
 /* GET /api/v1/scenarios/{id}: role_player_brief only with scenarios.brief. */
 static int scenarios_get_api(request *req)
 {
-	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	return d ? reply_scenario(req, d, id, 200) : 0;
+	return auth_api_get(req, reply_scenario);
 }
 
 /* PUT /api/v1/scenarios/{id}: the members present replace the stored
@@ -142,20 +124,14 @@ static int scenarios_get_api(request *req)
 static int scenarios_put_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
 	kv in;
-	if (!body_fields(req, &in))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !body_fields(req, &in) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = scenario_update(d, req->arena, &req->who, id, &in, &errs);
-	if (rc < 0) {
-		fail_with(req, rc, &errs);
+	if (!scenarios_api_ok(req, rc, &errs))
 		return 0;
-	}
 	return reply_scenario(req, d, id, 200);
 }
 
@@ -163,17 +139,13 @@ static int scenarios_put_api(request *req)
 static int scenarios_brief_api(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	scenario s;
 	int rc = scenario_brief_get(d, req->arena, &req->who, id, &s);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	json_t *o = scenario_to_json(&s, false);
 	json_t *brief = json_incref(json_object_get(o, "role_player_brief"));
 	json_decref(o);
@@ -256,10 +228,8 @@ static int scenarios_import_api(request *req)
 		reply_problems(req, &rep);
 		return 0;
 	}
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, 200, report_json(&rep));
 	return 0;
 }
@@ -274,10 +244,8 @@ int scenarios_export_handle(request *req)
 		return 0;
 	json_t *doc;
 	int rc = scenario_export(d, req->arena, &req->who, &doc);
-	if (rc < 0) {
-		auth_api_fail(req, rc, NULL);
+	if (!auth_api_ok(req, rc, NULL))
 		return 0;
-	}
 	resp_json(req, 200, doc);
 	resp_header(req, "Content-Disposition", "attachment; filename=\"citkit-scenarios.json\"");
 	return 0;

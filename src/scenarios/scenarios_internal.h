@@ -35,6 +35,11 @@ enum {
 
 /* True for 1–64 of a-z, 0-9 and "-", not starting with "-". */
 bool scenarios_code_ok(const char *s);
+/* validate_fields over the n fields of spec. is_update: every field
+ * optional, but a required one sent blank is "is required". 0 when only
+ * field errors (if any) were added to errs, else the error. */
+int scenarios_validate(arena *a, const kv *in, const field_spec *spec, size_t n, bool is_update,
+                       field_value *v, field_errors *errs);
 /* A code made from a title ("Bridge railing, night" → "bridge-railing-night"). */
 const char *scenarios_slug(arena *a, const char *title);
 
@@ -53,10 +58,15 @@ int scenarios_load(db *d, arena *a, int64_t id, scenario *out);
 /* The id of the scenario / rubric with this code, 0 when none. */
 int scenarios_find_code(db *d, const char *code, int64_t *id);
 int rubrics_find_code(db *d, const char *code, int64_t *id);
-/* A free code made from a title: the first of slug, slug-2, slug-3 …
- * that find (scenarios_find_code or rubrics_find_code) does not know. */
-int scenarios_free_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *),
-                        const char *title, const char **code);
+/* Settles the code of row own_id (0: a new row) before it is stored.
+ * *code NULL (a new row sent none): a free one made from title, the
+ * first of slug, slug-2, slug-3 … that find (scenarios_find_code or
+ * rubrics_find_code) does not know. Else it must be no other row's: when
+ * it is, "code" gets the message taken ("is taken by another rubric")
+ * and CK_E_CONFLICT is returned. */
+int scenarios_claim_code(db *d, arena *a, int (*find)(db *, const char *, int64_t *),
+                         int64_t own_id, const char *title, const char *taken, field_errors *errs,
+                         const char **code);
 /* INSERT (s->id 0: sets it) or UPDATE of every column. */
 int scenarios_store(db *d, scenario *s, int64_t now);
 

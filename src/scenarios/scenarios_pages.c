@@ -40,14 +40,6 @@ static bool may_write(request *req)
 	return perm_granted(req->who.roles, PERM_SCENARIOS_WRITE);
 }
 
-static bool path_id(request *req, int64_t *id)
-{
-	if (request_path_id(req, 0, id))
-		return true;
-	resp_error(req, CK_E_NOT_FOUND, NULL);
-	return false;
-}
-
 /* Labels parallel to values, with a first "any" entry (value ""). */
 static void choices(arena *a, const char *const *values, const char *(*label)(const char *),
                     const char *first, const char ***v_out, const char ***l_out)
@@ -88,10 +80,8 @@ static int scenarios_page(request *req)
 	                       &items, &n, &next);
 	if (rc == CK_E_INVALID)
 		rc = CK_E_NOT_FOUND; /* a filter that is not one of the lists: no such page */
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Scenarios");
 	html_raw(b, "<p>Role-played crisis scenarios for practising verbal de-escalation, each "
@@ -227,29 +217,22 @@ static void rubric_section(request *req, db *d, const scenario *s)
 static int scenario_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	scenario s;
 	int rc = scenario_get(d, req->arena, &req->who, id, &s);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, s.title);
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "created"))
-		page_flash(req, FLASH_SUCCESS, "The scenario was added.");
-	else if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "Your changes were saved.");
-	else if (done && !strcmp(done, "archived"))
-		page_flash(req, FLASH_SUCCESS,
-		           "The scenario was archived: it is out of the library.");
-	else if (done && !strcmp(done, "restored"))
-		page_flash(req, FLASH_SUCCESS, "The scenario is back in the library.");
+	static const page_done done[] = {
+	    {"created", "The scenario was added."},
+	    {"saved", "Your changes were saved."},
+	    {"archived", "The scenario was archived: it is out of the library."},
+	    {"restored", "The scenario is back in the library."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	if (s.is_archived)
 		page_flash(req, FLASH_WARNING, "This scenario is archived.");
 	html_printf(b,
@@ -402,10 +385,8 @@ static int scenario_new_submit(request *req)
 		name_errors(req, rc, &errs);
 		return render_new(req, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/scenarios/%lld?done=created", (long long)id));
 	return 0;
 }
@@ -417,10 +398,8 @@ static int render_edit(request *req, int64_t id, const kv *in, const field_error
 		return 0;
 	scenario s;
 	int rc = scenario_get(d, req->arena, &req->who, id, &s);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	page_begin(req, arena_printf(req->arena, "Edit %s", s.title));
 	scenario_form(req, d, &s, in, errs);
 	html_printf(&req->resp.body, "<p><a href=\"/scenarios/%lld\">Back to the scenario</a></p>",
@@ -433,7 +412,7 @@ static int render_edit(request *req, int64_t id, const kv *in, const field_error
 static int scenario_edit_page(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
+	if (!auth_path_id(req, 0, &id))
 		return 0;
 	return render_edit(req, id, NULL, NULL);
 }
@@ -443,10 +422,8 @@ static int scenario_edit_page(request *req)
 static int scenario_edit_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	field_errors errs = {0};
 	int rc = scenario_update(d, req->arena, &req->who, id, &req->form, &errs);
@@ -454,10 +431,8 @@ static int scenario_edit_submit(request *req)
 		name_errors(req, rc, &errs);
 		return render_edit(req, id, &req->form, &errs);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/scenarios/%lld?done=saved", (long long)id));
 	return 0;
 }
@@ -466,18 +441,14 @@ static int scenario_edit_submit(request *req)
 static int scenario_archive_submit(request *req)
 {
 	int64_t id;
-	if (!path_id(req, &id))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
 		return 0;
 	const char *v = kv_get(&req->form, "archived");
 	bool archived = !v || strcmp(v, "0");
 	int rc = scenario_archive(d, req->arena, &req->who, id, archived);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	resp_redirect(req, arena_printf(req->arena, "/scenarios/%lld?done=%s", (long long)id,
 	                                archived ? "archived" : "restored"));
 	return 0;
@@ -600,10 +571,8 @@ static int import_submit(request *req)
 		req->resp.status = ck_error_status(rc);
 		return render_import(req, &rep, true, NULL);
 	}
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	return render_import(req, &rep, false, NULL);
 }
 

@@ -75,9 +75,10 @@ static int render_roll(request *req, int64_t id, const field_errors *errs_in)
 		AUTH_NAME_ERRORS(req->arena, &errs, roll_labels);
 		form_errors_summary(req, &errs);
 	}
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "Saved.");
+	static const page_done done[] = {
+	    {"saved", "Saved."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	html_printf(b, "<p>%s to %s%s%s · %lld minutes. Everyone is present unless marked.</p>",
 	            from, to, *roll.room ? " · room " : "", roll.room, (long long)roll.length);
 	bool may_write = roll.may_mark;

@@ -55,6 +55,13 @@ static bool same_room(const char *x, const char *y)
 	return x && y && *x && *y && !strcasecmp(x, y);
 }
 
+/* "Room A" at the police academy is not "Room A" at the crisis center;
+ * a location left blank may be anywhere, so it is taken as the same. */
+static bool same_place(const char *x, const char *y)
+{
+	return !x || !y || !*x || !*y || !strcasecmp(x, y);
+}
+
 static const course_session_instructor *shared_instructor(const course_session *x,
                                                           const course_session *y)
 {
@@ -75,21 +82,22 @@ static void check_modules(report *r, const conflict_input *in)
 				if (in->sessions[s].modules[k].module_id == m->id)
 					got += in->sessions[s].modules[k].minutes;
 		if (got == 0)
-			add(r, (course_conflict){
-			           .kind = CONFLICT_MODULE_UNSCHEDULED,
-			           .is_warning = true,
-			           .module_id = m->id,
-			           .message = arena_printf(r->a, "%s (%lld min) is not scheduled yet.",
-			                                   m->title, (long long)m->minutes),
-			       });
+			add(r,
+			    (course_conflict){
+			        .kind = CONFLICT_MODULE_UNSCHEDULED,
+			        .is_warning = true,
+			        .module_id = m->id,
+			        .message = arena_printf(r->a, "%s (%lld min) is not scheduled yet.",
+			                                m->title, (long long)m->minutes),
+			    });
 		else if (got < m->minutes)
 			add(r, (course_conflict){
 			           .kind = CONFLICT_MODULE_SHORT,
 			           .is_warning = true,
 			           .module_id = m->id,
-			           .message = arena_printf(r->a,
-			                                   "%s is scheduled for %lld of its %lld minutes.",
-			                                   m->title, (long long)got, (long long)m->minutes),
+			           .message = arena_printf(
+			               r->a, "%s is scheduled for %lld of its %lld minutes.",
+			               m->title, (long long)got, (long long)m->minutes),
 			       });
 	}
 }
@@ -113,21 +121,27 @@ static void check_others(report *r, const conflict_input *in)
 					           .other_session_id = y->id,
 					           .user_id = x->instructors[i].user_id,
 					           .message = arena_printf(
-					               r->a, "%s teaches %s here and in %s (%s) at the same time.",
-					               x->instructors[i].name, when, in->others[o].course_title,
-					               courses_span_text(r->a, y->starts_at, y->ends_at)),
+					               r->a,
+					               "%s teaches %s here and in %s (%s) at the "
+					               "same time.",
+					               x->instructors[i].name, when,
+					               in->others[o].course_title,
+					               courses_span_text(r->a, y->starts_at,
+					                                 y->ends_at)),
 					       });
 				}
-			if (same_room(x->room, y->room))
-				add(r, (course_conflict){
-				           .kind = CONFLICT_ROOM_BUSY,
-				           .session_id = x->id,
-				           .other_session_id = y->id,
-				           .message = arena_printf(
-				               r->a, "Room %s is booked for %s here and by %s (%s).", x->room,
-				               when, in->others[o].course_title,
-				               courses_span_text(r->a, y->starts_at, y->ends_at)),
-				       });
+			if (same_room(x->room, y->room) &&
+			    same_place(in->location, in->others[o].course_location))
+				add(r,
+				    (course_conflict){
+				        .kind = CONFLICT_ROOM_BUSY,
+				        .session_id = x->id,
+				        .other_session_id = y->id,
+				        .message = arena_printf(
+				            r->a, "Room %s is booked for %s here and by %s (%s).",
+				            x->room, when, in->others[o].course_title,
+				            courses_span_text(r->a, y->starts_at, y->ends_at)),
+				    });
 		}
 	}
 }
@@ -147,20 +161,20 @@ static void check_own(report *r, const conflict_input *in)
 			           .session_id = x->id,
 			           .other_session_id = y->id,
 			           .user_id = both ? both->user_id : 0,
-			           .message = arena_printf(r->a, "The sessions of %s and %s overlap.", when,
-			                                   courses_span_text(r->a, y->starts_at,
-			                                                     y->ends_at)),
+			           .message = arena_printf(
+			               r->a, "The sessions of %s and %s overlap.", when,
+			               courses_span_text(r->a, y->starts_at, y->ends_at)),
 			       });
 		}
 		int64_t day = courses_local_day(x->starts_at);
 		if (day < in->starts_on || day > in->ends_on)
-			add(r, (course_conflict){
-			           .kind = CONFLICT_OUTSIDE_DATES,
-			           .session_id = x->id,
-			           .message = arena_printf(r->a,
-			                                   "The session of %s is outside the course dates.",
-			                                   when),
-			       });
+			add(r,
+			    (course_conflict){
+			        .kind = CONFLICT_OUTSIDE_DATES,
+			        .session_id = x->id,
+			        .message = arena_printf(
+			            r->a, "The session of %s is outside the course dates.", when),
+			    });
 	}
 }
 
@@ -237,7 +251,7 @@ static int load_others(db *d, arena *a, int64_t course_id, conflict_other **item
 	*n = 0;
 	db_stmt *s;
 	int rc = db_prepare(d,
-	                    "SELECT DISTINCT o.id, c.title FROM course_sessions s "
+	                    "SELECT DISTINCT o.id, c.title, c.location FROM course_sessions s "
 	                    "JOIN course_sessions o ON o.course_id <> s.course_id "
 	                    "AND o.starts_at < s.ends_at AND s.starts_at < o.ends_at "
 	                    "JOIN courses c ON c.id = o.course_id "
@@ -255,9 +269,9 @@ static int load_others(db *d, arena *a, int64_t course_id, conflict_other **item
 			out = bigger;
 			cap *= 2;
 		}
-		const char *title = db_col_text(s, 1);
 		out[len].session.id = db_col_int(s, 0);
-		out[len++].course_title = arena_strdup(a, title ? title : "");
+		out[len].course_title = db_col_dup(a, s, 1);
+		out[len++].course_location = db_col_dup(a, s, 2);
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -279,7 +293,8 @@ int course_conflicts(db *d, arena *a, const principal *actor, int64_t course_id,
 	int rc = course_get(d, a, actor, course_id, &c);
 	if (rc < 0)
 		return rc;
-	conflict_input in = {.starts_on = c.starts_on, .ends_on = c.ends_on};
+	conflict_input in = {
+	    .starts_on = c.starts_on, .ends_on = c.ends_on, .location = c.location};
 	course_session *sessions;
 	course_module *modules;
 	conflict_other *others;

@@ -48,10 +48,12 @@ typedef struct course_conflict {
 typedef struct conflict_other {
 	course_session session;
 	const char *course_title;
+	const char *course_location; /* NULL or "": unknown, taken as the same */
 } conflict_other;
 
 typedef struct conflict_input {
 	int64_t starts_on, ends_on; /* the course's dates (midnight UTC of local dates) */
+	const char *location;       /* the course's; rooms clash only at one location */
 	const course_session *sessions;
 	size_t session_count;
 	const course_module *modules; /* the curriculum version's */

@@ -87,10 +87,8 @@ static bool load_session(request *req, db *d, int64_t course_id, int64_t session
 static int courses_list_api(request *req)
 {
 	int limit;
-	if (!auth_query_limit(req, 50, 200, &limit))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_list_begin(req, 50, 200, &limit, &d))
 		return 0;
 	course_filter f = {.status = kv_get(&req->query, "status")};
 	course *items = NULL;
@@ -113,42 +111,19 @@ static int courses_list_api(request *req)
  * capacity, status}. 201 with the course and Location; 422 per field. */
 static int courses_create_api(request *req)
 {
-	const kv *in = NULL;
-	db *d;
-	if (!auth_begin(req, &in, &d))
-		return 0;
-	field_errors errs = {0};
-	int64_t id = 0;
-	int rc = course_create(d, req->arena, &req->who, in, &id, &errs);
-	if (!auth_api_ok(req, rc, &errs))
-		return 0;
-	resp_header(req, "Location", arena_printf(req->arena, "/api/v1/courses/%lld", (long long)id));
-	return reply_course(req, d, id, 201);
+	return auth_api_create(req, course_create, "/api/v1/courses", reply_course);
 }
 
 /* GET /api/v1/courses/{id} */
 static int courses_get_api(request *req)
 {
-	int64_t id;
-	if (!auth_path_id(req, 0, &id))
-		return 0;
-	db *d = auth_db(req);
-	return d ? reply_course(req, d, id, 200) : 0;
+	return auth_api_get(req, reply_course);
 }
 
 /* PATCH /api/v1/courses/{id}: any of the create fields. */
 static int courses_patch_api(request *req)
 {
-	int64_t id;
-	const kv *in = NULL;
-	db *d;
-	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
-		return 0;
-	field_errors errs = {0};
-	int rc = course_update(d, req->arena, &req->who, id, in, &errs);
-	if (!auth_api_ok(req, rc, &errs))
-		return 0;
-	return reply_course(req, d, id, 200);
+	return auth_api_update(req, course_update, reply_course);
 }
 
 /* GET /api/v1/courses/{id}/conflicts: the conflict report. */

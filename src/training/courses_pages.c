@@ -434,15 +434,13 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 		return 0;
 	buf *b = &req->resp.body;
 	page_begin(req, c.title);
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "created"))
-		page_flash(req, FLASH_SUCCESS, "The course was added.");
-	else if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "Your changes were saved.");
-	else if (done && !strcmp(done, "session"))
-		page_flash(req, FLASH_SUCCESS, "The session was saved.");
-	else if (done && !strcmp(done, "deleted"))
-		page_flash(req, FLASH_SUCCESS, "The session was deleted.");
+	static const page_done done[] = {
+	    {"created", "The course was added."},
+	    {"saved", "Your changes were saved."},
+	    {"session", "The session was saved."},
+	    {"deleted", "The session was deleted."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	html_printf(b,
 	            "<dl class=\"details\"><dt>Curriculum</dt><dd>%s, version %lld</dd>"
 	            "<dt>Dates</dt><dd>%s to %s</dd><dt>Location</dt><dd>%s</dd>"

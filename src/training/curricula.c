@@ -69,12 +69,6 @@ bool curriculum_module_taught_by(const curriculum_module *m, const char *kind)
 	return false;
 }
 
-static const char *text(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 #define VERSION_COLUMNS                                                                            \
 	"v.id, v.curriculum_id, c.name, c.kind, v.version, v.title, v.status, "                   \
 	"COALESCE(v.based_on_id, 0), COALESCE(v.approved_at, 0), COALESCE(v.approved_by, 0), "    \
@@ -87,11 +81,11 @@ static void read_version(arena *a, db_stmt *s, curriculum_version *v)
 	*v = (curriculum_version){
 	    .id = db_col_int(s, 0),
 	    .curriculum_id = db_col_int(s, 1),
-	    .curriculum_name = text(a, s, 2),
-	    .kind = text(a, s, 3),
+	    .curriculum_name = db_col_dup(a, s, 2),
+	    .kind = db_col_dup(a, s, 3),
 	    .version = (int)db_col_int(s, 4),
-	    .title = text(a, s, 5),
-	    .status = text(a, s, 6),
+	    .title = db_col_dup(a, s, 5),
+	    .status = db_col_dup(a, s, 6),
 	    .based_on_id = db_col_int(s, 7),
 	    .approved_at = db_col_int(s, 8),
 	    .approved_by = db_col_int(s, 9),
@@ -167,14 +161,14 @@ static void read_module(arena *a, db_stmt *s, void *item)
 	*m = (curriculum_module){
 	    .id = db_col_int(s, 0),
 	    .version_id = db_col_int(s, 1),
-	    .code = text(a, s, 2),
+	    .code = db_col_dup(a, s, 2),
 	    .position = (int)db_col_int(s, 3),
 	    .day = (int)db_col_int(s, 4),
-	    .title = text(a, s, 5),
-	    .component = text(a, s, 6),
+	    .title = db_col_dup(a, s, 5),
+	    .component = db_col_dup(a, s, 6),
 	    .minutes = (int)db_col_int(s, 7),
-	    .objectives = text(a, s, 8),
-	    .instructor_kinds = text(a, s, 9),
+	    .objectives = db_col_dup(a, s, 8),
+	    .instructor_kinds = db_col_dup(a, s, 9),
 	    .is_required = db_col_int(s, 10) != 0,
 	    .model_minutes = (int)db_col_int(s, 11),
 	};
@@ -241,12 +235,12 @@ static void read_curriculum(arena *a, db_stmt *s, void *item)
 	curriculum *c = item;
 	*c = (curriculum){
 	    .id = db_col_int(s, 0),
-	    .name = text(a, s, 1),
-	    .kind = text(a, s, 2),
+	    .name = db_col_dup(a, s, 1),
+	    .kind = db_col_dup(a, s, 2),
 	    .created_at = db_col_int(s, 3),
 	    .latest_version_id = db_col_int(s, 4),
 	    .latest_version = (int)db_col_int(s, 5),
-	    .latest_status = text(a, s, 6),
+	    .latest_status = db_col_dup(a, s, 6),
 	    .approved_version_id = db_col_int(s, 7),
 	};
 }

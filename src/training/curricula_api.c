@@ -74,10 +74,8 @@ static int reply_version(request *req, db *d, int64_t id, int status)
 static int curricula_list_api(request *req)
 {
 	int limit;
-	if (!auth_query_limit(req, 50, 200, &limit))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_list_begin(req, 50, 200, &limit, &d))
 		return 0;
 	curriculum *items;
 	size_t n;
@@ -118,40 +116,19 @@ static int reply_write(request *req, db *d, int64_t id, int rc, const field_erro
  * the new draft version and Location. */
 static int curricula_derive_api(request *req)
 {
-	const kv *in = NULL;
-	db *d;
-	if (!auth_begin(req, &in, &d))
-		return 0;
-	field_errors errs = {0};
-	int64_t id = 0;
-	int rc = curriculum_derive(d, req->arena, &req->who, in, &id, &errs);
-	if (rc == 0)
-		resp_header(req, "Location",
-		            arena_printf(req->arena, "/api/v1/curricula/%lld", (long long)id));
-	return reply_write(req, d, id, rc, &errs, 201);
+	return auth_api_create(req, curriculum_derive, "/api/v1/curricula", reply_version);
 }
 
 /* GET /api/v1/curricula/{id}: one version, its modules and rule results. */
 static int version_get_api(request *req)
 {
-	int64_t id;
-	db *d;
-	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
-		return 0;
-	return reply_version(req, d, id, 200);
+	return auth_api_get(req, reply_version);
 }
 
 /* PATCH /api/v1/curricula/{id}: JSON {title} of a draft. */
 static int version_patch_api(request *req)
 {
-	int64_t id;
-	const kv *in = NULL;
-	db *d;
-	if (!auth_path_id(req, 0, &id) || !auth_begin(req, &in, &d))
-		return 0;
-	field_errors errs = {0};
-	int rc = curriculum_version_update(d, req->arena, &req->who, id, in, &errs);
-	return reply_write(req, d, id, rc, &errs, 200);
+	return auth_api_update(req, curriculum_version_update, reply_version);
 }
 
 /* POST /api/v1/curricula/{id}/approve: 200 with the approved version, or

@@ -364,15 +364,13 @@ static int render_version(request *req, int64_t id, which_form which, const kv *
 	bool editable = is_draft && may_write(req);
 	buf *b = &req->resp.body;
 	page_begin(req, arena_printf(req->arena, "%s, version %d", v.curriculum_name, v.version));
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "created"))
-		page_flash(req, FLASH_SUCCESS, "The draft was made.");
-	else if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "Your changes were saved.");
-	else if (done && !strcmp(done, "approved"))
-		page_flash(req, FLASH_SUCCESS, "The version was approved.");
-	else if (done && !strcmp(done, "removed"))
-		page_flash(req, FLASH_SUCCESS, "The module was removed.");
+	static const page_done done[] = {
+	    {"created", "The draft was made."},
+	    {"saved", "Your changes were saved."},
+	    {"approved", "The version was approved."},
+	    {"removed", "The module was removed."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	/* A refused module write has no form on this page to show it on. */
 	for (size_t i = 0; which == FORM_NONE && errs && i < errs->len; i++)
 		page_flash(req, FLASH_ERROR, errs->items[i].message);

@@ -24,29 +24,23 @@
 	"FROM enrollments e JOIN users u ON u.id = e.user_id JOIN orgs o ON o.id = u.org_id "      \
 	"JOIN courses c ON c.id = e.course_id "
 
-static const char *dup(arena *a, db_stmt *s, int col)
-{
-	const char *t = db_col_text(s, col);
-	return arena_strdup(a, t ? t : "");
-}
-
 static void read_enrollment(arena *a, db_stmt *s, enrollment *e)
 {
 	*e = (enrollment){
 	    .id = db_col_int(s, 0),
 	    .course_id = db_col_int(s, 1),
 	    .user_id = db_col_int(s, 2),
-	    .status = dup(a, s, 3),
+	    .status = db_col_dup(a, s, 3),
 	    .enrolled_by = db_col_int(s, 4),
 	    .waitlisted_at = db_col_int(s, 5),
 	    .created_at = db_col_int(s, 6),
 	    .updated_at = db_col_int(s, 7),
-	    .user_name = dup(a, s, 8),
-	    .user_email = dup(a, s, 9),
+	    .user_name = db_col_dup(a, s, 8),
+	    .user_email = db_col_dup(a, s, 9),
 	    .org_id = db_col_int(s, 10),
-	    .org_name = dup(a, s, 11),
-	    .course_title = dup(a, s, 12),
-	    .course_status = dup(a, s, 13),
+	    .org_name = db_col_dup(a, s, 11),
+	    .course_title = db_col_dup(a, s, 12),
+	    .course_status = db_col_dup(a, s, 13),
 	    .course_starts_on = db_col_int(s, 14),
 	    .course_ends_on = db_col_int(s, 15),
 	    .seated_at = db_col_int(s, 16),

@@ -119,8 +119,7 @@ static int course_enroll(request *req)
 	                                    ? arena_printf(req->arena, "waitlisted, position %lld",
 	                                                   (long long)e.position)
 	                                    : "enrolled"));
-	resp_header(req, "Location",
-	            arena_printf(req->arena, "/api/v1/enrollments/%lld", (long long)e.id));
+	auth_api_location(req, "/api/v1/enrollments", e.id);
 	resp_json(req, 201, body);
 	return 0;
 }
@@ -144,11 +143,7 @@ static int reply_enrollment(request *req, db *d, int64_t id, int status)
  * per module and component, and what is missing for completion). */
 static int enrollment_one(request *req)
 {
-	int64_t id;
-	db *d;
-	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)))
-		return 0;
-	return reply_enrollment(req, d, id, 200);
+	return auth_api_get(req, reply_enrollment);
 }
 
 /* DELETE /api/v1/enrollments/{id}: withdraws; the first waitlisted is
@@ -211,10 +206,8 @@ static int enrollment_makeup(request *req)
 static int my_enrollments(request *req)
 {
 	int limit;
-	if (!auth_query_limit(req, 100, 200, &limit))
-		return 0;
-	db *d = auth_db(req);
-	if (!d)
+	db *d;
+	if (!auth_list_begin(req, 100, 200, &limit, &d))
 		return 0;
 	enrollment *items;
 	size_t n;

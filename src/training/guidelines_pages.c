@@ -1,7 +1,5 @@
 /* guidelines_pages.c: /settings/guidelines, where an administrator
  * changes the thresholds of the guideline rules (kept in settings). */
-#include <string.h>
-
 #include "../auth/auth_web.h"
 #include "../base/errors.h"
 #include "../base/html.h"
@@ -19,9 +17,10 @@ static int render(request *req, const kv *in, const field_errors *errs)
 	if (!auth_ok(req, rc))
 		return 0;
 	page_begin(req, "Curriculum guideline rules");
-	const char *done = kv_get(&req->query, "done");
-	if (done && !strcmp(done, "saved"))
-		page_flash(req, FLASH_SUCCESS, "The thresholds were saved.");
+	static const page_done done[] = {
+	    {"saved", "The thresholds were saved."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	html_raw(&req->resp.body,
 	         "<p>The minimums a local curriculum must meet before it can be approved. They "
 	         "apply to every version from the next time it is shown or approved; approved "

@@ -105,10 +105,8 @@ static int dashboard_page(request *req)
 		return 0;
 	user me;
 	int rc = user_get(d, req->arena, &req->who, req->who.user_id, &me);
-	if (rc < 0) {
-		auth_fail(req, rc);
+	if (!auth_ok(req, rc))
 		return 0;
-	}
 	buf *b = &req->resp.body;
 	page_begin(req, "Dashboard");
 	html_printf(b, "<p class=\"lead\">Welcome, %s. You are signed in as %s at %s.</p>", me.name,

@@ -136,6 +136,16 @@ void page_flash(request *req, flash_kind kind, const char *message)
 	            cls[kind], kind == FLASH_ERROR ? "alert" : "status", message);
 }
 
+void page_flash_done(request *req, const page_done *done, size_t n)
+{
+	const char *key = kv_get(&req->query, "done");
+	for (size_t i = 0; key && i < n; i++)
+		if (!strcmp(key, done[i].key)) {
+			page_flash(req, FLASH_SUCCESS, done[i].message);
+			return;
+		}
+}
+
 /* The message of name in errs, or NULL. */
 static const char *error_for(const field_errors *errs, const char *name)
 {

@@ -61,6 +61,18 @@ typedef enum flash_kind {
 /* A message box (role="status", or role="alert" for errors). */
 void page_flash(request *req, flash_kind kind, const char *message);
 
+/* The success message a redirect after a write asks for with ?done=KEY:
+ * the message of the entry whose key it is. Any other value shows
+ * nothing (it is never echoed).
+ *
+ *   static const page_done done[] = {{"saved", "Your changes were saved."}};
+ *   PAGE_FLASH_DONE(req, done); */
+typedef struct page_done {
+	const char *key, *message;
+} page_done;
+void page_flash_done(request *req, const page_done *done, size_t n);
+#define PAGE_FLASH_DONE(req, done) page_flash_done((req), (done), sizeof(done) / sizeof((done)[0]))
+
 /* Forms. form_begin opens <form method="post" action="…"> (enctype NULL
  * = urlencoded, or "multipart/form-data") and writes the hidden CSRF
  * field "csrf" from req->who.csrf_token. */

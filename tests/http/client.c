@@ -293,6 +293,11 @@ void http(agent *a, const char *method, const char *path, const char *ctype, con
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &head_g);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "citkit-http-suite");
+	char iface[48];
+	if (a && a->from_ip[0]) {
+		snprintf(iface, sizeof iface, "host!%s", a->from_ip);
+		curl_easy_setopt(c, CURLOPT_INTERFACE, iface);
+	}
 	if (harness_cainfo()[0])
 		curl_easy_setopt(c, CURLOPT_CAINFO, harness_cainfo());
 	if (strcmp(method, "HEAD") == 0)

@@ -127,6 +127,19 @@ static void teach(long long session, tuser *u)
 	sql_int(sql);
 }
 
+long long course_teacher(long long course, tuser *u)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO course_sessions (course_id, starts_at, ends_at, room, created_at, "
+	         "updated_at) SELECT id, starts_on, starts_on + 3600, 'Role-play room', 1, 1 "
+	         "FROM courses WHERE id = %lld RETURNING id",
+	         course);
+	long long session = sql_int(sql);
+	teach(session, u);
+	return session;
+}
+
 static void bearer(agent *a, const char *email)
 {
 	memset(a, 0, sizeof *a);
@@ -257,8 +270,9 @@ void test_enroll_api(void **state)
 	json_t *missing = json_object_get(p, "missing");
 	assert_int_equal(json_array_size(missing), 3); /* module, total, assessment */
 	assert_true(json_is_true(json_object_get(json_array_get(missing, 0), "makeup_needed")));
-	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(missing, 0), "text")),
-	                       "make-up needed"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(json_array_get(missing, 0), "text")),
+	           "make-up needed"));
 	assert_int_equal(json_integer_value(json_object_get(
 	                     json_array_get(json_object_get(p, "modules"), 0), "before_seat")),
 	                 120);
@@ -305,9 +319,8 @@ void test_attendance_api(void **state)
 	assert_int_equal(json_array_size(items), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "status")),
 	                    "present");
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0),
-	                                                    "credited_minutes")),
-	                 120);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(items, 0), "credited_minutes")), 120);
 	assert_int_equal(json_integer_value(json_object_get(j, "length_minutes")), 120);
 	json_decref(j);
 	hresp_free(&r);
@@ -318,8 +331,9 @@ void test_attendance_api(void **state)
 	         e1, e2);
 	http_json(&i, "PUT", path, body, &r);
 	expect_status(&r, 200);
-	assert_non_null(strstr(r.body, "\"credited_minutes\": 90") ? r.body
-	                                                             : strstr(r.body, "\"credited_minutes\":90"));
+	assert_non_null(strstr(r.body, "\"credited_minutes\": 90")
+	                    ? r.body
+	                    : strstr(r.body, "\"credited_minutes\":90"));
 	hresp_free(&r);
 	/* Past the session's length; a person of another course; both named,
 	 * nothing written. */
@@ -383,8 +397,8 @@ void test_attendance_api(void **state)
 	assert_true(json_is_true(json_object_get(j, "may_mark")));
 	json_decref(j);
 	hresp_free(&r);
-	snprintf(body, sizeof body, "{\"marks\": [{\"enrollment_id\": %lld, \"status\": \"absent\"}]}",
-	         e1);
+	snprintf(body, sizeof body,
+	         "{\"marks\": [{\"enrollment_id\": %lld, \"status\": \"absent\"}]}", e1);
 	http_json(&i2, "PUT", path, body, &r);
 	expect_json_problem(&r, 403, NULL);
 	hresp_free(&r);
@@ -392,8 +406,9 @@ void test_attendance_api(void **state)
 	expect_json_problem(&r, 404, NULL);
 	hresp_free(&r);
 	http_get(&i, path, &r);
-	assert_non_null(strstr(r.body, "\"credited_minutes\": 90") ? r.body
-	                                                             : strstr(r.body, "\"credited_minutes\":90"));
+	assert_non_null(strstr(r.body, "\"credited_minutes\": 90")
+	                    ? r.body
+	                    : strstr(r.body, "\"credited_minutes\":90"));
 	hresp_free(&r);
 	snprintf(body, sizeof body,
 	         "{\"marks\": [{\"enrollment_id\": %lld, \"minutes_late\": 10, "
@@ -513,7 +528,8 @@ void test_enroll_pages(void **state)
 	char eid[32];
 	const char *at = strstr(r.body, "name=\"enrollment_id\" value=\"");
 	assert_non_null(at);
-	snprintf(eid, sizeof eid, "%lld", strtoll(at + strlen("name=\"enrollment_id\" value=\""), NULL, 10));
+	snprintf(eid, sizeof eid, "%lld",
+	         strtoll(at + strlen("name=\"enrollment_id\" value=\""), NULL, 10));
 	hresp_free(&r);
 	snprintf(fields, sizeof fields, "enrollment_id=%s&status=late&minutes=500", eid);
 	http_post_form(&ia, path, fields, &r);
@@ -591,7 +607,8 @@ static void walk_list(agent *a, const char *base, size_t limit)
 	char cursor[64] = "";
 	do {
 		if (*cursor)
-			snprintf(path, sizeof path, "%s%climit=%zu&cursor=%s", base, sep, limit, cursor);
+			snprintf(path, sizeof path, "%s%climit=%zu&cursor=%s", base, sep, limit,
+			         cursor);
 		else
 			snprintf(path, sizeof path, "%s%climit=%zu", base, sep, limit);
 		size_t n = page_ids(a, path, page, MAX, next, sizeof next);

@@ -3,6 +3,8 @@
 #ifndef CITKIT_HTTP_ENROLL_H
 #define CITKIT_HTTP_ENROLL_H
 
+#include "harness.h"
+
 void test_enroll_api(void **state);
 void test_attendance_api(void **state);
 void test_enroll_pages(void **state);
@@ -14,5 +16,9 @@ void test_capacity_api(void **state);
  * returned, or any statement: 0) against the suite's database (also for
  * the runs tests). */
 long long sql_int(const char *sql);
+/* u teaches course: a one-hour session on the course's first day, taught
+ * by u (for the runs tests: only who teaches a course runs scenarios in
+ * it). Returns the session's id. */
+long long course_teacher(long long course, tuser *u);
 
 #endif

@@ -32,6 +32,9 @@ typedef struct agent {
 	size_t n_cookies;
 	char bearer[256]; /* sent as Authorization: Bearer when set */
 	char csrf[256];   /* from the last page's csrf hidden input */
+	/* When set, requests leave from this loopback address ("127.0.0.11"):
+	 * limits kept per address then count apart from the rest of the suite. */
+	char from_ip[32];
 } agent;
 
 typedef struct hresp {

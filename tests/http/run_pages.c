@@ -1,9 +1,10 @@
 /* run_pages.c: HTTP tests of the scenario run pages, walked as the room
  * walks them: the instructor starts a run from the course's page (bad
- * input first), classmates join by code and score on the rubric form
- * (bad scores, revisions), the trainee cannot score and sees the debrief
- * without classmates' names, the instructor ends and closes the run and
- * sees the result; people outside the course get 404 or 403. The course,
+ * input first), classmates join by code (too many wrong codes: 429 with
+ * Retry-After) and score on the rubric form (bad scores, revisions), the
+ * trainee cannot score and sees the debrief without classmates' names,
+ * the instructor ends and closes the run and sees the result; people
+ * outside the course get 404 or 403. The course,
  * its enrollments, a rubric and two scenarios are written by SQL so the
  * test stands on the schema, not on the library pages. */
 #include "enroll.h"
@@ -105,6 +106,7 @@ static void fixture(run_fixture *f)
 	user_make(&f->c1, "officer", ORG_A);
 	user_make(&f->c2, "officer", ORG_A);
 	user_make(&f->outsider, "officer", ORG_A);
+	course_teacher(f->course, &f->ins);
 	f->e_trainee = enroll_row(f->course, &f->trainee, "enrolled");
 	enroll_row(f->course, &f->c1, "enrolled");
 	enroll_row(f->course, &f->c2, "completed");
@@ -269,6 +271,16 @@ void test_run_pages_start(void **state)
 	expect_body(&r, "Jordan Actor");
 	expect_body(&r, "href=\"#rp-brief\"");
 	expect_body(&r, "Stands with his back to the rail");
+	/* The run is anonymous: the screen button opens the copy without
+	 * classmates' names, the named one is a separate link. */
+	snprintf(text, sizeof text,
+	         "class=\"button button-secondary\" href=\"/runs/%lld/debrief?view=projector\">"
+	         "Debrief screen</a>",
+	         run);
+	expect_body(&r, text);
+	snprintf(text, sizeof text, "href=\"/runs/%lld/debrief\">Debrief with classmates' names",
+	         run);
+	expect_body(&r, text);
 	hresp_free(&r);
 
 	/* The trainee sees the run (no code, no buttons, no role-player
@@ -364,6 +376,34 @@ void test_run_pages_join(void **state)
 	http_post_form(&f.oa, "/join", fields, &r);
 	expect_status(&r, 403);
 	expect_body(&r, "not enrolled");
+	hresp_free(&r);
+
+	/* Ten wrong codes from one person, then 429 with Retry-After and the
+	 * form saying so, even for the right code; another person at that
+	 * address (the same classroom) still joins. From an address of its
+	 * own (the limiter also counts per address), so the rest of the
+	 * suite is not near that limit. */
+	snprintf(f.oa.from_ip, sizeof f.oa.from_ip, "127.0.0.11");
+	snprintf(f.c1a.from_ip, sizeof f.c1a.from_ip, "127.0.0.11");
+	snprintf(fields, sizeof fields, "code=%s", wrong);
+	for (int i = 0; i < 10; i++) {
+		http_post_form(&f.oa, "/join", fields, &r);
+		expect_status(&r, 404);
+		hresp_free(&r);
+	}
+	snprintf(fields, sizeof fields, "code=%s", code);
+	http_post_form(&f.oa, "/join", fields, &r);
+	expect_status(&r, 429);
+	const char *retry = hresp_header(&r, "Retry-After");
+	long wait = retry ? strtol(retry, NULL, 10) : 0;
+	if (wait < 1 || wait > 600)
+		fail_msg("Retry-After %s", retry ? retry : "(none)");
+	expect_body(&r, "Too many wrong codes");
+	expect_body(&r, "aria-invalid=\"true\"");
+	hresp_free(&r);
+	http_post_form(&f.c1a, "/join", fields, &r);
+	snprintf(want, sizeof want, "/runs/%lld/score", run);
+	expect_redirect(&r, want);
 	hresp_free(&r);
 }
 
@@ -660,4 +700,30 @@ void test_run_pages_role_player(void **state)
 	http_post_form(&ra, path, "score.calm-voice=9", &r);
 	expect_status(&r, 403);
 	hresp_free(&r);
+
+	/* A trainee whose roles could read briefs elsewhere (an officer who
+	 * also instructs) still never sees the brief of their own run. */
+	tuser dual;
+	user_make(&dual, "officer,instructor", ORG_A);
+	long long e_dual = enroll_row(f.course, &dual, "enrolled");
+	agent da = {0};
+	login(&da, &dual);
+	snprintf(path, sizeof path, "/courses/%lld/runs", f.course);
+	snprintf(fields, sizeof fields, "scenario_id=%lld&enrollment_id=%lld&role_player_id=%lld",
+	         f.scenario, e_dual, (long long)user_id_of(&rp));
+	http_post_form(&f.ia, path, fields, &r);
+	expect_redirect(&r, "/runs/");
+	long long dual_run = strtoll(r.location + strlen("/runs/"), NULL, 10);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/runs/%lld", dual_run);
+	http_get(&da, path, &r);
+	expect_status(&r, 200);
+	expect_body(&r, "Dispatch brief");
+	expect_no_body(&r, "rp-brief");
+	expect_no_body(&r, "Stands with his back to the rail");
+	hresp_free(&r);
+	/* Instructing is by course: in a course they sit, they are a
+	 * classmate, not an instructor who could start runs there. */
+	snprintf(path, sizeof path, "/courses/%lld/runs", f.course);
+	get_status(&da, path, 403);
 }

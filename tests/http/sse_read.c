@@ -183,19 +183,24 @@ void sse_wait_open(sse_stream *s, long timeout_ms)
 		fail_msg("event stream: no bytes within %ld ms of opening", timeout_ms);
 }
 
-static bool match(const sse_event *e, const char *event, const char *needle)
+/* What an event must be to end a wait; NULL members match anything. */
+typedef struct wanted {
+	const char *id, *event, *needle;
+} wanted;
+
+static bool match(const sse_event *e, const wanted *w)
 {
-	return (!event || !strcmp(e->event, event)) && (!needle || strstr(e->data, needle));
+	return (!w->id || !strcmp(e->id, w->id)) && (!w->event || !strcmp(e->event, w->event)) &&
+	       (!w->needle || strstr(e->data, w->needle));
 }
 
-bool sse_wait_event(sse_stream *s, const char *event, const char *needle, long timeout_ms,
-                    sse_event *out)
+static bool wait_for(sse_stream *s, const wanted *w, long timeout_ms, sse_event *out)
 {
 	long long until = now_ms() + timeout_ms;
 	size_t seen = 0;
 	for (;;) {
 		for (; seen < s->n_events; seen++)
-			if (match(&s->events[seen], event, needle)) {
+			if (match(&s->events[seen], w)) {
 				*out = s->events[seen];
 				return true;
 			}
@@ -204,6 +209,17 @@ bool sse_wait_event(sse_stream *s, const char *event, const char *needle, long t
 			return false;
 		pump(s, left < 100 ? left : 100);
 	}
+}
+
+bool sse_wait_event(sse_stream *s, const char *event, const char *needle, long timeout_ms,
+                    sse_event *out)
+{
+	return wait_for(s, &(wanted){.event = event, .needle = needle}, timeout_ms, out);
+}
+
+bool sse_wait_id(sse_stream *s, const char *id, long timeout_ms, sse_event *out)
+{
+	return wait_for(s, &(wanted){.id = id}, timeout_ms, out);
 }
 
 bool sse_wait_end(sse_stream *s, long timeout_ms)

@@ -39,6 +39,9 @@ void sse_wait_open(sse_stream *s, long timeout_ms);
  * Events already received count. True with *out filled when found. */
 bool sse_wait_event(sse_stream *s, const char *event, const char *needle, long timeout_ms,
                     sse_event *out);
+/* Reads until the event with id `id` has arrived, as sse_wait_event (for
+ * a test that wants every event up to a known one). */
+bool sse_wait_id(sse_stream *s, const char *id, long timeout_ms, sse_event *out);
 /* Reads until the server ends the stream (a complete response), or
  * timeout_ms passes; true when it ended that way. */
 bool sse_wait_end(sse_stream *s, long timeout_ms);

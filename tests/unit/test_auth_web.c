@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -181,6 +182,39 @@ static void query_numbers(void **state)
 	arena_free(a);
 }
 
+/* Pages of ids taken newest first, as tokens and sessions list them. */
+static const char *id_page(arena *a, int64_t after, int limit, char *taken, size_t len)
+{
+	static const int64_t ids[] = {9, 7, 5, 3, 1};
+	auth_id_page pg = {.after = after, .limit = limit};
+	taken[0] = '\0';
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		if (auth_id_page_takes(&pg, a, ids[i]))
+			snprintf(taken + strlen(taken), len - strlen(taken), "%lld ",
+			         (long long)ids[i]);
+	return pg.next;
+}
+
+static void id_pages_continue_below_the_cursor(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	char taken[64];
+	assert_string_equal(id_page(a, 0, 2, taken, sizeof taken), "7");
+	assert_string_equal(taken, "9 7 ");
+	assert_string_equal(id_page(a, 7, 2, taken, sizeof taken), "3");
+	assert_string_equal(taken, "5 3 ");
+	assert_null(id_page(a, 3, 2, taken, sizeof taken));
+	assert_string_equal(taken, "1 ");
+	/* Exactly the rest: no next page. */
+	assert_null(id_page(a, 0, 5, taken, sizeof taken));
+	assert_string_equal(taken, "9 7 5 3 1 ");
+	/* A cursor below every id: an empty last page. */
+	assert_null(id_page(a, 1, 2, taken, sizeof taken));
+	assert_string_equal(taken, "");
+	arena_free(a);
+}
+
 static void problems_name_fields(void **state)
 {
 	(void)state;
@@ -217,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(times_show_in_the_program_zone),
 	    cmocka_unit_test(fragments_become_sentences),
 	    cmocka_unit_test(query_numbers),
+	    cmocka_unit_test(id_pages_continue_below_the_cursor),
 	    cmocka_unit_test(problems_name_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

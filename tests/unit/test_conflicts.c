@@ -19,16 +19,19 @@ enum { MON = 1772409600, H = 3600 };
 
 static course_module modules[] = {
     {.id = 1, .title = "Program overview", .minutes = 60, .instructor_kinds = "officer"},
-    {.id = 2, .title = "Verbal de-escalation", .minutes = 120,
+    {.id = 2,
+     .title = "Verbal de-escalation",
+     .minutes = 120,
      .instructor_kinds = "officer,clinician"},
-    {.id = 3, .title = "Living with mental illness", .minutes = 90,
+    {.id = 3,
+     .title = "Living with mental illness",
+     .minutes = 90,
      .instructor_kinds = "presenter"},
 };
 
-static course_session_instructor sgt = {.user_id = 10, .name = "Sgt. Long",
-                                        .roles = ROLE_INSTRUCTOR | ROLE_OFFICER};
-static course_session_instructor doc = {.user_id = 11, .name = "Dr. Cole",
-                                        .roles = ROLE_CLINICIAN};
+static course_session_instructor sgt = {
+    .user_id = 10, .name = "Sgt. Long", .roles = ROLE_INSTRUCTOR | ROLE_OFFICER};
+static course_session_instructor doc = {.user_id = 11, .name = "Dr. Cole", .roles = ROLE_CLINICIAN};
 
 /* A session of course 1 from local hours on day d (0 = Monday). */
 static course_session at(arena *a, int64_t id, int d, int from, int to, const char *room)
@@ -80,8 +83,12 @@ static const course_conflict *first(const course_conflict *c, size_t n, conflict
 
 static conflict_input input(course_session *s, size_t n)
 {
-	return (conflict_input){.starts_on = MON, .ends_on = MON + 4 * 86400, .sessions = s,
-	                        .session_count = n, .modules = modules, .module_count = 3};
+	return (conflict_input){.starts_on = MON,
+	                        .ends_on = MON + 4 * 86400,
+	                        .sessions = s,
+	                        .session_count = n,
+	                        .modules = modules,
+	                        .module_count = 3};
 }
 
 static int setup(void **state)
@@ -129,10 +136,12 @@ static void modules_unscheduled_and_short(void **state)
 	const course_conflict *x = first(c, n, CONFLICT_MODULE_SHORT);
 	assert_int_equal(x->module_id, 2);
 	assert_true(x->is_warning);
-	assert_string_equal(x->message, "Verbal de-escalation is scheduled for 60 of its 120 minutes.");
+	assert_string_equal(x->message,
+	                    "Verbal de-escalation is scheduled for 60 of its 120 minutes.");
 	x = first(c, n, CONFLICT_MODULE_UNSCHEDULED);
 	assert_int_equal(x->module_id, 3);
-	assert_string_equal(x->message, "Living with mental illness (90 min) is not scheduled yet.");
+	assert_string_equal(x->message,
+	                    "Living with mental illness (90 min) is not scheduled yet.");
 }
 
 static void own_sessions_overlap_and_outside(void **state)
@@ -150,8 +159,8 @@ static void own_sessions_overlap_and_outside(void **state)
 	assert_int_equal(x->session_id, 1);
 	assert_int_equal(x->other_session_id, 2);
 	assert_false(x->is_warning);
-	assert_string_equal(x->message,
-	                    "The sessions of Mon 2 Mar 08:00–10:00 and Mon 2 Mar 09:00–11:00 overlap.");
+	assert_string_equal(
+	    x->message, "The sessions of Mon 2 Mar 08:00–10:00 and Mon 2 Mar 09:00–11:00 overlap.");
 	x = first(c, n, CONFLICT_OUTSIDE_DATES);
 	assert_int_equal(x->session_id, 3);
 	assert_int_equal(count(c, n, CONFLICT_OUTSIDE_DATES), 1);
@@ -172,9 +181,9 @@ static void instructor_and_room_across_courses(void **state)
 	by(&s[0], sgt);
 	by(&s[0], doc);
 	conflict_other o[3] = {
-	    {at(a, 7, 0, 9, 12, "room a"), "CIT Basic, April"},
-	    {at(a, 8, 0, 10, 12, "Room A"), "Refresher"}, /* touches: no clash */
-	    {at(a, 9, 0, 7, 9, "Gym"), "Refresher"},
+	    {at(a, 7, 0, 9, 12, "room a"), "CIT Basic, April", NULL},
+	    {at(a, 8, 0, 10, 12, "Room A"), "Refresher", NULL}, /* touches: no clash */
+	    {at(a, 9, 0, 7, 9, "Gym"), "Refresher", NULL},
 	};
 	o[0].session.course_id = 2;
 	by(&o[0].session, sgt);
@@ -201,6 +210,19 @@ static void instructor_and_room_across_courses(void **state)
 	assert_int_equal(x->other_session_id, 7);
 	assert_string_equal(x->message, "Room Room A is booked for Mon 2 Mar 08:00–10:00 here and "
 	                                "by CIT Basic, April (Mon 2 Mar 09:00–12:00).");
+	/* The same room name at another location is another room; a location
+	 * left blank on either side may be the same place. */
+	in.location = "Police academy";
+	o[0].course_location = "Pine Belt Crisis Center";
+	conflicts_check(a, &in, &c, &n);
+	assert_int_equal(count(c, n, CONFLICT_ROOM_BUSY), 0);
+	assert_int_equal(count(c, n, CONFLICT_INSTRUCTOR_BUSY), 2);
+	o[0].course_location = "police ACADEMY";
+	conflicts_check(a, &in, &c, &n);
+	assert_int_equal(count(c, n, CONFLICT_ROOM_BUSY), 1);
+	o[0].course_location = "";
+	conflicts_check(a, &in, &c, &n);
+	assert_int_equal(count(c, n, CONFLICT_ROOM_BUSY), 1);
 	/* Rooms left blank never clash. */
 	s[0].room = "";
 	o[0].session.room = "";

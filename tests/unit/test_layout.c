@@ -130,6 +130,28 @@ static void forms_carry_csrf_and_escape(void **state)
 	arena_free(a);
 }
 
+/* ?done=KEY shows its message once; any other value shows nothing. */
+static void done_keys_flash_their_message(void **state)
+{
+	(void)state;
+	static const page_done done[] = {{"created", "Added."}, {"saved", "Saved."}};
+	arena *a = arena_new();
+	request *req = new_request(a, ROLE_ADMIN);
+	kv_add(&req->query, "done", "saved", 5);
+	PAGE_FLASH_DONE(req, done);
+	assert_string_equal(
+	    buf_str(&req->resp.body),
+	    "<div class=\"flash flash-success\" role=\"status\"><p>Saved.</p></div>\n");
+	req = new_request(a, ROLE_ADMIN);
+	kv_add(&req->query, "done", "<b>pwned</b>", 12);
+	PAGE_FLASH_DONE(req, done);
+	assert_string_equal(buf_str(&req->resp.body), "");
+	req = new_request(a, ROLE_ADMIN);
+	PAGE_FLASH_DONE(req, done);
+	assert_string_equal(buf_str(&req->resp.body), "");
+	arena_free(a);
+}
+
 static void errors_are_tied_to_fields(void **state)
 {
 	(void)state;
@@ -208,6 +230,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(chrome_and_navigation),
 	    cmocka_unit_test(forms_carry_csrf_and_escape),
+	    cmocka_unit_test(done_keys_flash_their_message),
 	    cmocka_unit_test(errors_are_tied_to_fields),
 	    cmocka_unit_test(numeric_table_headers),
 	    cmocka_unit_test(page_is_valid_html),

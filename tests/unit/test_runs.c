@@ -19,8 +19,8 @@
 
 static run_skill skill(int64_t id, const char *code, int64_t weight, bool critical)
 {
-	return (run_skill){.id = id, .code = code, .title = code, .weight = weight,
-	                   .is_critical = critical};
+	return (run_skill){
+	    .id = id, .code = code, .title = code, .weight = weight, .is_critical = critical};
 }
 
 static void aggregate_means_spread_counts(void **state)
@@ -72,8 +72,11 @@ static void aggregate_rounds_half_up_and_ignores_out_of_scale(void **state)
 
 static run_skill_summary agg(const char *code, int64_t imean, int64_t weight, bool critical)
 {
-	return (run_skill_summary){.code = code, .instructor_mean_x100 = imean, .weight = weight,
-	                           .is_critical = critical, .n_instructors = imean < 0 ? 0 : 1};
+	return (run_skill_summary){.code = code,
+	                           .instructor_mean_x100 = imean,
+	                           .weight = weight,
+	                           .is_critical = critical,
+	                           .n_instructors = imean < 0 ? 0 : 1};
 }
 
 static void pass_rule(void **state)
@@ -156,27 +159,52 @@ static void limiter_blocks_after_ten_misses(void **state)
 {
 	(void)state;
 	run_join_limiter_reset();
+	const int max = RUN_JOIN_MAX_MISSES;
 	int64_t wait, t0 = 1000000;
-	for (int i = 0; i < RUN_JOIN_MAX_MISSES; i++) {
-		assert_true(run_join_limiter_allows("u:1", t0 + i, &wait));
+	for (int i = 0; i < max; i++) {
+		assert_true(run_join_limiter_allows("u:1", max, t0 + i, &wait));
 		run_join_limiter_miss("u:1", t0 + i);
 	}
-	assert_false(run_join_limiter_allows("u:1", t0 + 10, &wait));
+	assert_false(run_join_limiter_allows("u:1", max, t0 + 10, &wait));
 	/* The oldest miss (t0) leaves the window at t0 + 600. */
 	assert_int_equal(wait, RUN_JOIN_WINDOW - 10);
-	assert_true(run_join_limiter_allows("u:2", t0 + 10, &wait)); /* another key */
-	assert_false(run_join_limiter_allows("u:1", t0 + RUN_JOIN_WINDOW - 1, &wait));
+	assert_true(run_join_limiter_allows("u:2", max, t0 + 10, &wait)); /* another key */
+	assert_false(run_join_limiter_allows("u:1", max, t0 + RUN_JOIN_WINDOW - 1, &wait));
 	assert_int_equal(wait, 1);
-	assert_true(run_join_limiter_allows("u:1", t0 + RUN_JOIN_WINDOW, &wait));
+	assert_true(run_join_limiter_allows("u:1", max, t0 + RUN_JOIN_WINDOW, &wait));
 	/* Nine in the window is still allowed. */
 	run_join_limiter_reset();
-	for (int i = 0; i < RUN_JOIN_MAX_MISSES - 1; i++)
-		run_join_limiter_miss("ip:192.0.2.1", t0);
-	assert_true(run_join_limiter_allows("ip:192.0.2.1", t0 + 1, &wait));
-	run_join_limiter_miss("ip:192.0.2.1", t0 + 1);
-	assert_false(run_join_limiter_allows("ip:192.0.2.1", t0 + 2, &wait));
+	for (int i = 0; i < max - 1; i++)
+		run_join_limiter_miss("u:3", t0);
+	assert_true(run_join_limiter_allows("u:3", max, t0 + 1, &wait));
+	run_join_limiter_miss("u:3", t0 + 1);
+	assert_false(run_join_limiter_allows("u:3", max, t0 + 2, &wait));
 	run_join_limiter_reset();
-	assert_true(run_join_limiter_allows("ip:192.0.2.1", t0 + 2, &wait));
+	assert_true(run_join_limiter_allows("u:3", max, t0 + 2, &wait));
+}
+
+/* An address (a classroom behind one router) has the larger limit, and
+ * the miss that lifts it is the limit-th newest, not the oldest kept. */
+static void limiter_gives_an_address_more_room(void **state)
+{
+	(void)state;
+	run_join_limiter_reset();
+	const int per_user = RUN_JOIN_MAX_MISSES, per_ip = RUN_JOIN_MAX_MISSES_PER_ADDRESS;
+	int64_t wait, t0 = 2000000;
+	const char *ip = "ip:192.0.2.7";
+	for (int i = 0; i < per_ip - 1; i++)
+		run_join_limiter_miss(ip, t0 + i);
+	assert_true(run_join_limiter_allows(ip, per_ip, t0 + per_ip, &wait));
+	/* The same misses would have stopped one person long ago. */
+	assert_false(run_join_limiter_allows(ip, per_user, t0 + per_ip, &wait));
+	assert_int_equal(wait,
+	                 (t0 + per_ip - 2 - (per_user - 1)) + RUN_JOIN_WINDOW - (t0 + per_ip));
+	run_join_limiter_miss(ip, t0 + per_ip - 1);
+	assert_false(run_join_limiter_allows(ip, per_ip, t0 + per_ip, &wait));
+	/* The first of the per_ip newest misses was at t0. */
+	assert_int_equal(wait, RUN_JOIN_WINDOW - per_ip);
+	assert_true(run_join_limiter_allows(ip, per_ip, t0 + RUN_JOIN_WINDOW, &wait));
+	run_join_limiter_reset();
 }
 
 enum { LIMIT_THREADS = 8, LIMIT_KEYS = 50 };
@@ -200,7 +228,8 @@ static void limiter_is_thread_safe(void **state)
 	run_join_limiter_reset();
 	pthread_t th[LIMIT_THREADS];
 	for (int t = 0; t < LIMIT_THREADS; t++)
-		assert_int_equal(pthread_create(&th[t], NULL, limiter_worker, (void *)(intptr_t)t), 0);
+		assert_int_equal(pthread_create(&th[t], NULL, limiter_worker, (void *)(intptr_t)t),
+		                 0);
 	for (int t = 0; t < LIMIT_THREADS; t++)
 		pthread_join(th[t], NULL);
 	/* Every key has exactly 8 misses: allowed; two more block it. */
@@ -208,11 +237,11 @@ static void limiter_is_thread_safe(void **state)
 		char key[32];
 		int64_t wait;
 		snprintf(key, sizeof key, "k:%d", k);
-		assert_true(run_join_limiter_allows(key, 5010, &wait));
+		assert_true(run_join_limiter_allows(key, RUN_JOIN_MAX_MISSES, 5010, &wait));
 		run_join_limiter_miss(key, 5010);
-		assert_true(run_join_limiter_allows(key, 5010, &wait));
+		assert_true(run_join_limiter_allows(key, RUN_JOIN_MAX_MISSES, 5010, &wait));
 		run_join_limiter_miss(key, 5010);
-		assert_false(run_join_limiter_allows(key, 5010, &wait));
+		assert_false(run_join_limiter_allows(key, RUN_JOIN_MAX_MISSES, 5010, &wait));
 	}
 	run_join_limiter_reset();
 }
@@ -221,6 +250,8 @@ static void limiter_is_thread_safe(void **state)
 
 typedef struct world {
 	int64_t coord, instr, instr2, sup, trainee, mate, mate2, outsider, actor, analyst;
+	int64_t elsewhere;     /* an instructor who teaches only other_course */
+	int64_t officer_instr; /* an officer and instructor, seated in course */
 	int64_t course, other_course, enrollment, mate_enrollment;
 	int64_t rubric, scenario, bare_scenario;
 	int64_t s_intro, s_calm, s_choices; /* calm is critical, weight 2 */
@@ -249,29 +280,37 @@ static world make_world(authfx *f)
 	w.outsider = fx_user(f, pd, "di@pd.test", "Di Outsider", "officer", NULL);
 	w.actor = fx_user(f, cc, "pat@cc.test", "Pat Presenter", "presenter", NULL);
 	w.analyst = fx_user(f, cc, "ann@cc.test", "Ann Analyst", "analyst", NULL);
+	w.elsewhere = fx_user(f, cc, "eli@cc.test", "Eli Elsewhere", "instructor", NULL);
+	w.officer_instr = fx_user(f, pd, "oz@pd.test", "Oz Officer", "officer,instructor", NULL);
 	int64_t v = tf_version(f);
 	w.course = tf_course(f, v, 10, "in_progress");
 	w.other_course = tf_course(f, v, 10, "in_progress");
+	int64_t session = tf_session(f, w.course, 0, 60);
+	tf_teach(f, session, w.instr);
+	tf_teach(f, session, w.instr2);
+	tf_teach(f, tf_session(f, w.other_course, 0, 60), w.elsewhere);
 	w.enrollment = tf_enrollment(f, w.course, w.trainee);
 	w.mate_enrollment = tf_enrollment(f, w.course, w.mate);
 	tf_enrollment(f, w.course, w.mate2);
+	tf_enrollment(f, w.course, w.officer_instr);
 	tf_enrollment(f, w.other_course, w.outsider);
-	w.rubric = insert_id(f,
-	                     "INSERT INTO rubrics (code, title, pass_mean_x100, created_at, "
-	                     "updated_at) VALUES ('deesc', 'De-escalation', 300, 1, 1) RETURNING id");
+	w.rubric =
+	    insert_id(f, "INSERT INTO rubrics (code, title, pass_mean_x100, created_at, "
+	                 "updated_at) VALUES ('deesc', 'De-escalation', 300, 1, 1) RETURNING id");
 	char sql[512];
 	const struct {
 		const char *code;
 		int weight, critical;
 		int64_t *id;
-	} skills[] = {{"intro", 1, 0, &w.s_intro}, {"calm", 2, 1, &w.s_calm},
+	} skills[] = {{"intro", 1, 0, &w.s_intro},
+	              {"calm", 2, 1, &w.s_calm},
 	              {"choices", 1, 0, &w.s_choices}};
 	for (int i = 0; i < 3; i++) {
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO rubric_skills (rubric_id, position, code, title, weight, "
 		         "is_critical) VALUES (%lld, %d, '%s', 'Skill %s', %d, %d) RETURNING id",
-		         (long long)w.rubric, i + 1, skills[i].code, skills[i].code, skills[i].weight,
-		         skills[i].critical);
+		         (long long)w.rubric, i + 1, skills[i].code, skills[i].code,
+		         skills[i].weight, skills[i].critical);
 		*skills[i].id = insert_id(f, sql);
 	}
 	snprintf(sql, sizeof sql,
@@ -281,11 +320,11 @@ static world make_world(authfx *f)
 	         "RETURNING id",
 	         (long long)w.rubric);
 	w.scenario = insert_id(f, sql);
-	w.bare_scenario = insert_id(f,
-	                            "INSERT INTO scenarios (code, title, crisis_type, difficulty, "
-	                            "dispatch_brief, minutes, created_at, updated_at) VALUES "
-	                            "('bare', 'No rubric yet', 'other', 'introductory', 'x', 10, 1, "
-	                            "1) RETURNING id");
+	w.bare_scenario =
+	    insert_id(f, "INSERT INTO scenarios (code, title, crisis_type, difficulty, "
+	                 "dispatch_brief, minutes, created_at, updated_at) VALUES "
+	                 "('bare', 'No rubric yet', 'other', 'introductory', 'x', 10, 1, "
+	                 "1) RETURNING id");
 	return w;
 }
 
@@ -299,8 +338,10 @@ static int64_t start(authfx *f, world *w, int64_t role_player)
 	principal in = fx_as(f, w->instr);
 	run r;
 	field_errors errs = {0};
-	run_start_input si = {.course_id = w->course, .scenario_id = w->scenario,
-	                      .trainee_id = w->trainee, .role_player_id = role_player,
+	run_start_input si = {.course_id = w->course,
+	                      .scenario_id = w->scenario,
+	                      .trainee_id = w->trainee,
+	                      .role_player_id = role_player,
 	                      .role_player_name = role_player ? NULL : "Actor Alex"};
 	int rc = run_start(f->d, f->a, &in, &si, &r, &errs);
 	if (rc < 0)
@@ -360,6 +401,18 @@ static void start_checks_and_writes_nothing_on_refusal(void **state)
 	                              &r, &errs),
 	                 CK_E_INVALID);
 	assert_string_equal(errs.items[0].field, "enrollment_id");
+	/* An instructor who does not teach this course: 403, and no matrix. */
+	principal elsewhere = fx_as(f, w.elsewhere);
+	errs = (field_errors){0};
+	assert_int_equal(run_start_kv(f->d, f->a, &elsewhere, w.course,
+	                              fx_kv(f, "scenario_id", num(f, w.scenario), "trainee_id",
+	                                    num(f, w.trainee), NULL),
+	                              &r, &errs),
+	                 CK_E_FORBIDDEN);
+	run_matrix m;
+	assert_int_equal(run_matrix_for_course(f->d, f->a, &elsewhere, w.course, &m),
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(run_matrix_for_course(f->d, f->a, &in, w.course, &m), 0);
 	/* The role player reads the brief: not the trainee, not an officer
 	 * (a classmate could be the next trainee), not someone unknown. */
 	const struct {
@@ -371,9 +424,9 @@ static void start_checks_and_writes_nothing_on_refusal(void **state)
 	for (size_t i = 0; i < sizeof players / sizeof players[0]; i++) {
 		errs = (field_errors){0};
 		assert_int_equal(run_start_kv(f->d, f->a, &in, w.course,
-		                              fx_kv(f, "scenario_id", num(f, w.scenario), "trainee_id",
-		                                    num(f, w.trainee), "role_player_id",
-		                                    num(f, players[i].who), NULL),
+		                              fx_kv(f, "scenario_id", num(f, w.scenario),
+		                                    "trainee_id", num(f, w.trainee),
+		                                    "role_player_id", num(f, players[i].who), NULL),
 		                              &r, &errs),
 		                 CK_E_INVALID);
 		assert_int_equal(errs.len, 1);
@@ -393,15 +446,16 @@ static void start_checks_and_writes_nothing_on_refusal(void **state)
 	                              &r, &errs),
 	                 CK_E_FORBIDDEN);
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM scenario_runs"), 0);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'run.start'"), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'run.start'"),
+	                 0);
 	/* A good one: live, a valid unique code, anonymous by default, audited. */
 	errs = (field_errors){0};
-	assert_int_equal(run_start_kv(f->d, f->a, &in, w.course,
-	                              fx_kv(f, "scenario_id", num(f, w.scenario), "enrollment_id",
-	                                    num(f, w.enrollment), "role_player_id",
-	                                    num(f, w.actor), NULL),
-	                              &r, &errs),
-	                 0);
+	assert_int_equal(
+	    run_start_kv(f->d, f->a, &in, w.course,
+	                 fx_kv(f, "scenario_id", num(f, w.scenario), "enrollment_id",
+	                       num(f, w.enrollment), "role_player_id", num(f, w.actor), NULL),
+	                 &r, &errs),
+	    0);
 	assert_string_equal(r.status, "live");
 	assert_true(run_join_code_valid(r.join_code));
 	assert_true(r.is_anonymous);
@@ -409,7 +463,8 @@ static void start_checks_and_writes_nothing_on_refusal(void **state)
 	assert_string_equal(r.role_player_name, "Pat Presenter");
 	assert_int_equal(r.mean_x100, -1);
 	assert_null(r.result);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'run.start'"), 1);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'run.start'"),
+	                 1);
 	/* The program setting turns anonymity off for later runs. */
 	assert_int_equal(run_settings_save(f->d, f->a, &in, false), CK_E_FORBIDDEN);
 	assert_int_equal(run_settings_save(f->d, f->a, &f->sys, false), 0);
@@ -438,10 +493,19 @@ static void scope_of_a_run(void **state)
 		run_viewer viewer;
 		bool sees_code;
 	} cases[] = {
-	    {w.coord, 0, RUN_VIEWER_MANAGER, true},      {w.instr2, 0, RUN_VIEWER_INSTRUCTOR, true},
-	    {w.trainee, 0, RUN_VIEWER_TRAINEE, false},   {w.actor, 0, RUN_VIEWER_ROLE_PLAYER, false},
-	    {w.mate, 0, RUN_VIEWER_CLASSMATE, false},    {w.outsider, CK_E_NOT_FOUND, 0, false},
-	    {w.sup, CK_E_NOT_FOUND, 0, false},           {w.analyst, CK_E_NOT_FOUND, 0, false},
+	    {w.coord, 0, RUN_VIEWER_MANAGER, true},
+	    {w.instr2, 0, RUN_VIEWER_INSTRUCTOR, true},
+	    {w.trainee, 0, RUN_VIEWER_TRAINEE, false},
+	    {w.actor, 0, RUN_VIEWER_ROLE_PLAYER, false},
+	    {w.mate, 0, RUN_VIEWER_CLASSMATE, false},
+	    {w.outsider, CK_E_NOT_FOUND, 0, false},
+	    {w.sup, CK_E_NOT_FOUND, 0, false},
+	    {w.analyst, CK_E_NOT_FOUND, 0, false},
+	    /* The instructor role alone is not the course: one who teaches
+	     * elsewhere does not see the run; one seated in the course is a
+	     * classmate there, with no join code and no names. */
+	    {w.elsewhere, CK_E_NOT_FOUND, 0, false},
+	    {w.officer_instr, 0, RUN_VIEWER_CLASSMATE, false},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		principal p = fx_as(f, cases[i].uid);
@@ -460,10 +524,14 @@ static void scope_of_a_run(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(run_list(f->d, f->a, &mate, &(run_filter){0}, &items, &n, &next), 0);
 	assert_int_equal(n, 1);
+	principal elsewhere = fx_as(f, w.elsewhere);
+	assert_int_equal(run_list(f->d, f->a, &elsewhere, &(run_filter){0}, &items, &n, &next), 0);
+	assert_int_equal(n, 0);
 	/* Paging: three runs, two a page, newest first. */
 	start(f, &w, 0);
 	start(f, &w, 0);
-	assert_int_equal(run_list(f->d, f->a, &in, &(run_filter){.limit = 2}, &items, &n, &next), 0);
+	assert_int_equal(run_list(f->d, f->a, &in, &(run_filter){.limit = 2}, &items, &n, &next),
+	                 0);
 	assert_int_equal(n, 2);
 	assert_true(items[0].id > items[1].id);
 	assert_int_equal(next, items[1].id);
@@ -516,6 +584,9 @@ static void feedback_revises_never_duplicates(void **state)
 	assert_int_equal(feedback_list(f->d, f->a, &in, id, &items, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(feedback_list(f->d, f->a, &mate, id, &items, &n), CK_E_FORBIDDEN);
+	/* A comment alone is feedback too. */
+	assert_int_equal(score(f, w.mate2, id, 0, 0, 0, "Kept his distance well.", NULL), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM run_feedback"), 3);
 }
 
 static void bad_feedback_writes_nothing(void **state)
@@ -538,6 +609,16 @@ static void bad_feedback_writes_nothing(void **state)
 	assert_int_equal(feedback_submit(f->d, f->a, &mate, id, &in, NULL, &errs), CK_E_INVALID);
 	assert_int_equal(errs.len, 1);
 	assert_string_equal(errs.items[0].field, "scores.juggling");
+	/* Nothing scored and no comment (or only spaces) says nothing: 422. */
+	const char *silences[] = {NULL, "", "  \n\t "};
+	for (size_t i = 0; i < sizeof silences / sizeof silences[0]; i++) {
+		feedback_input empty = {.n = 0, .comment = silences[i]};
+		errs = (field_errors){0};
+		assert_int_equal(feedback_submit(f->d, f->a, &mate, id, &empty, NULL, &errs),
+		                 CK_E_INVALID);
+		assert_int_equal(errs.len, 1);
+		assert_string_equal(errs.items[0].field, "scores");
+	}
 	/* The trainee and the role player cannot score. */
 	assert_int_equal(score(f, w.trainee, id, 3, 3, 3, NULL, NULL), CK_E_FORBIDDEN);
 	assert_int_equal(score(f, w.actor, id, 3, 3, 3, NULL, NULL), CK_E_FORBIDDEN);
@@ -546,8 +627,8 @@ static void bad_feedback_writes_nothing(void **state)
 	principal in_p = fx_as(f, w.instr), out = fx_as(f, w.outsider);
 	run r;
 	assert_int_equal(run_get(f->d, f->a, &in_p, id, &r), 0);
-	feedback_input with_code = {.codes = codes, .scores = scores, .n = 1,
-	                            .join_code = r.join_code};
+	feedback_input with_code = {
+	    .codes = codes, .scores = scores, .n = 1, .join_code = r.join_code};
 	assert_int_equal(feedback_submit(f->d, f->a, &out, id, &with_code, NULL, &errs),
 	                 CK_E_FORBIDDEN);
 	with_code.join_code = "ACDEFG";
@@ -606,7 +687,8 @@ static void end_and_close_by_the_rule(void **state)
 	assert_int_equal(r.closed_by, w.instr);
 	errs = (field_errors){0};
 	assert_int_equal(run_close(f->d, f->a, &in, id, &r, &errs), CK_E_CONFLICT);
-	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'run.close'"), 1);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'run.close'"),
+	                 1);
 	/* The events: feedback ×4, ended, closed, in order. */
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM run_events WHERE kind = 'feedback'"), 4);
 	assert_int_equal(fx_count(f, "SELECT seq FROM run_events WHERE kind = 'ended'"), 3);
@@ -693,10 +775,25 @@ static void join_by_code_and_limit(void **state)
 	assert_int_equal(run_join(f->d, f->a, &out, "198.51.100.2", r.join_code, &got, &wait),
 	                 CK_E_RATE);
 	assert_true(wait > 0 && wait <= RUN_JOIN_WINDOW);
-	/* The address is limited too: another user from it waits. */
+	/* One person's typos do not lock out the room behind the same
+	 * address… */
+	assert_int_equal(run_join(f->d, f->a, &mate, "198.51.100.1", r.join_code, &got, &wait), 0);
+	/* …but the address has a limit of its own: people with nine misses
+	 * each, until the address has its fill; then another user from it
+	 * waits, while from elsewhere they do not. */
+	int misses = RUN_JOIN_MAX_MISSES;
+	for (int64_t k = 0; misses < RUN_JOIN_MAX_MISSES_PER_ADDRESS; k++) {
+		principal guesser = mate;
+		guesser.user_id = 900000 + k;
+		for (int i = 0;
+		     i < RUN_JOIN_MAX_MISSES - 1 && misses < RUN_JOIN_MAX_MISSES_PER_ADDRESS;
+		     i++, misses++)
+			assert_int_equal(
+			    run_join(f->d, f->a, &guesser, "198.51.100.1", "ZZZZZZ", &got, &wait),
+			    CK_E_NOT_FOUND);
+	}
 	assert_int_equal(run_join(f->d, f->a, &mate, "198.51.100.1", r.join_code, &got, &wait),
 	                 CK_E_RATE);
-	/* …but not from elsewhere. */
 	assert_int_equal(run_join(f->d, f->a, &mate, "192.0.2.9", r.join_code, &got, &wait), 0);
 	fx_advance(RUN_JOIN_WINDOW);
 	assert_int_equal(run_join(f->d, f->a, &out, "198.51.100.2", "ZZZZZZ", &got, &wait),
@@ -740,7 +837,7 @@ static void history_and_matrix(void **state)
 	assert_int_equal(run_matrix_for_course(f->d, f->a, &in, 9999, &m), CK_E_NOT_FOUND);
 	assert_int_equal(run_matrix_for_course(f->d, f->a, &in, w.course, &m), 0);
 	assert_int_equal(m.runs_required, 2);
-	assert_int_equal(m.n_rows, 3);
+	assert_int_equal(m.n_rows, 4);
 	assert_int_equal(m.n_columns, 3);
 	const run_matrix_row *ada = NULL;
 	for (size_t i = 0; i < m.n_rows; i++)
@@ -779,12 +876,16 @@ static void *conc_scorer(void *p)
 	if (user_get(d, a, &c->f->sys, c->user_id, &u) < 0) {
 		c->failures = CONC_REVISIONS;
 	} else {
-		principal who = {.user_id = u.id, .org_id = u.org_id, .roles = u.roles,
-		                 .name = u.name, .email = u.email};
+		principal who = {.user_id = u.id,
+		                 .org_id = u.org_id,
+		                 .roles = u.roles,
+		                 .name = u.name,
+		                 .email = u.email};
 		for (int k = 0; k < CONC_REVISIONS; k++) {
 			const char *codes[] = {"intro", "calm"};
 			int64_t scores[] = {1 + (c->user_id + k) % 5, 1 + k};
-			feedback_input in = {.codes = codes, .scores = scores, .n = 2, .comment = "x"};
+			feedback_input in = {
+			    .codes = codes, .scores = scores, .n = 2, .comment = "x"};
 			field_errors errs = {0};
 			if (feedback_submit(d, a, &who, c->run_id, &in, NULL, &errs) != 0)
 				c->failures++;
@@ -837,6 +938,7 @@ int main(void)
 	    cmocka_unit_test(pass_rule),
 	    cmocka_unit_test(join_code_alphabet),
 	    cmocka_unit_test(limiter_blocks_after_ten_misses),
+	    cmocka_unit_test(limiter_gives_an_address_more_room),
 	    cmocka_unit_test(limiter_is_thread_safe),
 	};
 	const struct CMUnitTest cases[] = {
