@@ -31,9 +31,9 @@ typedef struct run_world {
 	agent a_instr;
 } run_world;
 
-/* A course in progress, a one-skill rubric and scenario (rows written
- * straight into the database), the instructor, a trainee, and a live run
- * of it started by the instructor over the API. */
+/* A course in progress taught by the instructor, a one-skill rubric and
+ * scenario (rows written straight into the database), a trainee, and a
+ * live run of it started by the instructor over the API. */
 static void run_world_make(run_world *w, const char *tag)
 {
 	char sql[768];
@@ -80,6 +80,16 @@ static void run_world_make(run_world *w, const char *tag)
 	tuser trainee;
 	user_make(&w->instr, "instructor", ORG);
 	user_make(&trainee, "officer", ORG);
+	/* Runs are started and scored by those who teach the course. */
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO course_sessions (course_id, starts_at, ends_at, room, created_at, "
+	         "updated_at) VALUES (%lld, 1600000000, 1600007200, 'B2', 1, 1) RETURNING id",
+	         course);
+	long long session = sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO session_instructors (session_id, user_id) VALUES (%lld, %lld)", session,
+	         (long long)user_id_of(&w->instr));
+	sql_int(sql);
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO enrollments (course_id, user_id, status, created_at, updated_at) "
 	         "VALUES (%lld, %lld, 'enrolled', 1, 1)",
