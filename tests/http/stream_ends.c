@@ -87,8 +87,8 @@ static void run_world_make(run_world *w, const char *tag)
 	         course);
 	long long session = sql_int(sql);
 	snprintf(sql, sizeof sql,
-	         "INSERT INTO session_instructors (session_id, user_id) VALUES (%lld, %lld)", session,
-	         (long long)user_id_of(&w->instr));
+	         "INSERT INTO session_instructors (session_id, user_id) VALUES (%lld, %lld)",
+	         session, (long long)user_id_of(&w->instr));
 	sql_int(sql);
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO enrollments (course_id, user_id, status, created_at, updated_at) "
