@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "../auth/auth_web.h"
-#include "../auth/orgs.h"
 #include "../base/clock.h"
 #include "../base/errors.h"
 #include "../training/enroll_web.h"
@@ -101,19 +100,14 @@ static int status_get_json(request *req)
 		auth_api_fail(req, CK_E_INVALID, &errs);
 		return 0;
 	}
-	if (!org_id)
-		org_id = req->who.org_id;
 	db *d = auth_db(req);
 	if (!d)
 		return 0;
 	int64_t now = clock_now();
 	officer_status *items;
 	size_t n;
-	int rc = agency_status(d, req->arena, &req->who, org_id, now, &items, &n);
 	org g;
-	if (rc == 0)
-		rc = org_get(d, req->arena, &req->who, org_id, &g);
-	if (!auth_api_ok(req, rc, NULL))
+	if (!auth_api_ok(req, transcripts_agency(req, d, org_id, now, &g, &items, &n), NULL))
 		return 0;
 	size_t counts[CIT_NONE + 1] = {0}, due = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -124,7 +118,7 @@ static int status_get_json(request *req)
 	resp_json_stream(req, 200, 256 + n * 256, &o);
 	json_out_object(&o);
 	json_out_key(&o, "org_id");
-	json_out_int(&o, org_id);
+	json_out_int(&o, g.id);
 	json_out_key(&o, "org_name");
 	json_out_string(&o, g.name);
 	json_out_key(&o, "as_of");

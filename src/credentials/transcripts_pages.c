@@ -182,6 +182,15 @@ static void org_chooser(request *req, db *d, int64_t org_id)
 	html_raw(&req->resp.body, "<button type=\"submit\">Show</button></form>");
 }
 
+int transcripts_agency(request *req, db *d, int64_t org_id, int64_t now, org *o,
+                       officer_status **items, size_t *n)
+{
+	if (!org_id)
+		org_id = req->who.org_id;
+	int rc = agency_status(d, req->arena, &req->who, org_id, now, items, n);
+	return rc < 0 ? rc : org_get(d, req->arena, &req->who, org_id, o);
+}
+
 /* GET /training/status?org=ID: each officer of an agency with CIT status
  * and refreshers due in the next 90 days. Supervisors see their own
  * agency; coordinators and admins choose one. */
@@ -192,19 +201,14 @@ static int status_page(request *req)
 		resp_error(req, CK_E_NOT_FOUND, NULL);
 		return 0;
 	}
-	if (!org_id)
-		org_id = req->who.org_id;
 	db *d = auth_db(req);
 	if (!d)
 		return 0;
 	int64_t now = clock_now();
 	officer_status *items;
 	size_t n;
-	int rc = agency_status(d, req->arena, &req->who, org_id, now, &items, &n);
 	org o;
-	if (rc == 0)
-		rc = org_get(d, req->arena, &req->who, org_id, &o);
-	if (!auth_ok(req, rc))
+	if (!auth_ok(req, transcripts_agency(req, d, org_id, now, &o, &items, &n)))
 		return 0;
 	buf *b = &req->resp.body;
 	page_begin(req, "CIT status");

@@ -10,6 +10,7 @@
 #include "../auth/auth.h"
 #include "../auth/auth_internal.h"
 #include "../auth/roles.h"
+#include "../base/clock.h"
 #include "../base/errors.h"
 #include "enrollments.h"
 
@@ -61,6 +62,19 @@ static int load_session(db *d, arena *a, int64_t id, session_info *out)
 	if (rc < 0)
 		return rc;
 	return rc == DB_ROW ? 0 : CK_E_NOT_FOUND;
+}
+
+/* Nobody is marked or credited for a session still to come: a field error
+ * on session_id saying when it starts, CK_E_INVALID; 0 once it has. */
+static int check_started(arena *a, const session_info *si, field_errors *errs)
+{
+	if (si->starts_at <= auth_now())
+		return 0;
+	char at[CLOCK_LOCAL_LEN];
+	clock_local(si->starts_at, at);
+	field_errors_add(errs, "session_id",
+	                 arena_printf(a, "has not started yet (it starts %s)", at));
+	return CK_E_INVALID;
 }
 
 int attendance_takes_roll(db *d, const principal *actor, int64_t session_id, bool *out)
@@ -155,6 +169,7 @@ int attendance_roll(db *d, arena *a, const principal *actor, int64_t session_id,
 	    .items = items,
 	    .n = n,
 	    .may_mark = may_mark,
+	    .has_started = si.starts_at <= auth_now(),
 	};
 	return 0;
 }
@@ -289,6 +304,8 @@ static int record_in_tx(db *d, void *vctx)
 		return rc;
 	if (!may_mark)
 		return CK_E_FORBIDDEN;
+	if ((rc = check_started(c->a, &si, c->errs)) < 0)
+		return rc;
 	for (size_t i = 0; i < c->n; i++) {
 		check_mark(c, i, si.length);
 		rc = check_enrolled(d, c, i, &si);
@@ -410,6 +427,8 @@ static int makeup_checks(db *d, makeup_ctx *c, int64_t course_id, int64_t versio
 		return rc;
 	if (!may_mark)
 		return CK_E_FORBIDDEN;
+	if ((rc = check_started(c->a, &si, c->errs)) < 0)
+		return rc;
 
 	int64_t in_curriculum = 0, covered = 0;
 	rc = db_query_int(d, &in_curriculum,

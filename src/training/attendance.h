@@ -42,6 +42,7 @@ typedef struct roll_call {
 	roll_entry *items;          /* by name */
 	size_t n;
 	bool may_mark;              /* the actor takes this roll (see above) */
+	bool has_started;           /* marks are taken only once it has */
 } roll_call;
 
 /* Whether actor takes session_id's roll: a coordinator or admin, or an
@@ -65,10 +66,11 @@ typedef struct attendance_mark {
 
 /* Records marks for a session, all or nothing; needs
  * PERM_ATTENDANCE_WRITE and to take the session's roll (else
- * CK_E_FORBIDDEN). CK_E_INVALID with errs (field "marks[i].…" for
- * the API, or the plain name when n == 1) for: minutes below 0, minutes
- * late plus left early more than the session, a person not enrolled in
- * the session's course. CK_E_NOT_FOUND for an unknown session. Audited
+ * CK_E_FORBIDDEN). CK_E_INVALID with errs on "session_id" ("has not
+ * started yet …") for a session still to come; with errs (field
+ * "marks[i].…" for the API, or the plain name when n == 1) for: minutes
+ * below 0, minutes late plus left early more than the session, a person
+ * not enrolled in the session's course. CK_E_NOT_FOUND for an unknown session. Audited
  * as attendance.record with the marks. */
 int attendance_record(db *d, arena *a, const principal *actor, int64_t session_id,
                       const attendance_mark *marks, size_t n, field_errors *errs);
@@ -81,7 +83,8 @@ int attendance_record_kv(db *d, arena *a, const principal *actor, int64_t sessio
 /* Make-up credit for enrollment_id from a session of another course.
  * Fields: session_id, module_code, minutes (optional: default the minutes
  * that session gives the module). Refused with a field error: a session
- * of the person's own course, a session not covering the module, a module
+ * that has not started yet (on session_id), a session of the person's own
+ * course, a session not covering the module, a module
  * not in the person's curriculum, minutes above the session's, a credit
  * already recorded. Needs PERM_ATTENDANCE_WRITE and, for an instructor,
  * to teach that session (else CK_E_FORBIDDEN); audited as

@@ -29,12 +29,12 @@ static int reply_roll(request *req, db *d, int64_t id)
 		                     e->is_recorded));
 	}
 	resp_json(req, 200,
-	          json_pack("{s:I, s:I, s:s, s:o, s:o, s:I, s:b, s:o, s:n}", "session_id",
+	          json_pack("{s:I, s:I, s:s, s:o, s:o, s:I, s:b, s:b, s:o, s:n}", "session_id",
 	                    (json_int_t)roll.session_id, "course_id", (json_int_t)roll.course_id,
 	                    "course_title", roll.course_title, "starts_at",
 	                    auth_json_time(roll.starts_at), "ends_at", auth_json_time(roll.ends_at),
 	                    "length_minutes", (json_int_t)roll.length, "may_mark", roll.may_mark,
-	                    "items", items, "next_cursor"));
+	                    "has_started", roll.has_started, "items", items, "next_cursor"));
 	return 0;
 }
 
@@ -81,7 +81,8 @@ static bool read_mark(request *req, json_t *obj, size_t i, attendance_mark *m,
  * status?, minutes_late?, minutes_left_early?}, …]} (or the bare array).
  * Those not named keep their mark (present by default). 200 with the
  * roll; 422 naming marks[i].field for every bad mark (the plain field
- * name when a single mark is sent), nothing written. */
+ * name when a single mark is sent), or session_id for a session that has
+ * not started yet, nothing written. */
 static int attendance_put(request *req)
 {
 	int64_t id;

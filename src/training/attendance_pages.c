@@ -16,6 +16,7 @@
 
 static const field_label roll_labels[] = {
     {"enrollment_id", "Trainee"},
+    {"session_id", "This session"},
     {"status", "Status"},
     {"minutes", "Minutes"},
     {"minutes_late", "Minutes late"},
@@ -81,10 +82,14 @@ static int render_roll(request *req, int64_t id, const field_errors *errs_in)
 	PAGE_FLASH_DONE(req, done);
 	html_printf(b, "<p>%s to %s%s%s · %lld minutes. Everyone is present unless marked.</p>",
 	            from, to, *roll.room ? " · room " : "", roll.room, (long long)roll.length);
-	bool may_write = roll.may_mark;
-	if (!may_write && perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE))
+	bool may_write = roll.may_mark && roll.has_started;
+	if (!roll.may_mark && perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE))
 		html_raw(b, "<p class=\"muted\">You do not teach this session: its instructors and "
 		            "the coordinators take its roll.</p>");
+	else if (roll.may_mark && !roll.has_started)
+		html_printf(b, "<p class=\"muted\">This session has not started yet: its roll opens "
+		               "at %s.</p>",
+		            from);
 	if (roll.n == 0)
 		html_raw(b, "<p class=\"empty\">Nobody is enrolled in this course.</p>");
 	html_raw(b, "<ul class=\"roll\">");

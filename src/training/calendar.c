@@ -5,6 +5,7 @@
  * written. */
 #include "calendar.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,18 @@ bool calendar_token(calendar_kind k, int64_t id, char out[CALENDAR_TOKEN_LEN])
 	memcpy(out, mac, CALENDAR_TOKEN_LEN - 1);
 	out[CALENDAR_TOKEN_LEN - 1] = '\0';
 	return true;
+}
+
+const char *calendar_uid_domain(arena *a)
+{
+	const auth_policy *p = auth_policy_get();
+	if (!p->has_secret)
+		return "citkit.invalid";
+	unsigned char key[CRYPTO_KEY_BYTES];
+	crypto_derive_key(p->secret, "calendar feeds", key);
+	char mac[CRYPTO_HASH_HEX];
+	crypto_hmac_hex(key, sizeof key, "uid", 3, mac);
+	return arena_printf(a, "%.16s.citkit", mac);
 }
 
 const char *calendar_feed_path(arena *a, calendar_kind k, int64_t id)
@@ -135,7 +148,178 @@ static void time_prop(buf *b, const char *name, int64_t t)
 	calendar_line(b, line);
 }
 
-void calendar_write(buf *b, arena *a, const char *name, const char *host, int64_t now,
+/* The zone's offset from UTC (seconds east), whether it is daylight time
+ * and its abbreviation at t, from the C library's tz database. */
+typedef struct zone_state {
+	long offset;
+	bool is_dst;
+	char name[16];
+} zone_state;
+
+static zone_state zone_at(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	zone_state z = {.offset = tm.tm_gmtoff, .is_dst = tm.tm_isdst > 0};
+	snprintf(z.name, sizeof z.name, "%s", tm.tm_zone ? tm.tm_zone : "");
+	return z;
+}
+
+static bool zone_same(const zone_state *x, const zone_state *y)
+{
+	return x->offset == y->offset && x->is_dst == y->is_dst;
+}
+
+/* A local wall-clock time, "20270301T080000": t shifted by offset. */
+static void local_stamp(char out[16], int64_t t, long offset)
+{
+	time_t tt = (time_t)(t + offset);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 16, "%Y%m%dT%H%M%S", &tm);
+}
+
+/* "-0600", or "+053728" when the offset has seconds. */
+static void offset_text(char out[16], long offset)
+{
+	int v = (int)(offset < 0 ? -offset : offset) % 86400;
+	char sign = offset < 0 ? '-' : '+';
+	if (v % 60)
+		snprintf(out, 16, "%c%02d%02d%02d", sign, v / 3600, v / 60 % 60, v % 60);
+	else
+		snprintf(out, 16, "%c%02d%02d", sign, v / 3600, v / 60 % 60);
+}
+
+/* One STANDARD or DAYLIGHT observance: from `before` to `after`,
+ * starting at local time start (in the offset before). */
+static void observance(buf *b, arena *a, const char *start, const zone_state *before,
+                       const zone_state *after)
+{
+	const char *kind = after->is_dst ? "DAYLIGHT" : "STANDARD";
+	char from[16], to[16];
+	offset_text(from, before->offset);
+	offset_text(to, after->offset);
+	calendar_line(b, arena_printf(a, "BEGIN:%s", kind));
+	calendar_line(b, arena_printf(a, "DTSTART:%s", start));
+	calendar_line(b, arena_printf(a, "TZOFFSETFROM:%s", from));
+	calendar_line(b, arena_printf(a, "TZOFFSETTO:%s", to));
+	if (*after->name)
+		text_prop(b, a, "TZNAME", after->name);
+	calendar_line(b, arena_printf(a, "END:%s", kind));
+}
+
+enum { DAY = 86400 };
+
+/* A change of the zone's offset or daylight flag, at `at` (UTC). */
+typedef struct zone_change {
+	int64_t at;
+	zone_state before, after;
+} zone_change;
+
+/* The zone's changes in (from, to], found by probing localtime_r a day at
+ * a time and then to the second. */
+static size_t zone_changes(arena *a, int64_t from, int64_t to, zone_change **out)
+{
+	size_t cap = 8, n = 0;
+	zone_change *v = arena_array(a, cap, sizeof *v);
+	int64_t t = from;
+	zone_state z = zone_at(t);
+	while (t < to) {
+		int64_t next = t + DAY < to ? t + DAY : to;
+		zone_state zn = zone_at(next);
+		if (zone_same(&z, &zn)) {
+			t = next;
+			continue;
+		}
+		int64_t lo = t, hi = next; /* z at lo, not at hi */
+		while (hi - lo > 1) {
+			int64_t mid = lo + (hi - lo) / 2;
+			zone_state zm = zone_at(mid);
+			if (zone_same(&zm, &z))
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (n == cap) {
+			zone_change *more = arena_array(a, cap * 2, sizeof *more);
+			memcpy(more, v, n * sizeof *v);
+			v = more;
+			cap *= 2;
+		}
+		v[n] = (zone_change){.at = hi, .before = z, .after = zone_at(hi)};
+		z = v[n++].after;
+		t = hi;
+	}
+	*out = v;
+	return n;
+}
+
+/* The VTIMEZONE of the program's zone (the process's TZ) for the times
+ * from..to: the observance in force at `from` and each change up to
+ * `to`. Every change is its own observance (a DTSTART, no RRULE): exact
+ * for whatever rules the zone had in those years, from the same tz
+ * database the pages use. */
+static void vtimezone(buf *b, arena *a, const char *zone, int64_t from, int64_t to)
+{
+	zone_change *ch;
+	/* A year back finds the change that began the observance at `from`. */
+	size_t n = zone_changes(a, from - 366 * (int64_t)DAY, to, &ch), i = 0;
+	while (i < n && ch[i].at <= from)
+		i++;
+	calendar_line(b, "BEGIN:VTIMEZONE");
+	text_prop(b, a, "TZID", zone);
+	if (i == 0) {
+		/* No change in the year before: the zone's time since 1970. */
+		zone_state z = zone_at(from);
+		observance(b, a, "19700101T000000", &z, &z);
+	} else {
+		i--;
+		/* In daylight time at `from`: start with the standard time
+		 * before it too, which readers that work out each observance's
+		 * daylight saving from its standard one (python-icalendar's
+		 * to_tz) need. */
+		for (size_t j = i; j-- > 0;)
+			if (!ch[j].after.is_dst) {
+				i = ch[i].after.is_dst ? j : i;
+				break;
+			}
+	}
+	for (; i < n; i++) {
+		char start[16];
+		local_stamp(start, ch[i].at, ch[i].before.offset);
+		observance(b, a, start, &ch[i].before, &ch[i].after);
+	}
+	calendar_line(b, "END:VTIMEZONE");
+}
+
+/* DTSTART/DTEND: local time with TZID, or UTC without a zone. */
+static void zoned_prop(buf *b, arena *a, const char *name, const char *zone, int64_t t)
+{
+	if (!zone) {
+		time_prop(b, name, t);
+		return;
+	}
+	char stamp[16];
+	local_stamp(stamp, t, zone_at(t).offset);
+	/* IANA names are letters, digits, "/", "_", "-", "+": no quoting. */
+	calendar_line(b, arena_printf(a, "%s;TZID=%s:%s", name, zone, stamp));
+}
+
+/* The program's zone for TZID: the IANA name clock_set_zone put in TZ;
+ * NULL (times in UTC) for UTC or a name that would need quoting. */
+static const char *program_zone(void)
+{
+	const char *zone = getenv("TZ");
+	if (!zone || !*zone || !strcmp(zone, "UTC") || zone[0] == ':')
+		return NULL;
+	for (const char *p = zone; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_-+", *p))
+			return NULL;
+	return zone;
+}
+
+void calendar_write(buf *b, arena *a, const char *name, const char *uid_domain, int64_t now,
                     const calendar_event *events, size_t n)
 {
 	calendar_line(b, "BEGIN:VCALENDAR");
@@ -144,17 +328,29 @@ void calendar_write(buf *b, arena *a, const char *name, const char *host, int64_
 	calendar_line(b, "CALSCALE:GREGORIAN");
 	calendar_line(b, "METHOD:PUBLISH");
 	text_prop(b, a, "X-WR-CALNAME", name);
-	const char *zone = getenv("TZ");
-	if (zone && *zone)
+	const char *zone = program_zone();
+	if (zone) {
 		text_prop(b, a, "X-WR-TIMEZONE", zone);
+		if (n) {
+			int64_t from = events[0].starts_at, to = events[0].ends_at;
+			for (size_t i = 1; i < n; i++) {
+				from = events[i].starts_at < from ? events[i].starts_at : from;
+				to = events[i].ends_at > to ? events[i].ends_at : to;
+			}
+			vtimezone(b, a, zone, from, to);
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		const calendar_event *e = &events[i];
 		calendar_line(b, "BEGIN:VEVENT");
-		calendar_line(b, arena_printf(a, "UID:session-%lld@%s", (long long)e->session_id, host));
+		calendar_line(b, arena_printf(a, "UID:session-%lld@%s", (long long)e->session_id,
+		                              uid_domain));
 		time_prop(b, "DTSTAMP", now);
-		time_prop(b, "DTSTART", e->starts_at);
-		time_prop(b, "DTEND", e->ends_at);
+		zoned_prop(b, a, "DTSTART", zone, e->starts_at);
+		zoned_prop(b, a, "DTEND", zone, e->ends_at);
 		time_prop(b, "LAST-MODIFIED", e->updated_at);
+		calendar_line(b, arena_printf(a, "SEQUENCE:%lld", (long long)e->sequence));
+		calendar_line(b, e->is_cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED");
 		text_prop(b, a, "SUMMARY", e->summary);
 		if (e->location && *e->location)
 			text_prop(b, a, "LOCATION", e->location);
@@ -199,7 +395,8 @@ static void make_event(arena *a, const course_session *s, const char *title, con
 }
 
 /* Sessions chosen by sql ($1 = id), each row (session id, course title,
- * course location), in time order. */
+ * course location, revision of session + course, course status), in
+ * time order. */
 static int events_of(db *d, arena *a, const char *sql, int64_t id, calendar_event **out,
                      size_t *n)
 {
@@ -212,8 +409,9 @@ static int events_of(db *d, arena *a, const char *sql, int64_t id, calendar_even
 	db_bind_int(s, 1, id);
 	size_t cap = 16, len = 0;
 	typedef struct row {
-		int64_t id;
+		int64_t id, sequence;
 		const char *title, *location;
+		bool is_cancelled;
 	} row;
 	row *rows = arena_array(a, cap, sizeof *rows);
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -223,9 +421,9 @@ static int events_of(db *d, arena *a, const char *sql, int64_t id, calendar_even
 			rows = bigger;
 			cap *= 2;
 		}
-		const char *title = db_col_text(s, 1), *location = db_col_text(s, 2);
-		rows[len++] = (row){db_col_int(s, 0), arena_strdup(a, title ? title : ""),
-		                    arena_strdup(a, location ? location : "")};
+		const char *status = db_col_text(s, 4);
+		rows[len++] = (row){db_col_int(s, 0), db_col_int(s, 3), db_col_dup(a, s, 1),
+		                    db_col_dup(a, s, 2), status && !strcmp(status, "cancelled")};
 	}
 	db_finish(s);
 	if (rc < 0)
@@ -236,6 +434,8 @@ static int events_of(db *d, arena *a, const char *sql, int64_t id, calendar_even
 		if ((rc = courses_load_session(d, a, rows[i].id, &cs)) < 0)
 			return rc;
 		make_event(a, &cs, rows[i].title, rows[i].location, &events[i]);
+		events[i].sequence = rows[i].sequence;
+		events[i].is_cancelled = rows[i].is_cancelled;
 	}
 	*out = events;
 	*n = len;
@@ -258,10 +458,15 @@ static int user_name(db *d, arena *a, int64_t id, const char **name)
 	return rc == DB_ROW ? 0 : CK_E_NOT_FOUND;
 }
 
-#define EVENT_SELECT "SELECT s.id, c.title, c.location FROM course_sessions s JOIN courses c ON c.id = s.course_id "
+/* SEQUENCE: the session's and its course's revisions (each counts its
+ * changes), so it grows when either changes, cancelling included. A
+ * cancelled course's sessions stay in the feed as STATUS:CANCELLED, so a
+ * calendar app takes them off rather than keeping a stale copy. */
+#define EVENT_SELECT                                                                               \
+	"SELECT s.id, c.title, c.location, s.revision + c.revision, c.status "                    \
+	"FROM course_sessions s JOIN courses c ON c.id = s.course_id "
 
-int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, const char *host, int64_t now,
-                  buf *b)
+int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, int64_t now, buf *b)
 {
 	const char *name = NULL;
 	calendar_event *events = NULL;
@@ -272,7 +477,7 @@ int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, const char *host
 		if ((rc = courses_load(d, a, id, &c)) < 0)
 			return rc;
 		name = c.title;
-		rc = events_of(d, a, EVENT_SELECT "WHERE s.course_id = $1 AND c.status <> 'cancelled' "
+		rc = events_of(d, a, EVENT_SELECT "WHERE s.course_id = $1 "
 		                            "ORDER BY s.starts_at, s.id",
 		               id, &events, &n);
 	} else {
@@ -283,7 +488,7 @@ int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, const char *host
 			name = arena_printf(a, "%s: CIT teaching", who);
 			rc = events_of(d, a,
 			               EVENT_SELECT "JOIN session_instructors si ON si.session_id = s.id "
-			                            "WHERE si.user_id = $1 AND c.status <> 'cancelled' "
+			                            "WHERE si.user_id = $1 "
 			                            "ORDER BY s.starts_at, s.id",
 			               id, &events, &n);
 		} else {
@@ -291,13 +496,13 @@ int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, const char *host
 			rc = events_of(d, a,
 			               EVENT_SELECT "JOIN enrollments e ON e.course_id = c.id "
 			                            "WHERE e.user_id = $1 AND e.status IN ('enrolled', "
-			                            "'completed') AND c.status <> 'cancelled' "
+			                            "'completed') "
 			                            "ORDER BY s.starts_at, s.id",
 			               id, &events, &n);
 		}
 	}
 	if (rc < 0)
 		return rc;
-	calendar_write(b, a, name, host, now, events, n);
+	calendar_write(b, a, name, calendar_uid_domain(a), now, events, n);
 	return 0;
 }

@@ -5,12 +5,19 @@
  * under a key derived from the server secret: it cannot be guessed, stays
  * the same for as long as the secret does, and a wrong one answers 404.
  *
- * Times are written in UTC ("…Z", RFC 5545 form 2): every calendar app
- * reads them the same way and shows them in the viewer's zone, and there
- * is no VTIMEZONE to get wrong across daylight-saving changes. The
- * program's zone is named in X-WR-TIMEZONE, which Apple and Google
- * Calendar use to show the feed in that zone. UIDs are "session-ID@host":
- * stable across edits of the session. */
+ * Times are local to the program's zone (the [program] timezone, which
+ * clock_set_zone puts in TZ): DTSTART;TZID=America/Chicago:20270301T080000
+ * with a VTIMEZONE for that zone covering the feed's sessions, written
+ * from the C library's tz database (an observance per change of offset,
+ * found with localtime_r), and X-WR-TIMEZONE for apps that read it. With
+ * the zone UTC, times are UTC ("…Z") and there is no VTIMEZONE.
+ *
+ * UIDs are "session-ID@DOMAIN", DOMAIN derived from the server secret
+ * (calendar_uid_domain): not from the request, so the same feed read
+ * under any host name has the same UIDs, and stable across edits of the
+ * session. SEQUENCE is the session's revision plus its course's, so it
+ * grows with each change; a cancelled course's sessions are STATUS:
+ * CANCELLED. */
 #ifndef CITKIT_CALENDAR_H
 #define CITKIT_CALENDAR_H
 
@@ -39,6 +46,8 @@ int calendar_feed_check(calendar_kind k, const char *segment, int64_t *id);
 typedef struct calendar_event {
 	int64_t session_id;
 	int64_t starts_at, ends_at, updated_at;
+	int64_t sequence;  /* SEQUENCE: grows with each change */
+	bool is_cancelled; /* STATUS:CANCELLED, else CONFIRMED */
 	const char *summary, *location, *description;
 } calendar_event;
 
@@ -47,14 +56,18 @@ void calendar_escape(buf *b, const char *text);
 /* Appends one content line folded at 75 octets (never inside a UTF-8
  * sequence), continuation lines starting with a space, each ending CRLF. */
 void calendar_line(buf *b, const char *line);
-/* A whole VCALENDAR: name (X-WR-CALNAME), host (in UIDs), now (DTSTAMP). */
-void calendar_write(buf *b, arena *a, const char *name, const char *host, int64_t now,
+/* The part of UIDs after "@": "<16 hex digits>.citkit", an HMAC under
+ * the server secret, the same for every request and every server of the
+ * program ("citkit.invalid" without a secret). */
+const char *calendar_uid_domain(arena *a);
+/* A whole VCALENDAR: name (X-WR-CALNAME), uid_domain (in UIDs), now
+ * (DTSTAMP); times in the process's TZ zone, with its VTIMEZONE. */
+void calendar_write(buf *b, arena *a, const char *name, const char *uid_domain, int64_t now,
                     const calendar_event *events, size_t n);
 
 /* The feed of kind k for id into b (text/calendar). No permission check:
  * the caller has checked the token. CK_E_NOT_FOUND when the course or
  * user does not exist. */
-int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, const char *host, int64_t now,
-                  buf *b);
+int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, int64_t now, buf *b);
 
 #endif

@@ -2,7 +2,6 @@
  * /calendar/{course|instructor|officer}/{id}-{token}.ics. Public: a
  * calendar app subscribes without a session; the token is the key, and
  * a wrong or missing one answers 404 like an unknown feed. */
-#include <ctype.h>
 #include <string.h>
 
 #include "../auth/auth.h"
@@ -10,20 +9,6 @@
 #include "../base/errors.h"
 #include "calendar.h"
 #include "courses_web.h"
-
-/* The host part of the Host header for UIDs: letters, digits, dots and
- * hyphens, lower-cased, port dropped; "citkit" when there is none. */
-static const char *uid_host(request *req)
-{
-	const char *h = request_header(req, "Host");
-	char *out = arena_strdup(req->arena, h ? h : "");
-	size_t n = 0;
-	for (const char *p = out; *p && *p != ':'; p++)
-		if (isalnum((unsigned char)*p) || *p == '.' || *p == '-')
-			out[n++] = (char)tolower((unsigned char)*p);
-	out[n] = '\0';
-	return n ? out : "citkit";
-}
 
 static int feed(request *req, calendar_kind k)
 {
@@ -37,7 +22,7 @@ static int feed(request *req, calendar_kind k)
 		return 0;
 	buf b;
 	buf_init(&b, req->arena);
-	int rc = calendar_feed(d, req->arena, k, id, uid_host(req), auth_now(), &b);
+	int rc = calendar_feed(d, req->arena, k, id, auth_now(), &b);
 	if (rc < 0) {
 		resp_error(req, rc, NULL);
 		return 0;

@@ -429,7 +429,7 @@ static int update_in_tx(db *d, void *vctx)
 	rc = db_run(d,
 	            "UPDATE courses SET version_id = $1, title = $2, location = $3, starts_on = $4, "
 	            "ends_on = $5, capacity = $6, status = $7, scenario_runs_required = $8, "
-	            "updated_at = $9 WHERE id = $10",
+	            "updated_at = $9, revision = revision + 1 WHERE id = $10",
 	            "ittiiitiii", version, title, location, starts_on, ends_on, capacity, status,
 	            runs, auth_now(), c->id);
 	if (rc < 0)

@@ -155,7 +155,8 @@ static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
 	return hi > lo ? hi - lo : 0;
 }
 
-/* Sessions of the course that are over or have a roll-call row, each
+/* Sessions of the course that have started and are over or have a
+ * roll-call row (one taken while it runs), each
  * with the modules it covers in curriculum order. The person attended
  * [late, length - early) of the session's minutes (nothing if absent);
  * module i occupies the minutes after the modules before it. A session
@@ -171,7 +172,8 @@ static int add_attendance(db *d, int64_t now, progress *p, int64_t *raw)
 	                    "JOIN session_modules sm ON sm.session_id = cs.id "
 	                    "JOIN curriculum_modules m ON m.id = sm.module_id "
 	                    "LEFT JOIN attendance a ON a.session_id = cs.id AND a.enrollment_id = $2 "
-	                    "WHERE cs.course_id = $1 AND (cs.ends_at <= $3 OR a.id IS NOT NULL) "
+	                    "WHERE cs.course_id = $1 AND cs.starts_at <= $3 "
+	                    "AND (cs.ends_at <= $3 OR a.id IS NOT NULL) "
 	                    "ORDER BY cs.id, m.position, m.id",
 	                    &s);
 	if (rc < 0)
@@ -206,16 +208,21 @@ static int add_attendance(db *d, int64_t now, progress *p, int64_t *raw)
 	return rc < 0 ? rc : 0;
 }
 
-static int add_makeup(db *d, progress *p, int64_t *raw, int64_t *makeup)
+/* Make-up credit from sessions that have started (one recorded ahead of
+ * its session, before that was refused, waits for it). */
+static int add_makeup(db *d, int64_t now, progress *p, int64_t *raw, int64_t *makeup)
 {
 	db_stmt *s;
 	int rc = db_prepare(d,
-	                    "SELECT module_code, SUM(minutes) FROM makeup_credits "
-	                    "WHERE enrollment_id = $1 GROUP BY module_code",
+	                    "SELECT mc.module_code, SUM(mc.minutes) FROM makeup_credits mc "
+	                    "JOIN course_sessions cs ON cs.id = mc.session_id "
+	                    "WHERE mc.enrollment_id = $1 AND cs.starts_at <= $2 "
+	                    "GROUP BY mc.module_code",
 	                    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, p->enrollment_id);
+	db_bind_int(s, 2, now);
 	while ((rc = db_step(s)) == DB_ROW) {
 		progress_module *m = module_by_code(p, db_col_text(s, 0));
 		if (m) {
@@ -311,12 +318,13 @@ int training_progress(db *d, arena *a, int64_t enrollment_id, progress *out)
 	/* Only someone with a seat attends; a waitlisted or withdrawn person
 	 * is not counted present by default. */
 	bool has_seat = !strcmp(out->status, "enrolled") || !strcmp(out->status, "completed");
+	int64_t now = auth_now();
 	if (has_seat) {
-		rc = add_attendance(d, auth_now(), out, raw);
+		rc = add_attendance(d, now, out, raw);
 		if (rc < 0)
 			return rc;
 	}
-	rc = add_makeup(d, out, raw, makeup);
+	rc = add_makeup(d, now, out, raw, makeup);
 	if (rc < 0)
 		return rc;
 	roll_up(out, raw, makeup);

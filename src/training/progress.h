@@ -2,7 +2,9 @@
  *
  * A trainee's minutes per module come from roll call (attendance: no row
  * means present for a session that is over) and make-up credit (a module
- * attended in a session of another course, matched by module code). They
+ * attended in a session of another course, matched by module code). Only
+ * sessions that have started count, whatever rows they have: a session
+ * still to come gives nothing, nor does make-up credit from one. They
  * roll up per module, per component and in total, to the minute.
  *
  * A session that was over before the person got a seat (enrollments.

@@ -58,12 +58,21 @@ static char *run(const char *cmd)
 	return out;
 }
 
-static void save(const char *path, const hresp *r)
+/* GETs path as a, which must answer 200 with ctype, into dir/name;
+ * the file's path into file. */
+static void download(agent *a, const char *path, const char *ctype, const char *dir,
+                     const char *name, char file[128])
 {
-	FILE *f = fopen(path, "wb");
+	hresp r;
+	http_get(a, path, &r);
+	expect_status(&r, 200);
+	assert_string_equal(r.content_type, ctype);
+	snprintf(file, 128, "%s/%s", dir, name);
+	FILE *f = fopen(file, "wb");
 	assert_non_null(f);
-	assert_int_equal(fwrite(r->body, 1, r->len, f), r->len);
+	assert_int_equal(fwrite(r.body, 1, r.len, f), r.len);
 	assert_int_equal(fclose(f), 0);
+	hresp_free(&r);
 }
 
 static void bearer(agent *a, const char *email)
@@ -206,12 +215,7 @@ void test_certificates_walk(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "/api/v1/certificates/%ld/pdf", id);
 	get_status(&api_off2, path, 404);
-	http_get(&api_off, path, &r);
-	expect_status(&r, 200);
-	assert_string_equal(r.content_type, "application/pdf");
-	snprintf(file, sizeof file, "%s/c.pdf", dir);
-	save(file, &r);
-	hresp_free(&r);
+	download(&api_off, path, "application/pdf", dir, "c.pdf", file);
 	snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 %s -", file);
 	char *text = run(cmd);
 	if (!strstr(text, off.name) || !strstr(text, "40 h of instruction") || !strstr(text, serial))
@@ -258,12 +262,7 @@ void test_certificates_walk(void **state)
 	hresp_free(&r);
 	get_status(&web_off, "/courses/90001/certificates", 403);
 	get_status(&web_off, "/courses/90001/certificates.zip", 403);
-	http_get(&web_coord, "/courses/90001/certificates.zip", &r);
-	expect_status(&r, 200);
-	assert_string_equal(r.content_type, "application/zip");
-	snprintf(file, sizeof file, "%s/c.zip", dir);
-	save(file, &r);
-	hresp_free(&r);
+	download(&web_coord, "/courses/90001/certificates.zip", "application/zip", dir, "c.zip", file);
 	snprintf(cmd, sizeof cmd, "unzip -l %s", file);
 	char *list = run(cmd);
 	char member[96];
@@ -346,12 +345,8 @@ void test_certificates_walk(void **state)
 
 	/* The course's certificates as one PDF: a page per certificate, both
 	 * holders on it (pdfinfo counts the pages). */
-	http_get(&web_coord, "/courses/90001/certificates.pdf", &r);
-	expect_status(&r, 200);
-	assert_string_equal(r.content_type, "application/pdf");
-	snprintf(file, sizeof file, "%s/all.pdf", dir);
-	save(file, &r);
-	hresp_free(&r);
+	download(&web_coord, "/courses/90001/certificates.pdf", "application/pdf", dir, "all.pdf",
+	         file);
 	snprintf(cmd, sizeof cmd, "pdfinfo %s | sed -n 's/^Pages: *//p'", file);
 	char *pages = run(cmd);
 	assert_string_equal(pages, "2\n");

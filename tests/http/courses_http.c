@@ -348,51 +348,133 @@ void test_courses_pages(void **state)
 	assert_int_equal(count_sessions(&api, id), 0);
 }
 
-/* Fetches path with no credentials; writes the body to a file and checks
- * it with python3-icalendar. */
-static void check_feed(const char *path, int events)
+/* GETs a feed with no credentials (Host: host unless NULL) into r. */
+static void get_feed(const char *path, const char *host, hresp *r)
+{
+	char header[160];
+	snprintf(header, sizeof header, "Host: %s", host ? host : "");
+	const char *extra[] = {header, NULL};
+	http(NULL, "GET", path, NULL, NULL, 0, host ? extra : NULL, r);
+	expect_status(r, 200);
+	if (strncmp(r->content_type, "text/calendar", 13) != 0)
+		fail_msg("%s: Content-Type %s", path, r->content_type);
+}
+
+/* Checks a feed with python3-icalendar (tests/http/ics_check.py): valid,
+ * `events` events, and when expect is not NULL (a JSON object by
+ * "session-ID") each event's instants, SUMMARY, LOCATION, SEQUENCE and
+ * STATUS exactly. Returns the body (malloc'd). */
+static char *check_feed_expect(const char *path, int events, json_t *expect)
 {
 	hresp r;
-	http_get(NULL, path, &r);
-	expect_status(&r, 200);
-	if (strncmp(r.content_type, "text/calendar", 13) != 0)
-		fail_msg("%s: Content-Type %s", path, r.content_type);
-	char file[PATH_MAX], out[PATH_MAX], err[PATH_MAX], script[PATH_MAX], count[16];
+	get_feed(path, NULL, &r);
+	char file[PATH_MAX], out[PATH_MAX], err[PATH_MAX], script[PATH_MAX], count[16],
+	    want[PATH_MAX];
 	snprintf(file, sizeof file, "%s/feed.ics", harness_work());
+	snprintf(want, sizeof want, "%s/feed.json", harness_work());
 	snprintf(out, sizeof out, "%s/ics_check.out", harness_work());
 	snprintf(err, sizeof err, "%s/ics_check.err", harness_work());
 	snprintf(count, sizeof count, "%d", events);
 	harness_write(file, r.body, r.len);
+	char *body = strdup(r.body);
 	hresp_free(&r);
+	if (expect && json_dump_file(expect, want, 0) != 0)
+		fail_msg("cannot write %s", want);
 	if (!realpath("tests/http/ics_check.py", script))
 		fail_msg("tests/http/ics_check.py not found (run from the repository root)");
-	char *argv[] = {"/usr/bin/python3", script, file, count, NULL};
+	char *argv[] = {"/usr/bin/python3", script, file, count, expect ? want : NULL, NULL};
 	int code = harness_run(argv, NULL, out, err);
 	if (code != 0) {
 		char *why = harness_slurp(out, NULL), *why2 = harness_slurp(err, NULL);
-		fail_msg("%s is not a valid feed (exit %d): %s %s", path, code, why ? why : "",
-		         why2 ? why2 : "");
+		fail_msg("%s is not the feed it should be (exit %d): %s %s\n%s", path, code,
+		         why ? why : "", why2 ? why2 : "", body);
 	}
+	return body;
+}
+
+static void check_feed(const char *path, int events)
+{
+	free(check_feed_expect(path, events, NULL));
+}
+
+/* The feed's UID lines, in order, one per line (malloc'd). */
+static char *uids_of(const char *ics)
+{
+	size_t cap = strlen(ics) + 1, len = 0;
+	char *out = malloc(cap);
+	assert_non_null(out);
+	out[0] = '\0';
+	for (const char *p = strstr(ics, "\r\nUID:"); p; p = strstr(p + 2, "\r\nUID:")) {
+		size_t n = strcspn(p + 2, "\r");
+		len += (size_t)snprintf(out + len, cap - len, "%.*s\n", (int)n, p + 2);
+	}
+	return out;
+}
+
+/* A session of course via the API; its expected event goes into expect
+ * (start and end from the API's UTC times). Returns its id. */
+static long long add_session(agent *api, long long course, const char *json, const char *summary,
+                             const char *location, json_t *expect)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/sessions", course);
+	hresp r;
+	http_json(api, "POST", path, json, &r);
+	expect_status(&r, 201);
+	json_t *j = hresp_json(&r);
+	long long id = (long long)json_integer_value(json_object_get(j, "id"));
+	char key[64];
+	snprintf(key, sizeof key, "session-%lld", id);
+	json_object_set_new(expect, key,
+	                    json_pack("{s:O, s:O, s:s, s:s, s:i, s:s}", "start",
+	                              json_object_get(j, "starts_at"), "end",
+	                              json_object_get(j, "ends_at"), "summary", summary, "location",
+	                              location, "sequence", 0, "status", "CONFIRMED"));
+	json_decref(j);
+	hresp_free(&r);
+	return id;
+}
+
+/* The feed link on the /courses page of a signed-in user. */
+static void own_feed(agent *a, const char *kind, char *out, size_t outlen)
+{
+	hresp r;
+	http_get(a, "/courses", &r);
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "/calendar/%s/", kind);
+	const char *at = strstr(r.body, prefix);
+	if (!at)
+		fail_msg("no %s feed on /courses", kind);
+	snprintf(out, outlen, "%.*s", (int)strcspn(at, "\""), at);
+	hresp_free(&r);
 }
 
 void test_course_calendar(void **state)
 {
 	(void)state;
 	agent api = admin_api();
-	long long id = make_course(&api, "Calendar course, with; odd\\\\chars", "open");
-	char path[256], body[512];
-	snprintf(path, sizeof path, "/api/v1/courses/%lld/sessions", id);
+	/* A title and a room that need escaping in TEXT (\ ; , and UTF-8). */
+	long long id = make_course(&api, "Calendar course, with; odd\\\\chars — é", "open");
+	const char *title = "Calendar course, with; odd\\chars — é";
+	const char *location = "Training Center, Room 4; east\\wing";
+	tuser teacher;
+	user_make(&teacher, "instructor", 1);
+	char body[512], summary[256];
+	snprintf(summary, sizeof summary, "%s: Verbal de-escalation; Voices of lived experience",
+	         title);
+	json_t *course_events = json_object();
+	long long first = 0;
 	for (int day = 1; day <= 3; day++) {
 		snprintf(body, sizeof body,
 		         "{\"date\": \"2027-03-0%d\", \"start\": \"08:00\", \"end\": \"09:30\", "
-		         "\"room\": \"Room 4, east wing\", \"module\": [\"%lld:45\", \"%lld:45\"]}",
-		         day, S.mod_a, S.mod_b);
-		hresp r;
-		http_json(&api, "POST", path, body, &r);
-		expect_status(&r, 201);
-		hresp_free(&r);
+		         "\"room\": \"Room 4; east\\\\wing\", \"module\": [\"%lld:45\", \"%lld:45\"], "
+		         "\"instructor\": [%lld]}",
+		         day, S.mod_a, S.mod_b, (long long)user_id_of(&teacher));
+		long long sid = add_session(&api, id, body, summary, location, course_events);
+		first = first ? first : sid;
 	}
 	hresp r;
+	char path[256];
 	snprintf(path, sizeof path, "/api/v1/courses/%lld", id);
 	http_get(&api, path, &r);
 	json_t *j = hresp_json(&r);
@@ -403,7 +485,81 @@ void test_course_calendar(void **state)
 	snprintf(feed_path, sizeof feed_path, "%s", feed);
 	json_decref(j);
 	hresp_free(&r);
-	check_feed(feed_path, 3);
+	/* Times in the program's zone (TZID + VTIMEZONE) at the sessions'
+	 * instants; SUMMARY and LOCATION decode to the very text. */
+	char *ics = check_feed_expect(feed_path, 3, course_events);
+	if (!strstr(ics, "\r\nDTSTART;TZID="))
+		fail_msg("DTSTART without TZID:\n%s", ics);
+	char *uids = uids_of(ics);
+	free(ics);
+	/* The same feed under two other host names: the same UIDs. */
+	const char *hosts[] = {"calendar.example.org", "10.1.2.3:8443"};
+	for (size_t i = 0; i < 2; i++) {
+		get_feed(feed_path, hosts[i], &r);
+		char *other = uids_of(r.body);
+		if (strcmp(other, uids))
+			fail_msg("Host %s gives other UIDs:\n%s\nwant:\n%s", hosts[i], other, uids);
+		if (strstr(r.body, hosts[i]))
+			fail_msg("the feed names the request's host %s", hosts[i]);
+		free(other);
+		hresp_free(&r);
+	}
+	/* The first session moved an hour later: the same UID, SEQUENCE 1,
+	 * the new instants. */
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/sessions/%lld", id, first);
+	http_json(&api, "PATCH", path,
+	          "{\"date\": \"2027-03-01\", \"start\": \"09:00\", \"end\": \"10:30\"}", &r);
+	expect_status(&r, 200);
+	j = hresp_json(&r);
+	char key[64];
+	snprintf(key, sizeof key, "session-%lld", first);
+	json_t *e = json_object_get(course_events, key);
+	json_object_set(e, "start", json_object_get(j, "starts_at"));
+	json_object_set(e, "end", json_object_get(j, "ends_at"));
+	json_object_set_new(e, "sequence", json_integer(1));
+	json_decref(j);
+	hresp_free(&r);
+	ics = check_feed_expect(feed_path, 3, course_events);
+	char *after = uids_of(ics);
+	assert_string_equal(after, uids);
+	free(after);
+	free(ics);
+
+	/* The instructor's feed, from their /courses page: these three and
+	 * two of a course across the change to daylight time (14 March
+	 * 2027), each at its instant. */
+	long long dst = make_course(&api, "Calendar spring course", "open");
+	snprintf(path, sizeof path, "/api/v1/courses/%lld", dst);
+	http_json(&api, "PATCH", path, "{\"starts_on\": \"2027-03-12\", \"ends_on\": \"2027-03-16\"}",
+	          &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	json_t *teaching = json_deep_copy(course_events);
+	const char *days[] = {"2027-03-12", "2027-03-15"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(body, sizeof body,
+		         "{\"date\": \"%s\", \"start\": \"13:00\", \"end\": \"14:00\", \"room\": \"\", "
+		         "\"module\": [\"%lld\"], \"instructor\": [%lld]}",
+		         days[i], S.mod_a, (long long)user_id_of(&teacher));
+		long long sid = add_session(&api, dst, body, "Calendar spring course: Verbal de-escalation",
+		                            "Training Center", teaching);
+		/* Its course was changed once (the dates): SEQUENCE 1. */
+		snprintf(key, sizeof key, "session-%lld", sid);
+		json_object_set_new(json_object_get(teaching, key), "sequence", json_integer(1));
+	}
+	agent web_teacher;
+	memset(&web_teacher, 0, sizeof web_teacher);
+	login(&web_teacher, &teacher);
+	char teacher_feed[256];
+	own_feed(&web_teacher, "instructor", teacher_feed, sizeof teacher_feed);
+	ics = check_feed_expect(teacher_feed, 5, teaching);
+	if (!strstr(ics, "BEGIN:DAYLIGHT") || !strstr(ics, "BEGIN:STANDARD"))
+		fail_msg("the VTIMEZONE lacks the change to daylight time:\n%s", ics);
+	if (!strstr(ics, teacher.name))
+		fail_msg("the instructor's feed is not named for them");
+	free(ics);
+	json_decref(teaching);
+
 	/* A changed token, another kind or id: 404 like an unknown feed. */
 	char wrong[320];
 	snprintf(wrong, sizeof wrong, "%s", feed_path);
@@ -419,19 +575,43 @@ void test_course_calendar(void **state)
 	http_get(NULL, "/calendar/course/1.ics", &r);
 	expect_status(&r, 404);
 	hresp_free(&r);
-	/* The officer's feed, from their /courses page: empty until enrolled. */
+
+	/* The officer's feed, from their /courses page: empty until enrolled,
+	 * then the course's sessions. */
 	tuser officer;
 	user_make(&officer, "officer", 1);
 	agent off;
 	memset(&off, 0, sizeof off);
 	login(&off, &officer);
-	http_get(&off, "/courses", &r);
-	const char *at = strstr(r.body, "/calendar/officer/");
-	if (!at)
-		fail_msg("no officer feed on /courses");
 	char officer_feed[256];
-	size_t len = strcspn(at, "\"");
-	snprintf(officer_feed, sizeof officer_feed, "%.*s", (int)len, at);
-	hresp_free(&r);
+	own_feed(&off, "officer", officer_feed, sizeof officer_feed);
 	check_feed(officer_feed, 0);
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/enrollments", id);
+	snprintf(body, sizeof body, "{\"user_id\": %lld}", (long long)user_id_of(&officer));
+	http_json(&api, "POST", path, body, &r);
+	expect_status(&r, 201);
+	hresp_free(&r);
+	ics = check_feed_expect(officer_feed, 3, course_events);
+	after = uids_of(ics);
+	assert_string_equal(after, uids);
+	free(after);
+	free(ics);
+
+	/* The course cancelled: its sessions stay in every feed, cancelled,
+	 * their SEQUENCE one higher. */
+	snprintf(path, sizeof path, "/api/v1/courses/%lld", id);
+	http_json(&api, "PATCH", path, "{\"status\": \"cancelled\"}", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	const char *k;
+	json_object_foreach(course_events, k, e)
+	{
+		json_object_set_new(e, "status", json_string("CANCELLED"));
+		json_object_set_new(e, "sequence",
+		                    json_integer(json_integer_value(json_object_get(e, "sequence")) + 1));
+	}
+	free(check_feed_expect(feed_path, 3, course_events));
+	free(check_feed_expect(officer_feed, 3, course_events));
+	json_decref(course_events);
+	free(uids);
 }

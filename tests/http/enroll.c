@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { ORG_A = 1, ORG_B = 2 };
@@ -793,5 +794,165 @@ void test_capacity_api(void **state)
 	assert_int_equal(sql_int(sql), audit);
 	snprintf(sql, sizeof sql,
 	         "SELECT COUNT(*) FROM enrollments WHERE id = %lld AND status = 'waitlisted'", w2);
+	assert_int_equal(sql_int(sql), 1);
+}
+
+/* A session still to come: its roll reads (has_started false, no forms on
+ * the page) but a mark is a 422 on session_id saying it has not started,
+ * on the API and the page; make-up credit from one likewise; nothing is
+ * written. */
+void test_sessions_to_come_api(void **state)
+{
+	(void)state;
+	course_rows c = make_course("in_progress", 5);
+	course_rows other = make_course("in_progress", 5);
+	tuser ins, sup, o1;
+	user_make(&ins, "instructor", ORG_A);
+	user_make(&sup, "supervisor", ORG_A);
+	user_make(&o1, "officer", ORG_A);
+	agent i, s;
+	bearer(&i, ins.email);
+	bearer(&s, sup.email);
+	long long e1 = enroll(&s, c.course, user_id_of(&o1), 201, "enrolled");
+	seat_before_course(c.course);
+	char sql[512], path[128], body[256];
+	/* Tomorrow, in both courses, taught by ins. */
+	long long soon[2];
+	long long courses[2] = {c.course, other.course}, modules[2] = {c.module, other.module};
+	for (int k = 0; k < 2; k++) {
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO course_sessions (course_id, starts_at, ends_at, room, created_at, "
+		         "updated_at) VALUES (%lld, %lld, %lld, 'B2', 1, 1) RETURNING id",
+		         courses[k], (long long)time(NULL) + 86400, (long long)time(NULL) + 93600);
+		soon[k] = sql_int(sql);
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO session_modules (session_id, module_id, minutes) VALUES (%lld, "
+		         "%lld, 120)",
+		         soon[k], modules[k]);
+		sql_int(sql);
+		teach(soon[k], &ins);
+	}
+	agent ia = {0};
+	login(&ia, &ins);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_log");
+	long long audit = sql_int(sql);
+	hresp r;
+	snprintf(path, sizeof path, "/api/v1/sessions/%lld/attendance", soon[0]);
+	http_get(&i, path, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	assert_true(json_is_true(json_object_get(j, "may_mark")));
+	assert_true(json_is_false(json_object_get(j, "has_started")));
+	json_decref(j);
+	hresp_free(&r);
+	snprintf(body, sizeof body, "{\"marks\": [{\"enrollment_id\": %lld, \"status\": \"absent\"}]}",
+	         e1);
+	http_json(&i, "PUT", path, body, &r);
+	expect_json_problem(&r, 422, "session_id");
+	if (!strstr(r.body, "has not started yet"))
+		fail_msg("the 422 does not say the session has not started: %s", r.body);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/enrollments/%lld/makeup", e1);
+	snprintf(body, sizeof body, "{\"session_id\": %lld, \"module_code\": \"deesc\"}", soon[1]);
+	http_json(&i, "POST", path, body, &r);
+	expect_json_problem(&r, 422, "session_id");
+	if (!strstr(r.body, "has not started yet"))
+		fail_msg("the 422 does not say the session has not started: %s", r.body);
+	hresp_free(&r);
+	/* The page: no one-tap forms, and a stale form's mark is a 422. */
+	snprintf(path, sizeof path, "/sessions/%lld/roll", soon[0]);
+	http_get(&ia, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "This session has not started yet"));
+	assert_null(strstr(r.body, "name=\"enrollment_id\""));
+	hresp_free(&r);
+	snprintf(body, sizeof body, "enrollment_id=%lld&status=absent", e1);
+	http_post_form(&ia, path, body, &r);
+	expect_status(&r, 422);
+	assert_non_null(strstr(r.body, "This session has not started yet (it starts"));
+	hresp_free(&r);
+	snprintf(sql, sizeof sql,
+	         "SELECT (SELECT COUNT(*) FROM attendance WHERE enrollment_id = %lld) + "
+	         "(SELECT COUNT(*) FROM makeup_credits WHERE enrollment_id = %lld)",
+	         e1, e1);
+	assert_int_equal(sql_int(sql), 0);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_log");
+	assert_int_equal(sql_int(sql), audit);
+	/* The session already held takes the same mark. */
+	snprintf(path, sizeof path, "/api/v1/sessions/%lld/attendance", c.session);
+	snprintf(body, sizeof body, "{\"marks\": [{\"enrollment_id\": %lld, \"status\": \"absent\"}]}",
+	         e1);
+	teach(c.session, &ins);
+	http_json(&i, "PUT", path, body, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "\"has_started\": true") ? r.body
+	                                                          : strstr(r.body, "\"has_started\":true"));
+	hresp_free(&r);
+}
+
+/* A session with roll call taken keeps its times: new ones are a 409
+ * naming "date" and saying why (API and page), nothing written; the room
+ * still changes. */
+void test_session_times_after_roll_call(void **state)
+{
+	(void)state;
+	course_rows c = make_course("in_progress", 5);
+	tuser sup, o1;
+	user_make(&sup, "supervisor", ORG_A);
+	user_make(&o1, "officer", ORG_A);
+	agent s, admin = {0};
+	bearer(&s, sup.email);
+	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
+	long long e1 = enroll(&s, c.course, user_id_of(&o1), 201, "enrolled");
+	seat_before_course(c.course);
+	char path[160], body[256], sql[256];
+	/* Whole minutes, and course dates from local midnight around them, as
+	 * the course pages would have made them. */
+	snprintf(sql, sizeof sql,
+	         "UPDATE courses SET starts_on = 1599868800, ends_on = 1600387200 WHERE id = %lld",
+	         c.course);
+	sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "UPDATE course_sessions SET starts_at = 1599998400, ends_at = 1600005600 "
+	         "WHERE id = %lld",
+	         c.session);
+	sql_int(sql);
+	hresp r;
+	snprintf(path, sizeof path, "/api/v1/sessions/%lld/attendance", c.session);
+	snprintf(body, sizeof body,
+	         "{\"marks\": [{\"enrollment_id\": %lld, \"minutes_late\": 100}]}", e1);
+	http_json(&admin, "PUT", path, body, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	agent *page = admin_agent();
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_log");
+	long long audit = sql_int(sql);
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/sessions/%lld", c.course, c.session);
+	http_json(&admin, "PATCH", path,
+	          "{\"date\": \"2020-09-14\", \"start\": \"08:00\", \"end\": \"09:00\"}", &r);
+	expect_json_problem(&r, 409, "date");
+	if (!strstr(r.body, "cannot change once attendance was taken in this session"))
+		fail_msg("the 409 does not say why: %s", r.body);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/courses/%lld/sessions/%lld", c.course, c.session);
+	http_post_form(page, path, "date=2020-09-14&start=08:00&end=09:00&room=B2", &r);
+	expect_status(&r, 409);
+	assert_non_null(strstr(r.body, "cannot change once attendance was taken in this session"));
+	hresp_free(&r);
+	snprintf(sql, sizeof sql,
+	         "SELECT COUNT(*) FROM course_sessions WHERE id = %lld AND starts_at = 1599998400 "
+	         "AND ends_at = 1600005600",
+	         c.session);
+	assert_int_equal(sql_int(sql), 1);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_log");
+	assert_int_equal(sql_int(sql), audit);
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/sessions/%lld", c.course, c.session);
+	http_json(&admin, "PATCH", path, "{\"room\": \"C3\"}", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	snprintf(sql, sizeof sql,
+	         "SELECT COUNT(*) FROM course_sessions WHERE id = %lld AND room = 'C3' "
+	         "AND starts_at = 1599998400",
+	         c.session);
 	assert_int_equal(sql_int(sql), 1);
 }

@@ -1,8 +1,10 @@
 /* test_calendar.c: the iCalendar writer (escaping, folding at 75 octets
- * without splitting UTF-8, CRLF, UTC times, stable UIDs) and the secret
+ * without splitting UTF-8, CRLF, times in the program's zone with its
+ * VTIMEZONE, stable UIDs, SEQUENCE and STATUS) and the secret
  * feed URLs (stable, per kind and id, refused when changed), then a
  * course's feed from the database on SQLite and PostgreSQL. */
 #include "training_fixture.h"
+#include "base/clock.h"
 #include "training/calendar.h"
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
@@ -65,6 +67,7 @@ static void folding(void **state)
 static void vcalendar_and_stable_uids(void **state)
 {
 	authfx *f = *state;
+	assert_true(clock_set_zone("America/Chicago"));
 	calendar_event ev = {
 	    .session_id = 42,
 	    .starts_at = TFX_MON + 14 * 3600,
@@ -81,8 +84,15 @@ static void vcalendar_and_stable_uids(void **state)
 	const char *ics = buf_str(&b1);
 	assert_non_null(strstr(ics, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
 	assert_non_null(strstr(ics, "\r\nUID:session-42@citkit.example.org\r\n"));
-	assert_non_null(strstr(ics, "\r\nDTSTART:20260302T140000Z\r\n"));
-	assert_non_null(strstr(ics, "\r\nDTEND:20260302T160000Z\r\n"));
+	/* 14:00 UTC is 08:00 in Chicago (CST, -6 h), in effect since the
+	 * change of 2 November 2025, 02:00 CDT. */
+	assert_non_null(strstr(ics, "\r\nDTSTART;TZID=America/Chicago:20260302T080000\r\n"));
+	assert_non_null(strstr(ics, "\r\nDTEND;TZID=America/Chicago:20260302T100000\r\n"));
+	assert_non_null(strstr(ics, "\r\nBEGIN:VTIMEZONE\r\nTZID:America/Chicago\r\n"
+	                            "BEGIN:STANDARD\r\nDTSTART:20251102T020000\r\n"
+	                            "TZOFFSETFROM:-0500\r\nTZOFFSETTO:-0600\r\nTZNAME:CST\r\n"
+	                            "END:STANDARD\r\nEND:VTIMEZONE\r\n"));
+	assert_non_null(strstr(ics, "\r\nSEQUENCE:0\r\nSTATUS:CONFIRMED\r\n"));
 	assert_non_null(strstr(ics, "\r\nDTSTAMP:20260302T000005Z\r\n"));
 	assert_non_null(strstr(ics, "\r\nSUMMARY:CIT Basic: De-escalation\\, part 1\r\n"));
 	assert_non_null(strstr(ics, "\r\nLOCATION:Training Center\\, Room A\r\n"));
@@ -91,8 +101,32 @@ static void vcalendar_and_stable_uids(void **state)
 	/* The session edited: other times and title, the same UID. */
 	ev.starts_at += 3600;
 	ev.summary = "Changed";
+	ev.sequence = 3;
+	ev.is_cancelled = true;
 	calendar_write(&b2, f->a, "CIT Basic", "citkit.example.org", TFX_MON + 9, &ev, 1);
 	assert_non_null(strstr(buf_str(&b2), "\r\nUID:session-42@citkit.example.org\r\n"));
+	assert_non_null(strstr(buf_str(&b2), "\r\nSEQUENCE:3\r\nSTATUS:CANCELLED\r\n"));
+	/* A second event past the change to daylight time (8 March 2026,
+	 * 02:00 CST): its own observance, and 14:00 UTC is 09:00 CDT. */
+	calendar_event two[2] = {ev, ev};
+	two[1].session_id = 43;
+	two[1].starts_at = TFX_MON + 7 * 86400 + 14 * 3600;
+	two[1].ends_at = two[1].starts_at + 3600;
+	buf b3;
+	buf_init(&b3, f->a);
+	calendar_write(&b3, f->a, "CIT Basic", "citkit.example.org", TFX_MON + 9, two, 2);
+	assert_non_null(strstr(buf_str(&b3), "\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+	                                     "DTSTART:20260308T020000\r\nTZOFFSETFROM:-0600\r\n"
+	                                     "TZOFFSETTO:-0500\r\nTZNAME:CDT\r\nEND:DAYLIGHT\r\n"));
+	assert_non_null(strstr(buf_str(&b3), "\r\nDTSTART;TZID=America/Chicago:20260309T090000\r\n"));
+	/* A program in UTC: UTC times and no VTIMEZONE. */
+	assert_true(clock_set_zone("UTC"));
+	buf b4;
+	buf_init(&b4, f->a);
+	calendar_write(&b4, f->a, "CIT Basic", "citkit.example.org", TFX_MON + 9, &ev, 1);
+	assert_true(clock_set_zone("America/Chicago"));
+	assert_non_null(strstr(buf_str(&b4), "\r\nDTSTART:20260302T150000Z\r\n"));
+	assert_null(strstr(buf_str(&b4), "VTIMEZONE"));
 	for (const char *p = ics; (p = strchr(p, '\n')); p++)
 		assert_int_equal(p[-1], '\r');
 }
@@ -156,21 +190,42 @@ static void feeds_from_the_database(void **state)
 	                 0);
 	buf b;
 	buf_init(&b, f->a);
-	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_COURSE, t.course_id, "h.example", 1, &b),
-	                 0);
+	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_COURSE, t.course_id, 1, &b), 0);
 	const char *ics = buf_str(&b);
-	assert_non_null(strstr(ics, arena_printf(f->a, "UID:session-%lld@h.example", (long long)sid)));
+	const char *uid = arena_printf(f->a, "\r\nUID:session-%lld@%s\r\n", (long long)sid,
+	                               calendar_uid_domain(f->a));
+	assert_non_null(strstr(ics, uid));
 	assert_non_null(strstr(ics, "SUMMARY:CIT Basic\\, March: Verbal de-escalation\r\n"));
 	assert_non_null(strstr(ics, "LOCATION:Training Center\\, Room A\r\n"));
-	assert_non_null(strstr(ics, "DTSTART:20260303T140000Z\r\n"));
+	assert_non_null(strstr(ics, "DTSTART;TZID=America/Chicago:20260303T080000\r\n"));
 	assert_non_null(strstr(ics, "X-WR-TIMEZONE:America/Chicago\r\n"));
+	assert_non_null(strstr(ics, "SEQUENCE:0\r\nSTATUS:CONFIRMED\r\n"));
+	/* The session moved an hour: same UID, SEQUENCE 1; the course
+	 * cancelled: its session stays, cancelled, SEQUENCE 2. */
+	assert_int_equal(course_session_update(f->d, f->a, &f->sys, sid,
+	                                       fx_kv(f, "date", "2026-03-03", "start", "09:00",
+	                                             "end", "11:00", NULL),
+	                                       &errs),
+	                 0);
 	buf_reset(&b);
-	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_INSTRUCTOR, t.instructor, "h", 1, &b), 0);
+	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_COURSE, t.course_id, 1, &b), 0);
+	assert_non_null(strstr(buf_str(&b), uid));
+	assert_non_null(strstr(buf_str(&b), "DTSTART;TZID=America/Chicago:20260303T090000\r\n"));
+	assert_non_null(strstr(buf_str(&b), "SEQUENCE:1\r\nSTATUS:CONFIRMED\r\n"));
+	assert_int_equal(course_update(f->d, f->a, &f->sys, t.course_id,
+	                               fx_kv(f, "status", "cancelled", NULL), &errs),
+	                 0);
+	buf_reset(&b);
+	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_COURSE, t.course_id, 1, &b), 0);
+	assert_non_null(strstr(buf_str(&b), uid));
+	assert_non_null(strstr(buf_str(&b), "SEQUENCE:2\r\nSTATUS:CANCELLED\r\n"));
+	buf_reset(&b);
+	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_INSTRUCTOR, t.instructor, 1, &b), 0);
 	assert_non_null(strstr(buf_str(&b), "X-WR-CALNAME:Sgt. Ina Long: CIT teaching\r\n"));
 	assert_non_null(strstr(buf_str(&b), "BEGIN:VEVENT"));
 	buf_reset(&b);
 	/* The officer is not enrolled: an empty calendar, until they are. */
-	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_OFFICER, t.officer, "h", 1, &b), 0);
+	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_OFFICER, t.officer, 1, &b), 0);
 	assert_null(strstr(buf_str(&b), "BEGIN:VEVENT"));
 	assert_int_equal(db_run(f->d,
 	                        "INSERT INTO enrollments (course_id, user_id, status, created_at, "
@@ -178,11 +233,11 @@ static void feeds_from_the_database(void **state)
 	                        "ii", t.course_id, t.officer),
 	                 1);
 	buf_reset(&b);
-	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_OFFICER, t.officer, "h", 1, &b), 0);
+	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_OFFICER, t.officer, 1, &b), 0);
 	assert_non_null(strstr(buf_str(&b), "BEGIN:VEVENT"));
-	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_COURSE, t.course_id + 5, "h", 1, &b),
+	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_COURSE, t.course_id + 5, 1, &b),
 	                 CK_E_NOT_FOUND);
-	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_OFFICER, 999, "h", 1, &b), CK_E_NOT_FOUND);
+	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_OFFICER, 999, 1, &b), CK_E_NOT_FOUND);
 }
 
 int main(void)

@@ -609,6 +609,74 @@ static void instructors_take_only_their_sessions(void **state)
 	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM makeup_credits"), 2);
 }
 
+/* Roll call and make-up credit for a session that has not started yet
+ * are refused on session_id, saying so, and write nothing; once it has
+ * started (still running) its roll is taken. */
+static void sessions_to_come_take_no_marks(void **state)
+{
+	authfx *f = *state;
+	people p = make_people(f);
+	roll_fx r = make_roll(f, &p);
+	principal instr = fx_as(f, p.instr), coord = fx_as(f, p.coord);
+	int64_t now = fx_now_cs / 100;
+	int64_t soon = tf_session(f, r.course, (now - TF_DAY0) / 60 + 30, 60);
+	tf_cover(f, soon, r.module, 60);
+	tf_teach(f, soon, p.instr);
+	roll_call roll;
+	assert_int_equal(attendance_roll(f->d, f->a, &instr, soon, &roll), 0);
+	assert_true(roll.may_mark);
+	assert_false(roll.has_started);
+	assert_int_equal(attendance_roll(f->d, f->a, &instr, r.session, &roll), 0);
+	assert_true(roll.has_started);
+
+	int64_t audit = fx_count(f, "SELECT COUNT(*) FROM audit_log");
+	attendance_mark marks[2] = {
+	    {.enrollment_id = r.e[0], .status = "absent"},
+	    {.enrollment_id = r.e[1], .minutes_late = 10},
+	};
+	field_errors errs = {0};
+	assert_int_equal(attendance_record(f->d, f->a, &coord, soon, marks, 2, &errs),
+	                 CK_E_INVALID);
+	assert_int_equal(errs.len, 1);
+	assert_string_equal(errs.items[0].field, "session_id");
+	assert_non_null(strstr(errs.items[0].message, "has not started yet"));
+	errs = (field_errors){0};
+	assert_int_equal(attendance_record_kv(f->d, f->a, &instr, soon,
+	                                      fx_kv(f, "enrollment_id", tfx_text(f, r.e[0]), "status",
+	                                            "present", NULL),
+	                                      &errs),
+	                 CK_E_INVALID);
+	assert_string_equal(errs.items[0].field, "session_id");
+
+	/* Make-up credit from another course's session still to come. */
+	int64_t v2 = tf_version(f);
+	int64_t a2 = tf_module(f, v2, "A", "clinical", 60, true);
+	int64_t other = tf_course(f, v2, 10, "in_progress");
+	int64_t later = tf_session(f, other, (now - TF_DAY0) / 60 + 24 * 60, 60);
+	tf_cover(f, later, a2, 60);
+	tf_teach(f, later, p.instr);
+	errs = (field_errors){0};
+	assert_int_equal(attendance_makeup(f->d, f->a, &instr, r.e[0],
+	                                   fx_kv(f, "session_id", tfx_text(f, later), "module_code",
+	                                         "A", NULL),
+	                                   NULL, &errs),
+	                 CK_E_INVALID);
+	assert_int_equal(errs.len, 1);
+	assert_string_equal(errs.items[0].field, "session_id");
+	assert_non_null(strstr(errs.items[0].message, "has not started yet"));
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM attendance"), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM makeup_credits"), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log"), audit);
+
+	/* Half an hour on, the session is running: its roll is taken. */
+	fx_advance(31 * 60);
+	assert_int_equal(attendance_roll(f->d, f->a, &instr, soon, &roll), 0);
+	assert_true(roll.has_started);
+	errs = (field_errors){0};
+	assert_int_equal(attendance_record(f->d, f->a, &coord, soon, marks, 2, &errs), 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM attendance"), 2);
+}
+
 /* Keyset pages of a course's enrollments walk the same order as the full
  * list (seated by name, waitlist in order, withdrawn), each row once;
  * the edges: limit 0 (the default), a huge limit (clamped), a malformed
@@ -703,6 +771,7 @@ int main(void)
 	    CASE(promoted_trainee_not_credited_before_the_seat),
 	    CASE(instructors_take_only_their_sessions),
 	    CASE(enrollment_pages_walk_the_list),
+	    CASE(sessions_to_come_take_no_marks),
 	};
 	int failed = cmocka_run_group_tests_name("enrollments on sqlite", cases,
 	                                         fx_sqlite_group_setup, fx_sqlite_group_teardown);

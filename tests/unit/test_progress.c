@@ -210,19 +210,48 @@ static void makeup_credit_counts_once(void **state)
 	assert_int_equal(p.total_minutes, 2430);
 }
 
-/* A session still to come counts nothing; a waitlisted person is not
- * present by default. */
+/* A session still to come counts nothing, even with a roll-call row or
+ * make-up credit from it (written before that was refused); a waitlisted
+ * person is not present by default. */
 static void future_and_waitlisted_count_nothing(void **state)
 {
 	authfx *f = *state;
 	course_fx c = make_course(f);
-	int64_t future = tf_session(f, c.course, 30 * 1440, 120);
+	int64_t now_minute = (fx_now_cs / 100 - TF_DAY0) / 60;
+	int64_t future = tf_session(f, c.course, now_minute + 1, 120);
 	int64_t extra = tf_module(f, c.version, "E", "program", 120, false);
 	tf_cover(f, future, extra, 120);
 	int64_t e = tf_enrollment(f, c.course, c.officer);
+	tf_attend(f, future, e, "present", 0, 0, 120);
+	tf_attend(f, c.s1, e, "absent", 0, 0, 0);
+	int64_t v2 = tf_version(f);
+	int64_t a2 = tf_module(f, v2, "A", "clinical", 60, true);
+	int64_t other = tf_course(f, v2, 10, "in_progress");
+	int64_t later = tf_session(f, other, now_minute + 60, 60);
+	tf_cover(f, later, a2, 60);
+	tf_makeup(f, e, "A", later, 60);
 	progress p;
 	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
 	assert_int_equal(mod(&p, "E")->attended, 0);
+	assert_int_equal(mod(&p, "A")->attended, 0);
+	assert_int_equal(mod(&p, "A")->makeup, 0);
+	assert_int_equal(p.total_minutes, 2430 - 180);
+	/* Once they have started: the row and the make-up count. */
+	fx_advance(2 * 60 + 1);
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
+	assert_int_equal(mod(&p, "E")->attended, 120);
+	assert_int_equal(mod(&p, "A")->attended, 0);
+	fx_advance(60 * 60);
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
+	assert_int_equal(mod(&p, "A")->attended, 60);
+	assert_int_equal(mod(&p, "A")->makeup, 60);
+	fx_exec(f, "DELETE FROM makeup_credits");
+	fx_exec(f, "DELETE FROM attendance");
+	fx_exec(f, arena_printf(f->a, "DELETE FROM session_modules WHERE session_id = %lld",
+	                        (long long)future));
+	fx_exec(f, arena_printf(f->a, "DELETE FROM course_sessions WHERE id = %lld",
+	                        (long long)future));
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
 	assert_int_equal(p.total_minutes, 2430);
 	assert_int_equal(p.planned_minutes, 2550);
 	assert_int_equal(comp(&p, "program")->minutes, 120);
