@@ -70,6 +70,7 @@ static const cli_option export_users_opts[] = {
 
 static const cli_command commands[] = {
 	{"serve", NULL, cli_serve, "run the web server until SIGINT or SIGTERM", NULL, serve_opts, true},
+	{"routes", NULL, cli_routes, "print the web server's routes, one a line: method, pattern, permission", NULL, no_opts, false},
 	{"init", NULL, cli_init, "create the database, apply migrations, create the secret key (idempotent)", NULL, no_opts, true},
 	{"demo", NULL, cli_demo, "load the demo program (Pine Belt Regional CIT) and print its logins", NULL, demo_opts, true},
 	{"migrate", NULL, cli_migrate, "apply pending database migrations and print the schema version", NULL, no_opts, true},

@@ -101,6 +101,7 @@ const char *cli_version(void);
 
 /* The handlers, one file per command or family. */
 int cli_serve(cli_ctx *c);
+int cli_routes(cli_ctx *c);
 int cli_init(cli_ctx *c);
 int cli_migrate(cli_ctx *c);
 int cli_demo(cli_ctx *c);

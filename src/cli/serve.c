@@ -19,6 +19,7 @@
 #include "../training/courses_web.h"
 #include "../training/curricula_web.h"
 #include "../training/enroll_web.h"
+#include "../web/http.h"
 #include "../web/server.h"
 #include "../web/sse.h"
 #include "cli.h"
@@ -52,6 +53,21 @@ static void register_routes(void)
 {
 	for (size_t i = 0; i < sizeof route_tables / sizeof route_tables[0]; i++)
 		route_tables[i]();
+}
+
+/* `citkit routes`: every route `citkit serve` registers, one a line,
+ * "METHOD PATTERN PERMISSION", in registration order; pages as well as the
+ * API (openapi.json lists the API only). The HTTP suite reads it to check
+ * that its run requested each route. */
+int cli_routes(cli_ctx *c)
+{
+	(void)c;
+	register_routes();
+	for (size_t i = 0; i < router_count(); i++) {
+		const route *r = router_at(i);
+		printf("%s %s %s\n", r->method, r->pattern, perm_name(r->permission));
+	}
+	return fflush(stdout) == 0 ? CLI_OK : cli_fail("cannot write the routes");
 }
 
 /* The program's name: the config's when it sets one, else the one kept in

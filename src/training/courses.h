@@ -159,7 +159,10 @@ int course_session_create(db *d, arena *a, const principal *actor, int64_t cours
                           const kv *in, int64_t *id, field_errors *errs);
 /* Fields present replace the stored ones: date/start/end together, room,
  * module set (when any "module" is sent, or modules_set=1 for none),
- * instructor set (likewise, instructors_set=1). */
+ * instructor set (likewise, instructors_set=1). Once attendance was taken
+ * in the session (roll-call rows or make-up credit from it), new times
+ * are CK_E_CONFLICT with errs on "date" and nothing is written; the same
+ * times sent again, the room, modules and instructors still change. */
 int course_session_update(db *d, arena *a, const principal *actor, int64_t session_id,
                           const kv *in, field_errors *errs);
 int course_session_delete(db *d, arena *a, const principal *actor, int64_t session_id);

@@ -581,7 +581,9 @@ static int session_submit(request *req)
 	field_errors errs = {0};
 	if (rc == 0)
 		rc = course_session_update(d, req->arena, &req->who, id, &req->form, &errs);
-	if (rc == CK_E_INVALID) {
+	/* 422 for a bad field, 409 for new times once attendance was taken:
+	 * the form again with what is wrong. */
+	if (rc == CK_E_INVALID || (rc == CK_E_CONFLICT && errs.len)) {
 		AUTH_NAME_ERRORS(req->arena, &errs, session_labels);
 		req->resp.status = ck_error_status(rc);
 		return render_session(req, course_id, id, &req->form, &errs);

@@ -323,6 +323,19 @@ static void keep_stored(session_ctx *c, const course_session *old)
 	}
 }
 
+/* Whether attendance was taken in the session: roll-call rows or make-up
+ * credit given from it. Such a session keeps its times and stays. */
+static int session_used(db *d, int64_t session_id, bool *used)
+{
+	int64_t n = 0;
+	int rc = db_query_int(d, &n,
+	                      "SELECT (SELECT COUNT(*) FROM attendance WHERE session_id = $1) + "
+	                      "(SELECT COUNT(*) FROM makeup_credits WHERE session_id = $1)",
+	                      "i", session_id);
+	*used = n > 0;
+	return rc < 0 ? rc : 0;
+}
+
 static int save_in_tx(db *d, void *vctx)
 {
 	session_ctx *c = vctx;
@@ -340,6 +353,22 @@ static int save_in_tx(db *d, void *vctx)
 	int64_t start = courses_local_instant(c->day, c->start_min);
 	int64_t end = c->end_min < 24 * 60 ? courses_local_instant(c->day, c->end_min)
 	                                   : start + (int64_t)(c->end_min - c->start_min) * 60;
+	/* The marks were taken against these times (minutes late and left
+	 * early within its length): moving or resizing it would leave
+	 * attendance the session no longer holds. The same times resent by a
+	 * form are no change. */
+	if (!c->is_new && c->has_times && (start != old.starts_at || end != old.ends_at)) {
+		bool used;
+		if ((rc = session_used(d, c->session_id, &used)) < 0)
+			return rc;
+		if (used) {
+			field_errors_add(c->errs, "date",
+			                 "cannot change once attendance was taken in this session: "
+			                 "its date, start and end stay (room, modules and instructors "
+			                 "may still change)");
+			return CK_E_CONFLICT;
+		}
+	}
 	if (c->day < co.starts_on || c->day > co.ends_on)
 		field_errors_add(c->errs, "date",
 		                 arena_printf(c->a, "is outside the course dates (%s to %s)",
@@ -417,14 +446,10 @@ static int delete_in_tx(db *d, void *vctx)
 	int rc = courses_load_session(d, c->a, c->id, &old);
 	if (rc < 0)
 		return rc;
-	int64_t used = 0;
-	rc = db_query_int(d, &used,
-	                  "SELECT (SELECT COUNT(*) FROM attendance WHERE session_id = $1) + "
-	                  "(SELECT COUNT(*) FROM makeup_credits WHERE session_id = $1)",
-	                  "i", c->id);
-	if (rc < 0)
+	bool used;
+	if ((rc = session_used(d, c->id, &used)) < 0)
 		return rc;
-	if (used > 0)
+	if (used)
 		return CK_E_CONFLICT; /* attendance was taken: the record must stay */
 	if ((rc = db_run(d, "DELETE FROM session_modules WHERE session_id = $1", "i", c->id)) < 0 ||
 	    (rc = db_run(d, "DELETE FROM session_instructors WHERE session_id = $1", "i", c->id)) <

@@ -889,3 +889,70 @@ void test_sessions_to_come_api(void **state)
 	                                                          : strstr(r.body, "\"has_started\":true"));
 	hresp_free(&r);
 }
+
+/* A session with roll call taken keeps its times: new ones are a 409
+ * naming "date" and saying why (API and page), nothing written; the room
+ * still changes. */
+void test_session_times_after_roll_call(void **state)
+{
+	(void)state;
+	course_rows c = make_course("in_progress", 5);
+	tuser sup, o1;
+	user_make(&sup, "supervisor", ORG_A);
+	user_make(&o1, "officer", ORG_A);
+	agent s, admin = {0};
+	bearer(&s, sup.email);
+	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
+	long long e1 = enroll(&s, c.course, user_id_of(&o1), 201, "enrolled");
+	seat_before_course(c.course);
+	char path[160], body[256], sql[256];
+	/* Whole minutes, and course dates from local midnight around them, as
+	 * the course pages would have made them. */
+	snprintf(sql, sizeof sql,
+	         "UPDATE courses SET starts_on = 1599868800, ends_on = 1600387200 WHERE id = %lld",
+	         c.course);
+	sql_int(sql);
+	snprintf(sql, sizeof sql,
+	         "UPDATE course_sessions SET starts_at = 1599998400, ends_at = 1600005600 "
+	         "WHERE id = %lld",
+	         c.session);
+	sql_int(sql);
+	hresp r;
+	snprintf(path, sizeof path, "/api/v1/sessions/%lld/attendance", c.session);
+	snprintf(body, sizeof body,
+	         "{\"marks\": [{\"enrollment_id\": %lld, \"minutes_late\": 100}]}", e1);
+	http_json(&admin, "PUT", path, body, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	agent *page = admin_agent();
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_log");
+	long long audit = sql_int(sql);
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/sessions/%lld", c.course, c.session);
+	http_json(&admin, "PATCH", path,
+	          "{\"date\": \"2020-09-14\", \"start\": \"08:00\", \"end\": \"09:00\"}", &r);
+	expect_json_problem(&r, 409, "date");
+	if (!strstr(r.body, "cannot change once attendance was taken in this session"))
+		fail_msg("the 409 does not say why: %s", r.body);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/courses/%lld/sessions/%lld", c.course, c.session);
+	http_post_form(page, path, "date=2020-09-14&start=08:00&end=09:00&room=B2", &r);
+	expect_status(&r, 409);
+	assert_non_null(strstr(r.body, "cannot change once attendance was taken in this session"));
+	hresp_free(&r);
+	snprintf(sql, sizeof sql,
+	         "SELECT COUNT(*) FROM course_sessions WHERE id = %lld AND starts_at = 1599998400 "
+	         "AND ends_at = 1600005600",
+	         c.session);
+	assert_int_equal(sql_int(sql), 1);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_log");
+	assert_int_equal(sql_int(sql), audit);
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/sessions/%lld", c.course, c.session);
+	http_json(&admin, "PATCH", path, "{\"room\": \"C3\"}", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	snprintf(sql, sizeof sql,
+	         "SELECT COUNT(*) FROM course_sessions WHERE id = %lld AND room = 'C3' "
+	         "AND starts_at = 1599998400",
+	         c.session);
+	assert_int_equal(sql_int(sql), 1);
+}

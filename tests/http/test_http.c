@@ -13,6 +13,7 @@
 #include "scenarios_http.h"
 #include "runs.h"
 #include "run_pages.h"
+#include "people.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1395,6 +1396,12 @@ int main(void)
 	    cmocka_unit_test(test_roster_import_api),
 	    cmocka_unit_test(test_audit),
 	    cmocka_unit_test(test_authenticated_pages),
+	    cmocka_unit_test(test_orgs_api),
+	    cmocka_unit_test(test_orgs_pages),
+	    cmocka_unit_test(test_users_api),
+	    cmocka_unit_test(test_users_pages),
+	    cmocka_unit_test(test_users_page_actions),
+	    cmocka_unit_test(test_account_password_and_sessions),
 	    cmocka_unit_test(test_curricula_pages),
 	    cmocka_unit_test(test_curricula_api),
 	    cmocka_unit_test(test_curricula_permissions),
@@ -1410,6 +1417,7 @@ int main(void)
 	    cmocka_unit_test(test_courses_default_filter),
 	    cmocka_unit_test(test_capacity_api),
 	    cmocka_unit_test(test_sessions_to_come_api),
+	    cmocka_unit_test(test_session_times_after_roll_call),
 	    cmocka_unit_test(test_scenarios_api),
 	    cmocka_unit_test(test_scenarios_permissions),
 	    cmocka_unit_test(test_scenarios_import_export),

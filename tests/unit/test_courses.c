@@ -395,6 +395,91 @@ static void bad_sessions_write_nothing(void **state)
 	                 CK_E_NOT_FOUND);
 }
 
+/* Once attendance was taken in a session (a roll-call row, or make-up
+ * credit given from it), new times are refused with CK_E_CONFLICT on
+ * "date", saying why, and nothing is written; the same times sent again
+ * with a new room, and new instructors, still save. */
+static void session_times_stay_after_roll_call(void **state)
+{
+	authfx *f = *state;
+	trainfx t;
+	tfx_setup(f, &t);
+	field_errors errs = {0};
+	int64_t id = 0, other = 0;
+	kv *in = fx_kv(f, "date", "2026-03-02", "start", "08:00", "end", "10:00", "room", "A",
+	               "module", tfx_id(f, t.mod_deesc), NULL);
+	assert_int_equal(add_session(f, &t, &errs, &id, in), 0);
+	in = fx_kv(f, "date", "2026-03-03", "start", "08:00", "end", "10:00", NULL);
+	assert_int_equal(add_session(f, &t, &errs, &other, in), 0);
+	int64_t eid = tfx_insert(
+	    f, arena_printf(f->a,
+	                    "INSERT INTO enrollments (course_id, user_id, status, created_at, "
+	                    "updated_at) VALUES (%lld, %lld, 'enrolled', 1, 1) RETURNING id",
+	                    (long long)t.course_id, (long long)t.officer));
+	fx_exec(f, arena_printf(f->a,
+	                        "INSERT INTO attendance (session_id, enrollment_id, status, "
+	                        "minutes_late, minutes_left_early, credited_minutes, recorded_at) "
+	                        "VALUES (%lld, %lld, 'late', 100, 0, 20, 1)",
+	                        (long long)id, (long long)eid));
+	/* Make-up credit from `other` for someone of another course. */
+	fx_exec(f, arena_printf(f->a,
+	                        "INSERT INTO makeup_credits (enrollment_id, module_code, session_id, "
+	                        "minutes, created_at) VALUES (%lld, 'deesc', %lld, 60, 1)",
+	                        (long long)eid, (long long)other));
+	int64_t audit = fx_count(f, "SELECT COUNT(*) FROM audit_log");
+	struct {
+		int64_t session;
+		const char *date, *start, *end;
+	} moves[] = {
+	    {id, "2026-03-02", "08:00", "09:00"},  /* shorter than a mark of 100 min late */
+	    {id, "2026-03-04", "08:00", "10:00"},  /* another day, same length */
+	    {id, "2026-03-02", "07:00", "10:00"},  /* longer */
+	    {other, "2026-03-03", "09:00", "11:00"}, /* make-up credit given from it */
+	};
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+		errs = (field_errors){0};
+		assert_int_equal(course_session_update(f->d, f->a, &f->sys, moves[i].session,
+		                                       fx_kv(f, "date", moves[i].date, "start",
+		                                             moves[i].start, "end", moves[i].end,
+		                                             "room", "Moved", NULL),
+		                                       &errs),
+		                 CK_E_CONFLICT);
+		assert_int_equal(errs.len, 1);
+		assert_string_equal(errs.items[0].field, "date");
+		assert_non_null(strstr(errs.items[0].message,
+		                       "cannot change once attendance was taken in this session"));
+	}
+	course_session s;
+	assert_int_equal(course_session_get(f->d, f->a, &f->sys, id, &s), 0);
+	assert_int_equal(s.starts_at, TFX_MON + 14 * 3600);
+	assert_int_equal(s.ends_at, TFX_MON + 16 * 3600);
+	assert_string_equal(s.room, "A");
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM course_sessions WHERE room = 'Moved'"),
+	                 0);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log"), audit);
+	/* The form sends the same times with a new room: saved. */
+	errs = (field_errors){0};
+	assert_int_equal(course_session_update(f->d, f->a, &f->sys, id,
+	                                       fx_kv(f, "date", "2026-03-02", "start", "08:00",
+	                                             "end", "10:00", "room", "B", "instructor",
+	                                             tfx_id(f, t.instructor), NULL),
+	                                       &errs),
+	                 0);
+	assert_int_equal(course_session_get(f->d, f->a, &f->sys, id, &s), 0);
+	assert_string_equal(s.room, "B");
+	assert_int_equal(s.instructor_count, 1);
+	assert_int_equal(s.starts_at, TFX_MON + 14 * 3600);
+	/* Without attendance the times move as before. */
+	fx_exec(f, "DELETE FROM makeup_credits");
+	errs = (field_errors){0};
+	assert_int_equal(course_session_update(f->d, f->a, &f->sys, other,
+	                                       fx_kv(f, "date", "2026-03-03", "start", "09:00",
+	                                             "end", "11:00", NULL),
+	                                       &errs),
+	                 0);
+	assert_int_equal(course_session_delete(f->d, f->a, &f->sys, id), CK_E_CONFLICT);
+}
+
 static void session_update_and_delete(void **state)
 {
 	authfx *f = *state;
@@ -593,7 +678,8 @@ int main(void)
 	    CASE(officers_do_not_see_planned), CASE(open_or_taught),
 	    CASE(list_pages),        CASE(sessions_read_back),
 	    CASE(instructor_kinds),  CASE(sessions_create_and_touch),
-	    CASE(bad_sessions_write_nothing), CASE(session_update_and_delete), CASE(conflicts_across_courses),
+	    CASE(bad_sessions_write_nothing), CASE(session_update_and_delete),
+	    CASE(session_times_stay_after_roll_call), CASE(conflicts_across_courses),
 	};
 	int failed = cmocka_run_group_tests_name("courses on sqlite", cases, fx_sqlite_group_setup,
 	                                         fx_sqlite_group_teardown);
