@@ -10,6 +10,7 @@
 #include "certificates.h"
 #include "enroll.h"
 #include "across.h"
+#include "stream_ends.h"
 #include "scenarios_http.h"
 #include "runs.h"
 #include "run_pages.h"
@@ -1425,6 +1426,8 @@ int main(void)
 	    cmocka_unit_test(test_scenarios_briefs_hidden),
 	    cmocka_unit_test(test_runs_api),
 	    cmocka_unit_test(test_runs_events),
+	    cmocka_unit_test(test_streams_end_with_their_sign_in),
+	    cmocka_unit_test(test_streams_end_when_checked_again),
 	    cmocka_unit_test(test_run_pages_start),
 	    cmocka_unit_test(test_run_pages_join),
 	    cmocka_unit_test(test_run_pages_feedback),
