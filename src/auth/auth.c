@@ -10,6 +10,7 @@
 #include "../base/crypto.h"
 #include "../base/errors.h"
 #include "../db/db.h"
+#include "auth_internal.h"
 #include "roles.h"
 #include "sessions.h"
 #include "tokens.h"
@@ -148,6 +149,47 @@ int auth_identify_token(arena *a, const char *bearer, const char *ip, principal 
 	if (!d)
 		return CK_E_DB;
 	return token_identify(d, a, bearer, ip, out);
+}
+
+int auth_recheck_credentials(principal_check *items, size_t n)
+{
+	db *d = db_thread();
+	if (!d)
+		return CK_E_DB;
+	int rc = session_recheck(d, items, n);
+	return rc < 0 ? rc : token_recheck(d, items, n);
+}
+
+/* Like the policy: written once at start-up, read afterwards. */
+static auth_end_hooks end_hooks;
+
+void auth_end_hooks_set(const auth_end_hooks *h)
+{
+	end_hooks = h ? *h : (auth_end_hooks){0};
+}
+
+void auth_ended_session(int64_t session_id)
+{
+	if (end_hooks.session && session_id > 0)
+		end_hooks.session(session_id);
+}
+
+void auth_ended_user_sessions(int64_t user_id, int64_t keep_session_id)
+{
+	if (end_hooks.user_sessions && user_id > 0)
+		end_hooks.user_sessions(user_id, keep_session_id);
+}
+
+void auth_ended_token(int64_t token_id)
+{
+	if (end_hooks.token && token_id > 0)
+		end_hooks.token(token_id);
+}
+
+void auth_changed_user(int64_t user_id)
+{
+	if (end_hooks.user && user_id > 0)
+		end_hooks.user(user_id);
 }
 
 int64_t auth_active_sessions(void)

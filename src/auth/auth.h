@@ -69,6 +69,25 @@ bool auth_is_system(const principal *p);
 int auth_identify_session(arena *a, const char *cookie_value, const char *ip, principal *out);
 int auth_identify_token(arena *a, const char *bearer, const char *ip, principal *out);
 int64_t auth_active_sessions(void);
+/* The heartbeat check of event streams (web_options.recheck_credentials):
+ * session_recheck and token_recheck on this thread's connection. */
+int auth_recheck_credentials(principal_check *items, size_t n);
+
+/* Told, in this process, right after a credential ended or its user
+ * changed, so that what it holds open (event streams) ends at once
+ * rather than at the next check. `citkit serve` sets them at start-up,
+ * before any thread runs a service; unset hooks are not called. Called
+ * after the service's transaction, outside any lock of the services. */
+typedef struct auth_end_hooks {
+	void (*session)(int64_t session_id); /* signed out, or ended by its user */
+	/* every session of user_id but keep_session_id (0: all) ended
+	 * (password change or reset, "sign out everywhere else") */
+	void (*user_sessions)(int64_t user_id, int64_t keep_session_id);
+	void (*token)(int64_t token_id); /* revoked */
+	/* disabled, locked out, or roles or organization changed */
+	void (*user)(int64_t user_id);
+} auth_end_hooks;
+void auth_end_hooks_set(const auth_end_hooks *h);
 
 /* Lists take limit (0 = AUTH_LIST_DEFAULT, clamped to AUTH_LIST_MAX) and
  * an opaque cursor (NULL or "" for the first page) and return the cursor

@@ -31,6 +31,51 @@ int auth_cursor_parse(const char *cursor, int64_t *id)
 	return 0;
 }
 
+void auth_bind_batch(db_stmt *s, const int64_t *ids, size_t n)
+{
+	for (size_t i = 0; i < AUTH_BATCH; i++)
+		db_bind_int(s, (int)i + 1, i < n ? ids[i] : 0);
+}
+
+int auth_check_batches(db *d, principal_check *items, size_t n, auth_check_kind kind,
+                       auth_batch_fn check)
+{
+	principal_check *chunk[AUTH_BATCH];
+	int64_t ids[AUTH_BATCH];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		principal_check *c = &items[i];
+		int64_t id = kind == AUTH_CHECK_SESSIONS ? c->session_id
+		             : c->session_id > 0         ? 0
+		                                         : c->token_id;
+		if (id <= 0)
+			continue;
+		c->is_valid = false;
+		ids[k] = id;
+		chunk[k++] = c;
+		if (k == AUTH_BATCH) {
+			int rc = check(d, chunk, ids, k);
+			if (rc < 0)
+				return rc;
+			k = 0;
+		}
+	}
+	return k ? check(d, chunk, ids, k) : 0;
+}
+
+void auth_check_row(db_stmt *s, principal_check **chunk, const int64_t *ids, size_t k)
+{
+	int64_t id = db_col_int(s, 0);
+	for (size_t i = 0; i < k; i++) {
+		if (ids[i] != id)
+			continue;
+		chunk[i]->is_valid = true;
+		chunk[i]->user_id = db_col_int(s, 1);
+		chunk[i]->org_id = db_col_int(s, 2);
+		chunk[i]->roles = (unsigned)db_col_int(s, 3);
+	}
+}
+
 const char *auth_cursor_make(arena *a, int64_t id)
 {
 	return arena_printf(a, "%lld", (long long)id);

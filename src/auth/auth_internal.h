@@ -52,6 +52,36 @@ int auth_user_load(db *d, arena *a, int64_t id, struct user *out);
 /* users.c: the id of the user with this (lower-cased) email, or 0. */
 int auth_user_id_by_email(db *d, const char *email, int64_t *id);
 
+/* auth.c: the end hooks (auth.h), called by the services after their
+ * transaction; each does nothing when its hook is unset. */
+void auth_ended_session(int64_t session_id);
+void auth_ended_user_sessions(int64_t user_id, int64_t keep_session_id);
+void auth_ended_token(int64_t token_id);
+void auth_changed_user(int64_t user_id);
+
+/* Checks of many ids at once (session_recheck, token_recheck): a
+ * statement with "id IN (" AUTH_BATCH_PARAMS ")" takes AUTH_BATCH ids;
+ * auth_bind_batch binds n of them and 0 (no row's id) to the rest. */
+enum { AUTH_BATCH = 64 };
+/* Calls check(d, chunk, ids, k) for the items of a kind (session items:
+ * session_id set; token items: token_id set and no session_id), at most
+ * AUTH_BATCH at a time, with ids[i] the id of chunk[i], after marking
+ * them not valid; stops at the first error. */
+typedef enum auth_check_kind { AUTH_CHECK_SESSIONS, AUTH_CHECK_TOKENS } auth_check_kind;
+typedef int (*auth_batch_fn)(db *d, principal_check **chunk, const int64_t *ids, size_t k);
+int auth_check_batches(db *d, principal_check *items, size_t n, auth_check_kind kind,
+                       auth_batch_fn check);
+/* For a row of such a check whose first columns are the session's or
+ * token's id, the user's id, org_id and roles: marks the chunk's items
+ * with that id valid, with those. */
+void auth_check_row(db_stmt *s, principal_check **chunk, const int64_t *ids, size_t k);
+#define AUTH_BATCH_PARAMS                                                                          \
+	"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "   \
+	"$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, "    \
+	"$37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51, $52, $53, "    \
+	"$54, $55, $56, $57, $58, $59, $60, $61, $62, $63, $64"
+void auth_bind_batch(db_stmt *s, const int64_t *ids, size_t n);
+
 /* Decimal text of an id for audit object_id, from a. */
 const char *auth_id_text(arena *a, int64_t id);
 

@@ -115,6 +115,8 @@ typedef struct login_ctx {
 	const char *ip, *user_agent;
 	session_new *out;
 	int result;
+	bool is_locked; /* this failure locked the account */
+	int64_t user_id;
 } login_ctx;
 
 static int login_in_tx(db *d, void *vctx)
@@ -129,7 +131,7 @@ static int login_in_tx(db *d, void *vctx)
 		return CK_E_BAD_LOGIN;
 	const account *acc = &state;
 	principal who = {.user_id = acc->id, .email = acc->email, .ip = c->ip};
-	bool locked;
+	c->user_id = acc->id;
 	if (!c->password_ok) {
 		c->result = CK_E_BAD_LOGIN;
 		if (acc->is_locked || !acc->is_active)
@@ -140,7 +142,7 @@ static int login_in_tx(db *d, void *vctx)
 			                                     : "wrong password, account disabled"));
 		rc = audit_append(d, &who, "login.fail", "user", auth_id_text(c->a, acc->id),
 		                  AUDIT_FAILURE, reason_json(c->a, "wrong password"));
-		return rc < 0 ? rc : count_failure(d, c->a, &who, acc->id, &locked);
+		return rc < 0 ? rc : count_failure(d, c->a, &who, acc->id, &c->is_locked);
 	}
 	if (acc->is_locked || !acc->is_active) {
 		c->result = acc->is_locked ? CK_E_LOCKED : CK_E_DISABLED;
@@ -193,10 +195,12 @@ int login_password(db *d, arena *a, const char *email, const char *password, con
 		pthread_once(&dummy_once, make_dummy);
 		crypto_password_verify(dummy_hash, password ? password : "");
 	}
-	login_ctx c = {a, lower, ok, ip, user_agent, out, CK_E_BAD_LOGIN};
+	login_ctx c = {a, lower, ok, ip, user_agent, out, CK_E_BAD_LOGIN, false, 0};
 	rc = audit_tx(d, login_in_tx, &c);
 	if (rc < 0)
 		return rc;
+	if (c.is_locked)
+		auth_changed_user(c.user_id);
 	if (c.result < 0)
 		*out = (session_new){0};
 	return c.result;
@@ -207,13 +211,14 @@ typedef struct totp_ctx {
 	const principal *actor;
 	const char *code;
 	int result;
+	bool is_locked; /* this failure locked the account */
 } totp_ctx;
 
 static int totp_in_tx(db *d, void *vctx)
 {
 	totp_ctx *c = vctx;
 	const principal *who = c->actor;
-	bool ok, locked;
+	bool ok;
 	int rc = totp_check(d, who->user_id, c->code, &ok);
 	if (rc < 0)
 		return rc;
@@ -232,7 +237,7 @@ static int totp_in_tx(db *d, void *vctx)
 	c->result = CK_E_BAD_LOGIN;
 	rc = audit_append(d, who, "login.fail", "user", auth_id_text(c->a, who->user_id),
 	                  AUDIT_FAILURE, reason_json(c->a, "wrong or reused one-time code"));
-	return rc < 0 ? rc : count_failure(d, c->a, who, who->user_id, &locked);
+	return rc < 0 ? rc : count_failure(d, c->a, who, who->user_id, &c->is_locked);
 }
 
 int login_totp(db *d, const principal *actor, const char *code)
@@ -242,8 +247,10 @@ int login_totp(db *d, const principal *actor, const char *code)
 	if (!actor->mfa_pending)
 		return CK_E_CONFLICT;
 	arena *a = arena_new();
-	totp_ctx c = {a, actor, code, CK_E_BAD_LOGIN};
+	totp_ctx c = {a, actor, code, CK_E_BAD_LOGIN, false};
 	int rc = audit_tx(d, totp_in_tx, &c);
 	arena_free(a);
+	if (rc >= 0 && c.is_locked)
+		auth_changed_user(actor->user_id);
 	return rc < 0 ? rc : c.result;
 }

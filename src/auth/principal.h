@@ -19,4 +19,14 @@ typedef struct principal {
 	const char *ip;             /* where: the client address, for the audit log */
 } principal;
 
+/* A credential that something long-lived (an event stream) was opened
+ * with, checked again later against the database: the caller sets
+ * session_id or token_id; the check fills the rest with what holds now. */
+typedef struct principal_check {
+	int64_t session_id, token_id; /* in: one of them */
+	bool is_valid;                /* out: still signs its user in */
+	int64_t user_id, org_id;      /* out: when valid, the user now … */
+	unsigned roles;               /* … and their roles now */
+} principal_check;
+
 #endif

@@ -150,7 +150,10 @@ int session_end(db *d, const principal *actor)
 	if (!actor || actor->user_id <= 0 || actor->session_id <= 0)
 		return CK_E_UNAUTHORIZED;
 	end_ctx c = {actor, actor->session_id, "logout", false};
-	return audit_tx(d, end_in_tx, &c);
+	int rc = audit_tx(d, end_in_tx, &c);
+	if (rc >= 0)
+		auth_ended_session(actor->session_id);
+	return rc;
 }
 
 int session_end_by_id(db *d, const principal *actor, int64_t session_id)
@@ -161,7 +164,10 @@ int session_end_by_id(db *d, const principal *actor, int64_t session_id)
 	int rc = audit_tx(d, end_in_tx, &c);
 	if (rc < 0)
 		return rc;
-	return c.found ? 0 : CK_E_NOT_FOUND;
+	if (!c.found)
+		return CK_E_NOT_FOUND;
+	auth_ended_session(session_id);
+	return 0;
 }
 
 static int end_others_in_tx(db *d, void *vctx)
@@ -179,7 +185,10 @@ int session_end_others(db *d, const principal *actor)
 {
 	if (!auth_signed_in(actor))
 		return CK_E_UNAUTHORIZED;
-	return audit_tx(d, end_others_in_tx, (void *)actor);
+	int rc = audit_tx(d, end_others_in_tx, (void *)actor);
+	if (rc >= 0)
+		auth_ended_user_sessions(actor->user_id, actor->session_id);
+	return rc;
 }
 
 int session_list(db *d, arena *a, const principal *actor, session_info **items, size_t *n)
@@ -230,6 +239,54 @@ int session_end_all(db *d, int64_t user_id, int64_t keep_id)
 	                "WHERE user_id = $2 AND id <> $3 AND ended_at IS NULL",
 	                "iii", auth_now(), user_id, keep_id);
 	return rc < 0 ? rc : 0;
+}
+
+/* One query for up to AUTH_BATCH sessions (chunk), and one more to touch
+ * those last seen a minute ago or longer. */
+static int recheck_batch(db *d, principal_check **chunk, const int64_t *ids, size_t k)
+{
+	const auth_policy *p = auth_policy_get();
+	int64_t now = auth_now(), touch[AUTH_BATCH];
+	size_t n_touch = 0;
+	db_stmt *s;
+	int rc =
+	    db_prepare(d,
+	               "SELECT s.id, s.user_id, u.org_id, u.roles, s.last_seen_at, s.expires_at, "
+	               "s.mfa_passed FROM sessions s JOIN users u ON u.id = s.user_id "
+	               "WHERE s.id IN (" AUTH_BATCH_PARAMS ") AND s.ended_at IS NULL "
+	               "AND u.is_active = 1 AND u.locked_at IS NULL",
+	               &s);
+	if (rc < 0)
+		return rc;
+	auth_bind_batch(s, ids, k);
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t last_seen = db_col_int(s, 4);
+		if (db_col_int(s, 6) == 0 || now >= db_col_int(s, 5) ||
+		    now - last_seen >= p->session_idle_seconds)
+			continue;
+		auth_check_row(s, chunk, ids, k);
+		if (now - last_seen >= TOUCH_EVERY)
+			touch[n_touch++] = db_col_int(s, 0);
+	}
+	db_finish(s);
+	if (rc < 0 || n_touch == 0)
+		return rc < 0 ? rc : 0;
+	rc = db_prepare(d,
+	                "UPDATE sessions SET last_seen_at = $65 WHERE id IN (" AUTH_BATCH_PARAMS
+	                ") AND ended_at IS NULL AND last_seen_at < $65",
+	                &s);
+	if (rc < 0)
+		return rc;
+	auth_bind_batch(s, touch, n_touch);
+	db_bind_int(s, AUTH_BATCH + 1, now);
+	rc = db_step(s);
+	db_finish(s);
+	return rc < 0 ? rc : 0;
+}
+
+int session_recheck(db *d, principal_check *items, size_t n)
+{
+	return auth_check_batches(d, items, n, AUTH_CHECK_SESSIONS, recheck_batch);
 }
 
 int session_count_active(db *d, int64_t *count)

@@ -56,6 +56,14 @@ int session_end_others(db *d, const principal *actor);
 /* Ends every live session of user_id except keep_id (0 = all), in the
  * caller's transaction: after a password change, disable or unlock. */
 int session_end_all(db *d, int64_t user_id, int64_t keep_id);
+/* The heartbeat check of event streams: for each item with a session_id,
+ * whether that session still signs its user in (not ended, not past its
+ * idle or absolute limit, second factor done, user active and not
+ * locked), and the user's organization and roles now. An open stream
+ * counts as activity: a valid session's last_seen_at is moved to now (at
+ * most once a minute), so a screen that only watches is not cut by the
+ * idle limit; the absolute limit still is. AUTH_BATCH sessions a query. */
+int session_recheck(db *d, principal_check *items, size_t n);
 /* Live sessions (not ended, not idle, not expired) for /metrics. */
 int session_count_active(db *d, int64_t *count);
 

@@ -177,6 +177,33 @@ int token_identify(db *d, arena *a, const char *bearer, const char *ip, principa
 	return 0;
 }
 
+/* One query for up to AUTH_BATCH tokens (chunk). */
+static int recheck_batch(db *d, principal_check **chunk, const int64_t *ids, size_t k)
+{
+	int64_t now = auth_now();
+	db_stmt *s;
+	int rc = db_prepare(d,
+	                    "SELECT t.id, t.user_id, u.org_id, u.roles "
+	                    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	                    "WHERE t.id IN (" AUTH_BATCH_PARAMS ") AND t.revoked_at IS NULL "
+	                    "AND (t.expires_at IS NULL OR t.expires_at > $65) "
+	                    "AND u.is_active = 1 AND u.locked_at IS NULL",
+	                    &s);
+	if (rc < 0)
+		return rc;
+	auth_bind_batch(s, ids, k);
+	db_bind_int(s, AUTH_BATCH + 1, now);
+	while ((rc = db_step(s)) == DB_ROW)
+		auth_check_row(s, chunk, ids, k);
+	db_finish(s);
+	return rc < 0 ? rc : 0;
+}
+
+int token_recheck(db *d, principal_check *items, size_t n)
+{
+	return auth_check_batches(d, items, n, AUTH_CHECK_TOKENS, recheck_batch);
+}
+
 int token_list(db *d, arena *a, const principal *actor, int64_t user_id, api_token **items,
                size_t *n)
 {
@@ -251,5 +278,8 @@ int token_revoke(db *d, const principal *actor, int64_t token_id)
 	if (!auth_signed_in(actor) && !auth_is_system(actor))
 		return CK_E_UNAUTHORIZED;
 	revoke_ctx c = {actor, token_id};
-	return audit_tx(d, revoke_in_tx, &c);
+	int rc = audit_tx(d, revoke_in_tx, &c);
+	if (rc >= 0)
+		auth_ended_token(token_id);
+	return rc;
 }

@@ -37,6 +37,12 @@ int token_create(db *d, arena *a, const principal *actor, int64_t user_id, const
  * last_used_at at most once a minute. out->via_token, out->ip = ip. */
 int token_identify(db *d, arena *a, const char *bearer, const char *ip, principal *out);
 
+/* The heartbeat check of event streams: for each item with a token_id,
+ * whether that token still signs its user in (not revoked, not expired,
+ * user active and not locked), and the user's organization and roles
+ * now. AUTH_BATCH tokens a query. */
+int token_recheck(db *d, principal_check *items, size_t n);
+
 /* The actor's own tokens (user_id 0), or another user's with
  * PERM_USERS_WRITE and in scope (else CK_E_NOT_FOUND); newest first,
  * revoked ones included. */

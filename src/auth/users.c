@@ -319,6 +319,7 @@ typedef struct update_ctx {
 	int64_t id;
 	const field_value *v;
 	field_errors *errs;
+	bool is_access_changed; /* disabled, or roles or organization changed */
 } update_ctx;
 
 /* The rules about who may change whom, given the user before and the
@@ -411,6 +412,8 @@ static int update_in_tx(db *d, void *vctx)
 		rc = session_end_all(d, c->id, 0);
 	if (rc < 0)
 		return rc;
+	c->is_access_changed =
+	    (!active && before.is_active) || roles != before.roles || org_id != before.org_id;
 	return audit_append(d, c->actor, roles != before.roles ? "user.roles" : "user.update",
 	                    "user", auth_id_text(c->a, c->id), AUDIT_SUCCESS, text);
 }
@@ -424,8 +427,13 @@ int user_update(db *d, arena *a, const principal *actor, int64_t id, const kv *i
 	int rc = auth_validate_update(a, in, user_specs(), F_COUNT, v, errs);
 	if (rc < 0)
 		return rc;
-	update_ctx c = {a, actor, id, v, errs};
-	return audit_tx(d, update_in_tx, &c);
+	update_ctx c = {a, actor, id, v, errs, false};
+	rc = audit_tx(d, update_in_tx, &c);
+	/* Streams opened under the old roles or organization end; their
+	 * clients reconnect and are authorized afresh. */
+	if (rc >= 0 && c.is_access_changed)
+		auth_changed_user(id);
+	return rc;
 }
 
 typedef struct password_ctx {
@@ -491,7 +499,10 @@ int user_set_password(db *d, arena *a, const principal *actor, int64_t id,
 	if (crypto_password_hash(new_password, hash) < 0)
 		return CK_E_INTERNAL;
 	password_ctx c = {a, actor, id, hash, self};
-	return audit_tx(d, password_in_tx, &c);
+	rc = audit_tx(d, password_in_tx, &c);
+	if (rc >= 0)
+		auth_ended_user_sessions(id, self ? actor->session_id : 0);
+	return rc;
 }
 
 typedef struct simple_ctx {
@@ -561,5 +572,8 @@ int user_disable(db *d, const principal *actor, int64_t id)
 		return CK_E_FORBIDDEN;
 	simple_ctx c = {actor, id, ""};
 	snprintf(c.id_text, sizeof c.id_text, "%lld", (long long)id);
-	return audit_tx(d, disable_in_tx, &c);
+	rc = audit_tx(d, disable_in_tx, &c);
+	if (rc >= 0)
+		auth_changed_user(id);
+	return rc;
 }

@@ -50,6 +50,7 @@ static const setting settings[] = {
 	TEXT("server", "tls_key", tls_key),
 	NUM("server", "max_body_bytes", SET_SIZE, max_body_bytes, 1024, 64LL << 20),
 	NUM("server", "max_upload_bytes", SET_SIZE, max_upload_bytes, 1024, 1LL << 30),
+	NUM("server", "stream_heartbeat_seconds", SET_INT, sse_heartbeat_seconds, 1, 50),
 	TEXT("program", "name", program_name),
 	KIND("program", "timezone", SET_TIMEZONE, timezone),
 	TEXT("program", "public_url", public_url),
@@ -82,6 +83,7 @@ void config_defaults(config *c)
 	c->threads = 0;
 	c->max_body_bytes = 1u << 20;
 	c->max_upload_bytes = 8u << 20;
+	c->sse_heartbeat_seconds = 15;
 	snprintf(c->program_name, sizeof c->program_name, "Pine Belt Regional CIT");
 	snprintf(c->timezone, sizeof c->timezone, "America/Chicago");
 	c->session_idle_minutes = 30;

@@ -16,6 +16,7 @@ typedef struct config {
 	char tls_cert[1024], tls_key[1024];
 	size_t max_body_bytes;       /* 1 MiB for forms and JSON */
 	size_t max_upload_bytes;     /* 8 MiB for roster uploads */
+	int sse_heartbeat_seconds;   /* 15: event-stream heartbeat and sign-in check */
 	/* [program] */
 	char program_name[256];      /* "Pine Belt Regional CIT" */
 	char timezone[64];           /* IANA name, America/Chicago */

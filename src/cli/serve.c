@@ -149,7 +149,17 @@ int cli_serve(cli_ctx *c)
 	    .identify_session = auth_identify_session,
 	    .identify_token = auth_identify_token,
 	    .active_sessions = auth_active_sessions,
+	    .recheck_credentials = auth_recheck_credentials,
+	    .sse_heartbeat_seconds = c->cfg.sse_heartbeat_seconds,
 	};
+	/* A credential ended here ends its event streams at once; other
+	 * processes' ends are found at the streams' next heartbeat. */
+	auth_end_hooks_set(&(auth_end_hooks){
+	    .session = sse_end_session,
+	    .user_sessions = sse_end_user_sessions,
+	    .token = sse_end_token,
+	    .user = sse_end_user,
+	});
 	certificates_set_public_url(c->cfg.public_url);
 	run_set_public_url(c->cfg.public_url);
 	register_routes();

@@ -44,23 +44,17 @@ static void course_out(json_out *o, const transcript_course *c)
 	json_out_end(o);
 }
 
-/* GET /api/v1/users/{id}/transcript: courses (newest first) with hours
- * by module and component, and certificates with their status. The
- * person themself, supervisors of their agency, coordinators and admins;
- * 404 for anyone else. */
-static int transcript_get_json(request *req)
+/* The transcript of user id as JSON, with status; the service's error
+ * otherwise. */
+static int reply_transcript(request *req, db *d, int64_t id, int status)
 {
-	int64_t id;
-	db *d;
-	if (!auth_path_id(req, 0, &id) || !(d = auth_db(req)))
-		return 0;
 	transcript t;
 	int rc = transcript_get(d, req->arena, &req->who, id, &t);
 	if (!auth_api_ok(req, rc, NULL))
 		return 0;
 	int64_t now = clock_now();
 	json_out o;
-	resp_json_stream(req, 200, 4096, &o);
+	resp_json_stream(req, status, 4096, &o);
 	json_out_object(&o);
 	json_out_key(&o, "user_id");
 	json_out_int(&o, t.user_id);
@@ -84,6 +78,15 @@ static int transcript_get_json(request *req)
 	json_out_end(&o);
 	json_out_end(&o);
 	return 0;
+}
+
+/* GET /api/v1/users/{id}/transcript: courses (newest first) with hours
+ * by module and component, and certificates with their status. The
+ * person themself, supervisors of their agency, coordinators and admins;
+ * 404 for anyone else. */
+static int transcript_get_json(request *req)
+{
+	return auth_api_get(req, reply_transcript);
 }
 
 /* GET /api/v1/training/status?org=ID: each active officer and supervisor

@@ -50,11 +50,12 @@ json_t *enroll_progress_json(const progress *p)
 		                                (json_int_t)g->have, "need", (json_int_t)g->need, "text",
 		                                g->text, "makeup_needed", g->is_makeup_needed));
 	}
-	return json_pack("{s:I, s:s, s:I, s:I, s:i, s:b, s:I, s:I, s:o, s:b, s:o, s:o, s:o}",
+	return json_pack("{s:I, s:s, s:I, s:I, s:I, s:b, s:I, s:I, s:o, s:b, s:o, s:o, s:o}",
 	                 "enrollment_id",
 	                 (json_int_t)p->enrollment_id, "status", p->status, "total_minutes",
 	                 (json_int_t)p->total_minutes, "planned_minutes",
-	                 (json_int_t)p->planned_minutes, "required_minutes", PROGRESS_TOTAL_MINUTES,
+	                 (json_int_t)p->planned_minutes, "required_minutes",
+	                 (json_int_t)p->required_minutes,
 	                 "assessment_passed", p->assessment_passed, "runs_passed",
 	                 (json_int_t)p->runs_passed, "runs_required", (json_int_t)p->runs_required,
 	                 "assessment_passed_at",

@@ -307,7 +307,7 @@ static void progress_tables(request *req, const progress *p)
 	html_printf(b, "<p>Attended <strong>%s</strong> of the %s the completion rule asks "
 	               "(curriculum: %s).</p>",
 	            progress_hours_text(req->arena, p->total_minutes),
-	            progress_hours_text(req->arena, PROGRESS_TOTAL_MINUTES),
+	            progress_hours_text(req->arena, p->required_minutes),
 	            progress_hours_text(req->arena, p->planned_minutes));
 	if (p->n_missing == 0)
 		page_flash(req, FLASH_SUCCESS, "Meets the completion rule.");

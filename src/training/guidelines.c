@@ -206,20 +206,39 @@ bool guidelines_check(arena *a, const guideline_limits *l, const curriculum_modu
 	return ok;
 }
 
+/* Field i of out from its setting; left as it is when unset or not a
+ * number within the field's bounds. */
+static int load_field(db *d, arena *a, size_t i, guideline_limits *out)
+{
+	const char *v;
+	int rc = settings_get(d, a, fields[i].setting, &v);
+	if (rc < 0)
+		return rc;
+	char *end;
+	long n = v ? strtol(v, &end, 10) : -1;
+	if (v && !*end && n >= 0 && n <= fields[i].max)
+		*slot(out, i) = (int)n;
+	return 0;
+}
+
 int guideline_limits_load(db *d, arena *a, guideline_limits *out)
 {
 	guideline_limits_defaults(out);
 	for (size_t i = 0; i < N_FIELDS; i++) {
-		const char *v;
-		int rc = settings_get(d, a, fields[i].setting, &v);
+		int rc = load_field(d, a, i, out);
 		if (rc < 0)
 			return rc;
-		char *end;
-		long n = v ? strtol(v, &end, 10) : -1;
-		if (v && !*end && n >= 0 && n <= fields[i].max)
-			*slot(out, i) = (int)n;
 	}
 	return 0;
+}
+
+int guideline_total_load(db *d, arena *a, int *minutes)
+{
+	guideline_limits l;
+	guideline_limits_defaults(&l);
+	int rc = load_field(d, a, 0, &l); /* fields[0] is the total */
+	*minutes = l.total;
+	return rc;
 }
 
 typedef struct save_ctx {

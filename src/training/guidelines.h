@@ -1,5 +1,6 @@
 /* guidelines.h: citkit's guideline rules for a local curriculum (see
- * DOMAIN.md): a course totals at least 40 hours, each component has its
+ * DOMAIN.md): a course totals at least 40 hours (the same total is what a
+ * trainee must attend to complete, progress.h), each component has its
  * minimum, and the modules the model requires are present and re-timed
  * within ±25% of the model's minutes. The thresholds are the program's to
  * change: they live in the settings table, with these defaults, and an
@@ -60,6 +61,9 @@ const char *guideline_hours(arena *a, int minutes);
 
 /* The limits from the settings table, defaults where unset. */
 int guideline_limits_load(db *d, arena *a, guideline_limits *out);
+/* Only the total (minutes), as guideline_limits_load would give it: also
+ * the hours the completion rule asks of a trainee (progress.h). */
+int guideline_total_load(db *d, arena *a, int *minutes);
 
 /* Fields (minutes, whole numbers): total, scenarios, deescalation,
  * lived_experience, clinical, resources, legal (0–6000) and

@@ -11,6 +11,7 @@
 
 #include "../auth/auth.h"
 #include "../base/errors.h"
+#include "guidelines.h"
 
 static const char *const components[] = {
     "clinical", "lived_experience", "deescalation", "scenarios", "legal", "resources", "program",
@@ -283,13 +284,13 @@ static void training_progress_rule(arena *a, progress *p)
 		    .is_makeup_needed = is_makeup_needed,
 		};
 	}
-	if (p->total_minutes < PROGRESS_TOTAL_MINUTES)
+	if (p->total_minutes < p->required_minutes)
 		p->missing[p->n_missing++] = (progress_gap){
 		    .kind = PROGRESS_GAP_TOTAL,
 		    .have = p->total_minutes,
-		    .need = PROGRESS_TOTAL_MINUTES,
+		    .need = p->required_minutes,
 		    .text = arena_printf(a, "Total: %s of %s", progress_hours_text(a, p->total_minutes),
-		                         progress_hours_text(a, PROGRESS_TOTAL_MINUTES)),
+		                         progress_hours_text(a, p->required_minutes)),
 		};
 	p->assessment_passed = p->runs_passed >= p->runs_required;
 	if (!p->assessment_passed)
@@ -313,6 +314,12 @@ int training_progress(db *d, arena *a, int64_t enrollment_id, progress *out)
 	rc = load_modules(d, a, version_id, out);
 	if (rc < 0)
 		return rc;
+	/* The total the program's guideline asks (an admin setting), once. */
+	int required = 0;
+	rc = guideline_total_load(d, a, &required);
+	if (rc < 0)
+		return rc;
+	out->required_minutes = required;
 	int64_t *raw = arena_array(a, out->n_modules + 1, sizeof *raw);
 	int64_t *makeup = arena_array(a, out->n_modules + 1, sizeof *makeup);
 	/* Only someone with a seat attends; a waitlisted or withdrawn person

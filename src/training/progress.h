@@ -15,7 +15,9 @@
  * The completion rule (training_progress_rule in progress.c, the only
  * place that decides):
  *   - every required module attended for at least 90% of its minutes,
- *   - total at least 40 hours (2,400 minutes),
+ *   - total at least the guideline total (guidelines.h, an admin
+ *     setting: 40 hours, 2,400 minutes, unless changed), read once per
+ *     computation into progress.required_minutes,
  *   - the scenario assessment passed: at least the course's
  *     scenario_runs_required scenario runs of this enrollment closed with
  *     result "pass" (src/scenarios/runs.h; the source is one function,
@@ -34,7 +36,6 @@
 #include "../db/db.h"
 
 enum {
-	PROGRESS_TOTAL_MINUTES = 40 * 60, /* the 40-hour course */
 	PROGRESS_REQUIRED_PERCENT = 90,   /* of each required module's minutes */
 	PROGRESS_COMPONENTS = 7,
 };
@@ -58,14 +59,15 @@ typedef struct progress_component {
 
 typedef enum progress_gap_kind {
 	PROGRESS_GAP_MODULE,     /* a required module short of 90% */
-	PROGRESS_GAP_TOTAL,      /* fewer than 40 hours */
+	PROGRESS_GAP_TOTAL,      /* fewer than the guideline total (40 hours by default) */
 	PROGRESS_GAP_ASSESSMENT, /* fewer passed scenario runs than the course asks */
 } progress_gap_kind;
 
 typedef struct progress_gap {
 	progress_gap_kind kind;
 	const char *code;     /* module code (MODULE), else NULL */
-	int64_t have, need;   /* minutes (MODULE: need = 90% rounded up, TOTAL: 2400);
+	int64_t have, need;   /* minutes (MODULE: need = 90% rounded up, TOTAL: the
+	                       * guideline total);
 	                       * ASSESSMENT: passed runs and runs required */
 	const char *text;     /* "Verbal de-escalation: 45 of 60 min (54 needed)",
 	                       * "Scenario assessment: 1 of 2 runs passed" */
@@ -82,6 +84,7 @@ typedef struct progress {
 	size_t n_components;
 	int64_t total_minutes;    /* attended, all modules */
 	int64_t planned_minutes;  /* the curriculum's total */
+	int64_t required_minutes; /* the total the rule asks: the guideline total */
 	bool assessment_passed;       /* runs_passed >= runs_required */
 	int64_t runs_passed, runs_required; /* scenario runs closed with "pass"; the course's need */
 	int64_t assessment_passed_at; /* when the required-th run passed; 0 when not */

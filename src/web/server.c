@@ -502,7 +502,7 @@ int web_server_start(const web_options *opt, web_server **out, char *err, size_t
 		flags |= MHD_USE_TLS;
 	unsigned max_conns = raise_fd_limit();
 	metrics_init();
-	sse_start();
+	sse_start(opt->recheck_credentials, opt->sse_heartbeat_seconds);
 	/* Optional settings go through one option array: TLS only with a
 	 * certificate, a pool only with more than one thread. */
 	struct MHD_OptionItem extra[4];

@@ -44,6 +44,16 @@ typedef struct web_options {
 	int (*identify_token)(arena *a, const char *bearer, const char *ip, principal *out);
 	/* Sessions alive now, for /metrics; NULL = not reported. */
 	int64_t (*active_sessions)(void);
+	/* Checks again the credentials open event streams were opened with,
+	 * at every heartbeat: fills each item (principal.h; one per distinct
+	 * session or token) on the calling thread's own connection. 0, or a
+	 * negative code: nothing is ended and the next heartbeat checks
+	 * again. NULL: streams are never checked again (only the in-process
+	 * ends of sse.h apply). */
+	int (*recheck_credentials)(principal_check *items, size_t n);
+	/* Seconds between event-stream heartbeats, and so between those
+	 * checks; 0 = SSE_HEARTBEAT_SECONDS (15). Tests shorten it. */
+	int sse_heartbeat_seconds;
 } web_options;
 
 /* Checks the registered route tables (a route without a permission or a

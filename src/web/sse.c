@@ -27,6 +27,21 @@
  * screens behind by a few events then cost the events once, not two
  * thousand times.
  *
+ * Credentials: each stream keeps the session or API token (and the
+ * user, roles and organization) of the request that opened it. Ending a
+ * credential in this process ends its streams at once (sse_end_session
+ * and the others, which the auth services call through hooks set at
+ * start-up): their unsent bytes are dropped and the reader answers end of
+ * stream. Other processes, and time limits, are caught by the heartbeat
+ * thread: at each beat it collects the distinct credentials of the open
+ * streams under the mutex, releases it, checks them all through the
+ * recheck hook (a few batched queries on its own database connection,
+ * never on libmicrohttpd's threads, never under the mutex), then takes
+ * the mutex again and ends the streams whose credential no longer holds
+ * or whose user's roles or organization changed (the client reconnects
+ * and is authorized afresh). A check that fails (the database is away)
+ * ends nothing; the next beat checks again.
+ *
  * Locking: one mutex guards the stream list, every stream's queue (and
  * the reference counts of the chunks in them) and last id, the wake list
  * and the source table. The reader suspends while
@@ -86,6 +101,9 @@ struct sse_stream {
 	size_t head, n_segs, cap_segs;
 	size_t queued;   /* their bytes */
 	int64_t last_id; /* sourced: the last event id given to this stream */
+	/* Who opened it (user_id 0: nobody signed in, never checked). */
+	int64_t user_id, org_id, session_id, token_id;
+	unsigned roles;
 	bool is_sourced;
 	bool is_suspended;
 	bool is_closed;
@@ -104,6 +122,8 @@ static sse_stream *streams;
 static size_t n_streams;
 static bool is_stopping;
 static bool is_running;
+static int heartbeat_seconds = SSE_HEARTBEAT_SECONDS;
+static sse_recheck_fn recheck_hook;
 static pthread_t heartbeat_thread, dispatch_thread;
 
 static struct {
@@ -452,6 +472,11 @@ struct MHD_Response *sse_response(request *req)
 	s->conn = req->conn;
 	s->is_sourced = req->resp.sse_is_sourced;
 	s->last_id = req->resp.sse_after;
+	s->user_id = req->who.user_id;
+	s->org_id = req->who.org_id;
+	s->session_id = req->who.session_id;
+	s->token_id = req->who.token_id;
+	s->roles = req->who.roles;
 	/* The retry hint goes first so the headers and something readable
 	 * leave at once. */
 	enqueue(s, &retry_chunk, 0, retry_chunk.len);
@@ -498,6 +523,160 @@ size_t sse_publish(const char *channel, const char *event, const char *data)
 	resume_all(&rl);
 	buf_free(&msg);
 	return reached;
+}
+
+/* Ending streams whose credential ended ------------------------------------ */
+
+/* Under the lock: ends s now. What it had yet to send is dropped (it may
+ * be events its credential no longer entitles it to); the reader then
+ * answers end of stream. */
+static void end_stream(resume_list *rl, sse_stream *s)
+{
+	s->is_closed = true;
+	drop_queue(s);
+	collect(rl, s);
+}
+
+typedef bool (*stream_pred)(const sse_stream *s, int64_t a, int64_t b);
+
+static void end_where(stream_pred pred, int64_t a, int64_t b)
+{
+	resume_list rl = {0};
+	pthread_mutex_lock(&lock);
+	for (sse_stream *s = streams; s; s = s->next)
+		if (s->user_id > 0 && !s->is_closed && pred(s, a, b))
+			end_stream(&rl, s);
+	pthread_mutex_unlock(&lock);
+	resume_all(&rl);
+}
+
+static bool of_session(const sse_stream *s, int64_t session_id, int64_t unused)
+{
+	(void)unused;
+	return s->session_id == session_id;
+}
+
+static bool of_user_sessions(const sse_stream *s, int64_t user_id, int64_t keep_session_id)
+{
+	return s->user_id == user_id && s->session_id > 0 && s->session_id != keep_session_id;
+}
+
+static bool of_token(const sse_stream *s, int64_t token_id, int64_t unused)
+{
+	(void)unused;
+	return s->token_id == token_id;
+}
+
+static bool of_user(const sse_stream *s, int64_t user_id, int64_t unused)
+{
+	(void)unused;
+	return s->user_id == user_id;
+}
+
+void sse_end_session(int64_t session_id)
+{
+	if (session_id > 0)
+		end_where(of_session, session_id, 0);
+}
+
+void sse_end_user_sessions(int64_t user_id, int64_t keep_session_id)
+{
+	if (user_id > 0)
+		end_where(of_user_sessions, user_id, keep_session_id);
+}
+
+void sse_end_token(int64_t token_id)
+{
+	if (token_id > 0)
+		end_where(of_token, token_id, 0);
+}
+
+void sse_end_user(int64_t user_id)
+{
+	if (user_id > 0)
+		end_where(of_user, user_id, 0);
+}
+
+static int check_cmp(const void *x, const void *y)
+{
+	const principal_check *a = x, *b = y;
+	if (a->session_id != b->session_id)
+		return a->session_id < b->session_id ? -1 : 1;
+	if (a->token_id != b->token_id)
+		return a->token_id < b->token_id ? -1 : 1;
+	return 0;
+}
+
+size_t sse_checks_dedupe(principal_check *items, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(items, n, sizeof *items, check_cmp);
+	size_t out = 1;
+	for (size_t i = 1; i < n; i++)
+		if (check_cmp(&items[i], &items[out - 1]))
+			items[out++] = items[i];
+	return out;
+}
+
+bool sse_check_holds(const principal_check *items, size_t n, int64_t session_id, int64_t token_id,
+                     int64_t user_id, int64_t org_id, unsigned roles)
+{
+	principal_check key = {.session_id = session_id, .token_id = token_id};
+	const principal_check *c = bsearch(&key, items, n, sizeof *items, check_cmp);
+	if (!c)
+		return true; /* opened after the collection: checked next beat */
+	return c->is_valid && c->user_id == user_id && c->org_id == org_id && c->roles == roles;
+}
+
+/* Under the lock: the credentials of the open streams, one item per
+ * stream (NULL with *n = 0 when there are none or no memory: the next
+ * beat tries again). */
+static principal_check *collect_checks(size_t *n)
+{
+	*n = 0;
+	if (!recheck_hook || !n_streams)
+		return NULL;
+	principal_check *items = malloc(n_streams * sizeof *items);
+	if (!items)
+		return NULL;
+	size_t len = 0;
+	for (sse_stream *s = streams; s; s = s->next)
+		if (s->user_id > 0 && !s->is_closed)
+			items[len++] =
+			    (principal_check){.session_id = s->session_id, .token_id = s->token_id};
+	*n = len;
+	return items;
+}
+
+/* Without the lock, on the heartbeat thread: checks items (one per
+ * stream) once per distinct credential, then ends the streams whose
+ * credential no longer holds. */
+static void recheck_streams(principal_check *items, size_t n)
+{
+	n = sse_checks_dedupe(items, n);
+	int rc = recheck_hook(items, n);
+	if (rc < 0) {
+		log_warn("sse: checking the credentials of open streams failed (%d); checked again "
+		         "at the next heartbeat",
+		         rc);
+		return;
+	}
+	resume_list rl = {0};
+	size_t ended = 0;
+	pthread_mutex_lock(&lock);
+	for (sse_stream *s = streams; s; s = s->next) {
+		if (s->user_id <= 0 || s->is_closed ||
+		    sse_check_holds(items, n, s->session_id, s->token_id, s->user_id, s->org_id,
+		                    s->roles))
+			continue;
+		end_stream(&rl, s);
+		ended++;
+	}
+	pthread_mutex_unlock(&lock);
+	resume_all(&rl);
+	if (ended)
+		log_info("sse: ended %zu event streams whose sign-in ended or changed", ended);
 }
 
 size_t sse_count(void)
@@ -745,7 +924,7 @@ static void *heartbeat(void *arg)
 	while (!is_stopping) {
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += SSE_HEARTBEAT_SECONDS;
+		until.tv_sec += heartbeat_seconds;
 		int rc = 0;
 		while (!is_stopping && rc != ETIMEDOUT)
 			rc = pthread_cond_timedwait(&heartbeat_cond, &lock, &until);
@@ -756,20 +935,29 @@ static void *heartbeat(void *arg)
 			enqueue(s, &heartbeat_chunk, 0, heartbeat_chunk.len);
 			collect(&rl, s);
 		}
+		size_t n_checks;
+		principal_check *checks = collect_checks(&n_checks);
 		pthread_mutex_unlock(&lock);
 		resume_all(&rl);
+		if (n_checks)
+			recheck_streams(checks, n_checks);
+		free(checks);
 		pthread_mutex_lock(&lock);
 	}
 	pthread_mutex_unlock(&lock);
 	return NULL;
 }
 
-void sse_start(void)
+void sse_start(sse_recheck_fn recheck, int heartbeat_every)
 {
 	pthread_mutex_lock(&lock);
 	bool start = !is_running;
 	is_stopping = false;
 	is_running = true;
+	if (start) {
+		recheck_hook = recheck;
+		heartbeat_seconds = heartbeat_every > 0 ? heartbeat_every : SSE_HEARTBEAT_SECONDS;
+	}
 	pthread_mutex_unlock(&lock);
 	if (!start)
 		return;

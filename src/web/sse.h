@@ -98,6 +98,25 @@ void sse_begin(request *req, const char *channel);
  * reached. */
 size_t sse_publish(const char *channel, const char *event, const char *data);
 
+/* A stream outlives no credential. Each keeps the session or API token
+ * of the request that opened it; these end, at once, the streams opened
+ * with a credential that has just ended in this process (the auth
+ * services call them through the hooks `citkit serve` sets, auth.h).
+ * Their unsent events are dropped and the stream ends; the browser's
+ * reconnect is then refused or, after a change of roles, authorized
+ * afresh. Other processes' ends and the time limits are caught at the
+ * next heartbeat (web_options.recheck_credentials). */
+/* Streams opened with that session. */
+void sse_end_session(int64_t session_id);
+/* Streams opened with any session of user_id but keep_session_id (0:
+ * every session); the user's API-token streams stay. */
+void sse_end_user_sessions(int64_t user_id, int64_t keep_session_id);
+/* Streams opened with that API token. */
+void sse_end_token(int64_t token_id);
+/* Every stream of user_id: disabled, locked, or roles or organization
+ * changed. */
+void sse_end_user(int64_t user_id);
+
 /* Streams open now, plain and sourced (tests, /metrics). */
 size_t sse_count(void);
 

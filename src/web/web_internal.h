@@ -55,8 +55,11 @@ typedef struct sse_stream sse_stream;
  * the libmicrohttpd response that streams the channel. */
 struct MHD_Response;
 struct MHD_Response *sse_response(request *req);
-/* Starts/stops the heartbeat and closes every stream (server stop). */
-void sse_start(void);
+/* Starts/stops the heartbeat and closes every stream (server stop).
+ * recheck (web_options.recheck_credentials, may be NULL) is called from
+ * the heartbeat thread every heartbeat_seconds (0: SSE_HEARTBEAT_SECONDS). */
+typedef int (*sse_recheck_fn)(principal_check *items, size_t n);
+void sse_start(sse_recheck_fn recheck, int heartbeat_seconds);
 void sse_shutdown(void);
 
 /* For /metrics. */
@@ -96,6 +99,16 @@ int sse_batch_deliver(const sse_batch *b, int64_t *last_id, buf *out);
 /* The same without the copy: the events' bytes are b->text[*start, *end)
  * (an empty range when there are none). */
 int sse_batch_range(const sse_batch *b, int64_t *last_id, size_t *start, size_t *end);
+/* The heartbeat's credential check, its pure part: sorts items by
+ * credential and keeps one of each; returns how many are left. */
+size_t sse_checks_dedupe(principal_check *items, size_t n);
+/* Whether a stream opened with that session or token, by that user with
+ * those roles in that organization, may go on, given the checked items
+ * (deduplicated): no when its credential is no longer valid or the user's
+ * roles or organization changed; yes when it is not among them (the
+ * stream opened after they were collected). */
+bool sse_check_holds(const principal_check *items, size_t n, int64_t session_id, int64_t token_id,
+                     int64_t user_id, int64_t org_id, unsigned roles);
 /* Formats one event ("id: N" when id > 0, "event: " when event is set,
  * one "data: " line per line of data; CR and LF cut out of names). */
 void sse_format_event(buf *out, int64_t id, const char *event, const char *data);

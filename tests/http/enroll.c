@@ -1095,3 +1095,53 @@ void test_enrollment_forms(void **state)
 	hresp_free(&r);
 	assert_int_equal(makeup_rows(e1), 1);
 }
+
+/* The completion rule's total is the guideline total an admin sets: at
+ * 2,500 minutes the API's required_minutes, the missing line, the
+ * refused completion (nothing written) and the trainee's page all say
+ * 41 h 40 min. The setting goes back to its default at the end. */
+void test_completion_total_setting(void **state)
+{
+	(void)state;
+	course_rows c = make_course("in_progress", 5);
+	tuser sup, o1;
+	user_make(&sup, "supervisor", ORG_A);
+	user_make(&o1, "officer", ORG_A);
+	agent s, admin = {0};
+	bearer(&s, sup.email);
+	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
+	long long e1 = enroll(&s, c.course, user_id_of(&o1), 201, "enrolled");
+	seat_before_course(c.course);
+	char path[128], sql[256];
+	sql_int("DELETE FROM settings WHERE name = 'guideline_total_minutes'");
+	sql_int("INSERT INTO settings (name, value) VALUES ('guideline_total_minutes', '2500')");
+	hresp r;
+	snprintf(path, sizeof path, "/api/v1/enrollments/%lld", e1);
+	http_get(&admin, path, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	json_t *p = json_object_get(j, "progress");
+	assert_int_equal(json_integer_value(json_object_get(p, "required_minutes")), 2500);
+	assert_non_null(strstr(r.body, "Total: 2 h of 41 h 40 min"));
+	json_decref(j);
+	hresp_free(&r);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_log");
+	long long audit = sql_int(sql);
+	snprintf(path, sizeof path, "/api/v1/enrollments/%lld/complete", e1);
+	http_json(&admin, "POST", path, NULL, &r);
+	if (r.status != 409 && r.status != 422)
+		fail_msg("completion short of the total: %ld, want 409 or 422", r.status);
+	assert_non_null(strstr(r.body, "Total: 2 h of 41 h 40 min"));
+	hresp_free(&r);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM enrollments WHERE id = %lld "
+	                          "AND status = 'enrolled'", e1);
+	assert_int_equal(sql_int(sql), 1);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_log");
+	assert_int_equal(sql_int(sql), audit);
+	snprintf(path, sizeof path, "/enrollments/%lld", e1);
+	http_get(admin_agent(), path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "of the 41 h 40 min the completion rule asks"));
+	hresp_free(&r);
+	sql_int("DELETE FROM settings WHERE name = 'guideline_total_minutes'");
+}

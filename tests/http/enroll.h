@@ -14,6 +14,7 @@ void test_capacity_api(void **state);
 void test_enrollment_forms(void **state);
 void test_sessions_to_come_api(void **state);
 void test_session_times_after_roll_call(void **state);
+void test_completion_total_setting(void **state);
 
 /* Runs sql (ending in a statement whose first column of the first row is
  * returned, or any statement: 0) against the suite's database (also for

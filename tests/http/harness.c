@@ -520,9 +520,19 @@ bool tls_server_stop(char *why, size_t whylen)
  * database; requests keep going to the first server. */
 const char *peer_server_start(void)
 {
+	return peer_server_start_ini(NULL);
+}
+
+const char *peer_server_start_ini(const char *ini)
+{
+	char config[1100];
+	if (ini) {
+		snprintf(config, sizeof config, "%s/peer.ini", S.work);
+		harness_write(config, ini, strlen(ini));
+	}
 	memset(&S.peer, 0, sizeof S.peer);
 	server *keep = S.cur;
-	server_start(&S.peer, "server-peer", NULL);
+	server_start(&S.peer, "server-peer", ini ? config : NULL);
 	S.cur = keep;
 	return S.peer.base;
 }

@@ -75,6 +75,8 @@ bool tls_server_stop(char *why, size_t whylen);
  * http() keep going to the first. peer_server_stop() checks its clean
  * exit like server_stop(); the suite's teardown stops it if still up. */
 const char *peer_server_start(void);
+/* The same with a configuration file holding ini (e.g. "[server]\n…"). */
+const char *peer_server_start_ini(const char *ini);
 bool peer_server_stop(char *why, size_t whylen);
 /* Sends http() and base_url() to the peer (true) or back to the first
  * server (false). */

@@ -222,6 +222,14 @@ bool sse_wait_id(sse_stream *s, const char *id, long timeout_ms, sse_event *out)
 	return wait_for(s, &(wanted){.id = id}, timeout_ms, out);
 }
 
+bool sse_wait_end(sse_stream *s, long timeout_ms)
+{
+	long long until = now_ms() + timeout_ms;
+	while (!s->is_done && now_ms() < until)
+		pump(s, 100);
+	return s->is_done && s->result == CURLE_OK;
+}
+
 size_t sse_events(sse_stream *s, const sse_event **events)
 {
 	pump(s, 0);

@@ -42,6 +42,9 @@ bool sse_wait_event(sse_stream *s, const char *event, const char *needle, long t
 /* Reads until the event with id `id` has arrived, as sse_wait_event (for
  * a test that wants every event up to a known one). */
 bool sse_wait_id(sse_stream *s, const char *id, long timeout_ms, sse_event *out);
+/* Reads until the server ends the stream (a complete response), or
+ * timeout_ms passes; true when it ended that way. */
+bool sse_wait_end(sse_stream *s, long timeout_ms);
 /* Every event received so far, in order. */
 size_t sse_events(sse_stream *s, const sse_event **events);
 /* The raw text received (for failure messages). */

@@ -10,6 +10,7 @@
 #include "certificates.h"
 #include "enroll.h"
 #include "across.h"
+#include "stream_ends.h"
 #include "scenarios_http.h"
 #include "runs.h"
 #include "run_pages.h"
@@ -1447,6 +1448,7 @@ int main(void)
 	    cmocka_unit_test(test_enrollment_forms),
 	    cmocka_unit_test(test_sessions_to_come_api),
 	    cmocka_unit_test(test_session_times_after_roll_call),
+	    cmocka_unit_test(test_completion_total_setting),
 	    cmocka_unit_test(test_scenarios_api),
 	    cmocka_unit_test(test_scenarios_permissions),
 	    cmocka_unit_test(test_scenarios_import_export),
@@ -1454,6 +1456,8 @@ int main(void)
 	    cmocka_unit_test(test_scenarios_briefs_hidden),
 	    cmocka_unit_test(test_runs_api),
 	    cmocka_unit_test(test_runs_events),
+	    cmocka_unit_test(test_streams_end_with_their_sign_in),
+	    cmocka_unit_test(test_streams_end_when_checked_again),
 	    cmocka_unit_test(test_run_pages_start),
 	    cmocka_unit_test(test_run_pages_join),
 	    cmocka_unit_test(test_run_pages_feedback),

@@ -4,6 +4,7 @@
 #include "auth_fixture.h"
 #include "enroll_fixture.h"
 
+#include "training/enrollments.h"
 #include "training/progress.h"
 
 /* A curriculum of 2,430 minutes: A clinical 60 (required), B
@@ -295,6 +296,54 @@ static void sessions_before_the_seat_count_nothing(void **state)
 	assert_true(p.is_complete);
 }
 
+/* The total the completion rule asks is the guideline total an admin
+ * sets (40 hours unless changed), not a fixed 2,400 minutes: raised, a
+ * trainee with 2,430 minutes is short and completion is refused saying
+ * so, nothing written; lowered, 2,340 minutes complete; an unreadable
+ * setting falls back to 40 hours. */
+static void total_follows_the_guideline_setting(void **state)
+{
+	authfx *f = *state;
+	course_fx c = make_course(f);
+	int64_t e = tf_enrollment(f, c.course, c.officer);
+	tf_pass_runs(f, e);
+	progress p;
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
+	assert_int_equal(p.required_minutes, 2400);
+	assert_true(p.is_complete);
+
+	fx_exec(f, "INSERT INTO settings (name, value) VALUES ('guideline_total_minutes', '2500')");
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
+	assert_int_equal(p.required_minutes, 2500);
+	assert_false(p.is_complete);
+	assert_int_equal(p.n_missing, 1);
+	assert_int_equal(p.missing[0].kind, PROGRESS_GAP_TOTAL);
+	assert_int_equal(p.missing[0].need, 2500);
+	assert_string_equal(p.missing[0].text, "Total: 40 h 30 min of 41 h 40 min");
+	int64_t audit = fx_count(f, "SELECT COUNT(*) FROM audit_log");
+	field_errors errs = {0};
+	assert_int_equal(enrollment_complete(f->d, f->a, &f->sys, e, &p, &errs), CK_E_INVALID);
+	assert_int_equal(errs.len, 1);
+	assert_string_equal(errs.items[0].field, "progress");
+	assert_string_equal(errs.items[0].message, "Total: 40 h 30 min of 41 h 40 min");
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM enrollments WHERE status = 'enrolled'"),
+	                 1);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log"), audit);
+
+	/* Lowered to 2,000: absent from session 2, 2,340 minutes are enough. */
+	fx_exec(f, "UPDATE settings SET value = '2000' WHERE name = 'guideline_total_minutes'");
+	tf_attend(f, c.s2, e, "absent", 0, 0, 0);
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
+	assert_int_equal(p.total_minutes, 2340);
+	assert_true(p.is_complete);
+	/* Not a number: the default, 40 hours, and 2,340 minutes fall short. */
+	fx_exec(f, "UPDATE settings SET value = 'forty' WHERE name = 'guideline_total_minutes'");
+	assert_int_equal(training_progress(f->d, f->a, e, &p), 0);
+	assert_int_equal(p.required_minutes, 2400);
+	assert_false(p.is_complete);
+	assert_string_equal(p.missing[0].text, "Total: 39 h of 40 h");
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 
 int main(void)
@@ -303,7 +352,7 @@ int main(void)
 	    CASE(present_by_default_rolls_up), CASE(late_and_early_split_by_module_order),
 	    CASE(ninety_percent_edge),         CASE(absent_counts_nothing),
 	    CASE(makeup_credit_counts_once),   CASE(future_and_waitlisted_count_nothing),
-	    CASE(sessions_before_the_seat_count_nothing),
+	    CASE(sessions_before_the_seat_count_nothing), CASE(total_follows_the_guideline_setting),
 	};
 	int failed = cmocka_run_group_tests_name("progress on sqlite", cases, fx_sqlite_group_setup,
 	                                         fx_sqlite_group_teardown);

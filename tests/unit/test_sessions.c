@@ -6,8 +6,10 @@
  * own sessions only; the policy read from the config. */
 #include "auth_fixture.h"
 
+#include "auth/auth_internal.h"
 #include "auth/login.h"
 #include "auth/sessions.h"
+#include "auth/tokens.h"
 #include "base/config.h"
 
 #define PW "amber canyon lighthouse"
@@ -297,6 +299,188 @@ static void totp_roles_must_enrol(void **state)
 	assert_false(p.needs_totp_enrolment);
 }
 
+/* The heartbeat check of event streams, over more sessions than one
+ * query takes: live ones hold (with the user's roles and organization
+ * now), ended, unknown and disabled users' do not; token items are left
+ * to token_recheck. */
+static void streams_recheck_their_sessions(void **state)
+{
+	authfx *f = *state;
+	int64_t org_id = fx_org(f, "PD", "law_enforcement");
+	int64_t a = fx_user(f, org_id, "a@pd.example", "Alex", "officer", NULL);
+	int64_t b = fx_user(f, org_id, "b@pd.example", "Blair", "instructor", NULL);
+	enum { N = 2 * AUTH_BATCH + 5 };
+	principal_check items[N + 3];
+	session_new sn;
+	for (size_t i = 0; i < N; i++) {
+		assert_int_equal(session_create(f->d, f->a, i % 2 ? b : a, true, NULL, NULL, &sn),
+		                 0);
+		items[i] = (principal_check){.session_id = sn.id};
+	}
+	int64_t ended = items[7].session_id;
+	principal pa = fx_as(f, a);
+	pa.session_id = ended - 1;
+	assert_int_equal(session_end_by_id(f->d, &pa, ended), CK_E_NOT_FOUND); /* b's */
+	principal pb = fx_as(f, b);
+	assert_int_equal(session_end_by_id(f->d, &pb, ended), 0);
+	items[N] = (principal_check){.session_id = 999999};
+	items[N + 1] = (principal_check){.token_id = 5};
+	assert_int_equal(session_create(f->d, f->a, a, false, NULL, NULL, &sn), 0);
+	items[N + 2] = (principal_check){.session_id = sn.id}; /* second factor owed */
+	assert_int_equal(session_recheck(f->d, items, N + 3), 0);
+	for (size_t i = 0; i < N; i++) {
+		bool is_b = i % 2;
+		assert_int_equal(items[i].is_valid, items[i].session_id != ended);
+		if (!items[i].is_valid)
+			continue;
+		assert_int_equal(items[i].user_id, is_b ? b : a);
+		assert_int_equal(items[i].org_id, org_id);
+		assert_int_equal(items[i].roles, is_b ? ROLE_INSTRUCTOR : ROLE_OFFICER);
+	}
+	assert_false(items[N].is_valid);
+	assert_false(items[N + 1].is_valid);
+	assert_int_equal(items[N + 1].token_id, 5);
+	assert_false(items[N + 2].is_valid);
+
+	/* Blair is disabled: every one of Blair's sessions fails the check. */
+	assert_int_equal(user_disable(f->d, &f->sys, b), 0);
+	assert_int_equal(session_recheck(f->d, items, N), 0);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(items[i].is_valid, i % 2 == 0);
+}
+
+/* An open stream counts as activity: checked every few minutes, the
+ * session outlives the idle limit by far, not the absolute one. Without
+ * the stream, idleness ends it as before. */
+static void a_watched_stream_keeps_its_session_not_past_the_absolute_limit(void **state)
+{
+	authfx *f = *state;
+	int64_t id = one_user(f, "officer");
+	session_new watching, idle;
+	assert_int_equal(session_create(f->d, f->a, id, true, NULL, NULL, &watching), 0);
+	assert_int_equal(session_create(f->d, f->a, id, true, NULL, NULL, &idle), 0);
+	principal p;
+	principal_check c = {.session_id = watching.id};
+	for (int i = 0; i < 6 * 11; i++) { /* eleven hours, a check every ten minutes */
+		fx_advance(10 * 60);
+		c = (principal_check){.session_id = watching.id};
+		assert_int_equal(session_recheck(f->d, &c, 1), 0);
+		assert_true(c.is_valid);
+	}
+	/* The cookie of the watching tab still works for pages. */
+	assert_int_equal(session_identify(f->d, f->a, watching.token, NULL, &p), 0);
+	principal_check gone = {.session_id = idle.id};
+	assert_int_equal(session_recheck(f->d, &gone, 1), 0);
+	assert_false(gone.is_valid);
+	assert_int_equal(session_identify(f->d, f->a, idle.token, NULL, &p), CK_E_UNAUTHORIZED);
+	fx_advance(60 * 60); /* 12 h after sign-in */
+	c = (principal_check){.session_id = watching.id};
+	assert_int_equal(session_recheck(f->d, &c, 1), 0);
+	assert_false(c.is_valid);
+}
+
+/* What each way of ending a sign-in tells the end hooks, after its
+ * transaction: the session, the user's other sessions, the token, or the
+ * whole user. */
+static char hook_log[512];
+
+static void log_hook(const char *what, int64_t x, int64_t y)
+{
+	size_t n = strlen(hook_log);
+	snprintf(hook_log + n, sizeof hook_log - n, "%s%s %lld %lld", n ? "; " : "", what,
+	         (long long)x, (long long)y);
+}
+
+static void hook_session(int64_t id)
+{
+	log_hook("session", id, 0);
+}
+
+static void hook_user_sessions(int64_t user_id, int64_t keep)
+{
+	log_hook("user_sessions", user_id, keep);
+}
+
+static void hook_token(int64_t id)
+{
+	log_hook("token", id, 0);
+}
+
+static void hook_user(int64_t user_id)
+{
+	log_hook("user", user_id, 0);
+}
+
+static void expect_hooks(const char *want)
+{
+	assert_string_equal(hook_log, want);
+	hook_log[0] = '\0';
+}
+
+static void ending_a_sign_in_tells_the_hooks(void **state)
+{
+	authfx *f = *state;
+	int64_t id = one_user(f, "officer");
+	char want[160];
+	hook_log[0] = '\0';
+	auth_end_hooks_set(
+	    &(auth_end_hooks){hook_session, hook_user_sessions, hook_token, hook_user});
+	session_new s1, s2;
+	principal p1;
+	assert_int_equal(login(f, "lee@pd.example", PW, &s1), 0);
+	assert_int_equal(login(f, "lee@pd.example", PW, &s2), 0);
+	assert_int_equal(session_identify(f->d, f->a, s1.token, NULL, &p1), 0);
+	expect_hooks("");
+
+	assert_int_equal(session_end_by_id(f->d, &p1, s2.id), 0);
+	assert_int_equal(session_end_by_id(f->d, &p1, s2.id), CK_E_NOT_FOUND);
+	snprintf(want, sizeof want, "session %lld 0", (long long)s2.id);
+	expect_hooks(want);
+	assert_int_equal(session_end_others(f->d, &p1), 0);
+	snprintf(want, sizeof want, "user_sessions %lld %lld", (long long)id, (long long)s1.id);
+	expect_hooks(want);
+	field_errors errs = {0};
+	assert_int_equal(
+	    user_set_password(f->d, f->a, &p1, id, PW, "quartz meadow harbour lantern", &errs), 0);
+	expect_hooks(want);
+	assert_int_equal(session_end(f->d, &p1), 0);
+	snprintf(want, sizeof want, "session %lld 0", (long long)s1.id);
+	expect_hooks(want);
+
+	/* A change of name keeps the streams; of roles, or a disable, not. */
+	assert_int_equal(
+	    user_update(f->d, f->a, &f->sys, id, fx_kv(f, "name", "Lee P", NULL), &errs), 0);
+	expect_hooks("");
+	assert_int_equal(user_update(f->d, f->a, &f->sys, id,
+	                             fx_kv(f, "roles", "officer,supervisor", NULL), &errs),
+	                 0);
+	snprintf(want, sizeof want, "user %lld 0", (long long)id);
+	expect_hooks(want);
+	principal me = fx_as(f, id);
+	int64_t token_id;
+	const char *plain = NULL;
+	assert_int_equal(token_create(f->d, f->a, &me, 0, fx_kv(f, "name", "feed", NULL), &token_id,
+	                              &plain, &errs),
+	                 0);
+	assert_int_equal(token_revoke(f->d, &me, token_id), 0);
+	snprintf(want, sizeof want, "token %lld 0", (long long)token_id);
+	expect_hooks(want);
+	assert_int_equal(user_disable(f->d, &f->sys, id), 0);
+	snprintf(want, sizeof want, "user %lld 0", (long long)id);
+	expect_hooks(want);
+
+	/* A lockout ends everything of the user too. */
+	int64_t other = fx_user(f, fx_org(f, "Other PD", "law_enforcement"), "kim@pd.example",
+	                        "Kim", "officer", PW);
+	session_new s;
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(login(f, "kim@pd.example", "not the password at all", &s),
+		                 CK_E_BAD_LOGIN);
+	snprintf(want, sizeof want, "user %lld 0", (long long)other);
+	expect_hooks(want);
+	auth_end_hooks_set(NULL);
+}
+
 static void policy_from_config(void **state)
 {
 	(void)state;
@@ -343,7 +527,9 @@ static void policy_from_config(void **state)
 	    CASE(five_spread_wider_do_not_lock), CASE(success_resets_the_count),                   \
 	    CASE(disabled_never_signs_in), CASE(idle_timeout), CASE(touch_at_most_once_a_minute),  \
 	    CASE(absolute_limit), CASE(logout_ends_server_side), CASE(own_sessions_only),          \
-	    CASE(totp_roles_must_enrol)
+	    CASE(totp_roles_must_enrol), CASE(streams_recheck_their_sessions),                     \
+	    CASE(a_watched_stream_keeps_its_session_not_past_the_absolute_limit),                  \
+	    CASE(ending_a_sign_in_tells_the_hooks)
 
 int main(void)
 {

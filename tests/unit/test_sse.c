@@ -36,6 +36,8 @@ static int h_sourced(request *req)
 static const route sse_routes[] = {
     {"GET", "/events/{channel}", h_events, PERM_PUBLIC, ROUTE_SSE, "Test stream"},
     {"GET", "/sourced/{channel}", h_sourced, PERM_PUBLIC, ROUTE_SSE, "Test sourced stream"},
+    {"GET", "/api/sourced/{channel}", h_sourced, PERM_PUBLIC, ROUTE_SSE | ROUTE_API,
+     "Test sourced stream, bearer tokens"},
 };
 
 /* The in-memory event store behind channels "t:<n>" and "t:<n>:anon":
@@ -110,6 +112,323 @@ static web_server *start(void)
 	char err[256];
 	assert_int_equal(web_server_start(&o, &s, err, sizeof err), 0);
 	return s;
+}
+
+static void store_reset(int64_t n);
+
+/* Credentials --------------------------------------------------------- */
+
+/* A pretend auth service. Cookie "citkit_session=u<U>s<S>" signs user U
+ * in with session S, bearer token "u<U>t<T>" with API token T; user U's
+ * roles are fake_roles[U] (ROLE_OFFICER until changed). The heartbeat
+ * check answers from the same tables: a session or token is valid until
+ * marked ended. */
+enum { FAKE_MAX = 64 };
+static pthread_mutex_t fake_mu = PTHREAD_MUTEX_INITIALIZER;
+static bool fake_ended_session[FAKE_MAX], fake_ended_token[FAKE_MAX];
+static unsigned fake_roles[FAKE_MAX];
+static bool fake_fails;         /* the check answers an error */
+static int fake_checks;         /* checks answered */
+static bool fake_saw_duplicate; /* a credential twice in one check */
+static bool fake_saw_anonymous; /* an item with neither session nor token */
+static size_t fake_last_n;      /* items in the last check */
+
+static void fake_reset(void)
+{
+	pthread_mutex_lock(&fake_mu);
+	for (size_t i = 0; i < FAKE_MAX; i++) {
+		fake_ended_session[i] = fake_ended_token[i] = false;
+		fake_roles[i] = ROLE_OFFICER;
+	}
+	fake_fails = fake_saw_duplicate = fake_saw_anonymous = false;
+	fake_checks = 0;
+	fake_last_n = 0;
+	pthread_mutex_unlock(&fake_mu);
+}
+
+static int fake_identify(const char *text, char kind, principal *out)
+{
+	long long user, id;
+	char k, extra;
+	if (sscanf(text, "u%lld%c%lld%c", &user, &k, &id, &extra) != 3 || k != kind || user <= 0 ||
+	    user >= FAKE_MAX || id <= 0 || id >= FAKE_MAX)
+		return CK_E_UNAUTHORIZED;
+	pthread_mutex_lock(&fake_mu);
+	bool ended = kind == 's' ? fake_ended_session[id] : fake_ended_token[id];
+	*out = (principal){.user_id = user,
+	                   .org_id = 1,
+	                   .session_id = kind == 's' ? id : 0,
+	                   .token_id = kind == 't' ? id : 0,
+	                   .roles = fake_roles[user]};
+	pthread_mutex_unlock(&fake_mu);
+	return ended ? CK_E_UNAUTHORIZED : 0;
+}
+
+static int fake_identify_session(arena *a, const char *cookie, const char *ip, principal *out)
+{
+	(void)a;
+	(void)ip;
+	return fake_identify(cookie, 's', out);
+}
+
+static int fake_identify_token(arena *a, const char *bearer, const char *ip, principal *out)
+{
+	(void)a;
+	(void)ip;
+	return fake_identify(bearer, 't', out);
+}
+
+/* The user a credential belongs to, from the streams the tests open:
+ * session S and token T belong to user S / 10 and T / 10. */
+static int fake_recheck(principal_check *items, size_t n)
+{
+	pthread_mutex_lock(&fake_mu);
+	fake_checks++;
+	fake_last_n = n;
+	int rc = fake_fails ? CK_E_DB : 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		principal_check *c = &items[i];
+		for (size_t j = 0; j < i; j++)
+			if (items[j].session_id == c->session_id &&
+			    items[j].token_id == c->token_id)
+				fake_saw_duplicate = true;
+		int64_t id = c->session_id ? c->session_id : c->token_id;
+		if (id <= 0 || id >= FAKE_MAX) {
+			fake_saw_anonymous = true;
+			continue;
+		}
+		bool ended = c->session_id ? fake_ended_session[id] : fake_ended_token[id];
+		c->is_valid = !ended;
+		c->user_id = id / 10;
+		c->org_id = 1;
+		c->roles = fake_roles[id / 10];
+	}
+	pthread_mutex_unlock(&fake_mu);
+	return rc;
+}
+
+/* A server with the pretend auth service, fresh, and one stored event. */
+static web_server *start_with(int heartbeat_seconds)
+{
+	fake_reset();
+	store_reset(1);
+	router_clear();
+	ROUTES_ADD(sse_routes);
+	sse_source_register("t:", store_source);
+	web_options o = {.listen = "127.0.0.1:0",
+	                 .threads = 2,
+	                 .quiet = true,
+	                 .identify_session = fake_identify_session,
+	                 .identify_token = fake_identify_token,
+	                 .recheck_credentials = fake_recheck,
+	                 .sse_heartbeat_seconds = heartbeat_seconds};
+	web_server *s;
+	char err[256];
+	assert_int_equal(web_server_start(&o, &s, err, sizeof err), 0);
+	return s;
+}
+
+/* A stream of channel t:c opened with a session cookie ("u1s11") or a
+ * bearer token ("u2t21"), or by nobody (NULL). */
+typedef struct cred_client {
+	client c;
+	char path[64], header[96];
+} cred_client;
+
+static void cred_open(cred_client *cc, int port, const char *cred)
+{
+	bool is_token = cred && strchr(cred, 't');
+	snprintf(cc->path, sizeof cc->path, "%s/sourced/t:c", is_token ? "/api" : "");
+	if (cred)
+		snprintf(cc->header, sizeof cc->header, "%s%s",
+		         is_token ? "Authorization: Bearer " : "Cookie: citkit_session=", cred);
+	client_start_with(&cc->c, port, cc->path, cred ? cc->header : NULL, NULL);
+}
+
+/* The stream ended from the server's side: a complete 200 response. */
+static void expect_ended(cred_client *cc)
+{
+	client_join(&cc->c);
+	assert_int_equal(cc->c.status, 200);
+	assert_int_equal(cc->c.rc, CURLE_OK);
+}
+
+static void hang_up(cred_client *cc)
+{
+	client_join(&cc->c);
+	client_free(&cc->c);
+}
+
+/* Ending a session, a user's sessions, a token or a user in this process
+ * ends exactly the streams opened with it, at once: each later event
+ * reaches the others and not it. */
+static void ending_a_credential_ends_its_streams(void **state)
+{
+	(void)state;
+	web_server *s = start_with(0);
+	int port = web_server_port(s);
+	/* User 1: sessions 11 and 12, token 13; user 2: token 21; nobody. */
+	cred_client a, b, t13, t21, anon;
+	cred_open(&a, port, "u1s11");
+	cred_open(&b, port, "u1s12");
+	cred_open(&t13, port, "u1t13");
+	cred_open(&t21, port, "u2t21");
+	cred_open(&anon, port, NULL);
+	wait_streams(5);
+	cred_client *all[] = {&a, &b, &t13, &t21, &anon};
+	for (size_t i = 0; i < 5; i++)
+		wait_for(&all[i]->c, "data: t:c 1\n");
+
+	sse_end_session(11);
+	expect_ended(&a);
+	store_append("t:c");
+	for (size_t i = 1; i < 5; i++)
+		wait_for(&all[i]->c, "data: t:c 2\n");
+	assert_false(client_has(&a.c, "data: t:c 2\n"));
+	assert_events(&a.c, "t:c", 0, 1);
+
+	/* Every session of user 1 but 12 (the one in use) … then all. */
+	sse_end_user_sessions(1, 12);
+	sse_end_session(99); /* nobody's */
+	store_append("t:c");
+	for (size_t i = 1; i < 5; i++)
+		wait_for(&all[i]->c, "data: t:c 3\n");
+	sse_end_user_sessions(1, 0);
+	expect_ended(&b);
+	assert_false(client_has(&b.c, "data: t:c 4\n"));
+
+	sse_end_token(21);
+	expect_ended(&t21);
+	store_append("t:c");
+	wait_for(&t13.c, "data: t:c 4\n");
+	wait_for(&anon.c, "data: t:c 4\n");
+	assert_events(&t21.c, "t:c", 0, 3);
+
+	sse_end_user(1);
+	expect_ended(&t13);
+	store_append("t:c");
+	wait_for(&anon.c, "data: t:c 5\n");
+	assert_events(&t13.c, "t:c", 0, 4);
+	wait_streams(1);
+
+	for (size_t i = 0; i < 4; i++)
+		client_free(&all[i]->c);
+	web_server_stop(s);
+	client_finish(&anon.c);
+	assert_int_equal(sse_count(), 0);
+}
+
+/* Waits until the fake check has answered n more times. */
+static void wait_checks(int n)
+{
+	pthread_mutex_lock(&fake_mu);
+	int until = fake_checks + n;
+	pthread_mutex_unlock(&fake_mu);
+	for (;;) {
+		pthread_mutex_lock(&fake_mu);
+		bool done = fake_checks >= until;
+		pthread_mutex_unlock(&fake_mu);
+		if (done)
+			return;
+		pause_briefly();
+	}
+}
+
+/* What ends elsewhere (another process, a time limit) is found by the
+ * heartbeat's check: once per distinct credential, never for streams
+ * of nobody; a credential that no longer holds, or whose user's roles
+ * changed, ends its streams; a check that fails ends nothing. */
+static void the_heartbeat_checks_credentials_again(void **state)
+{
+	(void)state;
+	web_server *s = start_with(1);
+	int port = web_server_port(s);
+	cred_client a1, a2, b, t, anon;
+	cred_open(&a1, port, "u1s11");
+	cred_open(&a2, port, "u1s11"); /* a second tab of the same session */
+	cred_open(&b, port, "u2s22");
+	cred_open(&t, port, "u3t31");
+	cred_open(&anon, port, NULL);
+	wait_streams(5);
+	wait_checks(2);
+	pthread_mutex_lock(&fake_mu);
+	assert_int_equal(fake_last_n, 3);
+	assert_false(fake_saw_duplicate);
+	assert_false(fake_saw_anonymous);
+	/* Session 11 ends elsewhere. */
+	fake_ended_session[11] = true;
+	pthread_mutex_unlock(&fake_mu);
+	expect_ended(&a1);
+	expect_ended(&a2);
+	store_append("t:c");
+	wait_for(&b.c, "data: t:c 2\n");
+	wait_for(&t.c, "data: t:c 2\n");
+	wait_for(&anon.c, "data: t:c 2\n");
+	assert_events(&a1.c, "t:c", 0, 1);
+	assert_events(&a2.c, "t:c", 0, 1);
+
+	/* User 3 loses a role: the token's stream ends (a reconnect would
+	 * be authorized afresh). */
+	pthread_mutex_lock(&fake_mu);
+	fake_roles[3] = ROLE_PRESENTER;
+	pthread_mutex_unlock(&fake_mu);
+	expect_ended(&t);
+	wait_streams(2);
+
+	/* The database is away: session 22 has ended, but nothing is ended
+	 * on a failed check … until a check succeeds. */
+	pthread_mutex_lock(&fake_mu);
+	fake_fails = true;
+	fake_ended_session[22] = true;
+	pthread_mutex_unlock(&fake_mu);
+	wait_checks(2);
+	assert_int_equal(sse_count(), 2);
+	store_append("t:c");
+	wait_for(&b.c, "data: t:c 3\n");
+	pthread_mutex_lock(&fake_mu);
+	fake_fails = false;
+	pthread_mutex_unlock(&fake_mu);
+	expect_ended(&b);
+	wait_streams(1);
+
+	hang_up(&a1);
+	hang_up(&a2);
+	client_free(&b.c);
+	hang_up(&t);
+	web_server_stop(s);
+	client_finish(&anon.c);
+	assert_int_equal(sse_count(), 0);
+}
+
+static void checked_credentials_are_deduplicated(void **state)
+{
+	(void)state;
+	principal_check items[] = {
+	    {.session_id = 7}, {.token_id = 3}, {.session_id = 2}, {.session_id = 7},
+	    {.token_id = 3},   {.token_id = 1}, {.session_id = 2},
+	};
+	size_t n = sse_checks_dedupe(items, 7);
+	assert_int_equal(n, 4);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			assert_false(items[i].session_id == items[j].session_id &&
+			             items[i].token_id == items[j].token_id);
+	assert_int_equal(sse_checks_dedupe(items, 0), 0);
+	/* Session 2 holds for user 4 as an officer in org 1; token 3 does
+	 * not; token 1's user became an instructor; session 7 moved org. */
+	for (size_t i = 0; i < n; i++) {
+		items[i].is_valid = items[i].token_id != 3;
+		items[i].user_id = 4;
+		items[i].org_id = items[i].session_id == 7 ? 2 : 1;
+		items[i].roles = items[i].token_id == 1 ? ROLE_INSTRUCTOR : ROLE_OFFICER;
+	}
+	assert_true(sse_check_holds(items, n, 2, 0, 4, 1, ROLE_OFFICER));
+	assert_false(sse_check_holds(items, n, 2, 0, 5, 1, ROLE_OFFICER)); /* another user */
+	assert_false(sse_check_holds(items, n, 0, 3, 4, 1, ROLE_OFFICER));
+	assert_false(sse_check_holds(items, n, 0, 1, 4, 1, ROLE_OFFICER));
+	assert_false(sse_check_holds(items, n, 7, 0, 4, 1, ROLE_OFFICER));
+	/* Not checked (opened after the collection): goes on till the next. */
+	assert_true(sse_check_holds(items, n, 8, 0, 4, 1, ROLE_OFFICER));
 }
 
 static void events_reach_subscribers_of_their_channel(void **state)
@@ -564,6 +883,9 @@ int main(void)
 	    cmocka_unit_test(a_failed_read_still_delivers_what_it_emitted),
 	    cmocka_unit_test(a_failed_read_is_retried_before_the_heartbeat),
 	    cmocka_unit_test(publish_does_not_reach_sourced_streams),
+	    cmocka_unit_test(checked_credentials_are_deduplicated),
+	    cmocka_unit_test(ending_a_credential_ends_its_streams),
+	    cmocka_unit_test(the_heartbeat_checks_credentials_again),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();

@@ -184,11 +184,52 @@ static void tokens_for_others(void **state)
 	                 CK_E_NOT_FOUND);
 }
 
+/* The heartbeat check of event streams: live tokens hold with their
+ * user's roles now; revoked, expired, unknown ones and a locked user's
+ * do not; session items are left to session_recheck. */
+static void streams_recheck_their_tokens(void **state)
+{
+	authfx *f = *state;
+	int64_t org_id = org_id_of(f);
+	int64_t u = fx_user(f, org_id, "int@pd.example", "Integrator", "analyst", NULL);
+	int64_t v = fx_user(f, org_id, "v@pd.example", "Vic", "officer", NULL);
+	principal pu = fx_as(f, u), pv = fx_as(f, v);
+	int64_t live, revoked, expiring, locked;
+	create(f, &pu, 0, "live", NULL, &live);
+	create(f, &pu, 0, "revoked", NULL, &revoked);
+	create(f, &pu, 0, "expiring", "2023-11-16", &expiring);
+	create(f, &pv, 0, "locked", NULL, &locked);
+	assert_int_equal(token_revoke(f->d, &pu, revoked), 0);
+	principal_check items[] = {{.token_id = live},     {.token_id = revoked},
+	                           {.token_id = expiring}, {.token_id = locked},
+	                           {.token_id = 999999},   {.session_id = 3}};
+	enum { N = sizeof items / sizeof items[0] };
+	assert_int_equal(token_recheck(f->d, items, N), 0);
+	assert_true(items[0].is_valid);
+	assert_int_equal(items[0].user_id, u);
+	assert_int_equal(items[0].org_id, org_id);
+	assert_int_equal(items[0].roles, ROLE_ANALYST);
+	assert_false(items[1].is_valid);
+	assert_true(items[2].is_valid);
+	assert_true(items[3].is_valid);
+	assert_false(items[4].is_valid);
+	assert_false(items[5].is_valid);
+	fx_advance(3 * 24 * 3600); /* past the expiry date */
+	char sql[96];
+	snprintf(sql, sizeof sql, "UPDATE users SET locked_at = 1 WHERE id = %lld", (long long)v);
+	fx_exec(f, sql);
+	assert_int_equal(token_recheck(f->d, items, N), 0);
+	assert_true(items[0].is_valid);
+	assert_false(items[2].is_valid);
+	assert_false(items[3].is_valid);
+}
+
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, fx_case_setup, fx_case_teardown)
 #define ALL_CASES                                                                                  \
 	CASE(created_once_stored_hashed), CASE(expiry_and_validation),                             \
 	    CASE(last_used_once_a_minute), CASE(revoke_own_or_as_admin),                           \
-	    CASE(disabled_or_locked_user_is_refused), CASE(tokens_for_others)
+	    CASE(disabled_or_locked_user_is_refused), CASE(tokens_for_others),                     \
+	    CASE(streams_recheck_their_tokens)
 
 int main(void)
 {
