@@ -555,13 +555,9 @@ static void cert_status(agent *api, long id, char *out, size_t outlen)
 {
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/certificates/%ld", id);
-	hresp r;
-	http_get(api, path, &r);
-	expect_status(&r, 200);
-	json_t *j = hresp_json(&r);
+	json_t *j = http_get_json(api, path);
 	snprintf(out, outlen, "%s", json_string_value(json_object_get(j, "status")));
 	json_decref(j);
-	hresp_free(&r);
 }
 
 /* The page forms: POST /enrollments/{id}/certificate (one trainee's
@@ -607,15 +603,9 @@ void test_certificate_pages(void **state)
 	passed_runs_in(90101, 90101, off_id, (long)time(NULL));
 	/* Completed by an instructor (attendance.write); not by an officer or
 	 * supervisor. */
-	http_post_form(&web_off, "/enrollments/90101/complete", "", &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_post_form(&web_sup, "/enrollments/90101/complete", "", &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_post_form(&web_ins, "/enrollments/999999/complete", "", &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_form_status(&web_off, "/enrollments/90101/complete", "", 403);
+	expect_form_status(&web_sup, "/enrollments/90101/complete", "", 403);
+	expect_form_status(&web_ins, "/enrollments/999999/complete", "", 404);
 	assert_int_equal(enrollment_is(90101, "enrolled"), 1);
 	http_post_form(&web_ins, "/enrollments/90101/complete", "", &r);
 	expect_redirect(&r, "/courses/90101/enrollments?done=completed");
@@ -629,24 +619,15 @@ void test_certificate_pages(void **state)
 	assert_int_equal(sql_int("SELECT COUNT(*) FROM audit_log"), audit);
 	/* The same over the API for the other trainee. */
 	passed_runs_in(90101, 90102, (long)user_id_of(&off2), (long)time(NULL));
-	http_json(&api_coord, "POST", "/api/v1/enrollments/90102/complete", NULL, &r);
-	expect_status(&r, 200);
-	hresp_free(&r);
+	expect_json_status(&api_coord, "POST", "/api/v1/enrollments/90102/complete", NULL, 200);
 	assert_int_equal(enrollment_is(90102, "completed"), 1);
 	/* Who may not: officers, supervisors, instructors (403), nobody. */
 	agent *refused[] = {&web_off, &web_sup, &web_ins};
 	for (size_t k = 0; k < 3; k++) {
-		http_post_form(refused[k], "/enrollments/90101/certificate", "", &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
+		expect_form_status(refused[k], "/enrollments/90101/certificate", "", 403);
 	}
-	http_post_form(&nobody, "/enrollments/90101/certificate", "", &r);
-	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
-		fail_msg("issued signed out: %ld", r.status);
-	hresp_free(&r);
-	http_post_form(&web_coord, "/enrollments/999999/certificate", "", &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_signed_out_refused("/enrollments/90101/certificate", "");
+	expect_form_status(&web_coord, "/enrollments/999999/certificate", "", 404);
 	assert_int_equal(cert_count(90101), 0);
 
 	/* Issued: to the certificate's page; valid; a second time 409. */
@@ -658,9 +639,7 @@ void test_certificate_pages(void **state)
 	char status[32];
 	cert_status(&api_coord, id, status, sizeof status);
 	assert_string_equal(status, "valid");
-	http_post_form(&web_coord, "/enrollments/90101/certificate", "", &r);
-	expect_status(&r, 409);
-	hresp_free(&r);
+	expect_form_status(&web_coord, "/enrollments/90101/certificate", "", 409);
 	assert_int_equal(cert_count(90101), 1);
 
 	/* One's own transcript lists the course and the certificate. */
@@ -694,13 +673,9 @@ void test_certificate_pages(void **state)
 	cert_status(&api_coord, id, status, sizeof status);
 	assert_string_equal(status, "valid");
 	for (size_t k = 0; k < 3; k++) {
-		http_post_form(refused[k], path, "reason=Not+yours", &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
+		expect_form_status(refused[k], path, "reason=Not+yours", 403);
 	}
-	http_post_form(&web_coord, "/certificates/999999/revoke", "reason=None", &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_form_status(&web_coord, "/certificates/999999/revoke", "reason=None", 404);
 	cert_status(&api_coord, id, status, sizeof status);
 	assert_string_equal(status, "valid");
 	http_post_form(&web_coord, path, "reason=Issued+in+error", &r);

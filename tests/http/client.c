@@ -465,3 +465,42 @@ void expect_form_error_at(const hresp *r, const char *field, const char *file, i
 		         line, r->status, field, main ? main : r->body);
 	}
 }
+
+json_t *http_get_json(agent *a, const char *path)
+{
+	hresp r;
+	http_get(a, path, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	hresp_free(&r);
+	return j;
+}
+
+void expect_json_status_at(agent *a, const char *method, const char *path, const char *json,
+                           long want, const char *file, int line)
+{
+	hresp r;
+	http_json(a, method, path, json, &r);
+	expect_status_at(&r, want, file, line);
+	hresp_free(&r);
+}
+
+void expect_form_status_at(agent *a, const char *path, const char *fields, long want,
+                           const char *file, int line)
+{
+	hresp r;
+	http_post_form(a, path, fields, &r);
+	expect_status_at(&r, want, file, line);
+	hresp_free(&r);
+}
+
+void expect_signed_out_refused_at(const char *path, const char *fields, const char *file, int line)
+{
+	agent nobody = {0};
+	hresp r;
+	http_post_form(&nobody, path, fields, &r);
+	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
+		fail_msg("%s:%d: POST %s signed out: %ld to \"%s\", want 403 or the sign-in page",
+		         file, line, path, r.status, r.location);
+	hresp_free(&r);
+}

@@ -616,17 +616,6 @@ void test_course_calendar(void **state)
 	free(uids);
 }
 
-/* A course's JSON through the API (200); the caller decrefs. */
-static json_t *course_json(agent *api, const char *path)
-{
-	hresp r;
-	http_get(api, path, &r);
-	expect_status(&r, 200);
-	json_t *j = hresp_json(&r);
-	hresp_free(&r);
-	return j;
-}
-
 static long long count_titled(const char *title)
 {
 	char q[256];
@@ -645,7 +634,7 @@ void test_course_forms(void **state)
 	seed_curriculum();
 	agent api = admin_api();
 	tuser coord_u, sup_u, ins_u, off_u;
-	agent coord = {0}, sup = {0}, ins = {0}, off = {0}, nobody = {0};
+	agent coord = {0}, sup = {0}, ins = {0}, off = {0};
 	user_make(&coord_u, "coordinator", 2);
 	user_make(&sup_u, "supervisor", 1);
 	user_make(&ins_u, "instructor", 1);
@@ -671,7 +660,7 @@ void test_course_forms(void **state)
 	long long id = strtoll(r.location + strlen("/courses/"), NULL, 10);
 	hresp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/courses/%lld", id);
-	json_t *j = course_json(&api, path);
+	json_t *j = http_get_json(&api, path);
 	assert_string_equal(json_string_value(json_object_get(j, "title")), "Form course");
 	assert_string_equal(json_string_value(json_object_get(j, "location")), "Hall B");
 	assert_int_equal(json_integer_value(json_object_get(j, "capacity")), 12);
@@ -694,14 +683,9 @@ void test_course_forms(void **state)
 	         S.version_id);
 	agent *refused[] = {&sup, &ins, &off};
 	for (size_t k = 0; k < 3; k++) {
-		http_post_form(refused[k], "/courses/new", fields, &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
+		expect_form_status(refused[k], "/courses/new", fields, 403);
 	}
-	http_post_form(&nobody, "/courses/new", fields, &r);
-	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
-		fail_msg("POST /courses/new signed out: %ld", r.status);
-	hresp_free(&r);
+	expect_signed_out_refused("/courses/new", fields);
 	assert_int_equal(count_titled("Bad form course"), 0);
 
 	/* Changed from its page; read back. */
@@ -717,7 +701,7 @@ void test_course_forms(void **state)
 	expect_redirect(&r, page);
 	assert_non_null(strstr(r.location, "done=saved"));
 	hresp_free(&r);
-	j = course_json(&api, path);
+	j = http_get_json(&api, path);
 	assert_string_equal(json_string_value(json_object_get(j, "title")), "Form course renamed");
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "open");
 	assert_int_equal(json_integer_value(json_object_get(j, "capacity")), 15);
@@ -734,15 +718,11 @@ void test_course_forms(void **state)
 	expect_form_error(&r, "status");
 	hresp_free(&r);
 	for (size_t k = 0; k < 3; k++) {
-		http_post_form(refused[k], page, "title=Not+saved", &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
+		expect_form_status(refused[k], page, "title=Not+saved", 403);
 	}
-	http_post_form(&coord, "/courses/999999", "title=Not+saved", &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_form_status(&coord, "/courses/999999", "title=Not+saved", 404);
 	assert_int_equal(count_titled("Not saved"), 0);
-	j = course_json(&api, path);
+	j = http_get_json(&api, path);
 	assert_int_equal(json_integer_value(json_object_get(j, "capacity")), 15);
 	json_decref(j);
 
@@ -771,7 +751,7 @@ void test_course_forms(void **state)
 	http_post_form(&coord, page, fields, &r);
 	expect_redirect(&r, "/courses/");
 	hresp_free(&r);
-	j = course_json(&api, path);
+	j = http_get_json(&api, path);
 	assert_string_equal(json_string_value(json_object_get(j, "room")), "Lab");
 	json_t *mods = json_object_get(j, "modules");
 	assert_int_equal(json_array_size(mods), 1);
@@ -791,16 +771,14 @@ void test_course_forms(void **state)
 	hresp_free(&r);
 	char wrong[256];
 	snprintf(wrong, sizeof wrong, "/courses/%lld/sessions/%lld", id + 1000, sid);
-	http_post_form(&coord, wrong, "date=2027-04-07&start=08:00&end=09:00&room=Nope", &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_form_status(&coord, wrong, "date=2027-04-07&start=08:00&end=09:00&room=Nope", 404);
 	for (size_t k = 0; k < 3; k++) {
 		http_post_form(refused[k], page, "date=2027-04-07&start=08:00&end=09:00&room=Nope",
 		               &r);
 		expect_status(&r, 403);
 		hresp_free(&r);
 	}
-	j = course_json(&api, path);
+	j = http_get_json(&api, path);
 	assert_string_equal(json_string_value(json_object_get(j, "room")), "Lab");
 	json_decref(j);
 }

@@ -345,14 +345,10 @@ void test_guideline_settings(void **state)
 static void version_title(agent *api, int64_t vid, char *out, size_t outlen)
 {
 	char path[128];
-	hresp r;
 	snprintf(path, sizeof path, "/api/v1/curricula/%lld", (long long)vid);
-	http_get(api, path, &r);
-	expect_status(&r, 200);
-	json_t *j = hresp_json(&r);
+	json_t *j = http_get_json(api, path);
 	snprintf(out, outlen, "%s", json_string_value(json_object_get(j, "title")));
 	json_decref(j);
-	hresp_free(&r);
 }
 
 /* POST /curricula/{id}: a draft's title, from its page. Coordinators and
@@ -376,7 +372,7 @@ void test_curricula_title(void **state)
 	hresp_free(&r);
 
 	tuser coord_u, ins_u, off_u;
-	agent coord = {0}, ins = {0}, off = {0}, nobody = {0};
+	agent coord = {0}, ins = {0}, off = {0};
 	user_make(&coord_u, "coordinator", 2);
 	user_make(&ins_u, "instructor", 1);
 	user_make(&off_u, "officer", 1);
@@ -404,19 +400,10 @@ void test_curricula_title(void **state)
 	expect_status(&r, 422);
 	expect_form_error(&r, "title");
 	hresp_free(&r);
-	http_post_form(&ins, path, "title=Instructor+title", &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_post_form(&off, path, "title=Officer+title", &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_post_form(&nobody, path, "title=Nobody+title", &r);
-	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
-		fail_msg("POST %s signed out: %ld", path, r.status);
-	hresp_free(&r);
-	http_post_form(&coord, "/curricula/999999", "title=Nowhere", &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_form_status(&ins, path, "title=Instructor+title", 403);
+	expect_form_status(&off, path, "title=Officer+title", 403);
+	expect_signed_out_refused(path, "title=Nobody+title");
+	expect_form_status(&coord, "/curricula/999999", "title=Nowhere", 404);
 	version_title(&api, draft, title, sizeof title);
 	assert_string_equal(title, "Pine Belt CIT, spring");
 
@@ -431,17 +418,13 @@ void test_curricula_title(void **state)
 		fail_msg("the added module is not in the draft");
 	snprintf(path, sizeof path, "/curricula/%lld/modules/%lld/remove", (long long)draft,
 	         (long long)local);
-	http_post_form(&ins, path, "", &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
+	expect_form_status(&ins, path, "", 403);
 	assert_true(module_where(&api, draft, "title", "Local roads") == local);
 	http_post_form(&coord, path, "", &r);
 	assert_int_equal(redirect_id(&r), draft);
 	hresp_free(&r);
 	assert_true(module_where(&api, draft, "title", "Local roads") == 0);
-	http_post_form(&coord, path, "", &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_form_status(&coord, path, "", 404);
 
 	/* An approved version is not a draft: its title stays. */
 	version_title(&api, model, model_title, sizeof model_title);

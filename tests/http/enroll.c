@@ -995,7 +995,7 @@ void test_enrollment_forms(void **state)
 	long long e2 = enroll(&s_api, c.course, user_id_of(&o2), 201, "enrolled");
 	seat_before_course(c.course);
 	teach(other.session, &ins_u);
-	agent sup = {0}, sup_b = {0}, ins = {0}, ins2 = {0}, off = {0}, nobody = {0};
+	agent sup = {0}, sup_b = {0}, ins = {0}, ins2 = {0}, off = {0};
 	login(&sup, &sup_u);
 	login(&sup_b, &sup_b_u);
 	login(&ins, &ins_u);
@@ -1007,22 +1007,11 @@ void test_enrollment_forms(void **state)
 	/* Withdraw: not an officer or instructor (403), not another agency's
 	 * supervisor (404), not a made-up enrollment (404). */
 	snprintf(path, sizeof path, "/enrollments/%lld/withdraw", e2);
-	http_post_form(&off, path, "", &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_post_form(&ins, path, "", &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_post_form(&sup_b, path, "", &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
-	http_post_form(&sup, "/enrollments/999999/withdraw", "", &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
-	http_post_form(&nobody, path, "", &r);
-	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
-		fail_msg("POST %s signed out: %ld", path, r.status);
-	hresp_free(&r);
+	expect_form_status(&off, path, "", 403);
+	expect_form_status(&ins, path, "", 403);
+	expect_form_status(&sup_b, path, "", 404);
+	expect_form_status(&sup, "/enrollments/999999/withdraw", "", 404);
+	expect_signed_out_refused(path, "");
 	assert_int_equal(enrollment_status_is(e2, "enrolled"), 1);
 	/* Their supervisor withdraws them: back to the course's trainees. */
 	snprintf(where, sizeof where, "/courses/%lld/enrollments?done=withdrawn", c.course);
@@ -1030,9 +1019,7 @@ void test_enrollment_forms(void **state)
 	expect_redirect(&r, where);
 	hresp_free(&r);
 	assert_int_equal(enrollment_status_is(e2, "withdrawn"), 1);
-	http_post_form(&sup, path, "", &r);
-	expect_status(&r, 409);
-	hresp_free(&r);
+	expect_form_status(&sup, path, "", 409);
 
 	/* Make-up credit for e1 from the other course's session, recorded by
 	 * its instructor from the enrollment's page. */
@@ -1070,13 +1057,9 @@ void test_enrollment_forms(void **state)
 	snprintf(fields, sizeof fields, "session_id=%lld&module_code=deesc", other.session);
 	agent *refused[] = {&ins2, &sup, &off};
 	for (size_t k = 0; k < 3; k++) {
-		http_post_form(refused[k], path, fields, &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
+		expect_form_status(refused[k], path, fields, 403);
 	}
-	http_post_form(&ins, "/enrollments/999999/makeup", fields, &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_form_status(&ins, "/enrollments/999999/makeup", fields, 404);
 	assert_int_equal(makeup_rows(e1), 0);
 	/* Recorded; the page says so and counts it; not twice. */
 	http_post_form(&ins, path, fields, &r);

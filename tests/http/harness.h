@@ -108,6 +108,23 @@ void hresp_free(hresp *r);
 const char *hresp_header(const hresp *r, const char *name);
 /* Parses the JSON body; fails the test when it is not JSON. */
 json_t *hresp_json(const hresp *r);
+/* GET path as a, which must answer 200 with JSON; the caller decrefs. */
+json_t *http_get_json(agent *a, const char *path);
+/* One request whose status is all that matters here (a refusal, say):
+ * JSON to the API, or a page form POST. */
+#define expect_json_status(a, method, path, json, want)                                            \
+	expect_json_status_at((a), (method), (path), (json), (want), __FILE__, __LINE__)
+void expect_json_status_at(agent *a, const char *method, const char *path, const char *json,
+                           long want, const char *file, int line);
+#define expect_form_status(a, path, fields, want)                                                  \
+	expect_form_status_at((a), (path), (fields), (want), __FILE__, __LINE__)
+void expect_form_status_at(agent *a, const char *path, const char *fields, long want,
+                           const char *file, int line);
+/* A page form POST from a browser that is not signed in: refused (403
+ * for want of a CSRF token, or 303 to the sign-in page). */
+#define expect_signed_out_refused(path, fields)                                                    \
+	expect_signed_out_refused_at((path), (fields), __FILE__, __LINE__)
+void expect_signed_out_refused_at(const char *path, const char *fields, const char *file, int line);
 
 /* URL-encodes s into a static rotating buffer. */
 const char *form_enc(const char *s);

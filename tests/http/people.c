@@ -62,21 +62,10 @@ static void expect_field(const hresp *r, long status, const char *field)
 		fail_msg("want an error on %s: %s", field, r->body);
 }
 
-/* GET path as a; the JSON body (200 wanted); the caller decrefs. */
-static json_t *get_json(agent *a, const char *path)
-{
-	hresp r;
-	http_get(a, path, &r);
-	expect_status(&r, 200);
-	json_t *j = hresp_json(&r);
-	hresp_free(&r);
-	return j;
-}
-
 /* A string member of GET path, into out. */
 static void read_back(agent *a, const char *path, const char *key, char *out, size_t outlen)
 {
-	json_t *j = get_json(a, path);
+	json_t *j = http_get_json(a, path);
 	const char *v = json_string_value(json_object_get(j, key));
 	snprintf(out, outlen, "%s", v ? v : "(none)");
 	json_decref(j);
@@ -130,7 +119,7 @@ void test_orgs_api(void **state)
 	bearer(&off, off_u.email);
 	bearer(&coord, coord_u.email);
 	bearer(&sup, sup_u.email);
-	json_t *j = get_json(&off, "/api/v1/orgs?limit=200");
+	json_t *j = http_get_json(&off, "/api/v1/orgs?limit=200");
 	bool listed = false;
 	size_t i;
 	json_t *it;
@@ -148,7 +137,7 @@ void test_orgs_api(void **state)
 	json_decref(j);
 	if (!listed)
 		fail_msg("GET /api/v1/orgs does not list %s", name);
-	j = get_json(&off, "/api/v1/orgs?limit=1");
+	j = http_get_json(&off, "/api/v1/orgs?limit=1");
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
 	assert_non_null(json_string_value(json_object_get(j, "next_cursor")));
 	json_decref(j);
@@ -162,7 +151,7 @@ void test_orgs_api(void **state)
 
 	/* One. */
 	snprintf(path, sizeof path, "/api/v1/orgs/%lld", id);
-	j = get_json(&sup, path);
+	j = http_get_json(&sup, path);
 	assert_int_equal(json_integer_value(json_object_get(j, "id")), id);
 	assert_string_equal(json_string_value(json_object_get(j, "name")), name);
 	assert_string_equal(json_string_value(json_object_get(j, "kind")), "hospital");
@@ -177,9 +166,7 @@ void test_orgs_api(void **state)
 	/* Changed by a coordinator; read back. */
 	snprintf(name, sizeof name, "Orgs API Renamed %ld", pid);
 	snprintf(body, sizeof body, "{\"name\": \"%s\", \"kind\": \"advocacy\"}", name);
-	http_json(&coord, "PATCH", path, body, &r);
-	expect_status(&r, 200);
-	hresp_free(&r);
+	expect_json_status(&coord, "PATCH", path, body, 200);
 	read_back(&off, path, "name", got, sizeof got);
 	assert_string_equal(got, name);
 	read_back(&off, path, "kind", got, sizeof got);
@@ -200,18 +187,10 @@ void test_orgs_api(void **state)
 	expect_field(&r, 409, "name");
 	hresp_free(&r);
 	const char *change = "{\"name\": \"Not Allowed Org\"}";
-	http_json(&off, "PATCH", path, change, &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_json(&sup, "PATCH", path, change, &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_json(&nobody, "PATCH", path, change, &r);
-	expect_status(&r, 401);
-	hresp_free(&r);
-	http_json(&admin, "PATCH", "/api/v1/orgs/999999", change, &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_json_status(&off, "PATCH", path, change, 403);
+	expect_json_status(&sup, "PATCH", path, change, 403);
+	expect_json_status(&nobody, "PATCH", path, change, 401);
+	expect_json_status(&admin, "PATCH", "/api/v1/orgs/999999", change, 404);
 	read_back(&off, path, "name", got, sizeof got);
 	assert_string_equal(got, name);
 	read_back(&off, path, "kind", got, sizeof got);
@@ -300,21 +279,11 @@ void test_orgs_pages(void **state)
 		expect_status(&r, 200);
 		assert_null(strstr(r.body, "Save changes"));
 		hresp_free(&r);
-		http_post_form(readers[k], path, fields, &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
-		http_post_form(readers[k], "/orgs/new", fields, &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
+		expect_form_status(readers[k], path, fields, 403);
+		expect_form_status(readers[k], "/orgs/new", fields, 403);
 	}
-	agent nobody = {0};
-	http_post_form(&nobody, path, fields, &r);
-	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
-		fail_msg("POST %s signed out: %ld %s", path, r.status, r.location);
-	hresp_free(&r);
-	http_post_form(admin, "/orgs/999999", fields, &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_signed_out_refused(path, fields);
+	expect_form_status(admin, "/orgs/999999", fields, 404);
 	assert_int_equal(count_where("orgs", "name = 'Hijacked Org'"), 0);
 }
 
@@ -330,7 +299,7 @@ static bool is_locked(agent *api, tuser *u)
 {
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)user_id_of(u));
-	json_t *j = get_json(api, path);
+	json_t *j = http_get_json(api, path);
 	bool locked = json_is_true(json_object_get(j, "is_locked"));
 	json_decref(j);
 	return locked;
@@ -360,10 +329,8 @@ void test_users_api(void **state)
 	         "\"roles\": [\"officer\", \"dispatcher\"]}",
 	         ORG_B);
 	hresp r;
-	http_json(&coord, "PATCH", path, body, &r);
-	expect_status(&r, 200);
-	hresp_free(&r);
-	json_t *j = get_json(&admin, path);
+	expect_json_status(&coord, "PATCH", path, body, 200);
+	json_t *j = http_get_json(&admin, path);
 	assert_string_equal(json_string_value(json_object_get(j, "name")), "Renamed Through API");
 	assert_int_equal(json_integer_value(json_object_get(j, "org_id")), ORG_B);
 	json_t *roles = json_object_get(j, "roles");
@@ -391,19 +358,11 @@ void test_users_api(void **state)
 	expect_field(&r, 409, "email");
 	hresp_free(&r);
 	const char *change = "{\"name\": \"Not Allowed Name\"}";
-	http_json(&sup, "PATCH", path, change, &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_json(&off, "PATCH", path, change, &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_json(&nobody, "PATCH", path, change, &r);
-	expect_status(&r, 401);
-	hresp_free(&r);
-	http_json(&admin, "PATCH", "/api/v1/users/999999", change, &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
-	j = get_json(&admin, path);
+	expect_json_status(&sup, "PATCH", path, change, 403);
+	expect_json_status(&off, "PATCH", path, change, 403);
+	expect_json_status(&nobody, "PATCH", path, change, 401);
+	expect_json_status(&admin, "PATCH", "/api/v1/users/999999", change, 404);
+	j = http_get_json(&admin, path);
 	assert_string_equal(json_string_value(json_object_get(j, "name")), "Renamed Through API");
 	assert_string_equal(json_string_value(json_object_get(j, "email")), target.email);
 	assert_int_equal(json_integer_value(json_object_get(j, "org_id")), ORG_B);
@@ -427,7 +386,7 @@ void test_users_api(void **state)
 	char made[128];
 	snprintf(made, sizeof made, "%s", loc);
 	hresp_free(&r);
-	j = get_json(&admin, made);
+	j = http_get_json(&admin, made);
 	assert_string_equal(json_string_value(json_object_get(j, "email")), email);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "roles"), 0)),
 	                    "clinician");
@@ -444,9 +403,7 @@ void test_users_api(void **state)
 	         "{\"email\": \"sup.made.%ld@suite.example\", \"name\": \"Sup Made\", "
 	         "\"org_id\": %d, \"roles\": [\"officer\"]}",
 	         (long)getpid(), ORG_A);
-	http_json(&sup, "POST", "/api/v1/users", body, &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
+	expect_json_status(&sup, "POST", "/api/v1/users", body, 403);
 	assert_int_equal(count_where("users", "email IN ('nope') OR name = 'Sup Made'"), 0);
 	assert_int_equal(audit_rows(), audit);
 
@@ -456,16 +413,10 @@ void test_users_api(void **state)
 	snprintf(path, sizeof path, "/api/v1/users/%lld/unlock", (long long)user_id_of(&target));
 	agent *refused[] = {&coord, &sup, &off};
 	for (size_t k = 0; k < 3; k++) {
-		http_json(refused[k], "POST", path, NULL, &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
+		expect_json_status(refused[k], "POST", path, NULL, 403);
 	}
-	http_json(&nobody, "POST", path, NULL, &r);
-	expect_status(&r, 401);
-	hresp_free(&r);
-	http_json(&admin, "POST", "/api/v1/users/999999/unlock", NULL, &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_json_status(&nobody, "POST", path, NULL, 401);
+	expect_json_status(&admin, "POST", "/api/v1/users/999999/unlock", NULL, 404);
 	assert_true(is_locked(&admin, &target));
 	http_json(&admin, "POST", path, NULL, &r);
 	expect_status(&r, 200);
@@ -510,7 +461,7 @@ void test_users_pages(void **state)
 	long long id = id_from(r.location);
 	hresp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/users/%lld", id);
-	json_t *j = get_json(&api, path);
+	json_t *j = http_get_json(&api, path);
 	assert_string_equal(json_string_value(json_object_get(j, "email")), email);
 	assert_string_equal(json_string_value(json_object_get(j, "name")), "Paged Person");
 	assert_int_equal(json_array_size(json_object_get(j, "roles")), 2);
@@ -574,7 +525,7 @@ void test_users_pages(void **state)
 	assert_non_null(strstr(r.location, "done=saved"));
 	hresp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/users/%lld", id);
-	j = get_json(&api, path);
+	j = http_get_json(&api, path);
 	assert_string_equal(json_string_value(json_object_get(j, "name")), "Paged Person Renamed");
 	assert_int_equal(json_integer_value(json_object_get(j, "org_id")), ORG_B);
 	assert_int_equal(json_array_size(json_object_get(j, "roles")), 1);
@@ -587,7 +538,7 @@ void test_users_pages(void **state)
 	expect_redirect(&r, path);
 	hresp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/users/%lld", id);
-	j = get_json(&api, path);
+	j = http_get_json(&api, path);
 	assert_false(json_is_true(json_object_get(j, "is_active")));
 	json_decref(j);
 
@@ -614,16 +565,10 @@ void test_users_pages(void **state)
 	         form_enc("Hijacked Person"), form_enc(email), ORG_B);
 	agent *refused[] = {&sup, &off};
 	for (size_t k = 0; k < 2; k++) {
-		http_post_form(refused[k], path, fields, &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
-		http_post_form(refused[k], "/users/new", fields, &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
+		expect_form_status(refused[k], path, fields, 403);
+		expect_form_status(refused[k], "/users/new", fields, 403);
 	}
-	http_post_form(admin, "/users/999999", fields, &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_form_status(admin, "/users/999999", fields, 404);
 	assert_int_equal(count_where("users", "name = 'Hijacked Person'"), 0);
 }
 
@@ -655,15 +600,9 @@ void test_users_page_actions(void **state)
 	assert_non_null(strstr(r.body, "Enter the new password"));
 	hresp_free(&r);
 	snprintf(fields, sizeof fields, "password=%s", form_enc("Sideways-Otter-Violin-77"));
-	http_post_form(&sup, path, fields, &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_post_form(&off, path, fields, &r);
-	expect_status(&r, 403);
-	hresp_free(&r);
-	http_post_form(&coord, "/users/999999/password", fields, &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
+	expect_form_status(&sup, path, fields, 403);
+	expect_form_status(&off, path, fields, 403);
+	expect_form_status(&coord, "/users/999999/password", fields, 404);
 	assert_int_equal(audit_rows(), audit);
 	agent before = {0};
 	login(&before, &target);
@@ -695,25 +634,17 @@ void test_users_page_actions(void **state)
 	totp_enrol(&after, &target);
 	char upath[128];
 	snprintf(upath, sizeof upath, "/api/v1/users/%lld", id);
-	json_t *j = get_json(&api, upath);
+	json_t *j = http_get_json(&api, upath);
 	assert_true(json_is_true(json_object_get(j, "totp_enabled")));
 	json_decref(j);
 	snprintf(path, sizeof path, "/users/%lld/reset-totp", id);
 	agent *refused[] = {&coord, &sup, &off};
 	for (size_t k = 0; k < 3; k++) {
-		http_post_form(refused[k], path, "", &r);
-		expect_status(&r, 403);
-		hresp_free(&r);
+		expect_form_status(refused[k], path, "", 403);
 	}
-	agent nobody = {0};
-	http_post_form(&nobody, path, "", &r);
-	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
-		fail_msg("POST %s signed out: %ld", path, r.status);
-	hresp_free(&r);
-	http_post_form(admin, "/users/999999/reset-totp", "", &r);
-	expect_status(&r, 404);
-	hresp_free(&r);
-	j = get_json(&api, upath);
+	expect_signed_out_refused(path, "");
+	expect_form_status(admin, "/users/999999/reset-totp", "", 404);
+	j = http_get_json(&api, upath);
 	assert_true(json_is_true(json_object_get(j, "totp_enabled")));
 	json_decref(j);
 	snprintf(fields, sizeof fields, "/users/%lld", id);
@@ -725,7 +656,7 @@ void test_users_page_actions(void **state)
 	expect_redirect(&r, "/users/");
 	assert_non_null(strstr(r.location, "done=totp-reset"));
 	hresp_free(&r);
-	j = get_json(&api, upath);
+	j = http_get_json(&api, upath);
 	assert_false(json_is_true(json_object_get(j, "totp_enabled")));
 	json_decref(j);
 }
@@ -780,19 +711,14 @@ void test_account_password_and_sessions(void **state)
 	http_get(&a, "/", &r);
 	expect_status(&r, 200);
 	hresp_free(&r);
-	http_post_form(&nobody, "/account/sessions/end-others", "", &r);
-	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
-		fail_msg("POST /account/sessions/end-others signed out: %ld", r.status);
-	hresp_free(&r);
+	expect_signed_out_refused("/account/sessions/end-others", "");
 
 	/* The change: the new password signs in, the old one no longer. */
 	http_get(&a, "/account/password", &r);
 	hresp_free(&r);
 	snprintf(fields, sizeof fields, "current_password=%s&password=%s&password_confirm=%s",
 	         form_enc(u.password), form_enc(next), form_enc(next));
-	http_post_form(&a, "/account/password", fields, &r);
-	expect_status(&r, 303);
-	hresp_free(&r);
+	expect_form_status(&a, "/account/password", fields, 303);
 	agent old_pw = {0};
 	http_get(&old_pw, "/login", &r);
 	hresp_free(&r);
