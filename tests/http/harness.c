@@ -37,7 +37,7 @@ static struct {
 	bool is_pg;
 	server plain, tls, peer;
 	server *cur;
-	int n_users, n_runs;
+	int n_users, n_runs, n_peers;
 	tuser admin;
 	agent admin_agent;
 	bool admin_ready;
@@ -199,6 +199,10 @@ static void server_start(server *sv, const char *name, const char *config)
 {
 	snprintf(sv->server_out, sizeof sv->server_out, "%s/%s.out", S.work, name);
 	snprintf(sv->server_err, sizeof sv->server_err, "%s/%s.log", S.work, name);
+	/* Gone before the child starts: the wait below must not read the
+	 * address an earlier server of the same name announced (a second
+	 * peer, or a scratch folder used again) before the child truncates it. */
+	unlink(sv->server_out);
 	pid_t pid = fork();
 	if (pid < 0)
 		fail_msg("fork: %s", strerror(errno));
@@ -532,7 +536,11 @@ const char *peer_server_start_ini(const char *ini)
 	}
 	memset(&S.peer, 0, sizeof S.peer);
 	server *keep = S.cur;
-	server_start(&S.peer, "server-peer", ini ? config : NULL);
+	/* A log of its own for each peer: tests/run scans every server*.log
+	 * for sanitizer reports, the route check reads their requests. */
+	char name[32];
+	snprintf(name, sizeof name, "server-peer-%d", ++S.n_peers);
+	server_start(&S.peer, name, ini ? config : NULL);
 	S.cur = keep;
 	return S.peer.base;
 }
