@@ -199,6 +199,9 @@ static void server_start(server *sv, const char *name, const char *config)
 {
 	snprintf(sv->server_out, sizeof sv->server_out, "%s/%s.out", S.work, name);
 	snprintf(sv->server_err, sizeof sv->server_err, "%s/%s.log", S.work, name);
+	/* A file left by an earlier server of this name would announce its
+	 * old address before the child truncates it: gone before the fork. */
+	unlink(sv->server_out);
 	pid_t pid = fork();
 	if (pid < 0)
 		fail_msg("fork: %s", strerror(errno));
