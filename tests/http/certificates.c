@@ -16,6 +16,7 @@
 
 #include "harness.h"
 #include "certificates.h"
+#include "enroll.h"
 
 enum { ORG_A = 1, ORG_B = 2 };
 
@@ -89,18 +90,75 @@ static void get_status(agent *a, const char *path, long want)
 	hresp_free(&r);
 }
 
-/* Two closed, passed scenario runs of an enrollment of course 90001 (the
- * completion rule's scenario assessment). */
-static void passed_runs(long enrollment, long user, long at)
+/* Two closed, passed scenario runs of an enrollment of course (the
+ * completion rule's scenario assessment), of that course's scenario and
+ * rubric (the same id). */
+static void passed_runs_in(long course, long enrollment, long user, long at)
 {
 	char s[1024];
-	snprintf(s, sizeof s,
-	         "INSERT INTO scenario_runs (course_id, scenario_id, rubric_id, enrollment_id, "
-	         "trainee_id, join_code, status, started_by, started_at, closed_at, result, mean_x100) "
-	         "VALUES (90001, 90001, 90001, %ld, %ld, 'E%ld-1', 'closed', %ld, %ld, %ld, 'pass', 400), "
-	         "(90001, 90001, 90001, %ld, %ld, 'E%ld-2', 'closed', %ld, %ld, %ld, 'pass', 400);",
-	         enrollment, user, enrollment, user, at, at, enrollment, user, enrollment, user, at,
-	         at);
+	snprintf(
+	    s, sizeof s,
+	    "INSERT INTO scenario_runs (course_id, scenario_id, rubric_id, enrollment_id, "
+	    "trainee_id, join_code, status, started_by, started_at, closed_at, result, mean_x100) "
+	    "VALUES (%ld, %ld, %ld, %ld, %ld, 'E%ld-1', 'closed', %ld, %ld, %ld, 'pass', 400), "
+	    "(%ld, %ld, %ld, %ld, %ld, 'E%ld-2', 'closed', %ld, %ld, %ld, 'pass', 400);",
+	    course, course, course, enrollment, user, enrollment, user, at, at, course, course,
+	    course, enrollment, user, enrollment, user, at, at);
+	sql(s);
+}
+
+static void passed_runs(long enrollment, long user, long at)
+{
+	passed_runs_in(90001, enrollment, user, at);
+}
+
+/* Course base (ids base.. of its curriculum, version, module, session,
+ * rubric and scenario) with one required module of 40 hours in one
+ * session that is over; user1 and user2 enrolled (enrollments base and
+ * base + 1), present by default; no scenario run yet. */
+static void seed_course(long base, const char *title, long user1, long user2)
+{
+	long now = (long)time(NULL), past = now - 10 * 86400, b = base;
+	char s[4096];
+	snprintf(
+	    s, sizeof s,
+	    "INSERT INTO curricula (id, name, kind, created_at) VALUES (%ld, 'HTTP cert %ld', "
+	    "'local', %ld);"
+	    "INSERT INTO curriculum_versions (id, curriculum_id, version, title, status, "
+	    "created_at, updated_at) "
+	    "VALUES (%ld, %ld, 1, 'HTTP v1', 'approved', %ld, %ld);"
+	    "INSERT INTO curriculum_modules (id, version_id, code, position, title, component, "
+	    "minutes, is_required, model_minutes) "
+	    "VALUES (%ld, %ld, 'all', 1, 'Everything', 'deescalation', 2400, 1, 2400);"
+	    "INSERT INTO courses (id, version_id, title, starts_on, ends_on, capacity, status, "
+	    "created_at, updated_at) "
+	    "VALUES (%ld, %ld, '%s', %ld, %ld, 20, 'in_progress', %ld, %ld);"
+	    "INSERT INTO course_sessions (id, course_id, starts_at, ends_at, created_at, "
+	    "updated_at) "
+	    "VALUES (%ld, %ld, %ld, %ld, %ld, %ld);"
+	    "INSERT INTO session_modules (session_id, module_id, minutes) VALUES (%ld, %ld, 2400);"
+	    "INSERT INTO enrollments (id, course_id, user_id, status, created_at, updated_at) "
+	    "VALUES (%ld, %ld, %ld, 'enrolled', %ld, %ld);"
+	    "INSERT INTO enrollments (id, course_id, user_id, status, created_at, updated_at) "
+	    "VALUES (%ld, %ld, %ld, 'enrolled', %ld, %ld);",
+	    b, b, now, b, b, now, now, b, b, b, b, title, past, past, now, now, b, b, past,
+	    past + 2400 * 60, now, now, b, b, b, b, user1, now, now, b + 1, b, user2, now, now);
+	sql(s);
+	/* A rubric and a scenario as the library would take them (the
+	 * library's export and import tests read every row). */
+	snprintf(
+	    s, sizeof s,
+	    "INSERT INTO rubrics (id, code, title, created_at, updated_at) "
+	    "VALUES (%ld, 'http-cert-%ld', 'HTTP rubric %ld', 1, 1);"
+	    "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, anchor_3, "
+	    "anchor_5, is_critical) VALUES (%ld, 1, 'calm', 'Calm voice', 'Shouts', 'Mostly calm', "
+	    "'Calm throughout', 1);"
+	    "INSERT INTO scenarios (id, code, title, crisis_type, difficulty, dispatch_brief, "
+	    "rp_character, minutes, rubric_id, created_at, updated_at) VALUES (%ld, "
+	    "'http-cert-%ld', "
+	    "'HTTP scenario %ld', 'other', 'introductory', 'A caller reports a man shouting.', "
+	    "'A man in his forties, upset.', 10, %ld, 1, 1);",
+	    b, b, b, b, b, b, b, b);
 	sql(s);
 }
 
@@ -114,40 +172,11 @@ void test_certificates_walk(void **state)
 	user_make(&sup, "supervisor", ORG_A);
 	user_make(&sup_b, "supervisor", ORG_B);
 	long off_id = (long)user_id_of(&off), off2_id = (long)user_id_of(&off2);
-	long now = (long)time(NULL), past = now - 10 * 86400;
-	/* One required module of 40 hours in one session that is over; both
-	 * officers enrolled, present by default; only off2 has passed the two
-	 * scenario runs the course asks for. */
+	long now = (long)time(NULL);
 	char s[4096];
-	snprintf(s, sizeof s,
-	         "INSERT INTO curricula (id, name, kind, created_at) VALUES (90001, 'HTTP cert', 'local', %ld);"
-	         "INSERT INTO curriculum_versions (id, curriculum_id, version, title, status, created_at, updated_at) "
-	         "VALUES (90001, 90001, 1, 'HTTP v1', 'approved', %ld, %ld);"
-	         "INSERT INTO curriculum_modules (id, version_id, code, position, title, component, minutes, is_required, model_minutes) "
-	         "VALUES (90001, 90001, 'all', 1, 'Everything', 'deescalation', 2400, 1, 2400);"
-	         "INSERT INTO courses (id, version_id, title, starts_on, ends_on, capacity, status, created_at, updated_at) "
-	         "VALUES (90001, 90001, 'HTTP CIT course', %ld, %ld, 20, 'in_progress', %ld, %ld);"
-	         "INSERT INTO course_sessions (id, course_id, starts_at, ends_at, created_at, updated_at) "
-	         "VALUES (90001, 90001, %ld, %ld, %ld, %ld);"
-	         "INSERT INTO session_modules (session_id, module_id, minutes) VALUES (90001, 90001, 2400);"
-	         "INSERT INTO enrollments (id, course_id, user_id, status, created_at, updated_at) "
-	         "VALUES (90001, 90001, %ld, 'enrolled', %ld, %ld);"
-	         "INSERT INTO enrollments (id, course_id, user_id, status, created_at, updated_at) "
-	         "VALUES (90002, 90001, %ld, 'enrolled', %ld, %ld);",
-	         now, now, now, past, past, now, now, past, past + 2400 * 60, now, now, off_id, now,
-	         now, off2_id, now, now);
-	sql(s);
-	/* A rubric and a scenario as the library would take them (the
-	 * library's export and import tests read every row). */
-	sql("INSERT INTO rubrics (id, code, title, created_at, updated_at) "
-	    "VALUES (90001, 'http-cert', 'HTTP rubric', 1, 1);"
-	    "INSERT INTO rubric_skills (rubric_id, position, code, title, anchor_1, anchor_3, "
-	    "anchor_5, is_critical) VALUES (90001, 1, 'calm', 'Calm voice', 'Shouts', 'Mostly calm', "
-	    "'Calm throughout', 1);"
-	    "INSERT INTO scenarios (id, code, title, crisis_type, difficulty, dispatch_brief, "
-	    "rp_character, minutes, rubric_id, created_at, updated_at) VALUES (90001, 'http-cert', "
-	    "'HTTP scenario', 'other', 'introductory', 'A caller reports a man shouting.', "
-	    "'A man in his forties, upset.', 10, 90001, 1, 1);");
+	/* Both officers enrolled; only off2 has passed the two scenario runs
+	 * the course asks for. */
+	seed_course(90001, "HTTP CIT course", off_id, off2_id);
 	passed_runs(90002, off2_id, now);
 
 	agent api_coord, api_off, api_off2, api_sup, api_sup_b, nobody = {0};
@@ -502,4 +531,192 @@ void test_certificates_walk(void **state)
 	hresp_free(&r);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
+}
+
+static long long cert_count(long enrollment)
+{
+	char q[128];
+	snprintf(q, sizeof q, "SELECT COUNT(*) FROM certificates WHERE enrollment_id = %ld",
+	         enrollment);
+	return sql_int(q);
+}
+
+/* 1 when enrollment id has status, else 0. */
+static long long enrollment_is(long id, const char *status)
+{
+	char q[160];
+	snprintf(q, sizeof q, "SELECT COUNT(*) FROM enrollments WHERE id = %ld AND status = '%s'",
+	         id, status);
+	return sql_int(q);
+}
+
+/* A certificate's status over the API, into out. */
+static void cert_status(agent *api, long id, char *out, size_t outlen)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/certificates/%ld", id);
+	hresp r;
+	http_get(api, path, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	snprintf(out, outlen, "%s", json_string_value(json_object_get(j, "status")));
+	json_decref(j);
+	hresp_free(&r);
+}
+
+/* The page forms: POST /enrollments/{id}/certificate (one trainee's
+ * certificate) and POST /certificates/{id}/revoke, and one's own
+ * transcript at GET /transcript; each with who may. */
+void test_certificate_pages(void **state)
+{
+	(void)state;
+	tuser coord, off, off2, sup, ins;
+	user_make(&coord, "coordinator", ORG_B);
+	user_make(&off, "officer", ORG_A);
+	user_make(&off2, "officer", ORG_A);
+	user_make(&sup, "supervisor", ORG_A);
+	user_make(&ins, "instructor", ORG_A);
+	long off_id = (long)user_id_of(&off);
+	seed_course(90101, "HTTP page-issued course", off_id, (long)user_id_of(&off2));
+	agent web_coord = {0}, web_off = {0}, web_sup = {0}, web_ins = {0}, nobody = {0};
+	login(&web_coord, &coord);
+	login(&web_off, &off);
+	login(&web_sup, &sup);
+	login(&web_ins, &ins);
+	agent api_coord;
+	bearer(&api_coord, coord.email);
+	hresp r;
+
+	/* Not complete yet (no passed scenario run): 422 saying what is
+	 * missing; nothing issued. */
+	http_post_form(&web_coord, "/enrollments/90101/certificate", "", &r);
+	expect_status(&r, 422);
+	if (!strstr(r.body, "The completion rule is not met yet") ||
+	    !strstr(r.body, "Scenario assessment"))
+		fail_msg("the refusal does not say what is missing:\n%.2000s", r.body);
+	hresp_free(&r);
+	assert_int_equal(cert_count(90101), 0);
+	/* Completing it is refused the same way, from the course's page;
+	 * still enrolled. */
+	http_post_form(&web_coord, "/enrollments/90101/complete", "", &r);
+	expect_status(&r, 422);
+	if (!strstr(r.body, "Scenario assessment: 0 of 2 runs passed"))
+		fail_msg("the refusal to complete does not say what is missing:\n%.2000s", r.body);
+	hresp_free(&r);
+	assert_int_equal(enrollment_is(90101, "enrolled"), 1);
+	passed_runs_in(90101, 90101, off_id, (long)time(NULL));
+	/* Completed by an instructor (attendance.write); not by an officer or
+	 * supervisor. */
+	http_post_form(&web_off, "/enrollments/90101/complete", "", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	http_post_form(&web_sup, "/enrollments/90101/complete", "", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	http_post_form(&web_ins, "/enrollments/999999/complete", "", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	assert_int_equal(enrollment_is(90101, "enrolled"), 1);
+	http_post_form(&web_ins, "/enrollments/90101/complete", "", &r);
+	expect_redirect(&r, "/courses/90101/enrollments?done=completed");
+	hresp_free(&r);
+	assert_int_equal(enrollment_is(90101, "completed"), 1);
+	/* Again: already done, nothing more written (no second audit row). */
+	long long audit = sql_int("SELECT COUNT(*) FROM audit_log");
+	http_post_form(&web_ins, "/enrollments/90101/complete", "", &r);
+	expect_redirect(&r, "/courses/90101/enrollments?done=completed");
+	hresp_free(&r);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM audit_log"), audit);
+	/* The same over the API for the other trainee. */
+	passed_runs_in(90101, 90102, (long)user_id_of(&off2), (long)time(NULL));
+	http_json(&api_coord, "POST", "/api/v1/enrollments/90102/complete", NULL, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	assert_int_equal(enrollment_is(90102, "completed"), 1);
+	/* Who may not: officers, supervisors, instructors (403), nobody. */
+	agent *refused[] = {&web_off, &web_sup, &web_ins};
+	for (size_t k = 0; k < 3; k++) {
+		http_post_form(refused[k], "/enrollments/90101/certificate", "", &r);
+		expect_status(&r, 403);
+		hresp_free(&r);
+	}
+	http_post_form(&nobody, "/enrollments/90101/certificate", "", &r);
+	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
+		fail_msg("issued signed out: %ld", r.status);
+	hresp_free(&r);
+	http_post_form(&web_coord, "/enrollments/999999/certificate", "", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	assert_int_equal(cert_count(90101), 0);
+
+	/* Issued: to the certificate's page; valid; a second time 409. */
+	http_post_form(&web_coord, "/enrollments/90101/certificate", "", &r);
+	expect_redirect(&r, "/certificates/");
+	long id = strtol(r.location + strlen("/certificates/"), NULL, 10);
+	hresp_free(&r);
+	assert_int_equal(cert_count(90101), 1);
+	char status[32];
+	cert_status(&api_coord, id, status, sizeof status);
+	assert_string_equal(status, "valid");
+	http_post_form(&web_coord, "/enrollments/90101/certificate", "", &r);
+	expect_status(&r, 409);
+	hresp_free(&r);
+	assert_int_equal(cert_count(90101), 1);
+
+	/* One's own transcript lists the course and the certificate. */
+	char mine[64];
+	snprintf(mine, sizeof mine, "/users/%ld/transcript", off_id);
+	http_get(&web_off, "/transcript", &r);
+	expect_redirect(&r, mine);
+	hresp_free(&r);
+	http_get(&web_off, mine, &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, "HTTP page-issued course") || !strstr(r.body, off.name) ||
+	    !strstr(r.body, "<td>valid</td>"))
+		fail_msg("the transcript lacks the course or the name:\n%.2000s", r.body);
+	hresp_free(&r);
+	http_get(&nobody, "/transcript", &r);
+	expect_redirect(&r, "/login");
+	hresp_free(&r);
+
+	/* Revoke: a reason is required (the page again, 422, still valid);
+	 * only coordinators and admins; then revoked, and not twice. */
+	char path[128], page[128];
+	snprintf(page, sizeof page, "/certificates/%ld", id);
+	snprintf(path, sizeof path, "/certificates/%ld/revoke", id);
+	http_get(&web_coord, page, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	http_post_form(&web_coord, path, "reason=", &r);
+	expect_status(&r, 422);
+	expect_form_error(&r, "reason");
+	hresp_free(&r);
+	cert_status(&api_coord, id, status, sizeof status);
+	assert_string_equal(status, "valid");
+	for (size_t k = 0; k < 3; k++) {
+		http_post_form(refused[k], path, "reason=Not+yours", &r);
+		expect_status(&r, 403);
+		hresp_free(&r);
+	}
+	http_post_form(&web_coord, "/certificates/999999/revoke", "reason=None", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	cert_status(&api_coord, id, status, sizeof status);
+	assert_string_equal(status, "valid");
+	http_post_form(&web_coord, path, "reason=Issued+in+error", &r);
+	expect_redirect(&r, page);
+	assert_non_null(strstr(r.location, "revoked=1"));
+	hresp_free(&r);
+	cert_status(&api_coord, id, status, sizeof status);
+	assert_string_equal(status, "revoked");
+	http_post_form(&web_coord, path, "reason=Again", &r);
+	if (r.status != 409 && r.status != 422)
+		fail_msg("revoked twice: %ld", r.status);
+	hresp_free(&r);
+	http_get(&web_off, mine, &r);
+	expect_status(&r, 200);
+	if (!strstr(r.body, "<td>revoked</td>"))
+		fail_msg("the transcript does not show the certificate revoked:\n%s",
+		         strstr(r.body, "<main") ? strstr(r.body, "<main") : r.body);
+	hresp_free(&r);
 }

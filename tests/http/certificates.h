@@ -3,5 +3,6 @@
 #define CITKIT_HTTP_CERTIFICATES_H
 
 void test_certificates_walk(void **state);
+void test_certificate_pages(void **state);
 
 #endif

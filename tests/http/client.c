@@ -454,3 +454,14 @@ void expect_redirect_at(const hresp *r, const char *prefix, const char *file, in
 		fail_msg("%s:%d: status %ld to \"%s\", want 303 to %s…\n%.400s", file, line,
 		         r->status, r->location, prefix, r->body);
 }
+
+void expect_form_error_at(const hresp *r, const char *field, const char *file, int line)
+{
+	char want[160];
+	snprintf(want, sizeof want, "id=\"f-%s-error\"", field);
+	if (!strstr(r->body, want)) {
+		const char *main = strstr(r->body, "<main");
+		fail_msg("%s:%d: status %ld, the page shows no message for %s:\n%.1500s", file,
+		         line, r->status, field, main ? main : r->body);
+	}
+}

@@ -615,3 +615,192 @@ void test_course_calendar(void **state)
 	json_decref(course_events);
 	free(uids);
 }
+
+/* A course's JSON through the API (200); the caller decrefs. */
+static json_t *course_json(agent *api, const char *path)
+{
+	hresp r;
+	http_get(api, path, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	hresp_free(&r);
+	return j;
+}
+
+static long long count_titled(const char *title)
+{
+	char q[256];
+	long long n[1] = {0};
+	snprintf(q, sizeof q, "SELECT COUNT(*) FROM courses WHERE title = '%s'", title);
+	sql(q, n, 1);
+	return n[0];
+}
+
+/* The course forms: POST /courses/new, POST /courses/{id} and POST
+ * /courses/{id}/sessions/{sid}; each change read back over the API, bad
+ * input refused (422, the form again, nothing written), who may. */
+void test_course_forms(void **state)
+{
+	(void)state;
+	seed_curriculum();
+	agent api = admin_api();
+	tuser coord_u, sup_u, ins_u, off_u;
+	agent coord = {0}, sup = {0}, ins = {0}, off = {0}, nobody = {0};
+	user_make(&coord_u, "coordinator", 2);
+	user_make(&sup_u, "supervisor", 1);
+	user_make(&ins_u, "instructor", 1);
+	user_make(&off_u, "officer", 1);
+	login(&coord, &coord_u);
+	login(&sup, &sup_u);
+	login(&ins, &ins_u);
+	login(&off, &off_u);
+	char fields[768], path[256], page[256];
+	hresp r;
+
+	/* Added from the form by a coordinator. */
+	http_get(&coord, "/courses/new", &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	snprintf(fields, sizeof fields,
+	         "version_id=%lld&title=Form+course&location=Hall+B&starts_on=2027-04-05"
+	         "&ends_on=2027-04-09&capacity=12&status=planned",
+	         S.version_id);
+	http_post_form(&coord, "/courses/new", fields, &r);
+	expect_redirect(&r, "/courses/");
+	assert_non_null(strstr(r.location, "done=created"));
+	long long id = strtoll(r.location + strlen("/courses/"), NULL, 10);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/courses/%lld", id);
+	json_t *j = course_json(&api, path);
+	assert_string_equal(json_string_value(json_object_get(j, "title")), "Form course");
+	assert_string_equal(json_string_value(json_object_get(j, "location")), "Hall B");
+	assert_int_equal(json_integer_value(json_object_get(j, "capacity")), 12);
+	json_decref(j);
+
+	/* Bad input: the form again naming the fields; nothing written. */
+	snprintf(fields, sizeof fields,
+	         "version_id=%lld&title=Bad+form+course&starts_on=2027-04-09&ends_on=2027-04-05"
+	         "&capacity=-3&status=planned",
+	         S.version_id);
+	http_post_form(&coord, "/courses/new", fields, &r);
+	expect_status(&r, 422);
+	expect_form_error(&r, "ends_on");
+	expect_form_error(&r, "capacity");
+	hresp_free(&r);
+	/* Roles without courses.write: 403; nothing written. */
+	snprintf(fields, sizeof fields,
+	         "version_id=%lld&title=Bad+form+course&starts_on=2027-04-05&ends_on=2027-04-09"
+	         "&capacity=5&status=planned",
+	         S.version_id);
+	agent *refused[] = {&sup, &ins, &off};
+	for (size_t k = 0; k < 3; k++) {
+		http_post_form(refused[k], "/courses/new", fields, &r);
+		expect_status(&r, 403);
+		hresp_free(&r);
+	}
+	http_post_form(&nobody, "/courses/new", fields, &r);
+	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
+		fail_msg("POST /courses/new signed out: %ld", r.status);
+	hresp_free(&r);
+	assert_int_equal(count_titled("Bad form course"), 0);
+
+	/* Changed from its page; read back. */
+	snprintf(page, sizeof page, "/courses/%lld", id);
+	http_get(&coord, page, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	snprintf(fields, sizeof fields,
+	         "version_id=%lld&title=Form+course+renamed&location=Gym&starts_on=2027-04-05"
+	         "&ends_on=2027-04-10&capacity=15&status=open",
+	         S.version_id);
+	http_post_form(&coord, page, fields, &r);
+	expect_redirect(&r, page);
+	assert_non_null(strstr(r.location, "done=saved"));
+	hresp_free(&r);
+	j = course_json(&api, path);
+	assert_string_equal(json_string_value(json_object_get(j, "title")), "Form course renamed");
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "open");
+	assert_int_equal(json_integer_value(json_object_get(j, "capacity")), 15);
+	json_decref(j);
+	/* Refused: a capacity of 0, an unknown status; others; nothing
+	 * written. */
+	snprintf(fields, sizeof fields,
+	         "version_id=%lld&title=Not+saved&starts_on=2027-04-05&ends_on=2027-04-10"
+	         "&capacity=0&status=sideways",
+	         S.version_id);
+	http_post_form(&coord, page, fields, &r);
+	expect_status(&r, 422);
+	expect_form_error(&r, "capacity");
+	expect_form_error(&r, "status");
+	hresp_free(&r);
+	for (size_t k = 0; k < 3; k++) {
+		http_post_form(refused[k], page, "title=Not+saved", &r);
+		expect_status(&r, 403);
+		hresp_free(&r);
+	}
+	http_post_form(&coord, "/courses/999999", "title=Not+saved", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	assert_int_equal(count_titled("Not saved"), 0);
+	j = course_json(&api, path);
+	assert_int_equal(json_integer_value(json_object_get(j, "capacity")), 15);
+	json_decref(j);
+
+	/* A session, changed from its edit form. */
+	char body[256];
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/sessions", id);
+	snprintf(body, sizeof body,
+	         "{\"date\": \"2027-04-06\", \"start\": \"08:00\", \"end\": \"10:00\", "
+	         "\"room\": \"A\", \"module\": [\"%lld:120\"]}",
+	         S.mod_a);
+	http_json(&api, "POST", path, body, &r);
+	expect_status(&r, 201);
+	j = hresp_json(&r);
+	long long sid = (long long)json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	hresp_free(&r);
+	snprintf(page, sizeof page, "/courses/%lld/sessions/%lld", id, sid);
+	snprintf(path, sizeof path, "/api/v1/courses/%lld/sessions/%lld", id, sid);
+	http_get(&coord, page, &r);
+	expect_status(&r, 200);
+	hresp_free(&r);
+	snprintf(fields, sizeof fields,
+	         "date=2027-04-07&start=13:00&end=14:30&room=Lab&modules_set=1&instructors_set=1"
+	         "&module=%lld&minutes_%lld=90",
+	         S.mod_b, S.mod_b);
+	http_post_form(&coord, page, fields, &r);
+	expect_redirect(&r, "/courses/");
+	hresp_free(&r);
+	j = course_json(&api, path);
+	assert_string_equal(json_string_value(json_object_get(j, "room")), "Lab");
+	json_t *mods = json_object_get(j, "modules");
+	assert_int_equal(json_array_size(mods), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(mods, 0), "minutes")),
+	                 90);
+	json_decref(j);
+	/* Refused: ends before it starts, a day outside the course; another
+	 * course's path; others; nothing written. */
+	http_post_form(&coord, page, "date=2027-04-07&start=14:00&end=13:00&room=Nope", &r);
+	expect_status(&r, 422);
+	expect_form_error(&r, "end");
+	assert_non_null(strstr(r.body, "must be after the start"));
+	hresp_free(&r);
+	http_post_form(&coord, page, "date=2027-05-01&start=08:00&end=09:00&room=Nope", &r);
+	expect_status(&r, 422);
+	expect_form_error(&r, "date");
+	hresp_free(&r);
+	char wrong[256];
+	snprintf(wrong, sizeof wrong, "/courses/%lld/sessions/%lld", id + 1000, sid);
+	http_post_form(&coord, wrong, "date=2027-04-07&start=08:00&end=09:00&room=Nope", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	for (size_t k = 0; k < 3; k++) {
+		http_post_form(refused[k], page, "date=2027-04-07&start=08:00&end=09:00&room=Nope",
+		               &r);
+		expect_status(&r, 403);
+		hresp_free(&r);
+	}
+	j = course_json(&api, path);
+	assert_string_equal(json_string_value(json_object_get(j, "room")), "Lab");
+	json_decref(j);
+}

@@ -6,5 +6,6 @@
 void test_courses_api(void **state);
 void test_courses_pages(void **state);
 void test_course_calendar(void **state);
+void test_course_forms(void **state);
 
 #endif

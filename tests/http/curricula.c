@@ -44,8 +44,8 @@ static int64_t model_version(agent *api)
 	return id;
 }
 
-/* The id of the module with code in version vid. */
-static int64_t module_id(agent *api, int64_t vid, const char *code)
+/* The id of the module whose member key is value in version vid, or 0. */
+static int64_t module_where(agent *api, int64_t vid, const char *key, const char *value)
 {
 	char path[128];
 	hresp r;
@@ -57,11 +57,18 @@ static int64_t module_id(agent *api, int64_t vid, const char *code)
 	int64_t id = 0;
 	json_array_foreach(mods, i, it)
 	{
-		if (!strcmp(json_string_value(json_object_get(it, "code")), code))
+		if (!strcmp(json_string_value(json_object_get(it, key)), value))
 			id = json_integer_value(json_object_get(it, "id"));
 	}
 	json_decref(j);
 	hresp_free(&r);
+	return id;
+}
+
+/* The id of the module with code in version vid. */
+static int64_t module_id(agent *api, int64_t vid, const char *code)
+{
+	int64_t id = module_where(api, vid, "code", code);
 	if (!id)
 		fail_msg("no module %s in version %lld", code, (long long)vid);
 	return id;
@@ -332,4 +339,117 @@ void test_guideline_settings(void **state)
 	expect_redirect(&r, "/settings/guidelines?done=saved");
 	hresp_free(&r);
 	get_ok(a, "/settings/guidelines?done=saved", "The thresholds were saved.");
+}
+
+/* The title of version vid, through the API, into out. */
+static void version_title(agent *api, int64_t vid, char *out, size_t outlen)
+{
+	char path[128];
+	hresp r;
+	snprintf(path, sizeof path, "/api/v1/curricula/%lld", (long long)vid);
+	http_get(api, path, &r);
+	expect_status(&r, 200);
+	json_t *j = hresp_json(&r);
+	snprintf(out, outlen, "%s", json_string_value(json_object_get(j, "title")));
+	json_decref(j);
+	hresp_free(&r);
+}
+
+/* POST /curricula/{id}: a draft's title, from its page. Coordinators and
+ * admins; an empty or too long title is the page again (422) naming the
+ * title; an approved version keeps its title; others 403. */
+void test_curricula_title(void **state)
+{
+	(void)state;
+	agent api;
+	bearer(&api, admin_token());
+	int64_t model = model_version(&api);
+	char path[160], body[256], title[256], model_title[256];
+	hresp r;
+	snprintf(body, sizeof body, "{\"from_version_id\": %lld, \"name\": \"Title CIT %ld\"}",
+	         (long long)model, (long)getpid());
+	http_json(&api, "POST", "/api/v1/curricula", body, &r);
+	expect_status(&r, 201);
+	json_t *j = hresp_json(&r);
+	int64_t draft = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	hresp_free(&r);
+
+	tuser coord_u, ins_u, off_u;
+	agent coord = {0}, ins = {0}, off = {0}, nobody = {0};
+	user_make(&coord_u, "coordinator", 2);
+	user_make(&ins_u, "instructor", 1);
+	user_make(&off_u, "officer", 1);
+	login(&coord, &coord_u);
+	login(&ins, &ins_u);
+	login(&off, &off_u);
+	snprintf(path, sizeof path, "/curricula/%lld", (long long)draft);
+	get_ok(&coord, path, "name=\"title\"");
+	http_post_form(&coord, path, "title=Pine+Belt+CIT%2C+spring", &r);
+	assert_int_equal(redirect_id(&r), draft);
+	assert_non_null(strstr(r.location, "done=saved"));
+	hresp_free(&r);
+	version_title(&api, draft, title, sizeof title);
+	assert_string_equal(title, "Pine Belt CIT, spring");
+
+	/* Refused, nothing written. */
+	http_post_form(&coord, path, "title=", &r);
+	expect_status(&r, 422);
+	expect_form_error(&r, "title");
+	hresp_free(&r);
+	char fields[300] = "title=";
+	memset(fields + 6, 'x', 201);
+	fields[207] = '\0';
+	http_post_form(&coord, path, fields, &r);
+	expect_status(&r, 422);
+	expect_form_error(&r, "title");
+	hresp_free(&r);
+	http_post_form(&ins, path, "title=Instructor+title", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	http_post_form(&off, path, "title=Officer+title", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	http_post_form(&nobody, path, "title=Nobody+title", &r);
+	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
+		fail_msg("POST %s signed out: %ld", path, r.status);
+	hresp_free(&r);
+	http_post_form(&coord, "/curricula/999999", "title=Nowhere", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	version_title(&api, draft, title, sizeof title);
+	assert_string_equal(title, "Pine Belt CIT, spring");
+
+	/* A local module added to the draft is removed from its page (the
+	 * model's required ones are not: test_curricula_pages). */
+	snprintf(path, sizeof path, "/curricula/%lld/modules", (long long)draft);
+	http_post_form(&coord, path, "title=Local+roads&component=program&minutes=30&day=1", &r);
+	assert_int_equal(redirect_id(&r), draft);
+	hresp_free(&r);
+	int64_t local = module_where(&api, draft, "title", "Local roads");
+	if (!local)
+		fail_msg("the added module is not in the draft");
+	snprintf(path, sizeof path, "/curricula/%lld/modules/%lld/remove", (long long)draft,
+	         (long long)local);
+	http_post_form(&ins, path, "", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	assert_true(module_where(&api, draft, "title", "Local roads") == local);
+	http_post_form(&coord, path, "", &r);
+	assert_int_equal(redirect_id(&r), draft);
+	hresp_free(&r);
+	assert_true(module_where(&api, draft, "title", "Local roads") == 0);
+	http_post_form(&coord, path, "", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+
+	/* An approved version is not a draft: its title stays. */
+	version_title(&api, model, model_title, sizeof model_title);
+	snprintf(path, sizeof path, "/curricula/%lld", (long long)model);
+	http_post_form(&coord, path, "title=Renamed+model", &r);
+	if (r.status != 409 && r.status != 422)
+		fail_msg("POST %s (approved): %ld, want 409 or 422", path, r.status);
+	hresp_free(&r);
+	version_title(&api, model, title, sizeof title);
+	assert_string_equal(title, model_title);
 }

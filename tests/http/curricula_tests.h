@@ -9,5 +9,6 @@ void test_curricula_pages(void **state);
 void test_curricula_api(void **state);
 void test_curricula_permissions(void **state);
 void test_guideline_settings(void **state);
+void test_curricula_title(void **state);
 
 #endif

@@ -967,6 +967,145 @@ void test_session_times_after_roll_call(void **state)
 	assert_int_equal(sql_int(sql), 1);
 }
 
+static long long enrollment_status_is(long long id, const char *status)
+{
+	char q[160];
+	snprintf(q, sizeof q, "SELECT COUNT(*) FROM enrollments WHERE id = %lld AND status = '%s'",
+	         id, status);
+	return sql_int(q);
+}
+
+static long long makeup_rows(long long enrollment)
+{
+	char q[128];
+	snprintf(q, sizeof q, "SELECT COUNT(*) FROM makeup_credits WHERE enrollment_id = %lld",
+	         enrollment);
+	return sql_int(q);
+}
+
+/* The enrollment forms: POST /enrollments/{id}/withdraw (supervisors,
+ * coordinators) and POST /enrollments/{id}/makeup (who teaches the other
+ * session, coordinators); each change read back in the database, bad
+ * input refused with its field and nothing written, who may. */
+void test_enrollment_forms(void **state)
+{
+	(void)state;
+	course_rows c = make_course("in_progress", 5);
+	course_rows other = make_course("open", 5);
+	tuser sup_u, sup_b_u, ins_u, ins2_u, o1, o2;
+	user_make(&sup_u, "supervisor", ORG_A);
+	user_make(&sup_b_u, "supervisor", ORG_B);
+	user_make(&ins_u, "instructor", ORG_A);
+	user_make(&ins2_u, "instructor", ORG_A);
+	user_make(&o1, "officer", ORG_A);
+	user_make(&o2, "officer", ORG_A);
+	agent s_api;
+	bearer(&s_api, sup_u.email);
+	long long e1 = enroll(&s_api, c.course, user_id_of(&o1), 201, "enrolled");
+	long long e2 = enroll(&s_api, c.course, user_id_of(&o2), 201, "enrolled");
+	seat_before_course(c.course);
+	teach(other.session, &ins_u);
+	agent sup = {0}, sup_b = {0}, ins = {0}, ins2 = {0}, off = {0}, nobody = {0};
+	login(&sup, &sup_u);
+	login(&sup_b, &sup_b_u);
+	login(&ins, &ins_u);
+	login(&ins2, &ins2_u);
+	login(&off, &o1);
+	char path[128], fields[256], where[64];
+	hresp r;
+
+	/* Withdraw: not an officer or instructor (403), not another agency's
+	 * supervisor (404), not a made-up enrollment (404). */
+	snprintf(path, sizeof path, "/enrollments/%lld/withdraw", e2);
+	http_post_form(&off, path, "", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	http_post_form(&ins, path, "", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	http_post_form(&sup_b, path, "", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	http_post_form(&sup, "/enrollments/999999/withdraw", "", &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	http_post_form(&nobody, path, "", &r);
+	if (r.status != 403 && !(r.status == 303 && !strncmp(r.location, "/login", 6)))
+		fail_msg("POST %s signed out: %ld", path, r.status);
+	hresp_free(&r);
+	assert_int_equal(enrollment_status_is(e2, "enrolled"), 1);
+	/* Their supervisor withdraws them: back to the course's trainees. */
+	snprintf(where, sizeof where, "/courses/%lld/enrollments?done=withdrawn", c.course);
+	http_post_form(&sup, path, "", &r);
+	expect_redirect(&r, where);
+	hresp_free(&r);
+	assert_int_equal(enrollment_status_is(e2, "withdrawn"), 1);
+	http_post_form(&sup, path, "", &r);
+	expect_status(&r, 409);
+	hresp_free(&r);
+
+	/* Make-up credit for e1 from the other course's session, recorded by
+	 * its instructor from the enrollment's page. */
+	snprintf(path, sizeof path, "/enrollments/%lld", e1);
+	http_get(&ins, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Record make-up credit"));
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/enrollments/%lld/makeup", e1);
+	/* Refused with the field named, nothing written: the person's own
+	 * course's session, a module not in their curriculum, more minutes
+	 * than the session gives, no session at all. */
+	const struct {
+		long long session;
+		const char *rest, *field;
+	} bad[] = {
+	    {c.session, "module_code=deesc", "session_id"},
+	    {other.session, "module_code=nosuch", "module_code"},
+	    {other.session, "module_code=deesc&minutes=500", "minutes"},
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		snprintf(fields, sizeof fields, "session_id=%lld&%s", bad[k].session, bad[k].rest);
+		http_post_form(&ins, path, fields, &r);
+		if (r.status != 422 && r.status != 409)
+			fail_msg("POST %s %s: %ld, want 422", path, fields, r.status);
+		expect_form_error(&r, bad[k].field);
+		hresp_free(&r);
+	}
+	http_post_form(&ins, path, "module_code=deesc", &r);
+	expect_status(&r, 422);
+	expect_form_error(&r, "session_id");
+	hresp_free(&r);
+	/* Who may not: an instructor who does not teach that session (403),
+	 * supervisors and officers (403). */
+	snprintf(fields, sizeof fields, "session_id=%lld&module_code=deesc", other.session);
+	agent *refused[] = {&ins2, &sup, &off};
+	for (size_t k = 0; k < 3; k++) {
+		http_post_form(refused[k], path, fields, &r);
+		expect_status(&r, 403);
+		hresp_free(&r);
+	}
+	http_post_form(&ins, "/enrollments/999999/makeup", fields, &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	assert_int_equal(makeup_rows(e1), 0);
+	/* Recorded; the page says so and counts it; not twice. */
+	http_post_form(&ins, path, fields, &r);
+	char done[96];
+	snprintf(done, sizeof done, "/enrollments/%lld?done=makeup", e1);
+	expect_redirect(&r, done);
+	hresp_free(&r);
+	assert_int_equal(makeup_rows(e1), 1);
+	http_get(&ins, done, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "The make-up credit was recorded."));
+	hresp_free(&r);
+	http_post_form(&ins, path, fields, &r);
+	if (r.status != 409 && r.status != 422)
+		fail_msg("the same make-up credit twice: %ld", r.status);
+	hresp_free(&r);
+	assert_int_equal(makeup_rows(e1), 1);
+}
+
 /* The completion rule's total is the guideline total an admin sets: at
  * 2,500 minutes the API's required_minutes, the missing line, the
  * refused completion (nothing written) and the trainee's page all say

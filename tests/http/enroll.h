@@ -11,6 +11,7 @@ void test_enroll_pages(void **state);
 void test_training_lists_paged(void **state);
 void test_courses_default_filter(void **state);
 void test_capacity_api(void **state);
+void test_enrollment_forms(void **state);
 void test_sessions_to_come_api(void **state);
 void test_session_times_after_roll_call(void **state);
 void test_completion_total_setting(void **state);

@@ -140,6 +140,10 @@ void harness_token_for(const char *email, char *out, size_t outlen);
 /* Fails the test with the response shown. */
 #define expect_status(r, want) expect_status_at((r), (want), __FILE__, __LINE__)
 void expect_status_at(const hresp *r, long want, const char *file, int line);
+/* A page form shown again with FIELD's message beside it (the
+ * id="f-FIELD-error" paragraph the form writer puts there). */
+#define expect_form_error(r, field) expect_form_error_at((r), (field), __FILE__, __LINE__)
+void expect_form_error_at(const hresp *r, const char *field, const char *file, int line);
 #define expect_redirect(r, prefix) expect_redirect_at((r), (prefix), __FILE__, __LINE__)
 void expect_redirect_at(const hresp *r, const char *prefix, const char *file, int line);
 

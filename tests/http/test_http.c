@@ -15,6 +15,7 @@
 #include "runs.h"
 #include "run_pages.h"
 #include "people.h"
+#include "coverage.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1053,6 +1054,27 @@ static bool user_listed(const char *email)
 	return found;
 }
 
+/* Posts csv as the import form's file (multipart, with the agent's csrf
+ * and org_id) to action. */
+static void post_roster(agent *admin, const char *action, int org_id, const char *csv, hresp *r)
+{
+	const char *boundary = "----citkitSuiteBoundary7MA4YWxk";
+	char body[4096], ctype[128], org[16];
+	snprintf(org, sizeof org, "%d", org_id);
+	snprintf(
+	    body, sizeof body,
+	    "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+	    "--%s\r\nContent-Disposition: form-data; name=\"org_id\"\r\n\r\n%s\r\n"
+	    "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\n"
+	    "Content-Type: text/csv\r\n\r\n%s\r\n--%s--\r\n",
+	    boundary, admin->csrf, boundary, org, boundary, csv, boundary);
+	snprintf(ctype, sizeof ctype, "multipart/form-data; boundary=%s", boundary);
+	char origin[256];
+	snprintf(origin, sizeof origin, "Origin: %s", base_url());
+	const char *same[] = {origin, "Sec-Fetch-Site: same-origin", NULL};
+	http(admin, "POST", action, ctype, body, strlen(body), same, r);
+}
+
 static void test_roster_import(void **state)
 {
 	(void)state;
@@ -1076,21 +1098,7 @@ static void test_roster_import(void **state)
 		fail_msg("the import form is not multipart");
 	hresp_free(&r);
 
-	const char *boundary = "----citkitSuiteBoundary7MA4YWxk";
-	char body[4096], ctype[128], org[16];
-	snprintf(org, sizeof org, "%d", ORG_B);
-	snprintf(
-	    body, sizeof body,
-	    "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
-	    "--%s\r\nContent-Disposition: form-data; name=\"org_id\"\r\n\r\n%s\r\n"
-	    "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\n"
-	    "Content-Type: text/csv\r\n\r\n%s\r\n--%s--\r\n",
-	    boundary, admin->csrf, boundary, org, boundary, csv, boundary);
-	snprintf(ctype, sizeof ctype, "multipart/form-data; boundary=%s", boundary);
-	char origin[256];
-	snprintf(origin, sizeof origin, "Origin: %s", base_url());
-	const char *same[] = {origin, "Sec-Fetch-Site: same-origin", NULL};
-	http(admin, "POST", action, ctype, body, strlen(body), same, &r);
+	post_roster(admin, action, ORG_B, csv, &r);
 	if (r.status != 422 && r.status != 200)
 		fail_msg("a roster with bad rows: status %ld, want the report (422)", r.status);
 	/* The report is a table whose first column is the line number. */
@@ -1104,6 +1112,23 @@ static void test_roster_import(void **state)
 	assert_false(user_listed(good));
 	snprintf(good, sizeof good, "good.two.%ld@suite.example", pid);
 	assert_false(user_listed(good));
+
+	/* The file without its bad rows imports every row. */
+	snprintf(csv, sizeof csv,
+	         "email,name,roles\r\n"
+	         "good.one.%ld@suite.example,Good One,officer\r\n"
+	         "good.two.%ld@suite.example,Good Two,officer;supervisor\r\n",
+	         pid, pid);
+	http_get(admin, "/users/import", &r); /* a fresh form, as a person would */
+	expect_status(&r, 200);
+	hresp_free(&r);
+	post_roster(admin, action, ORG_B, csv, &r);
+	if (r.status != 303 && r.status != 200)
+		fail_msg("a good roster: status %ld, want the result", r.status);
+	hresp_free(&r);
+	assert_true(user_listed(good));
+	snprintf(good, sizeof good, "good.one.%ld@suite.example", pid);
+	assert_true(user_listed(good));
 }
 
 static void test_roster_import_api(void **state)
@@ -1407,16 +1432,20 @@ int main(void)
 	    cmocka_unit_test(test_curricula_api),
 	    cmocka_unit_test(test_curricula_permissions),
 	    cmocka_unit_test(test_guideline_settings),
+	    cmocka_unit_test(test_curricula_title),
 	    cmocka_unit_test(test_courses_api),
 	    cmocka_unit_test(test_courses_pages),
 	    cmocka_unit_test(test_course_calendar),
+	    cmocka_unit_test(test_course_forms),
 	    cmocka_unit_test(test_certificates_walk),
+	    cmocka_unit_test(test_certificate_pages),
 	    cmocka_unit_test(test_enroll_api),
 	    cmocka_unit_test(test_attendance_api),
 	    cmocka_unit_test(test_enroll_pages),
 	    cmocka_unit_test(test_training_lists_paged),
 	    cmocka_unit_test(test_courses_default_filter),
 	    cmocka_unit_test(test_capacity_api),
+	    cmocka_unit_test(test_enrollment_forms),
 	    cmocka_unit_test(test_sessions_to_come_api),
 	    cmocka_unit_test(test_session_times_after_roll_call),
 	    cmocka_unit_test(test_completion_total_setting),
@@ -1437,6 +1466,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_tls, tls_teardown),
 	    cmocka_unit_test(test_events_across_processes),
 	    cmocka_unit_test(test_clean_shutdown),
+	    /* After every request: each route of the table was requested. */
+	    cmocka_unit_test(test_every_route_requested),
 	};
 	/* Two processes share live events only through PostgreSQL. */
 	size_t n = 0;
