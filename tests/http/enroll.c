@@ -890,6 +890,22 @@ void test_sessions_to_come_api(void **state)
 	hresp_free(&r);
 }
 
+/* An officer of ORG_A enrolled in c by their supervisor, seated before
+ * c's session; *admin gets the admin's bearer token. The enrollment id. */
+static long long seated_officer(const course_rows *c, agent *admin)
+{
+	tuser sup, o1;
+	user_make(&sup, "supervisor", ORG_A);
+	user_make(&o1, "officer", ORG_A);
+	agent s;
+	bearer(&s, sup.email);
+	memset(admin, 0, sizeof *admin);
+	snprintf(admin->bearer, sizeof admin->bearer, "%s", admin_token());
+	long long id = enroll(&s, c->course, user_id_of(&o1), 201, "enrolled");
+	seat_before_course(c->course);
+	return id;
+}
+
 /* A session with roll call taken keeps its times: new ones are a 409
  * naming "date" and saying why (API and page), nothing written; the room
  * still changes. */
@@ -897,14 +913,8 @@ void test_session_times_after_roll_call(void **state)
 {
 	(void)state;
 	course_rows c = make_course("in_progress", 5);
-	tuser sup, o1;
-	user_make(&sup, "supervisor", ORG_A);
-	user_make(&o1, "officer", ORG_A);
-	agent s, admin = {0};
-	bearer(&s, sup.email);
-	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
-	long long e1 = enroll(&s, c.course, user_id_of(&o1), 201, "enrolled");
-	seat_before_course(c.course);
+	agent admin;
+	long long e1 = seated_officer(&c, &admin);
 	char path[160], body[256], sql[256];
 	/* Whole minutes, and course dates from local midnight around them, as
 	 * the course pages would have made them. */
@@ -1087,14 +1097,8 @@ void test_completion_total_setting(void **state)
 {
 	(void)state;
 	course_rows c = make_course("in_progress", 5);
-	tuser sup, o1;
-	user_make(&sup, "supervisor", ORG_A);
-	user_make(&o1, "officer", ORG_A);
-	agent s, admin = {0};
-	bearer(&s, sup.email);
-	snprintf(admin.bearer, sizeof admin.bearer, "%s", admin_token());
-	long long e1 = enroll(&s, c.course, user_id_of(&o1), 201, "enrolled");
-	seat_before_course(c.course);
+	agent admin;
+	long long e1 = seated_officer(&c, &admin);
 	char path[128], sql[256];
 	sql_int("DELETE FROM settings WHERE name = 'guideline_total_minutes'");
 	sql_int("INSERT INTO settings (name, value) VALUES ('guideline_total_minutes', '2500')");

@@ -199,9 +199,8 @@ static void server_start(server *sv, const char *name, const char *config)
 {
 	snprintf(sv->server_out, sizeof sv->server_out, "%s/%s.out", S.work, name);
 	snprintf(sv->server_err, sizeof sv->server_err, "%s/%s.log", S.work, name);
-	/* Gone before the child starts: the wait below must not read the
-	 * address an earlier server of the same name announced (a second
-	 * peer, or a scratch folder used again) before the child truncates it. */
+	/* A file left by an earlier server of this name would announce its
+	 * old address before the child truncates it: gone before the fork. */
 	unlink(sv->server_out);
 	pid_t pid = fork();
 	if (pid < 0)
