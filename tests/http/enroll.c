@@ -865,6 +865,10 @@ void test_sessions_to_come_api(void **state)
 	expect_status(&r, 200);
 	assert_non_null(strstr(r.body, "This session has not started yet"));
 	assert_null(strstr(r.body, "name=\"enrollment_id\""));
+	/* Nobody is shown present or credited before the session. */
+	assert_non_null(strstr(r.body, "Not held yet"));
+	assert_null(strstr(r.body, "min credited"));
+	assert_null(strstr(r.body, "present unless marked"));
 	hresp_free(&r);
 	snprintf(body, sizeof body, "enrollment_id=%lld&status=absent", e1);
 	http_post_form(&ia, path, body, &r);
