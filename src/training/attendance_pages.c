@@ -31,7 +31,8 @@ static void tap_form(request *req, const char *action, const roll_entry *e, cons
 {
 	buf *b = &req->resp.body;
 	form_begin(req, action, NULL);
-	form_hidden(req, "enrollment_id", arena_printf(req->arena, "%lld", (long long)e->enrollment_id));
+	form_hidden(req, "enrollment_id",
+	            arena_printf(req->arena, "%lld", (long long)e->enrollment_id));
 	form_hidden(req, "status", status);
 	bool is_late = !strcmp(status, "late"), is_early = !strcmp(status, "left_early");
 	if (is_late && e->minutes_left_early)
@@ -42,14 +43,16 @@ static void tap_form(request *req, const char *action, const roll_entry *e, cons
 		            arena_printf(req->arena, "%lld", (long long)e->minutes_late));
 	if (has_minutes) {
 		int64_t current = is_late ? e->minutes_late : e->minutes_left_early;
-		html_printf(b,
-		            "<label for=\"m-%s-%lld\" class=\"visually-hidden\">%s: minutes for %s</label>"
-		            "<input id=\"m-%s-%lld\" name=\"minutes\" type=\"number\" min=\"1\" "
-		            "inputmode=\"numeric\" size=\"3\" value=\"%lld\" required>",
-		            status, (long long)e->enrollment_id, label, e->name, status,
-		            (long long)e->enrollment_id, (long long)(current ? current : 5));
+		html_printf(
+		    b,
+		    "<label for=\"m-%s-%lld\" class=\"visually-hidden\">%s: minutes for %s</label>"
+		    "<input id=\"m-%s-%lld\" name=\"minutes\" type=\"number\" min=\"1\" "
+		    "inputmode=\"numeric\" size=\"3\" value=\"%lld\" required>",
+		    status, (long long)e->enrollment_id, label, e->name, status,
+		    (long long)e->enrollment_id, (long long)(current ? current : 5));
 	}
-	bool is_current = !strcmp(e->status, status) && (e->is_recorded || !strcmp(status, "present"));
+	bool is_current =
+	    !strcmp(e->status, status) && (e->is_recorded || !strcmp(status, "present"));
 	/* The attributes are markup: html_printf would escape their quotes. */
 	html_raw(b, is_current ? "<button type=\"submit\" class=\"current\" aria-pressed=\"true\">"
 	                       : "<button type=\"submit\" class=\"secondary\">");
@@ -80,15 +83,17 @@ static int render_roll(request *req, int64_t id, const field_errors *errs_in)
 	    {"saved", "Saved."},
 	};
 	PAGE_FLASH_DONE(req, done);
-	html_printf(b, "<p>%s to %s%s%s · %lld minutes. Everyone is present unless marked.</p>",
-	            from, to, *roll.room ? " · room " : "", roll.room, (long long)roll.length);
+	html_printf(b, "<p>%s to %s%s%s · %lld minutes.%s</p>", from, to,
+	            *roll.room ? " · room " : "", roll.room, (long long)roll.length,
+	            roll.has_started ? " Everyone is present unless marked." : "");
 	bool may_write = roll.may_mark && roll.has_started;
 	if (!roll.may_mark && perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE))
 		html_raw(b, "<p class=\"muted\">You do not teach this session: its instructors and "
 		            "the coordinators take its roll.</p>");
 	else if (roll.may_mark && !roll.has_started)
-		html_printf(b, "<p class=\"muted\">This session has not started yet: its roll opens "
-		               "at %s.</p>",
+		html_printf(b,
+		            "<p class=\"muted\">This session has not started yet: its roll opens "
+		            "at %s.</p>",
 		            from);
 	if (roll.n == 0)
 		html_raw(b, "<p class=\"empty\">Nobody is enrolled in this course.</p>");
@@ -96,11 +101,18 @@ static int render_roll(request *req, int64_t id, const field_errors *errs_in)
 	const char *action = arena_printf(req->arena, "/sessions/%lld/roll", (long long)id);
 	for (size_t i = 0; i < roll.n; i++) {
 		const roll_entry *e = &roll.items[i];
-		html_printf(b,
-		            "<li id=\"e-%lld\" class=\"roll-entry status-%s\"><p><strong>%s</strong> "
-		            "<span class=\"muted\">%s</span><br>%s · %lld min credited</p>",
-		            (long long)e->enrollment_id, e->status, e->name, e->org_name,
-		            attendance_status_text(req->arena, e), (long long)e->credited_minutes);
+		/* Before the session nobody is present yet, nor credited. */
+		const char *standing = roll.has_started
+		                           ? arena_printf(req->arena, "%s · %lld min credited",
+		                                          attendance_status_text(req->arena, e),
+		                                          (long long)e->credited_minutes)
+		                           : "Not held yet";
+		html_printf(
+		    b,
+		    "<li id=\"e-%lld\" class=\"roll-entry status-%s\"><p><strong>%s</strong> "
+		    "<span class=\"muted\">%s</span><br>%s</p>",
+		    (long long)e->enrollment_id, roll.has_started ? e->status : "upcoming", e->name,
+		    e->org_name, standing);
 		if (may_write) {
 			html_raw(b, "<div class=\"taps\">");
 			tap_form(req, action, e, "present", "Present", false);
@@ -146,8 +158,9 @@ static int roll_submit(request *req)
 	if (!auth_ok(req, rc))
 		return 0;
 	const char *eid = kv_get(&req->form, "enrollment_id");
-	resp_redirect(req, arena_printf(req->arena, "/sessions/%lld/roll?done=saved#e-%lld",
-	                                (long long)id, (long long)strtoll(eid ? eid : "0", NULL, 10)));
+	resp_redirect(req,
+	              arena_printf(req->arena, "/sessions/%lld/roll?done=saved#e-%lld",
+	                           (long long)id, (long long)strtoll(eid ? eid : "0", NULL, 10)));
 	return 0;
 }
 
