@@ -63,8 +63,9 @@ static int verify_page(request *req)
 static void cert_row(request *req, const certificate *c, int64_t now)
 {
 	buf *b = &req->resp.body;
-	html_printf(b, "<tr><td><a href=\"/certificates/%lld\">%s</a></td><td>%s</td><td>%s</td>"
-	               "<td>%s</td><td>",
+	html_printf(b,
+	            "<tr><td><a href=\"/certificates/%lld\">%s</a></td><td>%s</td><td>%s</td>"
+	            "<td>%s</td><td>",
 	            (long long)c->id, c->serial, c->holder_name, c->org_name, c->course_title);
 	date_html(b, c->issued_at);
 	html_raw(b, "</td><td>");
@@ -134,7 +135,8 @@ static void cert_page(request *req, const certificate *c, const char *signer,
 		html_printf(b, ": %s</dd>", c->revoked_reason);
 	}
 	html_raw(b, "</dl>");
-	html_printf(b, "<p><a href=\"/certificates/%lld/pdf\">Download the certificate (PDF)</a></p>",
+	html_printf(b,
+	            "<p><a href=\"/certificates/%lld/pdf\">Download the certificate (PDF)</a></p>",
 	            (long long)c->id);
 	const char *url =
 	    arena_printf(req->arena, "%s/verify/%s", certificates_verify_base(req), c->verify_code);
@@ -144,9 +146,11 @@ static void cert_page(request *req, const certificate *c, const char *signer,
 	if (perm_granted(req->who.roles, PERM_CERTS_ISSUE) && !c->revoked_at) {
 		html_raw(b, "<h2>Revoke</h2>");
 		form_errors_summary(req, errs);
-		form_begin(req, arena_printf(req->arena, "/certificates/%lld/revoke", (long long)c->id),
+		form_begin(req,
+		           arena_printf(req->arena, "/certificates/%lld/revoke", (long long)c->id),
 		           NULL);
-		form_text(req, "reason", "Reason", "text", reason, errs, "required maxlength=\"500\"");
+		form_text(req, "reason", "Reason", "text", reason, errs,
+		          "required maxlength=\"500\"");
 		form_submit(req, "Revoke certificate");
 		form_end(req);
 	}
@@ -222,8 +226,7 @@ static int cert_revoke(request *req)
 }
 
 /* The course's certificates, or the error response set. */
-static bool course_certs(request *req, db **d, int64_t *course_id, certificate **items,
-                         size_t *n)
+static bool course_certs(request *req, db **d, int64_t *course_id, certificate **items, size_t *n)
 {
 	if (!auth_path_id(req, 0, course_id))
 		return false;
@@ -290,20 +293,24 @@ static int course_certs_page(request *req)
 	if (issued)
 		page_flash(req, FLASH_SUCCESS,
 		           arena_printf(req->arena, "Certificates issued: %s.", issued));
-	form_button(req, arena_printf(req->arena, "/courses/%lld/certificates", (long long)course_id),
+	form_button(req,
+	            arena_printf(req->arena, "/courses/%lld/certificates", (long long)course_id),
 	            "Issue certificates to everyone who completed", NULL);
-	if (n)
-		html_printf(b,
-		            "<p><a href=\"/courses/%lld/certificates.zip\">Download all (ZIP)</a> · "
-		            "<a href=\"/courses/%lld/certificates.pdf\">Download all (one PDF)</a></p>",
-		            (long long)course_id, (long long)course_id);
-	else
+	if (n) {
+		html_printf(
+		    b,
+		    "<p><a href=\"/courses/%lld/certificates.zip\">Download all (ZIP)</a> · "
+		    "<a href=\"/courses/%lld/certificates.pdf\">Download all (one PDF)</a></p>",
+		    (long long)course_id, (long long)course_id);
+		/* Only with rows: an empty tbody is invalid markup. */
+		page_table_begin(req, "Certificates of the course", list_headers);
+		int64_t now = clock_now();
+		for (size_t i = 0; i < n; i++)
+			cert_row(req, &items[i], now);
+		page_table_end(req);
+	} else {
 		page_flash(req, FLASH_INFO, "No certificates issued for this course yet.");
-	page_table_begin(req, "Certificates of the course", list_headers);
-	int64_t now = clock_now();
-	for (size_t i = 0; i < n; i++)
-		cert_row(req, &items[i], now);
-	page_table_end(req);
+	}
 	candidates_table(req, d, course_id);
 	page_end(req);
 	return 0;
@@ -346,10 +353,9 @@ static int course_certs_pdf(request *req)
 		rc = certificate_audit_export(d, req->arena, &req->who, course_id, "pdf", n);
 	if (!auth_ok(req, rc))
 		return 0;
-	certificates_send_file(req, "application/pdf",
-	                       arena_printf(req->arena, "course-%lld-certificates.pdf",
-	                                    (long long)course_id),
-	                       &pdf);
+	certificates_send_file(
+	    req, "application/pdf",
+	    arena_printf(req->arena, "course-%lld-certificates.pdf", (long long)course_id), &pdf);
 	return 0;
 }
 
@@ -383,10 +389,9 @@ static int course_certs_zip(request *req)
 		rc = certificate_audit_export(d, req->arena, &req->who, course_id, "zip", n);
 	if (!auth_ok(req, rc))
 		return 0;
-	certificates_send_file(req, "application/zip",
-	                       arena_printf(req->arena, "course-%lld-certificates.zip",
-	                                    (long long)course_id),
-	                       &zip);
+	certificates_send_file(
+	    req, "application/zip",
+	    arena_printf(req->arena, "course-%lld-certificates.zip", (long long)course_id), &zip);
 	return 0;
 }
 
@@ -487,8 +492,7 @@ static const route certificates_page_routes[] = {
     {"GET", "/certificates", certs_list_page, PERM_SIGNED_IN, 0, "Certificates in scope"},
     {"GET", "/certificates/{id}", cert_show, PERM_SIGNED_IN, 0, "One certificate"},
     {"GET", "/certificates/{id}/pdf", cert_pdf, PERM_SIGNED_IN, 0, "The certificate as PDF"},
-    {"POST", "/certificates/{id}/revoke", cert_revoke, PERM_CERTS_ISSUE, 0,
-     "Revoke a certificate"},
+    {"POST", "/certificates/{id}/revoke", cert_revoke, PERM_CERTS_ISSUE, 0, "Revoke a certificate"},
     {"GET", "/courses/{id}/certificates", course_certs_page, PERM_CERTS_ISSUE, 0,
      "A course's certificates"},
     {"POST", "/courses/{id}/certificates", course_certs_issue, PERM_CERTS_ISSUE, 0,

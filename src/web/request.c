@@ -131,6 +131,10 @@ int json_to_kv(arena *a, const json_t *obj, kv *out, char *err, size_t errlen)
 		if (json_is_array(v)) {
 			size_t i;
 			json_t *item;
+			/* [] is a field sent empty ("no roles", "no instructors"),
+			 * not one left out: its readers then say what it needs. */
+			if (json_array_size(v) == 0)
+				kv_add(out, name, "", 0);
 			json_array_foreach(v, i, item)
 			{
 				if (!(json_is_string(item) || json_is_number(item)) ||

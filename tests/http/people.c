@@ -342,6 +342,7 @@ void test_users_api(void **state)
 	const char *bad[][3] = {
 	    {"{\"email\": \"not-an-email\"}", "email", "422"},
 	    {"{\"roles\": [\"wizard\"]}", "roles", "422"},
+	    {"{\"roles\": []}", "roles", "422"}, /* everyone has a role */
 	    {"{\"org_id\": 999999}", "org_id", "422"},
 	    {"{\"name\": \"\"}", "name", "422"},
 	    {"{\"roles\": [\"admin\"]}", "roles", "422"}, /* only an admin grants admin */

@@ -155,6 +155,11 @@ static void json_bodies_become_fields(void **state)
 	assert_int_equal(n, 2);
 	assert_string_equal(roles[1], "supervisor");
 	json_decref(j);
+	/* An empty array is the field sent empty, not left out. */
+	j = json_loads("{\"roles\":[]}", 0, NULL);
+	assert_int_equal(json_to_kv(a, j, &f, err, sizeof err), 0);
+	assert_string_equal(kv_get(&f, "roles"), "");
+	json_decref(j);
 	j = json_loads("{\"a\":{\"b\":1}}", 0, NULL);
 	assert_int_equal(json_to_kv(a, j, &f, err, sizeof err), CK_E_MALFORMED);
 	assert_non_null(strstr(err, "\"a\""));
