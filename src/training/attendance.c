@@ -97,11 +97,11 @@ int attendance_takes_roll(db *d, const principal *actor, int64_t session_id, boo
 	return 0;
 }
 
-int attendance_roll(db *d, arena *a, const principal *actor, int64_t session_id,
-                    roll_call *out)
+int attendance_roll(db *d, arena *a, const principal *actor, int64_t session_id, roll_call *out)
 {
 	*out = (roll_call){0};
-	if (!auth_allowed(actor, PERM_ATTENDANCE_WRITE) && !auth_allowed(actor, PERM_TRAINING_STATUS))
+	if (!auth_allowed(actor, PERM_ATTENDANCE_WRITE) &&
+	    !auth_allowed(actor, PERM_TRAINING_STATUS))
 		return CK_E_FORBIDDEN;
 	session_info si;
 	bool may_mark = false;
@@ -142,7 +142,7 @@ int attendance_roll(db *d, arena *a, const principal *actor, int64_t session_id,
 		}
 		bool is_recorded = db_col_int(s, 8) != 0;
 		const char *name = db_col_text(s, 2), *org = db_col_text(s, 3),
-			   *status = db_col_text(s, 4);
+		           *status = db_col_text(s, 4);
 		items[n++] = (roll_entry){
 		    .enrollment_id = db_col_int(s, 0),
 		    .user_id = db_col_int(s, 1),
@@ -213,7 +213,8 @@ static void check_mark(record_ctx *c, size_t i, int64_t length)
 	if (late < 0)
 		field_errors_add(c->errs, field_name(c, i, "minutes_late"), "must be 0 or more");
 	if (early < 0)
-		field_errors_add(c->errs, field_name(c, i, "minutes_left_early"), "must be 0 or more");
+		field_errors_add(c->errs, field_name(c, i, "minutes_left_early"),
+		                 "must be 0 or more");
 	if (c->errs->len > before)
 		return;
 	if (status && !strcmp(status, "late") && late == 0)
@@ -223,11 +224,12 @@ static void check_mark(record_ctx *c, size_t i, int64_t length)
 		field_errors_add(c->errs, field_name(c, i, "minutes_left_early"),
 		                 "is needed for an early departure");
 	else if (late + early > length)
-		field_errors_add(c->errs, field_name(c, i, late ? "minutes_late" : "minutes_left_early"),
-		                 arena_printf(c->a,
-		                              "is more than the session: %lld min late and %lld min "
-		                              "early of a %lld-minute session",
-		                              (long long)late, (long long)early, (long long)length));
+		field_errors_add(
+		    c->errs, field_name(c, i, late ? "minutes_late" : "minutes_left_early"),
+		    arena_printf(c->a,
+		                 "is more than the session: %lld min late and %lld min "
+		                 "early of a %lld-minute session",
+		                 (long long)late, (long long)early, (long long)length));
 	bool absent = status && !strcmp(status, "absent");
 	c->status[i] = absent ? "absent" : late ? "late" : early ? "left_early" : "present";
 	c->credited[i] = absent ? 0 : length - late - early;
@@ -248,8 +250,9 @@ static int check_enrolled(db *d, record_ctx *c, size_t i, const session_info *si
 		field_errors_add(c->errs, field_name(c, i, "enrollment_id"),
 		                 "is not enrolled in this course");
 	else if (seated_at >= si->ends_at)
-		field_errors_add(c->errs, field_name(c, i, "enrollment_id"),
-		                 "got a seat after this session was over: give make-up credit instead");
+		field_errors_add(
+		    c->errs, field_name(c, i, "enrollment_id"),
+		    "got a seat after this session was over: give make-up credit instead");
 	for (size_t j = 0; j < i; j++)
 		if (c->marks[j].enrollment_id == c->marks[i].enrollment_id) {
 			field_errors_add(c->errs, field_name(c, i, "enrollment_id"),
@@ -264,16 +267,17 @@ static int write_mark(db *d, record_ctx *c, size_t i, int64_t now)
 	const attendance_mark *m = &c->marks[i];
 	bool absent = !strcmp(c->status[i], "absent");
 	db_stmt *s;
-	int rc = db_prepare(d,
-	                    "INSERT INTO attendance (session_id, enrollment_id, status, minutes_late, "
-	                    "minutes_left_early, credited_minutes, recorded_by, recorded_at) "
-	                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-	                    "ON CONFLICT (session_id, enrollment_id) DO UPDATE SET "
-	                    "status = excluded.status, minutes_late = excluded.minutes_late, "
-	                    "minutes_left_early = excluded.minutes_left_early, "
-	                    "credited_minutes = excluded.credited_minutes, "
-	                    "recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
-	                    &s);
+	int rc =
+	    db_prepare(d,
+	               "INSERT INTO attendance (session_id, enrollment_id, status, minutes_late, "
+	               "minutes_left_early, credited_minutes, recorded_by, recorded_at) "
+	               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+	               "ON CONFLICT (session_id, enrollment_id) DO UPDATE SET "
+	               "status = excluded.status, minutes_late = excluded.minutes_late, "
+	               "minutes_left_early = excluded.minutes_left_early, "
+	               "credited_minutes = excluded.credited_minutes, "
+	               "recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+	               &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, c->session_id);
@@ -352,8 +356,8 @@ int attendance_record(db *d, arena *a, const principal *actor, int64_t session_i
 	return audit_tx(d, record_in_tx, &c);
 }
 
-int attendance_record_kv(db *d, arena *a, const principal *actor, int64_t session_id,
-                         const kv *in, field_errors *errs)
+int attendance_record_kv(db *d, arena *a, const principal *actor, int64_t session_id, const kv *in,
+                         field_errors *errs)
 {
 	enum { F_ENROLLMENT, F_STATUS, F_LATE, F_EARLY, F_MINUTES, F_COUNT };
 	static const field_spec specs[F_COUNT] = {
@@ -451,8 +455,9 @@ static int makeup_checks(db *d, makeup_ctx *c, int64_t course_id, int64_t versio
 		c->minutes = covered;
 	if (c->minutes > covered) {
 		field_errors_add(c->errs, "minutes",
-		                 arena_printf(c->a, "is more than the %lld minutes that session gives "
-		                                    "the module",
+		                 arena_printf(c->a,
+		                              "is more than the %lld minutes that session gives "
+		                              "the module",
 		                              (long long)covered));
 		return CK_E_INVALID;
 	}
@@ -490,10 +495,11 @@ static int makeup_in_tx(db *d, void *vctx)
 	if (rc < 0)
 		return rc;
 	db_stmt *s;
-	rc = db_prepare(d,
-	                "INSERT INTO makeup_credits (enrollment_id, module_code, session_id, minutes, "
-	                "recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-	                &s);
+	rc = db_prepare(
+	    d,
+	    "INSERT INTO makeup_credits (enrollment_id, module_code, session_id, minutes, "
+	    "recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+	    &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, c->enrollment_id);
@@ -511,15 +517,16 @@ static int makeup_in_tx(db *d, void *vctx)
 	db_finish(s);
 	if (rc < 0)
 		return rc;
-	return audit_append(d, c->actor, "attendance.makeup", "enrollment",
-	                    auth_id_text(c->a, c->enrollment_id), AUDIT_SUCCESS,
-	                    auth_json_text(c->a, json_pack("{s:s, s:I, s:I}", "module_code", c->code,
-	                                                   "session_id", (json_int_t)c->session_id,
-	                                                   "minutes", (json_int_t)c->minutes)));
+	return audit_append(
+	    d, c->actor, "attendance.makeup", "enrollment", auth_id_text(c->a, c->enrollment_id),
+	    AUDIT_SUCCESS,
+	    auth_json_text(c->a, json_pack("{s:s, s:I, s:I}", "module_code", c->code, "session_id",
+	                                   (json_int_t)c->session_id, "minutes",
+	                                   (json_int_t)c->minutes)));
 }
 
-int attendance_makeup(db *d, arena *a, const principal *actor, int64_t enrollment_id,
-                      const kv *in, int64_t *id, field_errors *errs)
+int attendance_makeup(db *d, arena *a, const principal *actor, int64_t enrollment_id, const kv *in,
+                      int64_t *id, field_errors *errs)
 {
 	enum { F_SESSION, F_CODE, F_MINUTES, F_COUNT };
 	static const field_spec specs[F_COUNT] = {

@@ -20,13 +20,13 @@ static int reply_roll(request *req, db *d, int64_t id)
 	for (size_t i = 0; i < roll.n; i++) {
 		const roll_entry *e = &roll.items[i];
 		json_array_append_new(
-		    items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:b}", "enrollment_id",
-		                     (json_int_t)e->enrollment_id, "user_id", (json_int_t)e->user_id,
-		                     "name", e->name, "org_name", e->org_name, "status", e->status,
-		                     "minutes_late", (json_int_t)e->minutes_late,
-		                     "minutes_left_early", (json_int_t)e->minutes_left_early,
-		                     "credited_minutes", (json_int_t)e->credited_minutes, "is_recorded",
-		                     e->is_recorded));
+		    items,
+		    json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:b}", "enrollment_id",
+		              (json_int_t)e->enrollment_id, "user_id", (json_int_t)e->user_id,
+		              "name", e->name, "org_name", e->org_name, "status", e->status,
+		              "minutes_late", (json_int_t)e->minutes_late, "minutes_left_early",
+		              (json_int_t)e->minutes_left_early, "credited_minutes",
+		              (json_int_t)e->credited_minutes, "is_recorded", e->is_recorded));
 	}
 	resp_json(req, 200,
 	          json_pack("{s:I, s:I, s:s, s:o, s:o, s:I, s:b, s:b, s:o, s:n}", "session_id",
@@ -50,10 +50,10 @@ static int attendance_get(request *req)
 
 /* One mark from {enrollment_id, status?, minutes_late?, minutes_left_early?};
  * false with a field error when it is not that shape. */
-static bool read_mark(request *req, json_t *obj, size_t i, attendance_mark *m,
-                      field_errors *errs)
+static bool read_mark(request *req, json_t *obj, size_t i, attendance_mark *m, field_errors *errs)
 {
-	json_t *eid = json_object_get(obj, "enrollment_id"), *status = json_object_get(obj, "status"),
+	json_t *eid = json_object_get(obj, "enrollment_id"),
+	       *status = json_object_get(obj, "status"),
 	       *late = json_object_get(obj, "minutes_late"),
 	       *early = json_object_get(obj, "minutes_left_early");
 	const char *base = arena_printf(req->arena, "marks[%zu]", i);
@@ -64,8 +64,9 @@ static bool read_mark(request *req, json_t *obj, size_t i, attendance_mark *m,
 	}
 	if ((status && !json_is_string(status)) || (late && !json_is_integer(late)) ||
 	    (early && !json_is_integer(early))) {
-		field_errors_add(errs, base,
-		                 "status must be text, minutes_late and minutes_left_early whole numbers");
+		field_errors_add(
+		    errs, base,
+		    "status must be text, minutes_late and minutes_left_early whole numbers");
 		return false;
 	}
 	*m = (attendance_mark){

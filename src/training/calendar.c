@@ -11,7 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "../auth/audit.h"
 #include "../auth/auth.h"
+#include "../auth/auth_internal.h"
+#include "../auth/roles.h"
 #include "../base/crypto.h"
 #include "../base/errors.h"
 #include "courses_internal.h"
@@ -23,7 +26,7 @@ const char *calendar_kind_name(calendar_kind k)
 	return kind_names[k];
 }
 
-bool calendar_token(calendar_kind k, int64_t id, char out[CALENDAR_TOKEN_LEN])
+bool calendar_token(calendar_kind k, int64_t id, int64_t generation, char out[CALENDAR_TOKEN_LEN])
 {
 	const auth_policy *p = auth_policy_get();
 	out[0] = '\0';
@@ -32,7 +35,11 @@ bool calendar_token(calendar_kind k, int64_t id, char out[CALENDAR_TOKEN_LEN])
 	unsigned char key[CRYPTO_KEY_BYTES];
 	crypto_derive_key(p->secret, "calendar feeds", key);
 	char msg[64], mac[CRYPTO_HASH_HEX];
-	int len = snprintf(msg, sizeof msg, "%s|%lld", kind_names[k], (long long)id);
+	/* Generation 0 signs what links signed before links could be
+	 * replaced, so those keep working until someone replaces them. */
+	int len = generation ? snprintf(msg, sizeof msg, "%s|%lld|%lld", kind_names[k],
+	                                (long long)id, (long long)generation)
+	                     : snprintf(msg, sizeof msg, "%s|%lld", kind_names[k], (long long)id);
 	crypto_hmac_hex(key, sizeof key, msg, (size_t)len, mac);
 	memcpy(out, mac, CALENDAR_TOKEN_LEN - 1);
 	out[CALENDAR_TOKEN_LEN - 1] = '\0';
@@ -51,15 +58,27 @@ const char *calendar_uid_domain(arena *a)
 	return arena_printf(a, "%.16s.citkit", mac);
 }
 
-const char *calendar_feed_path(arena *a, calendar_kind k, int64_t id)
+const char *calendar_feed_path(arena *a, calendar_kind k, int64_t id, int64_t generation)
 {
 	char token[CALENDAR_TOKEN_LEN];
-	if (!calendar_token(k, id, token))
+	if (!calendar_token(k, id, generation, token))
 		return NULL;
 	return arena_printf(a, "/calendar/%s/%lld-%s.ics", kind_names[k], (long long)id, token);
 }
 
-int calendar_feed_check(calendar_kind k, const char *segment, int64_t *id)
+int calendar_generation(db *d, calendar_kind k, int64_t id, int64_t *generation)
+{
+	int rc = db_query_int(d, generation,
+	                      k == CALENDAR_COURSE
+	                          ? "SELECT calendar_generation FROM courses WHERE id = $1"
+	                          : "SELECT calendar_generation FROM users WHERE id = $1",
+	                      "i", id);
+	if (rc < 0)
+		return rc;
+	return rc == DB_ROW ? 0 : CK_E_NOT_FOUND;
+}
+
+int calendar_feed_check(db *d, calendar_kind k, const char *segment, int64_t *id)
 {
 	char *end;
 	long long v = strtoll(segment, &end, 10);
@@ -72,10 +91,56 @@ int calendar_feed_check(calendar_kind k, const char *segment, int64_t *id)
 	char want[CALENDAR_TOKEN_LEN], got[CALENDAR_TOKEN_LEN];
 	memcpy(got, given, CALENDAR_TOKEN_LEN - 1);
 	got[CALENDAR_TOKEN_LEN - 1] = '\0';
-	if (!calendar_token(k, v, want) || !crypto_equal(want, got))
+	int64_t generation = 0;
+	int rc = calendar_generation(d, k, v, &generation);
+	if (rc < 0)
+		return rc;
+	if (!calendar_token(k, v, generation, want) || !crypto_equal(want, got))
 		return CK_E_NOT_FOUND;
 	*id = v;
 	return 0;
+}
+
+typedef struct reset_ctx {
+	arena *a;
+	const principal *actor;
+	calendar_kind kind;
+	int64_t id;
+} reset_ctx;
+
+static int reset_in_tx(db *d, void *vctx)
+{
+	reset_ctx *c = vctx;
+	int64_t generation = 0;
+	int rc = calendar_generation(d, c->kind, c->id, &generation);
+	if (rc < 0)
+		return rc;
+	rc = db_run(d,
+	            c->kind == CALENDAR_COURSE
+	                ? "UPDATE courses SET calendar_generation = calendar_generation + 1 "
+	                  "WHERE id = $1"
+	                : "UPDATE users SET calendar_generation = calendar_generation + 1 "
+	                  "WHERE id = $1",
+	            "i", c->id);
+	if (rc < 0)
+		return rc;
+	bool is_course = c->kind == CALENDAR_COURSE;
+	return audit_append(d, c->actor, "calendar.reset", is_course ? "course" : "user",
+	                    arena_printf(c->a, "%lld", (long long)c->id), AUDIT_SUCCESS,
+	                    arena_printf(c->a, "{\"generation\":%lld}", (long long)generation + 1));
+}
+
+int calendar_feed_reset(db *d, arena *a, const principal *actor, calendar_kind k, int64_t id)
+{
+	bool allowed =
+	    k == CALENDAR_COURSE
+	        ? auth_allowed(actor, PERM_COURSES_WRITE)
+	        : auth_signed_in(actor) && (actor->user_id == id || auth_is_system(actor) ||
+	                                    (actor->roles & (ROLE_ADMIN | ROLE_COORDINATOR)));
+	if (!allowed)
+		return CK_E_FORBIDDEN;
+	reset_ctx c = {a, actor, k, id};
+	return audit_tx(d, reset_in_tx, &c);
 }
 
 void calendar_escape(buf *b, const char *text)
@@ -93,9 +158,7 @@ void calendar_escape(buf *b, const char *text)
 				p++;
 			buf_puts(b, "\\n");
 			break;
-		case '\n':
-			buf_puts(b, "\\n");
-			break;
+		case '\n': buf_puts(b, "\\n"); break;
 		default:
 			/* Other control characters are not allowed in TEXT. */
 			if ((unsigned char)*p >= 0x20 && *p != 0x7f)
@@ -397,8 +460,7 @@ static void make_event(arena *a, const course_session *s, const char *title, con
 /* Sessions chosen by sql ($1 = id), each row (session id, course title,
  * course location, revision of session + course, course status), in
  * time order. */
-static int events_of(db *d, arena *a, const char *sql, int64_t id, calendar_event **out,
-                     size_t *n)
+static int events_of(db *d, arena *a, const char *sql, int64_t id, calendar_event **out, size_t *n)
 {
 	db_stmt *s;
 	*out = NULL;
@@ -463,7 +525,7 @@ static int user_name(db *d, arena *a, int64_t id, const char **name)
  * cancelled course's sessions stay in the feed as STATUS:CANCELLED, so a
  * calendar app takes them off rather than keeping a stale copy. */
 #define EVENT_SELECT                                                                               \
-	"SELECT s.id, c.title, c.location, s.revision + c.revision, c.status "                    \
+	"SELECT s.id, c.title, c.location, s.revision + c.revision, c.status "                     \
 	"FROM course_sessions s JOIN courses c ON c.id = s.course_id "
 
 int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, int64_t now, buf *b)
@@ -477,7 +539,8 @@ int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, int64_t now, buf
 		if ((rc = courses_load(d, a, id, &c)) < 0)
 			return rc;
 		name = c.title;
-		rc = events_of(d, a, EVENT_SELECT "WHERE s.course_id = $1 "
+		rc = events_of(d, a,
+		               EVENT_SELECT "WHERE s.course_id = $1 "
 		                            "ORDER BY s.starts_at, s.id",
 		               id, &events, &n);
 	} else {
@@ -487,17 +550,19 @@ int calendar_feed(db *d, arena *a, calendar_kind k, int64_t id, int64_t now, buf
 		if (k == CALENDAR_INSTRUCTOR) {
 			name = arena_printf(a, "%s: CIT teaching", who);
 			rc = events_of(d, a,
-			               EVENT_SELECT "JOIN session_instructors si ON si.session_id = s.id "
-			                            "WHERE si.user_id = $1 "
-			                            "ORDER BY s.starts_at, s.id",
+			               EVENT_SELECT
+			               "JOIN session_instructors si ON si.session_id = s.id "
+			               "WHERE si.user_id = $1 "
+			               "ORDER BY s.starts_at, s.id",
 			               id, &events, &n);
 		} else {
 			name = arena_printf(a, "%s: CIT courses", who);
 			rc = events_of(d, a,
-			               EVENT_SELECT "JOIN enrollments e ON e.course_id = c.id "
-			                            "WHERE e.user_id = $1 AND e.status IN ('enrolled', "
-			                            "'completed') "
-			                            "ORDER BY s.starts_at, s.id",
+			               EVENT_SELECT
+			               "JOIN enrollments e ON e.course_id = c.id "
+			               "WHERE e.user_id = $1 AND e.status IN ('enrolled', "
+			               "'completed') "
+			               "ORDER BY s.starts_at, s.id",
 			               id, &events, &n);
 		}
 	}

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../auth/principal.h"
 #include "../base/arena.h"
 #include "../base/buf.h"
 #include "../db/db.h"
@@ -35,13 +36,25 @@ typedef enum calendar_kind { CALENDAR_COURSE, CALENDAR_INSTRUCTOR, CALENDAR_OFFI
 const char *calendar_kind_name(calendar_kind k);
 
 enum { CALENDAR_TOKEN_LEN = 33 }; /* 32 hex digits (128 bits) + NUL */
-/* The feed's token; false when the server has no secret (no feeds). */
-bool calendar_token(calendar_kind k, int64_t id, char out[CALENDAR_TOKEN_LEN]);
+/* The feed's token for the owner's generation (how often its links were
+ * replaced: the course's for a course feed, the person's for theirs);
+ * false when the server has no secret (no feeds). */
+bool calendar_token(calendar_kind k, int64_t id, int64_t generation, char out[CALENDAR_TOKEN_LEN]);
 /* "/calendar/course/12-<token>.ics", or NULL without a server secret. */
-const char *calendar_feed_path(arena *a, calendar_kind k, int64_t id);
+const char *calendar_feed_path(arena *a, calendar_kind k, int64_t id, int64_t generation);
+/* The owner's generation from the database: CK_E_NOT_FOUND for no such
+ * course or person. */
+int calendar_generation(db *d, calendar_kind k, int64_t id, int64_t *generation);
 /* The id in a feed's last path segment ("12-<token>.ics") when its token
- * is right for k; CK_E_NOT_FOUND otherwise. */
-int calendar_feed_check(calendar_kind k, const char *segment, int64_t *id);
+ * is right for k and the owner's current generation; CK_E_NOT_FOUND
+ * otherwise (a retired link as much as a made-up one). */
+int calendar_feed_check(db *d, calendar_kind k, const char *segment, int64_t *id);
+/* Retires the feed links of a course (coordinators: PERM_COURSES_WRITE)
+ * or of a person (themselves, or an administrator or coordinator): the
+ * generation goes up by one, so every old link answers 404. The
+ * person's teaching and enrolled-course feeds go together. Audited as
+ * calendar.reset. */
+int calendar_feed_reset(db *d, arena *a, const principal *actor, calendar_kind k, int64_t id);
 
 typedef struct calendar_event {
 	int64_t session_id;

@@ -13,13 +13,13 @@
 static int feed(request *req, calendar_kind k)
 {
 	int64_t id;
-	if (req->n_path_params < 1 || calendar_feed_check(k, req->path_params[0], &id) < 0) {
-		resp_error(req, CK_E_NOT_FOUND, NULL);
-		return 0;
-	}
 	db *d = auth_db(req);
 	if (!d)
 		return 0;
+	if (req->n_path_params < 1 || calendar_feed_check(d, k, req->path_params[0], &id) < 0) {
+		resp_error(req, CK_E_NOT_FOUND, NULL);
+		return 0;
+	}
 	buf b;
 	buf_init(&b, req->arena);
 	int rc = calendar_feed(d, req->arena, k, id, auth_now(), &b);
@@ -51,7 +51,40 @@ static int officer_feed(request *req)
 	return feed(req, CALENDAR_OFFICER);
 }
 
+/* POST /calendar/reset: replaces the signed-in person's feed links (what
+ * they teach and their enrolled courses). Back to Courses. */
+static int own_reset(request *req)
+{
+	db *d;
+	if (!auth_begin(req, NULL, &d))
+		return 0;
+	int rc = calendar_feed_reset(d, req->arena, &req->who, CALENDAR_OFFICER, req->who.user_id);
+	if (!auth_ok(req, rc))
+		return 0;
+	resp_redirect(req, "/courses?done=calendar");
+	return 0;
+}
+
+/* POST /courses/{id}/calendar/reset: replaces a course's feed link
+ * (coordinators). Back to the course. */
+static int course_reset(request *req)
+{
+	int64_t id;
+	db *d;
+	if (!auth_path_id(req, 0, &id) || !auth_begin(req, NULL, &d))
+		return 0;
+	int rc = calendar_feed_reset(d, req->arena, &req->who, CALENDAR_COURSE, id);
+	if (!auth_ok(req, rc))
+		return 0;
+	resp_redirect(req, arena_printf(req->arena, "/courses/%lld?done=calendar", (long long)id));
+	return 0;
+}
+
 static const route calendar_routes[] = {
+    {"POST", "/calendar/reset", own_reset, PERM_SIGNED_IN, 0,
+     "Replace your calendar feed links (the old ones stop working)"},
+    {"POST", "/courses/{id}/calendar/reset", course_reset, PERM_COURSES_WRITE, 0,
+     "Replace a course's calendar feed link (the old one stops working)"},
     {"GET", "/calendar/course/{feed}", course_feed, PERM_PUBLIC, 0,
      "iCalendar feed of a course's sessions (secret URL)"},
     {"GET", "/calendar/instructor/{feed}", instructor_feed, PERM_PUBLIC, 0,

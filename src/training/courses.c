@@ -38,8 +38,8 @@ bool course_status_can_change(const char *from, const char *to)
 	static const struct {
 		const char *from, *to;
 	} allowed[] = {
-	    {"planned", "open"},         {"planned", "cancelled"}, {"open", "planned"},
-	    {"open", "in_progress"},     {"open", "cancelled"},    {"in_progress", "completed"},
+	    {"planned", "open"},          {"planned", "cancelled"}, {"open", "planned"},
+	    {"open", "in_progress"},      {"open", "cancelled"},    {"in_progress", "completed"},
 	    {"in_progress", "cancelled"},
 	};
 	if (!from || !to)
@@ -142,7 +142,7 @@ int courses_local_minute(int64_t t)
 	"(SELECT COUNT(*) FROM course_sessions s WHERE s.course_id = c.id), "                      \
 	"(SELECT COALESCE(SUM(m.minutes), 0) FROM session_modules m "                              \
 	"JOIN course_sessions s ON s.id = m.session_id WHERE s.course_id = c.id), "                \
-	"c.scenario_runs_required "
+	"c.scenario_runs_required, c.calendar_generation "
 #define COURSE_FROM "FROM courses c JOIN curriculum_versions v ON v.id = c.version_id "
 
 static const char *text_or(arena *a, db_stmt *s, int col, const char *fallback)
@@ -169,6 +169,7 @@ static void read_course(arena *a, db_stmt *s, course *c)
 	    .session_count = db_col_int(s, 12),
 	    .scheduled_minutes = db_col_int(s, 13),
 	    .scenario_runs_required = db_col_int(s, 14),
+	    .calendar_generation = db_col_int(s, 15),
 	};
 }
 
@@ -257,8 +258,7 @@ static const field_spec specs[F_COUNT] = {
     [F_ENDS] = {"ends_on", FIELD_DATE, true, 0, 0, NULL, "Last day"},
     [F_CAPACITY] = {"capacity", FIELD_INT, true, 1, 500, NULL, "Capacity"},
     [F_STATUS] = {"status", FIELD_ENUM, false, 0, 0, statuses, "Status"},
-    [F_RUNS] = {"scenario_runs_required", FIELD_INT, false, 0, 20, NULL,
-                "Scenario runs required"},
+    [F_RUNS] = {"scenario_runs_required", FIELD_INT, false, 0, 20, NULL, "Scenario runs required"},
 };
 
 enum { COURSE_MAX_DAYS = 60 };
@@ -289,8 +289,9 @@ static int check_version(db *d, int64_t version_id, field_errors *errs)
 	if (!exists)
 		field_errors_add(errs, "version_id", "is not a curriculum version");
 	else if (!approved)
-		field_errors_add(errs, "version_id",
-		                 "is a draft: a course can only use an approved curriculum version");
+		field_errors_add(
+		    errs, "version_id",
+		    "is a draft: a course can only use an approved curriculum version");
 	return 0;
 }
 
@@ -402,9 +403,9 @@ static int update_in_tx(db *d, void *vctx)
 	}
 	check_dates(starts_on, ends_on, c->errs);
 	if (!course_status_can_change(b.status, status)) {
-		const char *msg = arena_printf(c->a, "cannot change from %s to %s",
-		                               course_status_label(b.status),
-		                               course_status_label(status));
+		const char *msg =
+		    arena_printf(c->a, "cannot change from %s to %s", course_status_label(b.status),
+		                 course_status_label(status));
 		field_errors_add(c->errs, "status", msg);
 	}
 	int64_t seated = 0, waiting = 0;
@@ -415,23 +416,26 @@ static int update_in_tx(db *d, void *vctx)
 		                 arena_printf(c->a,
 		                              "cannot be less than the %lld %s already seated "
 		                              "(withdraw someone first)",
-		                              (long long)seated, seated == 1 ? "person" : "people"));
+		                              (long long)seated,
+		                              seated == 1 ? "person" : "people"));
 	if (!c->errs->len && (starts_on != b.starts_on || ends_on != b.ends_on)) {
 		bool outside;
 		if ((rc = sessions_outside(d, c->id, starts_on, ends_on, &outside)) < 0)
 			return rc;
 		if (outside)
-			field_errors_add(c->errs, "starts_on",
-			                 "would leave a scheduled session outside the course dates");
+			field_errors_add(
+			    c->errs, "starts_on",
+			    "would leave a scheduled session outside the course dates");
 	}
 	if (c->errs->len)
 		return CK_E_INVALID;
-	rc = db_run(d,
-	            "UPDATE courses SET version_id = $1, title = $2, location = $3, starts_on = $4, "
-	            "ends_on = $5, capacity = $6, status = $7, scenario_runs_required = $8, "
-	            "updated_at = $9, revision = revision + 1 WHERE id = $10",
-	            "ittiiitiii", version, title, location, starts_on, ends_on, capacity, status,
-	            runs, auth_now(), c->id);
+	rc =
+	    db_run(d,
+	           "UPDATE courses SET version_id = $1, title = $2, location = $3, starts_on = $4, "
+	           "ends_on = $5, capacity = $6, status = $7, scenario_runs_required = $8, "
+	           "updated_at = $9, revision = revision + 1 WHERE id = $10",
+	           "ittiiitiii", version, title, location, starts_on, ends_on, capacity, status,
+	           runs, auth_now(), c->id);
 	if (rc < 0)
 		return rc;
 	json_t *detail = json_pack(

@@ -39,6 +39,7 @@ typedef struct course {
 	int64_t session_count;
 	int64_t scheduled_minutes;     /* sum of the sessions' module minutes */
 	int64_t scenario_runs_required; /* passed scenario runs for completion (0–20) */
+	int64_t calendar_generation;   /* how often its feed link was replaced */
 	int64_t created_at, updated_at;
 } course;
 

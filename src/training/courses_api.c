@@ -24,8 +24,8 @@ static json_t *day_json(int64_t day)
 static json_t *course_json(arena *a, const course *c)
 {
 	json_t *o = json_pack(
-	    "{s:I, s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:I, s:s, s:s, s:I, s:I, s:I, s:o, s:o}", "id",
-	    (json_int_t)c->id, "version_id", (json_int_t)c->version_id, "curriculum_title",
+	    "{s:I, s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:I, s:s, s:s, s:I, s:I, s:I, s:o, s:o}",
+	    "id", (json_int_t)c->id, "version_id", (json_int_t)c->version_id, "curriculum_title",
 	    c->curriculum_title, "curriculum_version", (json_int_t)c->curriculum_version, "title",
 	    c->title, "location", c->location, "starts_on", day_json(c->starts_on), "ends_on",
 	    day_json(c->ends_on), "capacity", (json_int_t)c->capacity, "status", c->status,
@@ -33,7 +33,7 @@ static json_t *course_json(arena *a, const course *c)
 	    (json_int_t)c->session_count, "scheduled_minutes", (json_int_t)c->scheduled_minutes,
 	    "scenario_runs_required", (json_int_t)c->scenario_runs_required, "created_at",
 	    auth_json_time(c->created_at), "updated_at", auth_json_time(c->updated_at));
-	const char *feed = calendar_feed_path(a, CALENDAR_COURSE, c->id);
+	const char *feed = calendar_feed_path(a, CALENDAR_COURSE, c->id, c->calendar_generation);
 	if (feed)
 		json_object_set_new(o, "calendar_path", json_string(feed));
 	return o;
@@ -45,9 +45,9 @@ static json_t *session_json(const course_session *s)
 	for (size_t i = 0; i < s->module_count; i++) {
 		const course_session_module *m = &s->modules[i];
 		json_array_append_new(mods, json_pack("{s:I, s:s, s:s, s:s, s:I}", "module_id",
-		                                      (json_int_t)m->module_id, "code", m->code, "title",
-		                                      m->title, "component", m->component, "minutes",
-		                                      (json_int_t)m->minutes));
+		                                      (json_int_t)m->module_id, "code", m->code,
+		                                      "title", m->title, "component", m->component,
+		                                      "minutes", (json_int_t)m->minutes));
 	}
 	for (size_t i = 0; i < s->instructor_count; i++)
 		json_array_append_new(ins, json_pack("{s:I, s:s}", "user_id",
@@ -55,9 +55,10 @@ static json_t *session_json(const course_session *s)
 		                                     s->instructors[i].name));
 	return json_pack("{s:I, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)s->id,
 	                 "course_id", (json_int_t)s->course_id, "starts_at",
-	                 auth_json_time(s->starts_at), "ends_at", auth_json_time(s->ends_at), "room",
-	                 s->room, "modules", mods, "instructors", ins, "created_at",
-	                 auth_json_time(s->created_at), "updated_at", auth_json_time(s->updated_at));
+	                 auth_json_time(s->starts_at), "ends_at", auth_json_time(s->ends_at),
+	                 "room", s->room, "modules", mods, "instructors", ins, "created_at",
+	                 auth_json_time(s->created_at), "updated_at",
+	                 auth_json_time(s->updated_at));
 }
 
 static int reply_course(request *req, db *d, int64_t id, int status)
@@ -141,11 +142,12 @@ static int courses_conflicts_api(request *req)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const course_conflict *c = &items[i];
-		json_t *o = json_pack("{s:s, s:s, s:s}", "kind", conflict_kind_name(c->kind),
-		                      "severity", c->is_warning ? "warning" : "error", "message",
-		                      c->message);
+		json_t *o =
+		    json_pack("{s:s, s:s, s:s}", "kind", conflict_kind_name(c->kind), "severity",
+		              c->is_warning ? "warning" : "error", "message", c->message);
 		if (c->session_id)
-			json_object_set_new(o, "session_id", json_integer((json_int_t)c->session_id));
+			json_object_set_new(o, "session_id",
+			                    json_integer((json_int_t)c->session_id));
 		if (c->other_session_id)
 			json_object_set_new(o, "other_session_id",
 			                    json_integer((json_int_t)c->other_session_id));
@@ -269,8 +271,8 @@ static int sessions_delete_api(request *req)
 		return 0;
 	int rc = course_session_delete(d, req->arena, &req->who, id);
 	if (rc == CK_E_CONFLICT) {
-		auth_api_problem(req, rc, "Attendance was taken in this session; it cannot be deleted.",
-		                 NULL);
+		auth_api_problem(
+		    req, rc, "Attendance was taken in this session; it cannot be deleted.", NULL);
 		return 0;
 	}
 	if (!auth_api_ok(req, rc, NULL))
@@ -287,14 +289,14 @@ static const route courses_api_routes[] = {
     {"GET", "/api/v1/courses/{id}", courses_get_api, PERM_COURSES_READ, ROUTE_API, "One course"},
     {"PATCH", "/api/v1/courses/{id}", courses_patch_api, PERM_COURSES_WRITE, ROUTE_API,
      "Change a course: title, location, dates, capacity, status"},
-    {"GET", "/api/v1/courses/{id}/conflicts", courses_conflicts_api, PERM_COURSES_READ,
-     ROUTE_API, "The course's conflict report: scheduling errors and warnings"},
+    {"GET", "/api/v1/courses/{id}/conflicts", courses_conflicts_api, PERM_COURSES_READ, ROUTE_API,
+     "The course's conflict report: scheduling errors and warnings"},
     {"GET", "/api/v1/courses/{id}/sessions", sessions_list_api, PERM_COURSES_READ, ROUTE_API,
      "The course's sessions in time order, with modules and instructors"},
-    {"POST", "/api/v1/courses/{id}/sessions", sessions_create_api, PERM_COURSES_WRITE,
-     ROUTE_API, "Add a session: date, start, end, room, modules, instructors"},
-    {"GET", "/api/v1/courses/{id}/sessions/{sid}", sessions_get_api, PERM_COURSES_READ,
-     ROUTE_API, "One session of a course"},
+    {"POST", "/api/v1/courses/{id}/sessions", sessions_create_api, PERM_COURSES_WRITE, ROUTE_API,
+     "Add a session: date, start, end, room, modules, instructors"},
+    {"GET", "/api/v1/courses/{id}/sessions/{sid}", sessions_get_api, PERM_COURSES_READ, ROUTE_API,
+     "One session of a course"},
     {"PATCH", "/api/v1/courses/{id}/sessions/{sid}", sessions_patch_api, PERM_COURSES_WRITE,
      ROUTE_API, "Change a session"},
     {"DELETE", "/api/v1/courses/{id}/sessions/{sid}", sessions_delete_api, PERM_COURSES_WRITE,

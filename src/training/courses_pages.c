@@ -23,14 +23,18 @@
 #include "../scenarios/runs_pages.h"
 
 static const field_label course_labels[] = {
-    {"version_id", "Curriculum version"}, {"title", "Title"},     {"location", "Location"},
-    {"starts_on", "First day"},           {"ends_on", "Last day"}, {"capacity", "Capacity"},
+    {"version_id", "Curriculum version"},
+    {"title", "Title"},
+    {"location", "Location"},
+    {"starts_on", "First day"},
+    {"ends_on", "Last day"},
+    {"capacity", "Capacity"},
     {"scenario_runs_required", "Scenario runs required"},
     {"status", "Status"},
 };
 static const field_label session_labels[] = {
-    {"date", "Date"},     {"start", "Start"},   {"end", "End"},
-    {"room", "Room"},     {"module", "Modules"}, {"instructor", "Instructors"},
+    {"date", "Date"}, {"start", "Start"},    {"end", "End"},
+    {"room", "Room"}, {"module", "Modules"}, {"instructor", "Instructors"},
 };
 
 static const char *day_text(arena *a, int64_t day)
@@ -65,14 +69,19 @@ static bool may_write(request *req)
 
 /* The viewer's own feeds: teaching (instructor kinds) and enrolled
  * courses (officers). */
-static void own_feeds(request *req)
+static void own_feeds(request *req, db *d)
 {
 	buf *b = &req->resp.body;
 	const char *teach = NULL, *enrolled = NULL;
+	int64_t generation = 0;
+	if (calendar_generation(d, CALENDAR_OFFICER, req->who.user_id, &generation) < 0)
+		return;
 	if (req->who.roles & (ROLE_INSTRUCTOR | ROLE_CLINICIAN | ROLE_PRESENTER))
-		teach = calendar_feed_path(req->arena, CALENDAR_INSTRUCTOR, req->who.user_id);
+		teach = calendar_feed_path(req->arena, CALENDAR_INSTRUCTOR, req->who.user_id,
+		                           generation);
 	if (req->who.roles & ROLE_OFFICER)
-		enrolled = calendar_feed_path(req->arena, CALENDAR_OFFICER, req->who.user_id);
+		enrolled =
+		    calendar_feed_path(req->arena, CALENDAR_OFFICER, req->who.user_id, generation);
 	if (!teach && !enrolled)
 		return;
 	html_raw(b, "<section aria-labelledby=\"cal-h\"><h2 id=\"cal-h\">Your calendar</h2>"
@@ -80,8 +89,14 @@ static void own_feeds(request *req)
 	if (teach)
 		html_printf(b, "<li><a href=\"%s\">Sessions you teach (.ics)</a></li>", teach);
 	if (enrolled)
-		html_printf(b, "<li><a href=\"%s\">Your enrolled courses (.ics)</a></li>", enrolled);
-	html_raw(b, "</ul></section>");
+		html_printf(b, "<li><a href=\"%s\">Your enrolled courses (.ics)</a></li>",
+		            enrolled);
+	html_raw(b, "</ul><p>A link someone else has seen can be replaced: the old one stops "
+	            "working, and your calendar app needs the new one.</p>");
+	form_button(req, "/calendar/reset", "Replace my calendar links",
+	            "Replace your calendar links? Calendars subscribed to the old ones stop "
+	            "updating.");
+	html_raw(b, "</section>");
 }
 
 /* GET /courses?status=S&cursor=C: course offerings, newest first.
@@ -99,7 +114,9 @@ static int courses_page(request *req)
 		status = may_write(req) ? "all" : "mine";
 	bool is_mine = !strcmp(status, "mine");
 	course_filter f = {
-	    .status = is_mine ? "open" : strcmp(status, "all") ? status : NULL,
+	    .status = is_mine                 ? "open"
+	              : strcmp(status, "all") ? status
+	                                      : NULL,
 	    .or_taught_by = is_mine ? req->who.user_id : 0,
 	};
 	course *items = NULL;
@@ -111,6 +128,10 @@ static int courses_page(request *req)
 		return 0;
 	buf *b = &req->resp.body;
 	page_begin(req, "Courses");
+	static const page_done done[] = {
+	    {"calendar", "Your calendar links were replaced; the old ones no longer work."},
+	};
+	PAGE_FLASH_DONE(req, done);
 	html_raw(b, "<p>Offerings of the 40-hour CIT course and its sessions.</p>");
 	if (may_write(req))
 		html_raw(b, "<p><a class=\"button\" href=\"/courses/new\">Add a course</a></p>");
@@ -130,24 +151,26 @@ static int courses_page(request *req)
 	if (n == 0) {
 		html_raw(b, "<p class=\"empty\">No courses to show.</p>");
 	} else {
-		static const char *const headers[] = {"Course", "Dates",    "Status",
+		static const char *const headers[] = {"Course",   "Dates",    "Status",
 		                                      "Sessions", "Capacity", NULL};
 		page_table_begin(req, "Courses", headers);
 		for (size_t i = 0; i < n; i++) {
 			const course *c = &items[i];
-			html_printf(b,
-			            "<tr><td data-label=\"Course\"><a href=\"/courses/%lld\">%s</a></td>"
-			            "<td data-label=\"Dates\">%s to %s</td><td data-label=\"Status\">%s</td>"
-			            "<td data-label=\"Sessions\" class=\"num\">%lld</td>"
-			            "<td data-label=\"Capacity\" class=\"num\">%lld</td></tr>",
-			            (long long)c->id, c->title, day_text(req->arena, c->starts_on),
-			            day_text(req->arena, c->ends_on), course_status_label(c->status),
-			            (long long)c->session_count, (long long)c->capacity);
+			html_printf(
+			    b,
+			    "<tr><td data-label=\"Course\"><a href=\"/courses/%lld\">%s</a></td>"
+			    "<td data-label=\"Dates\">%s to %s</td><td "
+			    "data-label=\"Status\">%s</td>"
+			    "<td data-label=\"Sessions\" class=\"num\">%lld</td>"
+			    "<td data-label=\"Capacity\" class=\"num\">%lld</td></tr>",
+			    (long long)c->id, c->title, day_text(req->arena, c->starts_on),
+			    day_text(req->arena, c->ends_on), course_status_label(c->status),
+			    (long long)c->session_count, (long long)c->capacity);
 		}
 		page_table_end(req);
 	}
 	page_next_link(req, next);
-	own_feeds(req);
+	own_feeds(req, d);
 	page_end(req);
 	return 0;
 }
@@ -158,8 +181,8 @@ static void course_form(request *req, db *d, const course *c, const kv *in,
 {
 #define VAL(name, stored) (in ? kv_get(in, name) : (stored))
 	form_errors_summary(req, errs);
-	form_begin(req, c ? arena_printf(req->arena, "/courses/%lld", (long long)c->id)
-	                  : "/courses/new",
+	form_begin(req,
+	           c ? arena_printf(req->arena, "/courses/%lld", (long long)c->id) : "/courses/new",
 	           NULL);
 	if (!c) {
 		curriculum_version *versions = NULL;
@@ -181,13 +204,14 @@ static void course_form(request *req, db *d, const course *c, const kv *in,
 	form_text(req, "location", "Location", "text", VAL("location", c ? c->location : NULL),
 	          errs, "maxlength=\"200\"");
 	form_text(req, "starts_on", "First day", "date",
-	          VAL("starts_on", c ? day_text(req->arena, c->starts_on) : NULL), errs, "required");
+	          VAL("starts_on", c ? day_text(req->arena, c->starts_on) : NULL), errs,
+	          "required");
 	form_text(req, "ends_on", "Last day", "date",
 	          VAL("ends_on", c ? day_text(req->arena, c->ends_on) : NULL), errs, "required");
-	form_text(req, "capacity", "Capacity", "number",
-	          VAL("capacity", c ? arena_printf(req->arena, "%lld", (long long)c->capacity)
-	                            : "24"),
-	          errs, "required min=\"1\" max=\"500\"");
+	form_text(
+	    req, "capacity", "Capacity", "number",
+	    VAL("capacity", c ? arena_printf(req->arena, "%lld", (long long)c->capacity) : "24"),
+	    errs, "required min=\"1\" max=\"500\"");
 	form_text(req, "scenario_runs_required", "Scenario runs required", "number",
 	          VAL("scenario_runs_required",
 	              arena_printf(req->arena, "%lld",
@@ -250,7 +274,8 @@ static void conflict_report(request *req, db *d, int64_t id)
 		return;
 	}
 	if (n == 0)
-		html_raw(b, "<p class=\"empty\">No conflicts: every module is scheduled in full.</p>");
+		html_raw(b,
+		         "<p class=\"empty\">No conflicts: every module is scheduled in full.</p>");
 	else
 		html_raw(b, "<ul class=\"conflicts\">");
 	for (size_t i = 0; i < n; i++)
@@ -266,8 +291,9 @@ static void conflict_report(request *req, db *d, int64_t id)
 static void session_cells(request *req, const course *c, const course_session *s)
 {
 	buf *b = &req->resp.body;
-	html_printf(b, "<tr><td data-label=\"Time\">%s–%s</td><td data-label=\"Room\">%s</td>"
-	               "<td data-label=\"Modules\">",
+	html_printf(b,
+	            "<tr><td data-label=\"Time\">%s–%s</td><td data-label=\"Room\">%s</td>"
+	            "<td data-label=\"Modules\">",
 	            hhmm(req->arena, s->starts_at), hhmm(req->arena, s->ends_at), s->room);
 	for (size_t k = 0; k < s->module_count; k++)
 		html_printf(b, "%s%s (%lld min)", k ? "<br>" : "", s->modules[k].title,
@@ -287,11 +313,12 @@ static void session_cells(request *req, const course *c, const course_session *s
 	if (has_actions) {
 		html_raw(b, "<td data-label=\"Actions\">");
 		if (takes_roll)
-			html_printf(b, "<a href=\"/sessions/%lld/roll\">Roll call</a> ", (long long)s->id);
+			html_printf(b, "<a href=\"/sessions/%lld/roll\">Roll call</a> ",
+			            (long long)s->id);
 	}
 	if (may_write(req)) {
-		html_printf(b, "<a href=\"/courses/%lld/sessions/%lld\">Edit</a> ", (long long)c->id,
-		            (long long)s->id);
+		html_printf(b, "<a href=\"/courses/%lld/sessions/%lld\">Edit</a> ",
+		            (long long)c->id, (long long)s->id);
 		form_button(req,
 		            arena_printf(req->arena, "/courses/%lld/sessions/%lld/delete",
 		                         (long long)c->id, (long long)s->id),
@@ -319,7 +346,8 @@ static void sessions_by_day(request *req, const course *c, const course_session 
 		gmtime_r(&tt, &tm);
 		char label[64];
 		strftime(label, sizeof label, "%A %Y-%m-%d", &tm);
-		bool actions = may_write(req) || perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE);
+		bool actions =
+		    may_write(req) || perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE);
 		page_table_begin(req, label, actions ? headers_w : headers);
 		for (; i < n && courses_local_day(s[i].starts_at) == day; i++)
 			session_cells(req, c, &s[i]);
@@ -353,8 +381,8 @@ static void session_form(request *req, db *d, const course *c, const course_sess
 	          VAL("date", s ? day_text(req->arena, courses_local_day(s->starts_at))
 	                        : day_text(req->arena, c->starts_on)),
 	          errs, "required");
-	form_text(req, "start", "Start", "time", VAL("start", s ? hhmm(req->arena, s->starts_at) : NULL),
-	          errs, "required");
+	form_text(req, "start", "Start", "time",
+	          VAL("start", s ? hhmm(req->arena, s->starts_at) : NULL), errs, "required");
 	form_text(req, "end", "End", "time", VAL("end", s ? hhmm(req->arena, s->ends_at) : NULL),
 	          errs, "required");
 	form_text(req, "room", "Room", "text", VAL("room", s ? s->room : NULL), errs,
@@ -374,24 +402,25 @@ static void session_form(request *req, db *d, const course *c, const course_sess
 				on = true;
 				minutes = s->modules[k].minutes;
 			}
-		const char *mtext = in ? kv_get(in, arena_printf(req->arena, "minutes_%s", id)) : NULL;
+		const char *mtext =
+		    in ? kv_get(in, arena_printf(req->arena, "minutes_%s", id)) : NULL;
 		if (in) {
 			size_t cnt = 0;
 			const char **vals = kv_get_all(in, "module", &cnt);
 			for (size_t k = 0; k < cnt; k++)
 				on = on || !strcmp(vals[k], id);
 		}
-		html_printf(b,
-		            "<div class=\"module-row\"><input type=\"checkbox\" name=\"module\" "
-		            "id=\"module-%s\" value=\"%s\"%s> <label for=\"module-%s\">%s "
-		            "(%lld of %lld min scheduled)</label> <label for=\"minutes-%s\">Minutes"
-		            "</label> <input type=\"number\" min=\"1\" max=\"1440\" "
-		            "id=\"minutes-%s\" name=\"minutes_%s\" value=\"%s\"></div>",
-		            id, id, on ? " checked" : "", id, m->title,
-		            (long long)m->scheduled_minutes, (long long)m->minutes, id, id, id,
-		            mtext ? mtext
-		                  : (minutes ? arena_printf(req->arena, "%lld", (long long)minutes)
-		                             : ""));
+		html_printf(
+		    b,
+		    "<div class=\"module-row\"><input type=\"checkbox\" name=\"module\" "
+		    "id=\"module-%s\" value=\"%s\"%s> <label for=\"module-%s\">%s "
+		    "(%lld of %lld min scheduled)</label> <label for=\"minutes-%s\">Minutes"
+		    "</label> <input type=\"number\" min=\"1\" max=\"1440\" "
+		    "id=\"minutes-%s\" name=\"minutes_%s\" value=\"%s\"></div>",
+		    id, id, on ? " checked" : "", id, m->title, (long long)m->scheduled_minutes,
+		    (long long)m->minutes, id, id, id,
+		    mtext ? mtext
+		          : (minutes ? arena_printf(req->arena, "%lld", (long long)minutes) : ""));
 	}
 	html_raw(b, "</fieldset><fieldset id=\"instructor\"><legend>Instructors</legend>");
 	for (size_t i = 0; i < np; i++) {
@@ -406,11 +435,12 @@ static void session_form(request *req, db *d, const course *c, const course_sess
 			for (size_t k = 0; k < cnt; k++)
 				on = on || !strcmp(vals[k], id);
 		}
-		html_printf(b,
-		            "<div><input type=\"checkbox\" name=\"instructor\" id=\"instructor-%s\" "
-		            "value=\"%s\"%s> <label for=\"instructor-%s\">%s (%s)</label></div>",
-		            id, id, on ? " checked" : "", id, people[i].name,
-		            auth_role_text(req->arena, people[i].roles));
+		html_printf(
+		    b,
+		    "<div><input type=\"checkbox\" name=\"instructor\" id=\"instructor-%s\" "
+		    "value=\"%s\"%s> <label for=\"instructor-%s\">%s (%s)</label></div>",
+		    id, id, on ? " checked" : "", id, people[i].name,
+		    auth_role_text(req->arena, people[i].roles));
 	}
 	html_raw(b, "</fieldset>");
 	form_submit(req, s ? "Save session" : "Add session");
@@ -439,6 +469,7 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 	    {"saved", "Your changes were saved."},
 	    {"session", "The session was saved."},
 	    {"deleted", "The session was deleted."},
+	    {"calendar", "The course's calendar link was replaced; the old one no longer works."},
 	};
 	PAGE_FLASH_DONE(req, done);
 	html_printf(b,
@@ -451,25 +482,34 @@ static int render_course(request *req, int64_t id, const kv *course_in,
 	            day_text(req->arena, c.starts_on), day_text(req->arena, c.ends_on),
 	            *c.location ? c.location : "—", (long long)c.capacity,
 	            course_status_label(c.status), (long long)c.scenario_runs_required,
-	            (long long)(c.scheduled_minutes / 60),
-	            (long long)(c.scheduled_minutes % 60), (long long)c.session_count);
-	const char *feed = calendar_feed_path(req->arena, CALENDAR_COURSE, c.id);
+	            (long long)(c.scheduled_minutes / 60), (long long)(c.scheduled_minutes % 60),
+	            (long long)c.session_count);
+	const char *feed =
+	    calendar_feed_path(req->arena, CALENDAR_COURSE, c.id, c.calendar_generation);
 	if (feed)
-		html_printf(b, "<dt>Calendar</dt><dd><a href=\"%s\">Subscribe to this course's "
-		               "sessions (.ics)</a></dd>",
+		html_printf(b,
+		            "<dt>Calendar</dt><dd><a href=\"%s\">Subscribe to this course's "
+		            "sessions (.ics)</a></dd>",
 		            feed);
 	html_raw(b, "</dl>");
+	if (feed && may_write(req))
+		form_button(req,
+		            arena_printf(req->arena, "/courses/%lld/calendar/reset", (long long)id),
+		            "Replace the course's calendar link",
+		            "Replace the link? Calendars subscribed to the old one stop updating.");
 	if (may_write(req))
 		conflict_report(req, d, id);
 	sessions_by_day(req, &c, sessions, n);
 	enroll_course_section(req, d, id);
 	runs_course_link(req, id);
 	if (perm_granted(req->who.roles, PERM_CERTS_ISSUE))
-		html_printf(b, "<p><a href=\"/courses/%lld/certificates\">Certificates of this course"
-		               "</a></p>",
+		html_printf(b,
+		            "<p><a href=\"/courses/%lld/certificates\">Certificates of this course"
+		            "</a></p>",
 		            (long long)id);
 	if (may_write(req)) {
-		html_raw(b, "<section aria-labelledby=\"add-h\"><h2 id=\"add-h\">Add a session</h2>");
+		html_raw(b,
+		         "<section aria-labelledby=\"add-h\"><h2 id=\"add-h\">Add a session</h2>");
 		session_form(req, d, &c, NULL, session_in, session_errs);
 		html_raw(b, "</section><section aria-labelledby=\"edit-h\"><h2 id=\"edit-h\">Edit "
 		            "the course</h2>");
@@ -624,14 +664,13 @@ static const route courses_routes[] = {
     {"GET", "/courses/{id}", course_page, PERM_COURSES_READ, 0,
      "One course: details, conflicts, sessions by day, calendar link"},
     {"POST", "/courses/{id}", course_submit, PERM_COURSES_WRITE, 0, "Change a course"},
-    {"POST", "/courses/{id}/sessions", session_new_submit, PERM_COURSES_WRITE, 0,
-     "Add a session"},
+    {"POST", "/courses/{id}/sessions", session_new_submit, PERM_COURSES_WRITE, 0, "Add a session"},
     {"GET", "/courses/{id}/sessions/{sid}", session_page, PERM_COURSES_WRITE, 0,
      "A session's edit form"},
     {"POST", "/courses/{id}/sessions/{sid}", session_submit, PERM_COURSES_WRITE, 0,
      "Change a session"},
-    {"POST", "/courses/{id}/sessions/{sid}/delete", session_delete_submit, PERM_COURSES_WRITE,
-     0, "Delete a session"},
+    {"POST", "/courses/{id}/sessions/{sid}/delete", session_delete_submit, PERM_COURSES_WRITE, 0,
+     "Delete a session"},
 };
 
 void courses_pages_register(void)

@@ -11,12 +11,13 @@
 #include "curricula_internal.h"
 
 static const char *const components[] = {
-    "clinical", "lived_experience", "deescalation", "scenarios", "legal", "resources", "program",
-    NULL,
+    "clinical", "lived_experience", "deescalation", "scenarios",
+    "legal",    "resources",        "program",      NULL,
 };
 static const char *const component_labels[] = {
-    "Clinical topics",  "Lived experience", "Verbal de-escalation", "Scenario practice",
-    "Legal issues",     "Community resources and site visits",     "Program and logistics",
+    "Clinical topics",       "Lived experience", "Verbal de-escalation",
+    "Scenario practice",     "Legal issues",     "Community resources and site visits",
+    "Program and logistics",
 };
 static const char *const kinds[] = {"clinician", "officer", "presenter", "role_player", NULL};
 static const char *const kind_labels[] = {
@@ -70,10 +71,11 @@ bool curriculum_module_taught_by(const curriculum_module *m, const char *kind)
 }
 
 #define VERSION_COLUMNS                                                                            \
-	"v.id, v.curriculum_id, c.name, c.kind, v.version, v.title, v.status, "                   \
-	"COALESCE(v.based_on_id, 0), COALESCE(v.approved_at, 0), COALESCE(v.approved_by, 0), "    \
+	"v.id, v.curriculum_id, c.name, c.kind, v.version, v.title, v.status, "                    \
+	"COALESCE(v.based_on_id, 0), COALESCE(v.approved_at, 0), COALESCE(v.approved_by, 0), "     \
 	"v.created_at, v.updated_at, "                                                             \
-	"(SELECT COALESCE(SUM(m.minutes), 0) FROM curriculum_modules m WHERE m.version_id = v.id), " \
+	"(SELECT COALESCE(SUM(m.minutes), 0) FROM curriculum_modules m WHERE m.version_id = "      \
+	"v.id), "                                                                                  \
 	"(SELECT COUNT(*) FROM curriculum_modules m WHERE m.version_id = v.id) "
 
 static void read_version(arena *a, db_stmt *s, curriculum_version *v)
@@ -180,11 +182,12 @@ int curriculum_modules_list(db *d, arena *a, int64_t version_id, curriculum_modu
 	db_stmt *s;
 	*modules = NULL;
 	*n = 0;
-	int rc = db_prepare(d,
-	                    "SELECT id, version_id, code, position, day, title, component, minutes, "
-	                    "objectives, instructor_kinds, is_required, COALESCE(model_minutes, 0) "
-	                    "FROM curriculum_modules WHERE version_id = $1 ORDER BY position, id",
-	                    &s);
+	int rc =
+	    db_prepare(d,
+	               "SELECT id, version_id, code, position, day, title, component, minutes, "
+	               "objectives, instructor_kinds, is_required, COALESCE(model_minutes, 0) "
+	               "FROM curriculum_modules WHERE version_id = $1 ORDER BY position, id",
+	               &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, version_id);
@@ -249,8 +252,7 @@ static void read_curriculum(arena *a, db_stmt *s, void *item)
 #define CURRICULUM_ORDER(c) "CASE WHEN " c ".kind = 'model' THEN 0 ELSE 1 END, " c ".name, " c ".id"
 
 /* limit 0: every curriculum; after: the id to continue after (0: none). */
-static int curricula_page(db *d, arena *a, int limit, int64_t after, curriculum **items,
-                          size_t *n)
+static int curricula_page(db *d, arena *a, int limit, int64_t after, curriculum **items, size_t *n)
 {
 	db_stmt *s;
 	int rc = db_prepare(
@@ -261,9 +263,10 @@ static int curricula_page(db *d, arena *a, int limit, int64_t after, curriculum 
 	    "FROM curricula c JOIN curriculum_versions v ON v.curriculum_id = c.id "
 	    "AND v.version = (SELECT MAX(x.version) FROM curriculum_versions x "
 	    "WHERE x.curriculum_id = c.id) "
-	    "WHERE CAST($1 AS BIGINT) = 0 OR (" CURRICULUM_ORDER("c") ") > "
-	    "(SELECT " CURRICULUM_ORDER("k") " FROM curricula k WHERE k.id = $1) "
-	    "ORDER BY " CURRICULUM_ORDER("c") " LIMIT $2",
+	    "WHERE CAST($1 AS BIGINT) = 0 OR (" CURRICULUM_ORDER(
+	        "c") ") > "
+	             "(SELECT " CURRICULUM_ORDER("k") " FROM curricula k WHERE k.id = $1) "
+	                                              "ORDER BY " CURRICULUM_ORDER("c") " LIMIT $2",
 	    &s);
 	if (rc < 0)
 		return rc;

@@ -60,8 +60,8 @@ static int reply_version(request *req, db *d, int64_t id, int status)
 		json_array_append_new(mods, module_json(&m[i]));
 	for (size_t i = 0; i < GUIDELINE_RULES; i++)
 		json_array_append_new(rules, json_pack("{s:s, s:s, s:b, s:s}", "rule", r[i].rule,
-		                                       "label", r[i].label, "passed", r[i].is_passed,
-		                                       "message", r[i].message));
+		                                       "label", r[i].label, "passed",
+		                                       r[i].is_passed, "message", r[i].message));
 	json_object_set_new(o, "modules", mods);
 	json_object_set_new(o, "rules", rules);
 	json_object_set_new(o, "rules_pass", json_boolean(ok));
@@ -90,14 +90,14 @@ static int curricula_list_api(request *req)
 	for (size_t i = 0; i < n; i++) {
 		const curriculum *c = &items[i];
 		json_array_append_new(
-		    arr, json_pack("{s:I, s:s, s:s, s:o, s:I, s:i, s:s, s:o}", "id", (json_int_t)c->id,
-		                   "name", c->name, "kind", c->kind, "created_at",
-		                   auth_json_time(c->created_at), "latest_version_id",
-		                   (json_int_t)c->latest_version_id, "latest_version",
-		                   c->latest_version, "latest_status", c->latest_status,
-		                   "approved_version_id",
-		                   c->approved_version_id ? json_integer(c->approved_version_id)
-		                                          : json_null()));
+		    arr,
+		    json_pack("{s:I, s:s, s:s, s:o, s:I, s:i, s:s, s:o}", "id", (json_int_t)c->id,
+		              "name", c->name, "kind", c->kind, "created_at",
+		              auth_json_time(c->created_at), "latest_version_id",
+		              (json_int_t)c->latest_version_id, "latest_version", c->latest_version,
+		              "latest_status", c->latest_status, "approved_version_id",
+		              c->approved_version_id ? json_integer(c->approved_version_id)
+		                                     : json_null()));
 	}
 	resp_json(req, 200, auth_list_json(arr, next));
 	return 0;

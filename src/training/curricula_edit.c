@@ -97,7 +97,8 @@ static int derive_in_tx(db *d, void *vctx)
 	int64_t curriculum_id = from.curriculum_id, number = 0, now = auth_now();
 	if (c->name) {
 		int64_t other = 0;
-		rc = db_query_int(d, &other, "SELECT id FROM curricula WHERE name = $1", "t", c->name);
+		rc = db_query_int(d, &other, "SELECT id FROM curricula WHERE name = $1", "t",
+		                  c->name);
 		if (rc < 0)
 			return rc;
 		if (rc == DB_ROW) {
@@ -278,10 +279,11 @@ typedef struct module_ctx {
 static int code_taken(db *d, int64_t version_id, const char *code, int64_t except, bool *taken)
 {
 	int64_t id;
-	int rc = db_query_int(d, &id,
-	                      "SELECT id FROM curriculum_modules WHERE version_id = $1 AND code = $2 "
-	                      "AND id <> $3",
-	                      "iti", version_id, code, except);
+	int rc =
+	    db_query_int(d, &id,
+	                 "SELECT id FROM curriculum_modules WHERE version_id = $1 AND code = $2 "
+	                 "AND id <> $3",
+	                 "iti", version_id, code, except);
 	*taken = rc == DB_ROW;
 	return rc < 0 ? rc : 0;
 }
@@ -294,7 +296,8 @@ static int add_in_tx(db *d, void *vctx)
 	int rc = load_draft(d, c->a, c->version_id, &ver, c->errs);
 	if (rc < 0)
 		return rc;
-	const char *code = v[M_CODE].present ? v[M_CODE].text : code_from_title(c->a, v[M_TITLE].text);
+	const char *code =
+	    v[M_CODE].present ? v[M_CODE].text : code_from_title(c->a, v[M_TITLE].text);
 	bool taken;
 	rc = code_taken(d, c->version_id, code, 0, &taken);
 	if (rc < 0)
@@ -306,8 +309,10 @@ static int add_in_tx(db *d, void *vctx)
 		}
 		/* A title like an existing module's: make the code unique. */
 		int64_t next = 0;
-		rc = db_query_int(d, &next, "SELECT COUNT(*) + 1 FROM curriculum_modules "
-		                            "WHERE version_id = $1", "i", c->version_id);
+		rc = db_query_int(d, &next,
+		                  "SELECT COUNT(*) + 1 FROM curriculum_modules "
+		                  "WHERE version_id = $1",
+		                  "i", c->version_id);
 		if (rc < 0)
 			return rc;
 		code = arena_printf(c->a, "%s-%lld", code, (long long)next);
@@ -339,8 +344,8 @@ static int add_in_tx(db *d, void *vctx)
 	                       (json_int_t)v[M_MINUTES].number));
 }
 
-int curriculum_module_add(db *d, arena *a, const principal *actor, int64_t version_id,
-                          const kv *in, int64_t *module_id, field_errors *errs)
+int curriculum_module_add(db *d, arena *a, const principal *actor, int64_t version_id, const kv *in,
+                          int64_t *module_id, field_errors *errs)
 {
 	field_spec specs[M_COUNT];
 	field_value v[M_COUNT];
@@ -364,8 +369,9 @@ int curriculum_module_add(db *d, arena *a, const principal *actor, int64_t versi
 
 int curriculum_module_version(db *d, int64_t module_id, int64_t *version_id)
 {
-	int rc = db_query_int(d, version_id, "SELECT version_id FROM curriculum_modules WHERE id = $1",
-	                      "i", module_id);
+	int rc =
+	    db_query_int(d, version_id, "SELECT version_id FROM curriculum_modules WHERE id = $1",
+	                 "i", module_id);
 	if (rc < 0)
 		return rc;
 	return rc == DB_ROW ? 0 : CK_E_NOT_FOUND;
@@ -412,8 +418,8 @@ static int reorder(db *d, curriculum_module *all, size_t n, int64_t module_id, i
 	for (size_t i = 0; i < n; i++) {
 		if (all[i].position == (int)i + 1)
 			continue;
-		int rc = db_run(d, "UPDATE curriculum_modules SET position = $1 WHERE id = $2", "ii",
-		                (int64_t)(i + 1), all[i].id);
+		int rc = db_run(d, "UPDATE curriculum_modules SET position = $1 WHERE id = $2",
+		                "ii", (int64_t)(i + 1), all[i].id);
 		if (rc < 0)
 			return rc;
 	}
@@ -436,7 +442,8 @@ static int update_in_tx(db *d, void *vctx)
 		return CK_E_INVALID;
 	}
 	if (v[M_CODE].present && strcmp(v[M_CODE].text, m.code)) {
-		field_errors_add(c->errs, "code", "cannot change: it ties the module across versions");
+		field_errors_add(c->errs, "code",
+		                 "cannot change: it ties the module across versions");
 		return CK_E_INVALID;
 	}
 	curriculum_module after = m;
@@ -467,13 +474,13 @@ static int update_in_tx(db *d, void *vctx)
 	rc = touch(d, c->version_id);
 	if (rc < 0)
 		return rc;
-	return audit(d, c->a, c->actor, "curriculum.module_update", c->version_id,
-	             json_pack("{s:s, s:{s:s, s:i, s:i, s:i}, s:{s:s, s:i, s:i, s:I}}", "code", m.code,
-	                       "before", "title", m.title, "minutes", m.minutes, "day", m.day,
-	                       "position", m.position, "after", "title", after.title, "minutes",
-	                       after.minutes, "day", after.day, "position",
-	                       (json_int_t)(v[M_POSITION].present ? v[M_POSITION].number
-	                                                          : m.position)));
+	return audit(
+	    d, c->a, c->actor, "curriculum.module_update", c->version_id,
+	    json_pack("{s:s, s:{s:s, s:i, s:i, s:i}, s:{s:s, s:i, s:i, s:I}}", "code", m.code,
+	              "before", "title", m.title, "minutes", m.minutes, "day", m.day, "position",
+	              m.position, "after", "title", after.title, "minutes", after.minutes, "day",
+	              after.day, "position",
+	              (json_int_t)(v[M_POSITION].present ? v[M_POSITION].number : m.position)));
 }
 
 int curriculum_module_update(db *d, arena *a, const principal *actor, int64_t module_id,
@@ -500,8 +507,9 @@ static int remove_in_tx(db *d, void *vctx)
 	if (rc < 0)
 		return rc;
 	if (m.is_required) {
-		field_errors_add(c->errs, "module",
-		                 "is required by the national model: it can be re-timed, not removed");
+		field_errors_add(
+		    c->errs, "module",
+		    "is required by the national model: it can be re-timed, not removed");
 		return CK_E_CONFLICT;
 	}
 	rc = db_run(d, "DELETE FROM curriculum_modules WHERE id = $1", "i", m.id);
@@ -516,9 +524,9 @@ static int remove_in_tx(db *d, void *vctx)
 	rc = touch(d, c->version_id);
 	if (rc < 0)
 		return rc;
-	return audit(d, c->a, c->actor, "curriculum.module_remove", c->version_id,
-	             json_pack("{s:s, s:s, s:i}", "code", m.code, "title", m.title, "minutes",
-	                       m.minutes));
+	return audit(
+	    d, c->a, c->actor, "curriculum.module_remove", c->version_id,
+	    json_pack("{s:s, s:s, s:i}", "code", m.code, "title", m.title, "minutes", m.minutes));
 }
 
 int curriculum_module_remove(db *d, arena *a, const principal *actor, int64_t module_id,
@@ -559,8 +567,9 @@ static int approve_in_tx(db *d, void *vctx)
 	if (!ok) {
 		for (size_t i = 0; i < GUIDELINE_RULES; i++)
 			if (!r[i].is_passed)
-				field_errors_add(c->errs, r[i].rule,
-				                 arena_printf(c->a, "%s: %s", r[i].label, r[i].message));
+				field_errors_add(
+				    c->errs, r[i].rule,
+				    arena_printf(c->a, "%s: %s", r[i].label, r[i].message));
 		return CK_E_CONFLICT;
 	}
 	int64_t now = auth_now();

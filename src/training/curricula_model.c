@@ -285,7 +285,8 @@ static int load_in_tx(db *d, void *vctx)
 	if (rc < 0)
 		return rc;
 	c->loaded = true;
-	json_t *detail = json_pack("{s:I, s:i}", "version_id", (json_int_t)vid, "modules", (int)c->n);
+	json_t *detail =
+	    json_pack("{s:I, s:i}", "version_id", (json_int_t)vid, "modules", (int)c->n);
 	return audit_append(d, c->actor, "curriculum.model_load", "curriculum_version",
 	                    auth_id_text(c->a, vid), AUDIT_SUCCESS, auth_json_text(c->a, detail));
 }

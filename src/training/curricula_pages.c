@@ -96,8 +96,8 @@ static const char *status_label(const char *status)
 }
 
 /* The derive form: a select of versions to start from and a name. */
-static void derive_form(request *req, const curriculum_version *from, size_t n,
-                        const kv *in, const field_errors *errs)
+static void derive_form(request *req, const curriculum_version *from, size_t n, const kv *in,
+                        const field_errors *errs)
 {
 	const char **values = arena_array(req->arena, n + 1, sizeof *values);
 	const char **names = arena_array(req->arena, n + 1, sizeof *names);
@@ -158,19 +158,20 @@ static int render_list(request *req, const kv *in, const field_errors *errs)
 	html_raw(b, "<p>The national curriculum model and the program's local adaptations. A "
 	            "local version may break a guideline rule while it is a draft; it can only be "
 	            "approved when every rule passes, and approved versions never change.</p>");
-	static const char *const headers[] = {"Curriculum", "Kind", "Newest version", "Status",
-	                                      "Approved version", NULL};
+	static const char *const headers[] = {
+	    "Curriculum", "Kind", "Newest version", "Status", "Approved version", NULL};
 	page_table_begin(req, "Curricula", headers);
 	for (size_t i = 0; i < n; i++) {
 		const curriculum *c = &items[i];
-		html_printf(b,
-		            "<tr><td data-label=\"Curriculum\"><a href=\"/curricula/%lld\">%s</a></td>"
-		            "<td data-label=\"Kind\">%s</td>"
-		            "<td data-label=\"Newest version\" class=\"num\">%d</td>"
-		            "<td data-label=\"Status\">%s</td><td data-label=\"Approved version\">",
-		            (long long)c->latest_version_id, c->name,
-		            !strcmp(c->kind, "model") ? "National model" : "Local", c->latest_version,
-		            status_label(c->latest_status));
+		html_printf(
+		    b,
+		    "<tr><td data-label=\"Curriculum\"><a href=\"/curricula/%lld\">%s</a></td>"
+		    "<td data-label=\"Kind\">%s</td>"
+		    "<td data-label=\"Newest version\" class=\"num\">%d</td>"
+		    "<td data-label=\"Status\">%s</td><td data-label=\"Approved version\">",
+		    (long long)c->latest_version_id, c->name,
+		    !strcmp(c->kind, "model") ? "National model" : "Local", c->latest_version,
+		    status_label(c->latest_status));
 		if (c->approved_version_id)
 			html_printf(b, "<a href=\"/curricula/%lld\">View</a>",
 			            (long long)c->approved_version_id);
@@ -233,8 +234,9 @@ static void rules_section(request *req, const guideline_result *r, bool ok)
 	html_raw(b, "<section aria-labelledby=\"rules-h\"><h2 id=\"rules-h\">Guideline "
 	            "rules</h2>");
 	html_printf(b, "<p class=\"%s\">%s</p><ul class=\"rules\">", ok ? "pass" : "fail",
-	            ok ? "Every rule passes." : "Some rules do not pass yet: this version can be "
-	                                        "saved as a draft but not approved.");
+	            ok ? "Every rule passes."
+	               : "Some rules do not pass yet: this version can be "
+	                 "saved as a draft but not approved.");
 	for (size_t i = 0; i < GUIDELINE_RULES; i++)
 		html_printf(b,
 		            "<li class=\"%s\" data-rule=\"%s\"><strong>%s:</strong> %s "
@@ -257,17 +259,18 @@ static void totals_section(request *req, const curriculum_module *m, size_t n)
 			if (!strcmp(m[i].component, c[k]))
 				sum += m[i].minutes;
 		total += sum;
-		html_printf(b,
-		            "<tr><td data-label=\"Component\">%s</td><td data-label=\"Minutes\" "
-		            "class=\"num\" data-component=\"%s\">%d</td><td data-label=\"Hours\">%s</td>"
-		            "</tr>",
-		            curriculum_component_label(c[k]), c[k], sum,
-		            guideline_hours(req->arena, sum));
+		html_printf(
+		    b,
+		    "<tr><td data-label=\"Component\">%s</td><td data-label=\"Minutes\" "
+		    "class=\"num\" data-component=\"%s\">%d</td><td data-label=\"Hours\">%s</td>"
+		    "</tr>",
+		    curriculum_component_label(c[k]), c[k], sum, guideline_hours(req->arena, sum));
 	}
-	html_printf(b,
-	            "<tr><th scope=\"row\">Total</th><td class=\"num\" data-total>%d</td><td>%s</td>"
-	            "</tr>",
-	            total, guideline_hours(req->arena, total));
+	html_printf(
+	    b,
+	    "<tr><th scope=\"row\">Total</th><td class=\"num\" data-total>%d</td><td>%s</td>"
+	    "</tr>",
+	    total, guideline_hours(req->arena, total));
 	page_table_end(req);
 }
 
@@ -275,8 +278,8 @@ static void modules_section(request *req, const curriculum_version *v, const cur
                             size_t n, bool editable)
 {
 	buf *b = &req->resp.body;
-	static const char *const headers[] = {"#",       "Module",   "Component", "Minutes",
-	                                      "Model",   "Required", "Taught by", NULL};
+	static const char *const headers[] = {"#",     "Module",   "Component", "Minutes",
+	                                      "Model", "Required", "Taught by", NULL};
 	for (int day = 1; day <= 5; day++) {
 		int sum = 0;
 		size_t count = 0;
@@ -295,7 +298,9 @@ static void modules_section(request *req, const curriculum_version *v, const cur
 		for (size_t i = 0; i < n; i++) {
 			if (m[i].day != day)
 				continue;
-			html_printf(b, "<tr><td data-label=\"#\" class=\"num\">%d</td><td data-label=\"Module\">",
+			html_printf(b,
+			            "<tr><td data-label=\"#\" class=\"num\">%d</td><td "
+			            "data-label=\"Module\">",
 			            m[i].position);
 			if (editable)
 				html_printf(b, "<a href=\"/curricula/%lld/modules/%lld\">%s</a>",
@@ -306,11 +311,13 @@ static void modules_section(request *req, const curriculum_version *v, const cur
 			            "</td><td data-label=\"Component\">%s</td>"
 			            "<td data-label=\"Minutes\" class=\"num\">%d</td>"
 			            "<td data-label=\"Model\" class=\"num\">%s</td>"
-			            "<td data-label=\"Required\">%s</td><td data-label=\"Taught by\">%s</td>"
+			            "<td data-label=\"Required\">%s</td><td data-label=\"Taught "
+			            "by\">%s</td>"
 			            "</tr>",
 			            curriculum_component_label(m[i].component), m[i].minutes,
-			            m[i].model_minutes ? arena_printf(req->arena, "%d", m[i].model_minutes)
-			                               : "local",
+			            m[i].model_minutes
+			                ? arena_printf(req->arena, "%d", m[i].model_minutes)
+			                : "local",
 			            m[i].is_required ? "Required" : "Optional",
 			            kinds_words(req->arena, m[i].instructor_kinds));
 		}
@@ -323,7 +330,8 @@ static void add_form(request *req, const curriculum_version *v, const kv *in,
                      const field_errors *errs)
 {
 	const char *const *picked = in ? kv_get_all(in, "instructor_kinds", &(size_t){0}) : NULL;
-	form_begin(req, arena_printf(req->arena, "/curricula/%lld/modules", (long long)v->id), NULL);
+	form_begin(req, arena_printf(req->arena, "/curricula/%lld/modules", (long long)v->id),
+	           NULL);
 	form_text(req, "title", "Title", "text", in ? kv_get(in, "title") : NULL, errs,
 	          "required maxlength=\"200\"");
 	form_select(req, "component", "Component", curriculum_components(),
@@ -374,15 +382,16 @@ static int render_version(request *req, int64_t id, which_form which, const kv *
 	/* A refused module write has no form on this page to show it on. */
 	for (size_t i = 0; which == FORM_NONE && errs && i < errs->len; i++)
 		page_flash(req, FLASH_ERROR, errs->items[i].message);
-	html_printf(b,
-	            "<dl class=\"details\"><dt>Title</dt><dd>%s</dd><dt>Kind</dt><dd>%s</dd>"
-	            "<dt>Status</dt><dd>%s</dd><dt>Modules</dt><dd>%d</dd><dt>Total</dt><dd>%s</dd>",
-	            v.title, !strcmp(v.kind, "model") ? "National model" : "Local",
-	            status_label(v.status), v.module_count,
-	            guideline_hours(req->arena, v.total_minutes));
+	html_printf(
+	    b,
+	    "<dl class=\"details\"><dt>Title</dt><dd>%s</dd><dt>Kind</dt><dd>%s</dd>"
+	    "<dt>Status</dt><dd>%s</dd><dt>Modules</dt><dd>%d</dd><dt>Total</dt><dd>%s</dd>",
+	    v.title, !strcmp(v.kind, "model") ? "National model" : "Local", status_label(v.status),
+	    v.module_count, guideline_hours(req->arena, v.total_minutes));
 	if (v.based_on_id)
-		html_printf(b, "<dt>Based on</dt><dd><a href=\"/curricula/%lld\">version %lld</a></dd>",
-		            (long long)v.based_on_id, (long long)v.based_on_id);
+		html_printf(
+		    b, "<dt>Based on</dt><dd><a href=\"/curricula/%lld\">version %lld</a></dd>",
+		    (long long)v.based_on_id, (long long)v.based_on_id);
 	if (v.approved_at) {
 		html_raw(b, "<dt>Approved</dt><dd>");
 		auth_time_html(b, v.approved_at);
@@ -395,14 +404,16 @@ static int render_version(request *req, int64_t id, which_form which, const kv *
 	html_raw(b, "</section><section aria-labelledby=\"modules-h\"><h2 id=\"modules-h\">Modules "
 	            "by day</h2>");
 	if (editable)
-		html_raw(b, "<p>Follow a module's title to re-time, move, rename or remove it.</p>");
+		html_raw(b,
+		         "<p>Follow a module's title to re-time, move, rename or remove it.</p>");
 	modules_section(req, &v, m, n, editable);
 	html_raw(b, "</section>");
 	if (editable) {
-		html_printf(b,
-		            "<p><a class=\"button\" href=\"/curricula/%lld/modules/new\">Add a local "
-		            "module</a></p>",
-		            (long long)v.id);
+		html_printf(
+		    b,
+		    "<p><a class=\"button\" href=\"/curricula/%lld/modules/new\">Add a local "
+		    "module</a></p>",
+		    (long long)v.id);
 		html_raw(b, "<section aria-labelledby=\"title-h\"><h2 id=\"title-h\">Title</h2>");
 		if (which == FORM_TITLE)
 			form_errors_summary(req, errs);
@@ -418,7 +429,8 @@ static int render_version(request *req, int64_t id, which_form which, const kv *
 			form_errors_summary(req, errs);
 		html_raw(b, "<p>An approved version can be used for courses and never changes "
 		            "again.</p>");
-		form_button(req, arena_printf(req->arena, "/curricula/%lld/approve", (long long)v.id),
+		form_button(req,
+		            arena_printf(req->arena, "/curricula/%lld/approve", (long long)v.id),
 		            "Approve this version", "Approve? It cannot be changed afterwards.");
 		html_raw(b, "</section>");
 	} else if (may_write(req)) {
@@ -428,7 +440,8 @@ static int render_version(request *req, int64_t id, which_form which, const kv *
 		if (which == FORM_DERIVE)
 			form_errors_summary(req, errs);
 		form_begin(req, "/curricula", NULL);
-		form_hidden(req, "from_version_id", arena_printf(req->arena, "%lld", (long long)v.id));
+		form_hidden(req, "from_version_id",
+		            arena_printf(req->arena, "%lld", (long long)v.id));
 		if (!strcmp(v.kind, "model"))
 			form_text(req, "name", "Name of the local curriculum", "text",
 			          which == FORM_DERIVE && in ? kv_get(in, "name") : NULL,
@@ -456,8 +469,8 @@ static int version_page(request *req)
 
 /* A write's result: a redirect to the version page with done, the page
  * again with the errors on which form, or the error page. */
-static int after_write(request *req, int64_t id, int rc, which_form which,
-                       field_errors *errs, const char *done)
+static int after_write(request *req, int64_t id, int rc, which_form which, field_errors *errs,
+                       const char *done)
 {
 	if (rc == CK_E_INVALID || rc == CK_E_CONFLICT) {
 		AUTH_NAME_ERRORS(req->arena, errs, labels);
@@ -466,7 +479,8 @@ static int after_write(request *req, int64_t id, int rc, which_form which,
 	}
 	if (!auth_ok(req, rc))
 		return 0;
-	resp_redirect(req, arena_printf(req->arena, "/curricula/%lld?done=%s", (long long)id, done));
+	resp_redirect(req,
+	              arena_printf(req->arena, "/curricula/%lld?done=%s", (long long)id, done));
 	return 0;
 }
 
@@ -581,20 +595,21 @@ static int render_module(request *req, const kv *in, const field_errors *errs)
 	            "<dl class=\"details\"><dt>Component</dt><dd>%s</dd><dt>Model time</dt><dd>%s"
 	            "</dd><dt>Required</dt><dd>%s</dd></dl>",
 	            curriculum_component_label(m.component),
-	            m.model_minutes ? guideline_hours(req->arena, m.model_minutes) : "a local module",
+	            m.model_minutes ? guideline_hours(req->arena, m.model_minutes)
+	                            : "a local module",
 	            m.is_required ? "Yes: it may be re-timed within the guideline range, not "
 	                            "removed"
 	                          : "No");
 	form_errors_summary(req, errs);
-	const char *action =
-	    arena_printf(req->arena, "/curricula/%lld/modules/%lld", (long long)id, (long long)m.id);
+	const char *action = arena_printf(req->arena, "/curricula/%lld/modules/%lld", (long long)id,
+	                                  (long long)m.id);
 	form_begin(req, action, NULL);
 	form_text(req, "title", "Title", "text", in ? kv_get(in, "title") : m.title, errs,
 	          "required maxlength=\"200\"");
 	if (!m.model_minutes)
 		form_select(req, "component", "Component", curriculum_components(),
-		            component_labels(req->arena), in ? kv_get(in, "component") : m.component,
-		            errs);
+		            component_labels(req->arena),
+		            in ? kv_get(in, "component") : m.component, errs);
 	form_text(req, "minutes", "Minutes", "number",
 	          in ? kv_get(in, "minutes") : arena_printf(req->arena, "%d", m.minutes), errs,
 	          "required min=\"1\" max=\"1440\"");
@@ -614,8 +629,8 @@ static int render_module(request *req, const kv *in, const field_errors *errs)
 	form_end(req);
 	if (!m.is_required) {
 		html_raw(b, "<h2>Remove</h2>");
-		form_button(req, arena_printf(req->arena, "%s/remove", action), "Remove this module",
-		            "Remove this module from the draft?");
+		form_button(req, arena_printf(req->arena, "%s/remove", action),
+		            "Remove this module", "Remove this module from the draft?");
 	}
 	html_printf(b, "<p><a href=\"/curricula/%lld\">Back to the version</a></p>", (long long)id);
 	page_end(req);
@@ -668,8 +683,7 @@ static const route curricula_routes[] = {
      "Derive a draft from the model or an earlier version"},
     {"GET", "/curricula/{id}", version_page, PERM_CURRICULA_READ, 0,
      "One curriculum version: modules by day, time by component, guideline rules"},
-    {"POST", "/curricula/{id}", version_submit, PERM_CURRICULA_WRITE, 0,
-     "Change a draft's title"},
+    {"POST", "/curricula/{id}", version_submit, PERM_CURRICULA_WRITE, 0, "Change a draft's title"},
     {"POST", "/curricula/{id}/approve", approve_submit, PERM_CURRICULA_WRITE, 0,
      "Approve a draft whose guideline rules all pass"},
     {"GET", "/curricula/{id}/modules/new", module_new_page, PERM_CURRICULA_WRITE, 0,
@@ -680,8 +694,8 @@ static const route curricula_routes[] = {
      "Edit form of one module"},
     {"POST", "/curricula/{id}/modules/{mid}", module_submit, PERM_CURRICULA_WRITE, 0,
      "Re-time, move, rename or describe a module"},
-    {"POST", "/curricula/{id}/modules/{mid}/remove", module_remove_submit, PERM_CURRICULA_WRITE,
-     0, "Remove a module the model does not require"},
+    {"POST", "/curricula/{id}/modules/{mid}/remove", module_remove_submit, PERM_CURRICULA_WRITE, 0,
+     "Remove a module the model does not require"},
 };
 
 void curricula_pages_register(void)

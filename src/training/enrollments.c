@@ -15,7 +15,7 @@
 
 #define ENROLLMENT_COLUMNS                                                                         \
 	"e.id, e.course_id, e.user_id, e.status, e.enrolled_by, e.waitlisted_at, "                 \
-	"e.created_at, e.updated_at, u.name, u.email, "                                           \
+	"e.created_at, e.updated_at, u.name, u.email, "                                            \
 	"u.org_id, o.name, c.title, c.status, c.starts_on, c.ends_on, e.seated_at, "               \
 	"CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM enrollments w "              \
 	"WHERE w.course_id = e.course_id AND w.status = 'waitlisted' AND (w.waitlisted_at < "      \
@@ -104,9 +104,8 @@ int enrollment_get(db *d, arena *a, const principal *actor, int64_t id, enrollme
 /* One page of enrollments: sql binds $1 key, $2 org (0 = any), $3 user
  * (0 = any), $4 the id after which to continue (0 = from the start) and
  * $5 the row limit; limit 0 means every row (pages held in full). */
-static int list(db *d, arena *a, const char *sql, int64_t key, int64_t org, int64_t user,
-                int limit, const char *cursor, enrollment **items, size_t *n,
-                const char **next_cursor)
+static int list(db *d, arena *a, const char *sql, int64_t key, int64_t org, int64_t user, int limit,
+                const char *cursor, enrollment **items, size_t *n, const char **next_cursor)
 {
 	int64_t after = 0;
 	if (next_cursor)
@@ -154,8 +153,7 @@ static int list(db *d, arena *a, const char *sql, int64_t key, int64_t org, int6
 	"CASE WHEN " e ".status = 'waitlisted' THEN '' ELSE " u ".name END, " e ".id"
 
 static int course_page(db *d, arena *a, const principal *actor, int64_t course_id, int limit,
-                       const char *cursor, enrollment **items, size_t *n,
-                       const char **next_cursor)
+                       const char *cursor, enrollment **items, size_t *n, const char **next_cursor)
 {
 	*items = NULL;
 	*n = 0;
@@ -167,15 +165,16 @@ static int course_page(db *d, arena *a, const principal *actor, int64_t course_i
 		return rc;
 	int64_t org, user;
 	scope_of(actor, &org, &user);
-	return list(d, a,
-	            "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM
-	            "WHERE e.course_id = $1 AND (CAST($2 AS BIGINT) = 0 OR u.org_id = $2) "
-	            "AND (CAST($3 AS BIGINT) = 0 OR e.user_id = $3) "
-	            "AND (CAST($4 AS BIGINT) = 0 OR (" COURSE_ORDER("e", "u") ") > (SELECT "
-	            COURSE_ORDER("k", "ku") " FROM enrollments k JOIN users ku ON ku.id = k.user_id "
-	            "WHERE k.id = $4)) "
-	            "ORDER BY " COURSE_ORDER("e", "u") " LIMIT $5",
-	            course_id, org, user, limit, cursor, items, n, next_cursor);
+	return list(
+	    d, a,
+	    "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM
+	    "WHERE e.course_id = $1 AND (CAST($2 AS BIGINT) = 0 OR u.org_id = $2) "
+	    "AND (CAST($3 AS BIGINT) = 0 OR e.user_id = $3) "
+	    "AND (CAST($4 AS BIGINT) = 0 OR (" COURSE_ORDER("e", "u") ") > (SELECT " COURSE_ORDER(
+	        "k", "ku") " FROM enrollments k JOIN users ku ON ku.id = k.user_id "
+	                   "WHERE k.id = $4)) "
+	                   "ORDER BY " COURSE_ORDER("e", "u") " LIMIT $5",
+	    course_id, org, user, limit, cursor, items, n, next_cursor);
 }
 
 int enrollment_list_for_course(db *d, arena *a, const principal *actor, int64_t course_id,
@@ -203,13 +202,14 @@ static int user_page(db *d, arena *a, const principal *actor, int64_t user_id, i
 		return rc;
 	if (rc == DB_DONE || !enrollment_sees(actor, user_id, org_id))
 		return CK_E_NOT_FOUND;
-	return list(d, a,
-	            "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM
-	            "WHERE e.user_id = $1 AND CAST($2 AS BIGINT) >= 0 AND CAST($3 AS BIGINT) >= 0 "
-	            "AND (CAST($4 AS BIGINT) = 0 OR (c.starts_on, e.id) < (SELECT kc.starts_on, k.id "
-	            "FROM enrollments k JOIN courses kc ON kc.id = k.course_id WHERE k.id = $4)) "
-	            "ORDER BY c.starts_on DESC, e.id DESC LIMIT $5",
-	            user_id, 0, 0, limit, cursor, items, n, next_cursor);
+	return list(
+	    d, a,
+	    "SELECT " ENROLLMENT_COLUMNS ENROLLMENT_FROM
+	    "WHERE e.user_id = $1 AND CAST($2 AS BIGINT) >= 0 AND CAST($3 AS BIGINT) >= 0 "
+	    "AND (CAST($4 AS BIGINT) = 0 OR (c.starts_on, e.id) < (SELECT kc.starts_on, k.id "
+	    "FROM enrollments k JOIN courses kc ON kc.id = k.course_id WHERE k.id = $4)) "
+	    "ORDER BY c.starts_on DESC, e.id DESC LIMIT $5",
+	    user_id, 0, 0, limit, cursor, items, n, next_cursor);
 }
 
 int enrollment_list_for_user(db *d, arena *a, const principal *actor, int64_t user_id,
@@ -218,8 +218,8 @@ int enrollment_list_for_user(db *d, arena *a, const principal *actor, int64_t us
 	return user_page(d, a, actor, user_id, 0, NULL, items, n, NULL);
 }
 
-int enrollment_page_for_user(db *d, arena *a, const principal *actor, int64_t user_id,
-                             int limit, const char *cursor, enrollment **items, size_t *n,
+int enrollment_page_for_user(db *d, arena *a, const principal *actor, int64_t user_id, int limit,
+                             const char *cursor, enrollment **items, size_t *n,
                              const char **next_cursor)
 {
 	return user_page(d, a, actor, user_id, auth_limit(limit), cursor, items, n, next_cursor);
@@ -238,8 +238,8 @@ const char *enrollment_status_text(arena *a, const enrollment *e)
 	return e->status;
 }
 
-static int audit_enrollment(db *d, arena *a, const principal *actor, const char *action,
-                            int64_t id, json_t *detail)
+static int audit_enrollment(db *d, arena *a, const principal *actor, const char *action, int64_t id,
+                            json_t *detail)
 {
 	return audit_append(d, actor, action, "enrollment", auth_id_text(a, id), AUDIT_SUCCESS,
 	                    auth_json_text(a, detail));
@@ -287,8 +287,9 @@ static int check_course(db *d, enroll_ctx *c, int64_t *capacity)
 	if (rc == DB_DONE)
 		return CK_E_NOT_FOUND;
 	if (strcmp(status, "open") && strcmp(status, "in_progress")) {
-		field_errors_add(c->errs, "course_id",
-		                 arena_printf(c->a, "is not open for enrollment (it is %s)", status));
+		field_errors_add(
+		    c->errs, "course_id",
+		    arena_printf(c->a, "is not open for enrollment (it is %s)", status));
 		return CK_E_INVALID;
 	}
 	return 0;
@@ -314,7 +315,8 @@ static int check_person(db *d, enroll_ctx *c)
 		return CK_E_NOT_FOUND;
 	if (!is_active || !(roles & ROLE_OFFICER)) {
 		field_errors_add(c->errs, "user_id",
-		                 is_active ? "is not an officer" : "is disabled and cannot be enrolled");
+		                 is_active ? "is not an officer"
+		                           : "is disabled and cannot be enrolled");
 		return CK_E_INVALID;
 	}
 	return 0;
@@ -325,8 +327,8 @@ static int check_person(db *d, enroll_ctx *c)
 static int check_twice(db *d, enroll_ctx *c, int64_t *id)
 {
 	db_stmt *s;
-	int rc = db_prepare(d, "SELECT id, status FROM enrollments WHERE course_id = $1 AND user_id = $2",
-	                    &s);
+	int rc = db_prepare(
+	    d, "SELECT id, status FROM enrollments WHERE course_id = $1 AND user_id = $2", &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, c->course_id);
@@ -340,7 +342,7 @@ static int check_twice(db *d, enroll_ctx *c, int64_t *id)
 	if (rc == DB_DONE || !strcmp(status, "withdrawn"))
 		return 0;
 	field_errors_add(c->errs, "user_id",
-	                 !strcmp(status, "waitlisted") ? "is already on this course's waitlist"
+	                 !strcmp(status, "waitlisted")  ? "is already on this course's waitlist"
 	                 : !strcmp(status, "completed") ? "has already completed this course"
 	                                                : "is already enrolled in this course");
 	return CK_E_CONFLICT;
@@ -365,14 +367,15 @@ static int enroll_in_tx(db *d, void *vctx)
 	bool has_seat = seated < capacity && waiting == 0;
 	const char *status = has_seat ? "enrolled" : "waitlisted";
 	db_stmt *s;
-	rc = db_prepare(d,
-	                old_id ? "UPDATE enrollments SET status = $3, enrolled_by = $4, "
-	                         "waitlisted_at = $5, seated_at = $7, updated_at = $6 "
-	                         "WHERE course_id = $1 AND user_id = $2 RETURNING id"
-	                       : "INSERT INTO enrollments (course_id, user_id, status, enrolled_by, "
-	                         "waitlisted_at, seated_at, created_at, updated_at) "
-	                         "VALUES ($1, $2, $3, $4, $5, $7, $6, $6) RETURNING id",
-	                &s);
+	rc =
+	    db_prepare(d,
+	               old_id ? "UPDATE enrollments SET status = $3, enrolled_by = $4, "
+	                        "waitlisted_at = $5, seated_at = $7, updated_at = $6 "
+	                        "WHERE course_id = $1 AND user_id = $2 RETURNING id"
+	                      : "INSERT INTO enrollments (course_id, user_id, status, enrolled_by, "
+	                        "waitlisted_at, seated_at, created_at, updated_at) "
+	                        "VALUES ($1, $2, $3, $4, $5, $7, $6, $6) RETURNING id",
+	               &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, c->course_id);
@@ -404,8 +407,8 @@ static int enroll_in_tx(db *d, void *vctx)
 	                                  "user_id", (json_int_t)c->user_id, "status", status));
 }
 
-int enrollment_enroll(db *d, arena *a, const principal *actor, int64_t course_id,
-                      int64_t user_id, enrollment *out, field_errors *errs)
+int enrollment_enroll(db *d, arena *a, const principal *actor, int64_t course_id, int64_t user_id,
+                      enrollment *out, field_errors *errs)
 {
 	if (!auth_allowed(actor, PERM_ENROLL))
 		return CK_E_FORBIDDEN;
@@ -416,8 +419,8 @@ int enrollment_enroll(db *d, arena *a, const principal *actor, int64_t course_id
 	return out ? load(d, a, c.id, out) : 0;
 }
 
-int enrollment_enroll_kv(db *d, arena *a, const principal *actor, int64_t course_id,
-                         const kv *in, enrollment *out, field_errors *errs)
+int enrollment_enroll_kv(db *d, arena *a, const principal *actor, int64_t course_id, const kv *in,
+                         enrollment *out, field_errors *errs)
 {
 	static const field_spec specs[] = {
 	    {"user_id", FIELD_INT, false, 1, INT64_MAX, NULL, "Officer"},
@@ -517,16 +520,15 @@ static int withdraw_in_tx(db *d, void *vctx)
 	            "ii", auth_now(), c->id);
 	if (rc < 0)
 		return rc;
-	rc = audit_enrollment(d, c->a, c->actor, "enrollment.withdraw", c->id,
-	                      json_pack("{s:I, s:s}", "course_id", (json_int_t)e.course_id,
-	                                "was", e.status));
+	rc = audit_enrollment(
+	    d, c->a, c->actor, "enrollment.withdraw", c->id,
+	    json_pack("{s:I, s:s}", "course_id", (json_int_t)e.course_id, "was", e.status));
 	if (rc < 0 || strcmp(e.status, "enrolled"))
 		return rc;
 	return enrollment_promote_waiting(d, c->a, c->actor, e.course_id, &c->promoted_id);
 }
 
-int enrollment_withdraw(db *d, arena *a, const principal *actor, int64_t id,
-                        int64_t *promoted_id)
+int enrollment_withdraw(db *d, arena *a, const principal *actor, int64_t id, int64_t *promoted_id)
 {
 	if (promoted_id)
 		*promoted_id = 0;
@@ -577,7 +579,10 @@ int enrollment_complete(db *d, arena *a, const principal *actor, int64_t id, pro
 	field_errors local_errs = {0};
 	if (!auth_allowed(actor, PERM_CERTS_ISSUE) && !auth_allowed(actor, PERM_ATTENDANCE_WRITE))
 		return CK_E_FORBIDDEN;
-	change_ctx c = {.a = a, .actor = actor, .id = id, .prog = out ? out : &local,
+	change_ctx c = {.a = a,
+	                .actor = actor,
+	                .id = id,
+	                .prog = out ? out : &local,
 	                .errs = errs ? errs : &local_errs};
 	return auth_in_tx(d, complete_in_tx, &c);
 }

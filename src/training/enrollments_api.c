@@ -1,6 +1,7 @@
 /* enrollments_api.c: the JSON API for enrollment and completion:
  * GET/POST /api/v1/courses/{id}/enrollments, GET/DELETE
- * /api/v1/enrollments/{id} (DELETE withdraws), completion, make-up credit and GET /api/v1/me/enrollments. */
+ * /api/v1/enrollments/{id} (DELETE withdraws), completion, make-up credit and GET
+ * /api/v1/me/enrollments. */
 #include <string.h>
 
 #include "../auth/auth_web.h"
@@ -18,8 +19,8 @@ json_t *enroll_enrollment_json(const enrollment *e)
 	                 (json_int_t)e->org_id, "org_name", e->org_name, "status", e->status,
 	                 "course_status", e->course_status, "position", (json_int_t)e->position,
 	                 "waitlisted_at", auth_json_time(e->waitlisted_at), "seated_at",
-	                 auth_json_time(e->seated_at), "created_at",
-	                 auth_json_time(e->created_at), "updated_at", auth_json_time(e->updated_at));
+	                 auth_json_time(e->seated_at), "created_at", auth_json_time(e->created_at),
+	                 "updated_at", auth_json_time(e->updated_at));
 }
 
 static const char *const gap_kinds[] = {"module", "total", "assessment"};
@@ -30,41 +31,39 @@ json_t *enroll_progress_json(const progress *p)
 	for (size_t i = 0; i < p->n_modules; i++) {
 		const progress_module *m = &p->modules[i];
 		json_array_append_new(
-		    modules, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:b}", "code",
-		                       m->code, "title", m->title, "component", m->component, "minutes",
-		                       (json_int_t)m->minutes, "attended", (json_int_t)m->attended,
-		                       "makeup", (json_int_t)m->makeup, "before_seat",
-		                       (json_int_t)m->before_seat, "is_required", m->is_required,
-		                       "is_met", m->is_met));
+		    modules,
+		    json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:b}", "code", m->code,
+		              "title", m->title, "component", m->component, "minutes",
+		              (json_int_t)m->minutes, "attended", (json_int_t)m->attended, "makeup",
+		              (json_int_t)m->makeup, "before_seat", (json_int_t)m->before_seat,
+		              "is_required", m->is_required, "is_met", m->is_met));
 	}
 	for (size_t i = 0; i < p->n_components; i++)
 		json_array_append_new(components,
-		                      json_pack("{s:s, s:I, s:I}", "component", p->components[i].component,
-		                                "minutes", (json_int_t)p->components[i].minutes,
-		                                "attended", (json_int_t)p->components[i].attended));
+		                      json_pack("{s:s, s:I, s:I}", "component",
+		                                p->components[i].component, "minutes",
+		                                (json_int_t)p->components[i].minutes, "attended",
+		                                (json_int_t)p->components[i].attended));
 	for (size_t i = 0; i < p->n_missing; i++) {
 		const progress_gap *g = &p->missing[i];
-		json_array_append_new(missing,
-		                      json_pack("{s:s, s:s?, s:I, s:I, s:s, s:b}", "kind",
-		                                gap_kinds[g->kind], "code", g->code, "have",
-		                                (json_int_t)g->have, "need", (json_int_t)g->need, "text",
-		                                g->text, "makeup_needed", g->is_makeup_needed));
+		json_array_append_new(missing, json_pack("{s:s, s:s?, s:I, s:I, s:s, s:b}", "kind",
+		                                         gap_kinds[g->kind], "code", g->code,
+		                                         "have", (json_int_t)g->have, "need",
+		                                         (json_int_t)g->need, "text", g->text,
+		                                         "makeup_needed", g->is_makeup_needed));
 	}
 	return json_pack("{s:I, s:s, s:I, s:I, s:I, s:b, s:I, s:I, s:o, s:b, s:o, s:o, s:o}",
-	                 "enrollment_id",
-	                 (json_int_t)p->enrollment_id, "status", p->status, "total_minutes",
-	                 (json_int_t)p->total_minutes, "planned_minutes",
+	                 "enrollment_id", (json_int_t)p->enrollment_id, "status", p->status,
+	                 "total_minutes", (json_int_t)p->total_minutes, "planned_minutes",
 	                 (json_int_t)p->planned_minutes, "required_minutes",
-	                 (json_int_t)p->required_minutes,
-	                 "assessment_passed", p->assessment_passed, "runs_passed",
-	                 (json_int_t)p->runs_passed, "runs_required", (json_int_t)p->runs_required,
-	                 "assessment_passed_at",
+	                 (json_int_t)p->required_minutes, "assessment_passed", p->assessment_passed,
+	                 "runs_passed", (json_int_t)p->runs_passed, "runs_required",
+	                 (json_int_t)p->runs_required, "assessment_passed_at",
 	                 auth_json_time(p->assessment_passed_at), "is_complete", p->is_complete,
 	                 "modules", modules, "components", components, "missing", missing);
 }
 
-static void reply_list(request *req, int rc, const enrollment *items, size_t n,
-                       const char *next)
+static void reply_list(request *req, int rc, const enrollment *items, size_t n, const char *next)
 {
 	if (rc < 0) {
 		auth_list_fail(req, rc);
@@ -231,8 +230,8 @@ static const route enrollments_api_routes[] = {
      "Withdraw; the first waitlisted is promoted"},
     {"POST", "/api/v1/enrollments/{id}/complete", enrollment_finish, PERM_ATTENDANCE_WRITE,
      ROUTE_API, "Complete an enrollment that meets the completion rule"},
-    {"POST", "/api/v1/enrollments/{id}/makeup", enrollment_makeup, PERM_ATTENDANCE_WRITE,
-     ROUTE_API, "Make-up credit from a session of another course"},
+    {"POST", "/api/v1/enrollments/{id}/makeup", enrollment_makeup, PERM_ATTENDANCE_WRITE, ROUTE_API,
+     "Make-up credit from a session of another course"},
     {"GET", "/api/v1/me/enrollments", my_enrollments, PERM_SIGNED_IN, ROUTE_API,
      "The caller's own enrollments, newest course first; paged by limit and cursor"},
 };

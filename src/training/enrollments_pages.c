@@ -17,9 +17,9 @@
 #include "enroll_web.h"
 
 static const field_label enroll_labels[] = {
-    {"user_id", "Officer"},       {"email", "Email"},     {"course_id", "Course"},
-    {"session_id", "Session"},    {"module_code", "Module"}, {"minutes", "Minutes"},
-    {"progress", NULL},           {"status", "Status"},
+    {"user_id", "Officer"},    {"email", "Email"},        {"course_id", "Course"},
+    {"session_id", "Session"}, {"module_code", "Module"}, {"minutes", "Minutes"},
+    {"progress", NULL},        {"status", "Status"},
 };
 
 /* A course date (midnight UTC of the local date) as YYYY-MM-DD. */
@@ -41,7 +41,8 @@ static void small_form(request *req, const char *action, const char *name, const
 	form_begin(req, action, NULL);
 	if (name)
 		form_hidden(req, name, value);
-	html_printf(&req->resp.body, "<button type=\"submit\" class=\"secondary\">%s</button>", label);
+	html_printf(&req->resp.body, "<button type=\"submit\" class=\"secondary\">%s</button>",
+	            label);
 	form_end(req);
 }
 
@@ -71,8 +72,8 @@ static void enroll_form(request *req, db *d, int64_t course_id, const kv *in,
 			labels[i + 1] = arena_printf(req->arena, "%s (%s)", people[i].name,
 			                             people[i].org_name ? people[i].org_name : "");
 		}
-		form_select(req, "user_id", "Officer", values, labels, in ? kv_get(in, "user_id") : NULL,
-		            errs);
+		form_select(req, "user_id", "Officer", values, labels,
+		            in ? kv_get(in, "user_id") : NULL, errs);
 	} else {
 		form_text(req, "email", "Officer's email", "email", in ? kv_get(in, "email") : NULL,
 		          errs, "required");
@@ -86,16 +87,18 @@ static void enroll_form(request *req, db *d, int64_t course_id, const kv *in,
 static void trainee_row(request *req, db *d, const enrollment *e, bool may_status)
 {
 	buf *b = &req->resp.body;
-	html_printf(b,
-	            "<tr id=\"e-%lld\"><td data-label=\"Name\"><a href=\"/enrollments/%lld\">%s</a></td>"
-	            "<td data-label=\"Agency\">%s</td><td data-label=\"Status\">%s</td>",
-	            (long long)e->id, (long long)e->id, e->user_name, e->org_name,
-	            enrollment_status_text(req->arena, e));
+	html_printf(
+	    b,
+	    "<tr id=\"e-%lld\"><td data-label=\"Name\"><a href=\"/enrollments/%lld\">%s</a></td>"
+	    "<td data-label=\"Agency\">%s</td><td data-label=\"Status\">%s</td>",
+	    (long long)e->id, (long long)e->id, e->user_name, e->org_name,
+	    enrollment_status_text(req->arena, e));
 	progress p;
 	bool seated = !strcmp(e->status, "enrolled") || !strcmp(e->status, "completed");
 	if (may_status && seated && training_progress(d, req->arena, e->id, &p) == 0) {
-		html_printf(b, "<td data-label=\"Hours\" class=\"num\">%s</td><td data-label=\"Missing\">",
-		            progress_hours_text(req->arena, p.total_minutes));
+		html_printf(
+		    b, "<td data-label=\"Hours\" class=\"num\">%s</td><td data-label=\"Missing\">",
+		    progress_hours_text(req->arena, p.total_minutes));
 		if (p.n_missing == 0)
 			html_raw(b, "Nothing: meets the completion rule");
 		else {
@@ -106,17 +109,20 @@ static void trainee_row(request *req, db *d, const enrollment *e, bool may_statu
 		}
 		html_raw(b, "</td>");
 	} else if (may_status) {
-		html_raw(b, "<td data-label=\"Hours\" class=\"num\">—</td><td data-label=\"Missing\">—</td>");
+		html_raw(b, "<td data-label=\"Hours\" class=\"num\">—</td><td "
+		            "data-label=\"Missing\">—</td>");
 	}
 	html_raw(b, "<td data-label=\"Actions\" class=\"actions\">");
 	const char *base = arena_printf(req->arena, "/enrollments/%lld", (long long)e->id);
 	bool active = !strcmp(e->status, "enrolled") || !strcmp(e->status, "waitlisted");
 	if (active && perm_granted(req->who.roles, PERM_ENROLL) &&
 	    (roles_see_all_orgs(req->who.roles) || e->org_id == req->who.org_id))
-		small_form(req, arena_printf(req->arena, "%s/withdraw", base), NULL, NULL, "Withdraw");
+		small_form(req, arena_printf(req->arena, "%s/withdraw", base), NULL, NULL,
+		           "Withdraw");
 	if (seated && perm_granted(req->who.roles, PERM_ATTENDANCE_WRITE) &&
 	    !strcmp(e->status, "enrolled"))
-		small_form(req, arena_printf(req->arena, "%s/complete", base), NULL, NULL, "Complete");
+		small_form(req, arena_printf(req->arena, "%s/complete", base), NULL, NULL,
+		           "Complete");
 	html_raw(b, "</td></tr>");
 }
 
@@ -179,7 +185,8 @@ static int render_course(request *req, int64_t course_id, const kv *in, field_er
 		page_flash(req, FLASH_SUCCESS, msg);
 	int64_t seated = 0, waiting = 0;
 	for (size_t i = 0; i < n; i++) {
-		seated += !strcmp(items[i].status, "enrolled") || !strcmp(items[i].status, "completed");
+		seated +=
+		    !strcmp(items[i].status, "enrolled") || !strcmp(items[i].status, "completed");
 		waiting += !strcmp(items[i].status, "waitlisted");
 	}
 	html_printf(b,
@@ -191,8 +198,8 @@ static int render_course(request *req, int64_t course_id, const kv *in, field_er
 	if (n == 0) {
 		html_raw(b, "<p class=\"empty\">Nobody is enrolled yet.</p>");
 	} else {
-		static const char *const full[] = {"Name",  "Agency",  "Status",
-		                                   "Hours", "Missing", "Actions", NULL};
+		static const char *const full[] = {"Name",    "Agency",  "Status", "Hours",
+		                                   "Missing", "Actions", NULL};
 		static const char *const short_h[] = {"Name", "Agency", "Status", "Actions", NULL};
 		page_table_begin(req, "Trainees", may_status ? full : short_h);
 		for (size_t i = 0; i < n; i++)
@@ -237,17 +244,18 @@ static int course_enroll_submit(request *req)
 	if (!auth_ok(req, rc))
 		return 0;
 	if (!strcmp(e.status, "waitlisted"))
-		resp_redirect(req, arena_printf(req->arena,
-		                                "/courses/%lld/enrollments?done=waitlisted&position=%lld",
-		                                (long long)id, (long long)e.position));
+		resp_redirect(
+		    req, arena_printf(req->arena,
+		                      "/courses/%lld/enrollments?done=waitlisted&position=%lld",
+		                      (long long)id, (long long)e.position));
 	else
-		resp_redirect(req, arena_printf(req->arena, "/courses/%lld/enrollments?done=enrolled",
-		                                (long long)id));
+		resp_redirect(req,
+		              arena_printf(req->arena, "/courses/%lld/enrollments?done=enrolled",
+		                           (long long)id));
 	return 0;
 }
 
-static void back_to_course(request *req, int64_t course_id, int64_t enrollment_id,
-                           const char *done)
+static void back_to_course(request *req, int64_t course_id, int64_t enrollment_id, const char *done)
 {
 	resp_redirect(req, arena_printf(req->arena, "/courses/%lld/enrollments?done=%s#e-%lld",
 	                                (long long)course_id, done, (long long)enrollment_id));
@@ -304,8 +312,9 @@ static int complete_submit(request *req)
 static void progress_tables(request *req, const progress *p)
 {
 	buf *b = &req->resp.body;
-	html_printf(b, "<p>Attended <strong>%s</strong> of the %s the completion rule asks "
-	               "(curriculum: %s).</p>",
+	html_printf(b,
+	            "<p>Attended <strong>%s</strong> of the %s the completion rule asks "
+	            "(curriculum: %s).</p>",
 	            progress_hours_text(req->arena, p->total_minutes),
 	            progress_hours_text(req->arena, p->required_minutes),
 	            progress_hours_text(req->arena, p->planned_minutes));
@@ -322,14 +331,15 @@ static void progress_tables(request *req, const progress *p)
 	page_table_begin(req, "Hours by module", mh);
 	for (size_t i = 0; i < p->n_modules; i++) {
 		const progress_module *m = &p->modules[i];
-		html_printf(b,
-		            "<tr><td data-label=\"Module\">%s</td><td data-label=\"Component\">%s</td>"
-		            "<td data-label=\"Required\">%s</td><td data-label=\"Attended\" "
-		            "class=\"num\">%lld min</td><td data-label=\"Of\" class=\"num\">%lld "
-		            "min</td><td data-label=\"Make-up\" class=\"num\">%lld min</td></tr>",
-		            m->title, progress_component_label(m->component),
-		            m->is_required ? (m->is_met ? "Yes, met" : "Yes, short") : "No",
-		            (long long)m->attended, (long long)m->minutes, (long long)m->makeup);
+		html_printf(
+		    b,
+		    "<tr><td data-label=\"Module\">%s</td><td data-label=\"Component\">%s</td>"
+		    "<td data-label=\"Required\">%s</td><td data-label=\"Attended\" "
+		    "class=\"num\">%lld min</td><td data-label=\"Of\" class=\"num\">%lld "
+		    "min</td><td data-label=\"Make-up\" class=\"num\">%lld min</td></tr>",
+		    m->title, progress_component_label(m->component),
+		    m->is_required ? (m->is_met ? "Yes, met" : "Yes, short") : "No",
+		    (long long)m->attended, (long long)m->minutes, (long long)m->makeup);
 	}
 	page_table_end(req);
 	static const char *const ch[] = {"Component", "Attended", "Of", NULL};
@@ -395,8 +405,9 @@ static int render_enrollment(request *req, int64_t id, const kv *in, field_error
 		html_raw(b, "</section>");
 	}
 	if (perm_granted(req->who.roles, PERM_TRAINING_STATUS))
-		html_printf(b, "<p><a href=\"/courses/%lld/enrollments\">All trainees of the "
-		               "course</a></p>",
+		html_printf(b,
+		            "<p><a href=\"/courses/%lld/enrollments\">All trainees of the "
+		            "course</a></p>",
 		            (long long)e.course_id);
 	page_end(req);
 	return 0;
@@ -427,7 +438,8 @@ static int makeup_submit(request *req)
 	}
 	if (!auth_ok(req, rc))
 		return 0;
-	resp_redirect(req, arena_printf(req->arena, "/enrollments/%lld?done=makeup", (long long)id));
+	resp_redirect(req,
+	              arena_printf(req->arena, "/enrollments/%lld?done=makeup", (long long)id));
 	return 0;
 }
 
@@ -445,28 +457,29 @@ static int my_courses_page(request *req)
 	buf *b = &req->resp.body;
 	page_begin(req, "My courses");
 	if (n == 0) {
-		html_raw(b, "<p class=\"empty\">You are not enrolled in any course. Your supervisor "
-		            "or the program's coordinator enrolls you.</p>");
+		html_raw(b,
+		         "<p class=\"empty\">You are not enrolled in any course. Your supervisor "
+		         "or the program's coordinator enrolls you.</p>");
 		page_end(req);
 		return 0;
 	}
-	static const char *const h[] = {"Course", "Dates", "Status", "Hours", "Still missing", NULL};
+	static const char *const h[] = {"Course", "Dates",         "Status",
+	                                "Hours",  "Still missing", NULL};
 	page_table_begin(req, "Courses", h);
 	for (size_t i = 0; i < n; i++) {
 		const enrollment *e = &items[i];
 		progress p;
 		if (training_progress(d, req->arena, e->id, &p) < 0)
 			p = (progress){0};
-		html_printf(b,
-		            "<tr><td data-label=\"Course\"><a href=\"/enrollments/%lld\">%s</a></td>"
-		            "<td data-label=\"Dates\">%s – %s</td><td data-label=\"Status\">%s</td>"
-		            "<td data-label=\"Hours\" class=\"num\">%s</td><td data-label=\"Still "
-		            "missing\">",
-		            (long long)e->id, e->course_title,
-		            date_text(req->arena, e->course_starts_on),
-		            date_text(req->arena, e->course_ends_on),
-		            enrollment_status_text(req->arena, e),
-		            progress_hours_text(req->arena, p.total_minutes));
+		html_printf(
+		    b,
+		    "<tr><td data-label=\"Course\"><a href=\"/enrollments/%lld\">%s</a></td>"
+		    "<td data-label=\"Dates\">%s – %s</td><td data-label=\"Status\">%s</td>"
+		    "<td data-label=\"Hours\" class=\"num\">%s</td><td data-label=\"Still "
+		    "missing\">",
+		    (long long)e->id, e->course_title, date_text(req->arena, e->course_starts_on),
+		    date_text(req->arena, e->course_ends_on), enrollment_status_text(req->arena, e),
+		    progress_hours_text(req->arena, p.total_minutes));
 		if (!strcmp(e->status, "completed"))
 			html_raw(b, "Nothing");
 		else
@@ -487,7 +500,8 @@ void enroll_course_section(request *req, db *d, int64_t course_id)
 		return;
 	int64_t seated = 0, waiting = 0;
 	for (size_t i = 0; i < n; i++) {
-		seated += !strcmp(items[i].status, "enrolled") || !strcmp(items[i].status, "completed");
+		seated +=
+		    !strcmp(items[i].status, "enrolled") || !strcmp(items[i].status, "completed");
 		waiting += !strcmp(items[i].status, "waitlisted");
 	}
 	html_printf(&req->resp.body,

@@ -28,9 +28,8 @@ static const struct limit_field {
      offsetof(guideline_limits, lived_experience), 6000},
     {"clinical", "guideline_clinical_minutes", "Clinical topics (minutes)",
      offsetof(guideline_limits, clinical), 6000},
-    {"resources", "guideline_resources_minutes",
-     "Community resources and site visits (minutes)", offsetof(guideline_limits, resources),
-     6000},
+    {"resources", "guideline_resources_minutes", "Community resources and site visits (minutes)",
+     offsetof(guideline_limits, resources), 6000},
     {"legal", "guideline_legal_minutes", "Legal issues (minutes)",
      offsetof(guideline_limits, legal), 6000},
     {"retime_percent", "guideline_retime_percent",
@@ -39,8 +38,8 @@ static const struct limit_field {
 };
 enum { N_FIELDS = sizeof fields / sizeof fields[0] };
 static const char *const field_names[N_FIELDS + 1] = {
-    "total", "scenarios", "deescalation", "lived_experience", "clinical", "resources", "legal",
-    "retime_percent", NULL,
+    "total", "scenarios",      "deescalation", "lived_experience", "clinical", "resources",
+    "legal", "retime_percent", NULL,
 };
 
 static int *slot(guideline_limits *l, size_t i)
@@ -102,8 +101,7 @@ static int component_minutes(const curriculum_module *modules, size_t n, const c
 	return sum;
 }
 
-static guideline_result at_least(arena *a, const char *rule, const char *what, int have,
-                                 int need)
+static guideline_result at_least(arena *a, const char *rule, const char *what, int have, int need)
 {
 	guideline_result r = {
 	    .rule = rule,
@@ -137,7 +135,8 @@ static guideline_result required_present(arena *a, const curriculum_module *modu
 	for (size_t i = 0; i < model_n; i++) {
 		if (!model[i].is_required || find_code(modules, n, model[i].code))
 			continue;
-		buf_printf(&missing, "%s\xE2\x80\x9C%s\xE2\x80\x9D", count ? ", " : "", model[i].title);
+		buf_printf(&missing, "%s\xE2\x80\x9C%s\xE2\x80\x9D", count ? ", " : "",
+		           model[i].title);
 		count++;
 	}
 	guideline_result r = {.rule = "required.present",
@@ -169,7 +168,8 @@ static guideline_result required_timing(arena *a, const curriculum_module *modul
 	}
 	guideline_result r = {
 	    .rule = "required.timing",
-	    .label = arena_printf(a, "Required modules within \xC2\xB1%d%% of the model's time", pct),
+	    .label =
+	        arena_printf(a, "Required modules within \xC2\xB1%d%% of the model's time", pct),
 	    .is_passed = count == 0,
 	};
 	r.message = count ? arena_printf(a, "outside the range: %s", buf_str(&off))
@@ -272,16 +272,15 @@ static int save_in_tx(db *d, void *vctx)
 	                    AUDIT_SUCCESS, auth_json_text(c->a, detail));
 }
 
-int guideline_limits_save(db *d, arena *a, const principal *actor, const kv *in,
-                          field_errors *errs)
+int guideline_limits_save(db *d, arena *a, const principal *actor, const kv *in, field_errors *errs)
 {
 	field_spec specs[N_FIELDS];
 	field_value v[N_FIELDS];
 	if (!auth_allowed(actor, PERM_SETTINGS_WRITE))
 		return CK_E_FORBIDDEN;
 	for (size_t i = 0; i < N_FIELDS; i++)
-		specs[i] = (field_spec){fields[i].name, FIELD_INT,   true, 0,
-		                        fields[i].max,  NULL,        fields[i].label};
+		specs[i] = (field_spec){fields[i].name, FIELD_INT, true,           0,
+		                        fields[i].max,  NULL,      fields[i].label};
 	int rc = validate_fields(a, in, specs, N_FIELDS, v, errs);
 	if (rc < 0)
 		return rc;

@@ -14,11 +14,11 @@
 #include "guidelines.h"
 
 static const char *const components[] = {
-    "clinical", "lived_experience", "deescalation", "scenarios", "legal", "resources", "program",
-    NULL,
+    "clinical", "lived_experience", "deescalation", "scenarios",
+    "legal",    "resources",        "program",      NULL,
 };
 static const char *const component_labels[] = {
-    "Clinical", "Lived experience", "De-escalation", "Scenarios",
+    "Clinical", "Lived experience",          "De-escalation", "Scenarios",
     "Legal",    "Resources and site visits", "Program",
 };
 
@@ -79,7 +79,8 @@ static int load_enrollment(db *d, arena *a, int64_t id, progress *p, int64_t *ve
 	db_stmt *s;
 	int rc = db_prepare(d,
 	                    "SELECT e.course_id, e.user_id, e.status, c.version_id, "
-	                    "COALESCE(e.seated_at, 0) FROM enrollments e JOIN courses c ON c.id = e.course_id WHERE e.id = $1",
+	                    "COALESCE(e.seated_at, 0) FROM enrollments e JOIN courses c ON c.id = "
+	                    "e.course_id WHERE e.id = $1",
 	                    &s);
 	if (rc < 0)
 		return rc;
@@ -103,8 +104,9 @@ static int load_enrollment(db *d, arena *a, int64_t id, progress *p, int64_t *ve
 static int load_modules(db *d, arena *a, int64_t version_id, progress *p)
 {
 	int64_t count = 0;
-	int rc = db_query_int(d, &count, "SELECT COUNT(*) FROM curriculum_modules WHERE version_id = $1",
-	                      "i", version_id);
+	int rc =
+	    db_query_int(d, &count, "SELECT COUNT(*) FROM curriculum_modules WHERE version_id = $1",
+	                 "i", version_id);
 	if (rc < 0)
 		return rc;
 	db_stmt *s;
@@ -119,7 +121,7 @@ static int load_modules(db *d, arena *a, int64_t version_id, progress *p)
 	size_t n = 0;
 	while ((rc = db_step(s)) == DB_ROW && n < (size_t)count) {
 		const char *code = db_col_text(s, 1), *title = db_col_text(s, 2),
-			   *comp = db_col_text(s, 3);
+		           *comp = db_col_text(s, 3);
 		p->modules[n++] = (progress_module){
 		    .module_id = db_col_int(s, 0),
 		    .code = arena_strdup(a, code ? code : ""),
@@ -166,17 +168,18 @@ static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
 static int add_attendance(db *d, int64_t now, progress *p, int64_t *raw)
 {
 	db_stmt *s;
-	int rc = db_prepare(d,
-	                    "SELECT cs.id, cs.starts_at, cs.ends_at, a.status, a.minutes_late, "
-	                    "a.minutes_left_early, sm.module_id, sm.minutes "
-	                    "FROM course_sessions cs "
-	                    "JOIN session_modules sm ON sm.session_id = cs.id "
-	                    "JOIN curriculum_modules m ON m.id = sm.module_id "
-	                    "LEFT JOIN attendance a ON a.session_id = cs.id AND a.enrollment_id = $2 "
-	                    "WHERE cs.course_id = $1 AND cs.starts_at <= $3 "
-	                    "AND (cs.ends_at <= $3 OR a.id IS NOT NULL) "
-	                    "ORDER BY cs.id, m.position, m.id",
-	                    &s);
+	int rc =
+	    db_prepare(d,
+	               "SELECT cs.id, cs.starts_at, cs.ends_at, a.status, a.minutes_late, "
+	               "a.minutes_left_early, sm.module_id, sm.minutes "
+	               "FROM course_sessions cs "
+	               "JOIN session_modules sm ON sm.session_id = cs.id "
+	               "JOIN curriculum_modules m ON m.id = sm.module_id "
+	               "LEFT JOIN attendance a ON a.session_id = cs.id AND a.enrollment_id = $2 "
+	               "WHERE cs.course_id = $1 AND cs.starts_at <= $3 "
+	               "AND (cs.ends_at <= $3 OR a.id IS NOT NULL) "
+	               "ORDER BY cs.id, m.position, m.id",
+	               &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, p->course_id);
@@ -273,14 +276,14 @@ static void training_progress_rule(arena *a, progress *p)
 		    .code = m->code,
 		    .have = m->attended,
 		    .need = need,
-		    .text = arena_printf(a, "%s: %lld of %lld min (%lld needed)%s", m->title,
-		                         (long long)m->attended, (long long)m->minutes,
-		                         (long long)need,
-		                         is_makeup_needed
-		                             ? arena_printf(a, ", make-up needed: %lld min held "
-		                                               "before the seat",
-		                                            (long long)m->before_seat)
-		                             : ""),
+		    .text = arena_printf(
+		        a, "%s: %lld of %lld min (%lld needed)%s", m->title, (long long)m->attended,
+		        (long long)m->minutes, (long long)need,
+		        is_makeup_needed ? arena_printf(a,
+		                                        ", make-up needed: %lld min held "
+		                                        "before the seat",
+		                                        (long long)m->before_seat)
+		                         : ""),
 		    .is_makeup_needed = is_makeup_needed,
 		};
 	}
@@ -289,8 +292,9 @@ static void training_progress_rule(arena *a, progress *p)
 		    .kind = PROGRESS_GAP_TOTAL,
 		    .have = p->total_minutes,
 		    .need = p->required_minutes,
-		    .text = arena_printf(a, "Total: %s of %s", progress_hours_text(a, p->total_minutes),
-		                         progress_hours_text(a, p->required_minutes)),
+		    .text =
+		        arena_printf(a, "Total: %s of %s", progress_hours_text(a, p->total_minutes),
+		                     progress_hours_text(a, p->required_minutes)),
 		};
 	p->assessment_passed = p->runs_passed >= p->runs_required;
 	if (!p->assessment_passed)

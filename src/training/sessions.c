@@ -7,7 +7,8 @@
 #include "courses.h"
 #include "courses_internal.h"
 
-#define SESSION_COLUMNS "s.id, s.course_id, s.starts_at, s.ends_at, s.room, s.created_at, s.updated_at "
+#define SESSION_COLUMNS                                                                            \
+	"s.id, s.course_id, s.starts_at, s.ends_at, s.room, s.created_at, s.updated_at "
 
 static void read_session(arena *a, db_stmt *s, course_session *out)
 {
@@ -76,7 +77,8 @@ static int attach_modules(db *d, arena *a, const char *sql, int64_t key, course_
 			counts[cs - items]++;
 	}
 	for (size_t i = 0; i < n; i++) {
-		items[i].modules = arena_array(a, counts[i] ? counts[i] : 1, sizeof(course_session_module));
+		items[i].modules =
+		    arena_array(a, counts[i] ? counts[i] : 1, sizeof(course_session_module));
 		items[i].module_count = 0;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -87,8 +89,8 @@ static int attach_modules(db *d, arena *a, const char *sql, int64_t key, course_
 	return 0;
 }
 
-static int attach_instructors(db *d, arena *a, const char *sql, int64_t key,
-                              course_session *items, size_t n)
+static int attach_instructors(db *d, arena *a, const char *sql, int64_t key, course_session *items,
+                              size_t n)
 {
 	db_stmt *s;
 	int rc = db_prepare(d, sql, &s);
@@ -139,7 +141,8 @@ static int attach_instructors(db *d, arena *a, const char *sql, int64_t key,
 }
 
 #define MODULE_SELECT                                                                              \
-	"SELECT sm.session_id, m.id, m.code, m.title, m.component, m.instructor_kinds, sm.minutes " \
+	"SELECT sm.session_id, m.id, m.code, m.title, m.component, m.instructor_kinds, "           \
+	"sm.minutes "                                                                              \
 	"FROM session_modules sm JOIN curriculum_modules m ON m.id = sm.module_id "                \
 	"JOIN course_sessions s ON s.id = sm.session_id "
 #define INSTRUCTOR_SELECT                                                                          \
@@ -151,10 +154,11 @@ int courses_load_sessions(db *d, arena *a, int64_t course_id, course_session **i
 	*items = NULL;
 	*n = 0;
 	db_stmt *s;
-	int rc = db_prepare(d,
-	                    "SELECT " SESSION_COLUMNS "FROM course_sessions s WHERE s.course_id = $1 "
-	                    "ORDER BY s.starts_at, s.id",
-	                    &s);
+	int rc =
+	    db_prepare(d,
+	               "SELECT " SESSION_COLUMNS "FROM course_sessions s WHERE s.course_id = $1 "
+	               "ORDER BY s.starts_at, s.id",
+	               &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, course_id);
@@ -172,14 +176,14 @@ int courses_load_sessions(db *d, arena *a, int64_t course_id, course_session **i
 	db_finish(s);
 	if (rc < 0)
 		return rc;
-	rc = attach_modules(d, a,
-	                    MODULE_SELECT "WHERE s.course_id = $1 ORDER BY sm.session_id, m.position",
-	                    course_id, out, len);
+	rc = attach_modules(
+	    d, a, MODULE_SELECT "WHERE s.course_id = $1 ORDER BY sm.session_id, m.position",
+	    course_id, out, len);
 	if (rc < 0)
 		return rc;
-	rc = attach_instructors(d, a,
-	                        INSTRUCTOR_SELECT "WHERE s.course_id = $1 ORDER BY si.session_id, u.name",
-	                        course_id, out, len);
+	rc = attach_instructors(
+	    d, a, INSTRUCTOR_SELECT "WHERE s.course_id = $1 ORDER BY si.session_id, u.name",
+	    course_id, out, len);
 	if (rc < 0)
 		return rc;
 	*items = out;
@@ -190,7 +194,8 @@ int courses_load_sessions(db *d, arena *a, int64_t course_id, course_session **i
 int courses_load_session(db *d, arena *a, int64_t session_id, course_session *out)
 {
 	db_stmt *s;
-	int rc = db_prepare(d, "SELECT " SESSION_COLUMNS "FROM course_sessions s WHERE s.id = $1", &s);
+	int rc =
+	    db_prepare(d, "SELECT " SESSION_COLUMNS "FROM course_sessions s WHERE s.id = $1", &s);
 	if (rc < 0)
 		return rc;
 	db_bind_int(s, 1, session_id);

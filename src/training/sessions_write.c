@@ -93,15 +93,17 @@ static void read_modules(session_ctx *c, const kv *in)
 		}
 		int64_t minutes = 0;
 		const char *colon = strchr(v, ':');
-		const char *text = colon ? colon + 1
-		                         : kv_get(in, arena_printf(c->a, "minutes_%lld", (long long)id));
+		const char *text =
+		    colon ? colon + 1
+		          : kv_get(in, arena_printf(c->a, "minutes_%lld", (long long)id));
 		if (text && *text) {
 			char *end;
 			long long m = strtoll(text, &end, 10);
 			if (*end || m <= 0 || m > 24 * 60) {
 				field_errors_add(c->errs, "module",
-				                 arena_printf(c->a, "minutes for module %lld must be "
-				                                    "a whole number from 1 to 1440",
+				                 arena_printf(c->a,
+				                              "minutes for module %lld must be "
+				                              "a whole number from 1 to 1440",
 				                              (long long)id));
 				continue;
 			}
@@ -186,30 +188,34 @@ static int check_modules(db *d, session_ctx *c, const course *co, int64_t length
 	size_t open = 0;
 	for (size_t i = 0; i < c->module_count; i++) {
 		int64_t version = 0;
-		int rc = db_query_int(d, &version, "SELECT version_id FROM curriculum_modules WHERE id = $1",
+		int rc = db_query_int(d, &version,
+		                      "SELECT version_id FROM curriculum_modules WHERE id = $1",
 		                      "i", c->modules[i].id);
 		if (rc < 0)
 			return rc;
 		if (rc != DB_ROW || version != co->version_id)
 			field_errors_add(c->errs, "module",
-			                 arena_printf(c->a, "module %lld is not in this course's "
-			                                    "curriculum version",
+			                 arena_printf(c->a,
+			                              "module %lld is not in this course's "
+			                              "curriculum version",
 			                              (long long)c->modules[i].id));
 		given += c->modules[i].minutes;
 		open += c->modules[i].minutes == 0;
 	}
 	if (given > length) {
 		field_errors_add(c->errs, "module",
-		                 arena_printf(c->a, "module minutes add up to %lld, more than the "
-		                                    "session's %lld",
+		                 arena_printf(c->a,
+		                              "module minutes add up to %lld, more than the "
+		                              "session's %lld",
 		                              (long long)given, (long long)length));
 		return 0;
 	}
 	if (open) {
 		int64_t share = (length - given) / (int64_t)open;
 		if (share <= 0) {
-			field_errors_add(c->errs, "module",
-			                 "no minutes of the session are left for a module without minutes");
+			field_errors_add(
+			    c->errs, "module",
+			    "no minutes of the session are left for a module without minutes");
 			return 0;
 		}
 		for (size_t i = 0; i < c->module_count; i++)
@@ -256,10 +262,10 @@ static int check_overlap(db *d, session_ctx *c, int64_t start, int64_t end)
 	db_bind_int(s, 4, end);
 	rc = db_step(s);
 	if (rc == DB_ROW)
-		field_errors_add(c->errs, "start",
-		                 arena_printf(c->a, "overlaps this course's session of %s",
-		                              courses_span_text(c->a, db_col_int(s, 0),
-		                                                db_col_int(s, 1))));
+		field_errors_add(
+		    c->errs, "start",
+		    arena_printf(c->a, "overlaps this course's session of %s",
+		                 courses_span_text(c->a, db_col_int(s, 0), db_col_int(s, 1))));
 	db_finish(s);
 	return rc < 0 ? rc : 0;
 }
@@ -268,7 +274,8 @@ static int write_parts(db *d, session_ctx *c)
 {
 	int rc = 0;
 	if (c->has_modules) {
-		rc = db_run(d, "DELETE FROM session_modules WHERE session_id = $1", "i", c->session_id);
+		rc = db_run(d, "DELETE FROM session_modules WHERE session_id = $1", "i",
+		            c->session_id);
 		for (size_t i = 0; rc >= 0 && i < c->module_count; i++)
 			rc = db_run(d,
 			            "INSERT INTO session_modules (session_id, module_id, minutes) "
@@ -279,9 +286,10 @@ static int write_parts(db *d, session_ctx *c)
 		rc = db_run(d, "DELETE FROM session_instructors WHERE session_id = $1", "i",
 		            c->session_id);
 		for (size_t i = 0; rc >= 0 && i < c->instructor_count; i++)
-			rc = db_run(d,
-			            "INSERT INTO session_instructors (session_id, user_id) VALUES ($1, $2)",
-			            "ii", c->session_id, c->instructors[i]);
+			rc = db_run(
+			    d,
+			    "INSERT INTO session_instructors (session_id, user_id) VALUES ($1, $2)",
+			    "ii", c->session_id, c->instructors[i]);
 	}
 	return rc < 0 ? rc : 0;
 }
@@ -296,8 +304,8 @@ static json_t *session_detail(const session_ctx *c, int64_t start, int64_t end)
 	for (size_t i = 0; i < c->instructor_count; i++)
 		json_array_append_new(ins, json_integer((json_int_t)c->instructors[i]));
 	return json_pack("{s:I, s:I, s:I, s:s, s:o, s:o}", "course_id", (json_int_t)c->course_id,
-	                 "starts_at", (json_int_t)start, "ends_at", (json_int_t)end, "room", c->room,
-	                 "modules", mods, "instructors", ins);
+	                 "starts_at", (json_int_t)start, "ends_at", (json_int_t)end, "room",
+	                 c->room, "modules", mods, "instructors", ins);
 }
 
 /* Fills what an update did not send from the stored session. */
@@ -362,10 +370,11 @@ static int save_in_tx(db *d, void *vctx)
 		if ((rc = session_used(d, c->session_id, &used)) < 0)
 			return rc;
 		if (used) {
-			field_errors_add(c->errs, "date",
-			                 "cannot change once attendance was taken in this session: "
-			                 "its date, start and end stay (room, modules and instructors "
-			                 "may still change)");
+			field_errors_add(
+			    c->errs, "date",
+			    "cannot change once attendance was taken in this session: "
+			    "its date, start and end stay (room, modules and instructors "
+			    "may still change)");
 			return CK_E_CONFLICT;
 		}
 	}
@@ -381,10 +390,11 @@ static int save_in_tx(db *d, void *vctx)
 		return CK_E_INVALID;
 	int64_t now = auth_now();
 	if (c->is_new) {
-		rc = db_query_int(d, &c->session_id,
-		                  "INSERT INTO course_sessions (course_id, starts_at, ends_at, room, "
-		                  "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-		                  "iiiti", c->course_id, start, end, c->room, now);
+		rc = db_query_int(
+		    d, &c->session_id,
+		    "INSERT INTO course_sessions (course_id, starts_at, ends_at, room, "
+		    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+		    "iiiti", c->course_id, start, end, c->room, now);
 		c->has_modules = c->has_instructors = true;
 	} else {
 		rc = db_run(d,
@@ -399,8 +409,8 @@ static int save_in_tx(db *d, void *vctx)
 	                    auth_json_text(c->a, session_detail(c, start, end)));
 }
 
-int course_session_create(db *d, arena *a, const principal *actor, int64_t course_id,
-                          const kv *in, int64_t *id, field_errors *errs)
+int course_session_create(db *d, arena *a, const principal *actor, int64_t course_id, const kv *in,
+                          int64_t *id, field_errors *errs)
 {
 	if (!auth_allowed(actor, PERM_COURSES_WRITE))
 		return CK_E_FORBIDDEN;
@@ -409,8 +419,8 @@ int course_session_create(db *d, arena *a, const principal *actor, int64_t cours
 	if (rc < 0)
 		return rc;
 	session_ctx *c = arena_alloc(a, sizeof *c);
-	*c = (session_ctx){.a = a, .actor = actor, .course_id = course_id, .is_new = true,
-	                   .errs = errs};
+	*c = (session_ctx){
+	    .a = a, .actor = actor, .course_id = course_id, .is_new = true, .errs = errs};
 	rc = read_input(c, in, true);
 	if (rc < 0)
 		return rc;
@@ -420,8 +430,8 @@ int course_session_create(db *d, arena *a, const principal *actor, int64_t cours
 	return rc;
 }
 
-int course_session_update(db *d, arena *a, const principal *actor, int64_t session_id,
-                          const kv *in, field_errors *errs)
+int course_session_update(db *d, arena *a, const principal *actor, int64_t session_id, const kv *in,
+                          field_errors *errs)
 {
 	if (!auth_allowed(actor, PERM_COURSES_WRITE))
 		return CK_E_FORBIDDEN;

@@ -37,8 +37,9 @@ static size_t sql(const char *statement, long long *ids, size_t max)
 	snprintf(out_path, sizeof out_path, "%s/sql.out", harness_work());
 	snprintf(err_path, sizeof err_path, "%s/sql.err", harness_work());
 	char *argv_lite[] = {"/usr/bin/sqlite3", (char *)db_url(), (char *)statement, NULL};
-	char *argv_pg[] = {"/usr/bin/psql", "-qtAX", "-v", "ON_ERROR_STOP=1", (char *)db_url(),
-	                   "-c", (char *)statement, NULL};
+	char *argv_pg[] = {
+	    "/usr/bin/psql",   "-qtAX", "-v", "ON_ERROR_STOP=1", (char *)db_url(), "-c",
+	    (char *)statement, NULL};
 	int code = harness_run(on_postgres() ? argv_pg : argv_lite, NULL, out_path, err_path);
 	if (code != 0)
 		fail_msg("%s: exit %d", statement, code);
@@ -465,11 +466,12 @@ void test_course_calendar(void **state)
 	json_t *course_events = json_object();
 	long long first = 0;
 	for (int day = 1; day <= 3; day++) {
-		snprintf(body, sizeof body,
-		         "{\"date\": \"2027-03-0%d\", \"start\": \"08:00\", \"end\": \"09:30\", "
-		         "\"room\": \"Room 4; east\\\\wing\", \"module\": [\"%lld:45\", \"%lld:45\"], "
-		         "\"instructor\": [%lld]}",
-		         day, S.mod_a, S.mod_b, (long long)user_id_of(&teacher));
+		snprintf(
+		    body, sizeof body,
+		    "{\"date\": \"2027-03-0%d\", \"start\": \"08:00\", \"end\": \"09:30\", "
+		    "\"room\": \"Room 4; east\\\\wing\", \"module\": [\"%lld:45\", \"%lld:45\"], "
+		    "\"instructor\": [%lld]}",
+		    day, S.mod_a, S.mod_b, (long long)user_id_of(&teacher));
 		long long sid = add_session(&api, id, body, summary, location, course_events);
 		first = first ? first : sid;
 	}
@@ -530,19 +532,21 @@ void test_course_calendar(void **state)
 	 * 2027), each at its instant. */
 	long long dst = make_course(&api, "Calendar spring course", "open");
 	snprintf(path, sizeof path, "/api/v1/courses/%lld", dst);
-	http_json(&api, "PATCH", path, "{\"starts_on\": \"2027-03-12\", \"ends_on\": \"2027-03-16\"}",
-	          &r);
+	http_json(&api, "PATCH", path,
+	          "{\"starts_on\": \"2027-03-12\", \"ends_on\": \"2027-03-16\"}", &r);
 	expect_status(&r, 200);
 	hresp_free(&r);
 	json_t *teaching = json_deep_copy(course_events);
 	const char *days[] = {"2027-03-12", "2027-03-15"};
 	for (size_t i = 0; i < 2; i++) {
-		snprintf(body, sizeof body,
-		         "{\"date\": \"%s\", \"start\": \"13:00\", \"end\": \"14:00\", \"room\": \"\", "
-		         "\"module\": [\"%lld\"], \"instructor\": [%lld]}",
-		         days[i], S.mod_a, (long long)user_id_of(&teacher));
-		long long sid = add_session(&api, dst, body, "Calendar spring course: Verbal de-escalation",
-		                            "Training Center", teaching);
+		snprintf(
+		    body, sizeof body,
+		    "{\"date\": \"%s\", \"start\": \"13:00\", \"end\": \"14:00\", \"room\": \"\", "
+		    "\"module\": [\"%lld\"], \"instructor\": [%lld]}",
+		    days[i], S.mod_a, (long long)user_id_of(&teacher));
+		long long sid =
+		    add_session(&api, dst, body, "Calendar spring course: Verbal de-escalation",
+		                "Training Center", teaching);
 		/* Its course was changed once (the dates): SEQUENCE 1. */
 		snprintf(key, sizeof key, "session-%lld", sid);
 		json_object_set_new(json_object_get(teaching, key), "sequence", json_integer(1));
@@ -568,7 +572,8 @@ void test_course_calendar(void **state)
 	http_get(NULL, wrong, &r);
 	expect_status(&r, 404);
 	hresp_free(&r);
-	snprintf(wrong, sizeof wrong, "/calendar/instructor/%s", feed_path + strlen("/calendar/course/"));
+	snprintf(wrong, sizeof wrong, "/calendar/instructor/%s",
+	         feed_path + strlen("/calendar/course/"));
 	http_get(NULL, wrong, &r);
 	expect_status(&r, 404);
 	hresp_free(&r);
@@ -607,11 +612,53 @@ void test_course_calendar(void **state)
 	json_object_foreach(course_events, k, e)
 	{
 		json_object_set_new(e, "status", json_string("CANCELLED"));
-		json_object_set_new(e, "sequence",
-		                    json_integer(json_integer_value(json_object_get(e, "sequence")) + 1));
+		json_object_set_new(
+		    e, "sequence",
+		    json_integer(json_integer_value(json_object_get(e, "sequence")) + 1));
 	}
 	free(check_feed_expect(feed_path, 3, course_events));
 	free(check_feed_expect(officer_feed, 3, course_events));
+
+	/* A link that leaked is replaced, and the old one is a 404 at once:
+	 * the officer's own (their feeds go together), then the course's by
+	 * a coordinator (an officer may not). The new links work. */
+	http_post_form(&off, "/calendar/reset", "", &r);
+	expect_redirect(&r, "/courses?done=calendar");
+	hresp_free(&r);
+	http_get(NULL, officer_feed, &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	char new_officer_feed[256];
+	own_feed(&off, "officer", new_officer_feed, sizeof new_officer_feed);
+	assert_string_not_equal(new_officer_feed, officer_feed);
+	free(check_feed_expect(new_officer_feed, 3, course_events));
+	snprintf(path, sizeof path, "/courses/%lld/calendar/reset", id);
+	http_post_form(&off, path, "", &r);
+	expect_status(&r, 403);
+	hresp_free(&r);
+	free(check_feed_expect(feed_path, 3, course_events));
+	tuser coord_u;
+	user_make(&coord_u, "coordinator", 1);
+	agent coord = {0};
+	login(&coord, &coord_u);
+	http_post_form(&coord, path, "", &r);
+	char done[128];
+	snprintf(done, sizeof done, "/courses/%lld?done=calendar", id);
+	expect_redirect(&r, done);
+	hresp_free(&r);
+	http_get(NULL, feed_path, &r);
+	expect_status(&r, 404);
+	hresp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/courses/%lld", id);
+	http_get(&api, path, &r);
+	j = hresp_json(&r);
+	char new_feed[256];
+	snprintf(new_feed, sizeof new_feed, "%s",
+	         json_string_value(json_object_get(j, "calendar_path")));
+	json_decref(j);
+	hresp_free(&r);
+	assert_string_not_equal(new_feed, feed_path);
+	free(check_feed_expect(new_feed, 3, course_events));
 	json_decref(course_events);
 	free(uids);
 }

@@ -96,7 +96,8 @@ static void vcalendar_and_stable_uids(void **state)
 	assert_non_null(strstr(ics, "\r\nDTSTAMP:20260302T000005Z\r\n"));
 	assert_non_null(strstr(ics, "\r\nSUMMARY:CIT Basic: De-escalation\\, part 1\r\n"));
 	assert_non_null(strstr(ics, "\r\nLOCATION:Training Center\\, Room A\r\n"));
-	assert_non_null(strstr(ics, "\r\nDESCRIPTION:De-escalation (120 min)\\nInstructors: Sgt. Long"));
+	assert_non_null(
+	    strstr(ics, "\r\nDESCRIPTION:De-escalation (120 min)\\nInstructors: Sgt. Long"));
 	assert_non_null(strstr(ics, "END:VEVENT\r\nEND:VCALENDAR\r\n"));
 	/* The session edited: other times and title, the same UID. */
 	ev.starts_at += 3600;
@@ -118,7 +119,8 @@ static void vcalendar_and_stable_uids(void **state)
 	assert_non_null(strstr(buf_str(&b3), "\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
 	                                     "DTSTART:20260308T020000\r\nTZOFFSETFROM:-0600\r\n"
 	                                     "TZOFFSETTO:-0500\r\nTZNAME:CDT\r\nEND:DAYLIGHT\r\n"));
-	assert_non_null(strstr(buf_str(&b3), "\r\nDTSTART;TZID=America/Chicago:20260309T090000\r\n"));
+	assert_non_null(
+	    strstr(buf_str(&b3), "\r\nDTSTART;TZID=America/Chicago:20260309T090000\r\n"));
 	/* A program in UTC: UTC times and no VTIMEZONE. */
 	assert_true(clock_set_zone("UTC"));
 	buf b4;
@@ -134,43 +136,94 @@ static void vcalendar_and_stable_uids(void **state)
 static void feed_tokens(void **state)
 {
 	authfx *f = *state;
-	(void)f;
+	trainfx t;
+	tfx_setup(f, &t);
+	const int64_t cid = t.course_id;
 	char t1[CALENDAR_TOKEN_LEN], t2[CALENDAR_TOKEN_LEN], t3[CALENDAR_TOKEN_LEN];
 	/* No server secret: no feeds at all. */
-	assert_false(calendar_token(CALENDAR_COURSE, 1, t1));
-	assert_null(calendar_feed_path(f->a, CALENDAR_COURSE, 1));
+	assert_false(calendar_token(CALENDAR_COURSE, cid, 0, t1));
+	assert_null(calendar_feed_path(f->a, CALENDAR_COURSE, cid, 0));
 	auth_policy p = *auth_policy_get();
 	memset(p.secret, 7, sizeof p.secret);
 	p.has_secret = true;
 	auth_policy_set(&p);
-	assert_true(calendar_token(CALENDAR_COURSE, 1, t1));
-	assert_true(calendar_token(CALENDAR_COURSE, 1, t2));
+	assert_true(calendar_token(CALENDAR_COURSE, cid, 0, t1));
+	assert_true(calendar_token(CALENDAR_COURSE, cid, 0, t2));
 	assert_string_equal(t1, t2);
 	assert_int_equal(strlen(t1), 32);
-	assert_true(calendar_token(CALENDAR_INSTRUCTOR, 1, t3));
+	assert_true(calendar_token(CALENDAR_INSTRUCTOR, cid, 0, t3));
 	assert_string_not_equal(t1, t3);
-	assert_true(calendar_token(CALENDAR_COURSE, 2, t3));
+	assert_true(calendar_token(CALENDAR_COURSE, cid + 1, 0, t3));
 	assert_string_not_equal(t1, t3);
-	const char *path = calendar_feed_path(f->a, CALENDAR_COURSE, 1);
-	assert_string_equal(path, arena_printf(f->a, "/calendar/course/1-%s.ics", t1));
+	assert_true(calendar_token(CALENDAR_COURSE, cid, 1, t3));
+	assert_string_not_equal(t1, t3);
+	const char *path = calendar_feed_path(f->a, CALENDAR_COURSE, cid, 0);
+	assert_string_equal(path,
+	                    arena_printf(f->a, "/calendar/course/%lld-%s.ics", (long long)cid, t1));
 	int64_t id = 0;
-	const char *seg = path + strlen("/calendar/course/");
-	assert_int_equal(calendar_feed_check(CALENDAR_COURSE, seg, &id), 0);
-	assert_int_equal(id, 1);
-	assert_int_equal(calendar_feed_check(CALENDAR_OFFICER, seg, &id), CK_E_NOT_FOUND);
+	const char *seg = strrchr(path, '/') + 1;
+	assert_int_equal(calendar_feed_check(f->d, CALENDAR_COURSE, seg, &id), 0);
+	assert_int_equal(id, cid);
+	assert_int_equal(calendar_feed_check(f->d, CALENDAR_OFFICER, seg, &id), CK_E_NOT_FOUND);
 	char *bad = arena_strdup(f->a, seg);
-	bad[5] = bad[5] == 'a' ? 'b' : 'a';
-	assert_int_equal(calendar_feed_check(CALENDAR_COURSE, bad, &id), CK_E_NOT_FOUND);
-	assert_int_equal(calendar_feed_check(CALENDAR_COURSE, arena_printf(f->a, "2-%s.ics", t1), &id),
-	                 CK_E_NOT_FOUND);
-	assert_int_equal(calendar_feed_check(CALENDAR_COURSE, "1-.ics", &id), CK_E_NOT_FOUND);
-	assert_int_equal(calendar_feed_check(CALENDAR_COURSE, arena_printf(f->a, "01-%s.ics", t1),
+	size_t digits = strcspn(bad, "-");
+	bad[digits + 3] = bad[digits + 3] == 'a' ? 'b' : 'a';
+	assert_int_equal(calendar_feed_check(f->d, CALENDAR_COURSE, bad, &id), CK_E_NOT_FOUND);
+	assert_int_equal(
+	    calendar_feed_check(f->d, CALENDAR_COURSE,
+	                        arena_printf(f->a, "%lld-%s.ics", (long long)cid + 1, t1), &id),
+	    CK_E_NOT_FOUND);
+	assert_int_equal(calendar_feed_check(f->d, CALENDAR_COURSE, "1-.ics", &id), CK_E_NOT_FOUND);
+	assert_int_equal(calendar_feed_check(f->d, CALENDAR_COURSE,
+	                                     arena_printf(f->a, "0%lld-%s.ics", (long long)cid, t1),
 	                                     &id),
 	                 CK_E_NOT_FOUND);
+
+	/* Replacing a cid's link retires the old one: a coordinator may,
+	 * an officer may not (nothing written); audited. */
+	principal officer = fx_as(f, t.officer), coordinator = fx_as(f, t.coordinator);
+	int64_t audit = fx_count(f, "SELECT COUNT(*) FROM audit_log");
+	assert_int_equal(calendar_feed_reset(f->d, f->a, &officer, CALENDAR_COURSE, cid),
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(fx_count(f, "SELECT COUNT(*) FROM audit_log"), audit);
+	assert_int_equal(calendar_feed_reset(f->d, f->a, &coordinator, CALENDAR_COURSE, cid), 0);
+	assert_int_equal(
+	    fx_count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'calendar.reset'"), 1);
+	assert_int_equal(calendar_feed_check(f->d, CALENDAR_COURSE, seg, &id), CK_E_NOT_FOUND);
+	int64_t generation = 0;
+	assert_int_equal(calendar_generation(f->d, CALENDAR_COURSE, cid, &generation), 0);
+	assert_int_equal(generation, 1);
+	const char *fresh = calendar_feed_path(f->a, CALENDAR_COURSE, cid, generation);
+	assert_string_not_equal(fresh, path);
+	assert_int_equal(calendar_feed_check(f->d, CALENDAR_COURSE, strrchr(fresh, '/') + 1, &id),
+	                 0);
+	assert_int_equal(calendar_feed_reset(f->d, f->a, &coordinator, CALENDAR_COURSE, 999999),
+	                 CK_E_NOT_FOUND);
+
+	/* A person replaces their own links (both feeds go together); not
+	 * another's, unless a coordinator. */
+	const char *mine = calendar_feed_path(f->a, CALENDAR_OFFICER, t.officer, 0);
+	const char *teaching = calendar_feed_path(f->a, CALENDAR_INSTRUCTOR, t.officer, 0);
+	principal instructor = fx_as(f, t.instructor);
+	assert_int_equal(calendar_feed_reset(f->d, f->a, &instructor, CALENDAR_OFFICER, t.officer),
+	                 CK_E_FORBIDDEN);
+	assert_int_equal(calendar_feed_check(f->d, CALENDAR_OFFICER, strrchr(mine, '/') + 1, &id),
+	                 0);
+	assert_int_equal(calendar_feed_reset(f->d, f->a, &officer, CALENDAR_OFFICER, t.officer), 0);
+	assert_int_equal(calendar_feed_check(f->d, CALENDAR_OFFICER, strrchr(mine, '/') + 1, &id),
+	                 CK_E_NOT_FOUND);
+	assert_int_equal(
+	    calendar_feed_check(f->d, CALENDAR_INSTRUCTOR, strrchr(teaching, '/') + 1, &id),
+	    CK_E_NOT_FOUND);
+	assert_int_equal(calendar_feed_reset(f->d, f->a, &coordinator, CALENDAR_OFFICER, t.officer),
+	                 0);
+	assert_int_equal(calendar_generation(f->d, CALENDAR_OFFICER, t.officer, &generation), 0);
+	assert_int_equal(generation, 2);
+
 	/* Another server secret: other tokens. */
 	memset(p.secret, 8, sizeof p.secret);
 	auth_policy_set(&p);
-	assert_true(calendar_token(CALENDAR_COURSE, 1, t2));
+	assert_true(calendar_token(CALENDAR_COURSE, cid, 0, t2));
 	assert_string_not_equal(t1, t2);
 }
 
@@ -181,13 +234,13 @@ static void feeds_from_the_database(void **state)
 	tfx_setup(f, &t);
 	field_errors errs = {0};
 	int64_t sid;
-	assert_int_equal(course_session_create(
-	                     f->d, f->a, &f->sys, t.course_id,
-	                     fx_kv(f, "date", "2026-03-03", "start", "08:00", "end", "10:00", "room",
-	                           "Room A", "module", tfx_id(f, t.mod_deesc), "instructor",
-	                           tfx_id(f, t.instructor), NULL),
-	                     &sid, &errs),
-	                 0);
+	assert_int_equal(
+	    course_session_create(f->d, f->a, &f->sys, t.course_id,
+	                          fx_kv(f, "date", "2026-03-03", "start", "08:00", "end", "10:00",
+	                                "room", "Room A", "module", tfx_id(f, t.mod_deesc),
+	                                "instructor", tfx_id(f, t.instructor), NULL),
+	                          &sid, &errs),
+	    0);
 	buf b;
 	buf_init(&b, f->a);
 	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_COURSE, t.course_id, 1, &b), 0);
@@ -202,10 +255,10 @@ static void feeds_from_the_database(void **state)
 	assert_non_null(strstr(ics, "SEQUENCE:0\r\nSTATUS:CONFIRMED\r\n"));
 	/* The session moved an hour: same UID, SEQUENCE 1; the course
 	 * cancelled: its session stays, cancelled, SEQUENCE 2. */
-	assert_int_equal(course_session_update(f->d, f->a, &f->sys, sid,
-	                                       fx_kv(f, "date", "2026-03-03", "start", "09:00",
-	                                             "end", "11:00", NULL),
-	                                       &errs),
+	assert_int_equal(course_session_update(
+	                     f->d, f->a, &f->sys, sid,
+	                     fx_kv(f, "date", "2026-03-03", "start", "09:00", "end", "11:00", NULL),
+	                     &errs),
 	                 0);
 	buf_reset(&b);
 	assert_int_equal(calendar_feed(f->d, f->a, CALENDAR_COURSE, t.course_id, 1, &b), 0);
@@ -243,8 +296,11 @@ static void feeds_from_the_database(void **state)
 int main(void)
 {
 	const struct CMUnitTest cases[] = {
-	    CASE(escaping),    CASE(folding),  CASE(vcalendar_and_stable_uids),
-	    CASE(feed_tokens), CASE(feeds_from_the_database),
+	    CASE(escaping),
+	    CASE(folding),
+	    CASE(vcalendar_and_stable_uids),
+	    CASE(feed_tokens),
+	    CASE(feeds_from_the_database),
 	};
 	int failed = cmocka_run_group_tests_name("calendar on sqlite", cases, fx_sqlite_group_setup,
 	                                         fx_sqlite_group_teardown);
