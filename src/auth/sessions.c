@@ -64,6 +64,16 @@ static const char *dup_text(arena *a, db_stmt *s, int col)
 	return t ? arena_strdup(a, t) : NULL;
 }
 
+/* A session not ended, of an active, unlocked person: one rule for
+ * signing in and for re-checking the streams a session opened, with
+ * session_in_time for the limits. */
+#define SESSION_LIVE "s.ended_at IS NULL AND u.is_active = 1 AND u.locked_at IS NULL "
+
+static bool session_in_time(const auth_policy *p, int64_t now, int64_t last_seen, int64_t expires)
+{
+	return now < expires && now - last_seen < p->session_idle_seconds;
+}
+
 int session_identify(db *d, arena *a, const char *cookie_token, const char *ip, principal *out)
 {
 	const auth_policy *p = auth_policy_get();
@@ -78,8 +88,7 @@ int session_identify(db *d, arena *a, const char *cookie_token, const char *ip, 
 	                    "s.expires_at, s.mfa_passed, u.org_id, u.email, u.name, u.roles, "
 	                    "u.totp_enabled_at "
 	                    "FROM sessions s JOIN users u ON u.id = s.user_id "
-	                    "WHERE s.token_hash = $1 AND s.ended_at IS NULL "
-	                    "AND u.is_active = 1 AND u.locked_at IS NULL",
+	                    "WHERE s.token_hash = $1 AND " SESSION_LIVE,
 	                    &s);
 	if (rc < 0)
 		return rc;
@@ -108,7 +117,7 @@ int session_identify(db *d, arena *a, const char *cookie_token, const char *ip, 
 	db_finish(s);
 	if (rc < 0)
 		return rc;
-	if (rc != DB_ROW || now >= expires || now - last_seen >= p->session_idle_seconds) {
+	if (rc != DB_ROW || !session_in_time(p, now, last_seen, expires)) {
 		*out = (principal){.ip = ip};
 		return CK_E_UNAUTHORIZED;
 	}
@@ -253,16 +262,14 @@ static int recheck_batch(db *d, principal_check **chunk, const int64_t *ids, siz
 	    db_prepare(d,
 	               "SELECT s.id, s.user_id, u.org_id, u.roles, s.last_seen_at, s.expires_at, "
 	               "s.mfa_passed FROM sessions s JOIN users u ON u.id = s.user_id "
-	               "WHERE s.id IN (" AUTH_BATCH_PARAMS ") AND s.ended_at IS NULL "
-	               "AND u.is_active = 1 AND u.locked_at IS NULL",
+	               "WHERE s.id IN (" AUTH_BATCH_PARAMS ") AND " SESSION_LIVE,
 	               &s);
 	if (rc < 0)
 		return rc;
 	auth_bind_batch(s, ids, k);
 	while ((rc = db_step(s)) == DB_ROW) {
 		int64_t last_seen = db_col_int(s, 4);
-		if (db_col_int(s, 6) == 0 || now >= db_col_int(s, 5) ||
-		    now - last_seen >= p->session_idle_seconds)
+		if (db_col_int(s, 6) == 0 || !session_in_time(p, now, last_seen, db_col_int(s, 5)))
 			continue;
 		auth_check_row(s, chunk, ids, k);
 		if (now - last_seen >= TOUCH_EVERY)

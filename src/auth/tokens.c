@@ -126,6 +126,12 @@ static const char *dup_text(arena *a, db_stmt *s, int col)
 	return t ? arena_strdup(a, t) : NULL;
 }
 
+/* A token still good at `now` (a placeholder): one rule for signing in
+ * and for re-checking the streams a token opened. */
+#define TOKEN_LIVE(now)                                                                            \
+	"t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > " now ") "               \
+	"AND u.is_active = 1 AND u.locked_at IS NULL "
+
 int token_identify(db *d, arena *a, const char *bearer, const char *ip, principal *out)
 {
 	char hash[CRYPTO_HASH_HEX];
@@ -140,9 +146,7 @@ int token_identify(db *d, arena *a, const char *bearer, const char *ip, principa
 	                    "SELECT t.id, t.user_id, COALESCE(t.last_used_at, 0), u.org_id, "
 	                    "u.email, u.name, u.roles "
 	                    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-	                    "WHERE t.token_hash = $1 AND t.revoked_at IS NULL "
-	                    "AND (t.expires_at IS NULL OR t.expires_at > $2) "
-	                    "AND u.is_active = 1 AND u.locked_at IS NULL",
+	                    "WHERE t.token_hash = $1 AND " TOKEN_LIVE("$2"),
 	                    &s);
 	if (rc < 0)
 		return rc;
@@ -185,9 +189,7 @@ static int recheck_batch(db *d, principal_check **chunk, const int64_t *ids, siz
 	int rc = db_prepare(d,
 	                    "SELECT t.id, t.user_id, u.org_id, u.roles "
 	                    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-	                    "WHERE t.id IN (" AUTH_BATCH_PARAMS ") AND t.revoked_at IS NULL "
-	                    "AND (t.expires_at IS NULL OR t.expires_at > $65) "
-	                    "AND u.is_active = 1 AND u.locked_at IS NULL",
+	                    "WHERE t.id IN (" AUTH_BATCH_PARAMS ") AND " TOKEN_LIVE("$65"),
 	                    &s);
 	if (rc < 0)
 		return rc;

@@ -440,7 +440,9 @@ static int check_scores(submit_ctx *c, const run_skill *skills, size_t n_skills,
 	if (in->comment && strlen(in->comment) > FEEDBACK_COMMENT_MAX)
 		field_errors_add(
 		    c->errs, "comment",
-		    arena_printf(c->a, "must be at most %d characters", FEEDBACK_COMMENT_MAX));
+		    arena_printf(c->a,
+		                 "must be at most %d bytes of text (an accented letter takes two)",
+		                 FEEDBACK_COMMENT_MAX));
 	else if (in->comment && !validate_utf8(in->comment, strlen(in->comment)))
 		field_errors_add(c->errs, "comment", "is not valid text");
 	else if (in->n == 0 && is_blank(in->comment))

@@ -26,21 +26,30 @@ const char *calendar_kind_name(calendar_kind k)
 	return kind_names[k];
 }
 
-bool calendar_token(calendar_kind k, int64_t id, int64_t generation, char out[CALENDAR_TOKEN_LEN])
+/* The HMAC of msg under the feeds' key (derived from the server secret);
+ * false when the server has no secret. */
+static bool feed_mac(const char *msg, size_t len, char mac[CRYPTO_HASH_HEX])
 {
 	const auth_policy *p = auth_policy_get();
-	out[0] = '\0';
 	if (!p->has_secret)
 		return false;
 	unsigned char key[CRYPTO_KEY_BYTES];
 	crypto_derive_key(p->secret, "calendar feeds", key);
+	crypto_hmac_hex(key, sizeof key, msg, len, mac);
+	return true;
+}
+
+bool calendar_token(calendar_kind k, int64_t id, int64_t generation, char out[CALENDAR_TOKEN_LEN])
+{
+	out[0] = '\0';
 	char msg[64], mac[CRYPTO_HASH_HEX];
 	/* Generation 0 signs what links signed before links could be
 	 * replaced, so those keep working until someone replaces them. */
 	int len = generation ? snprintf(msg, sizeof msg, "%s|%lld|%lld", kind_names[k],
 	                                (long long)id, (long long)generation)
 	                     : snprintf(msg, sizeof msg, "%s|%lld", kind_names[k], (long long)id);
-	crypto_hmac_hex(key, sizeof key, msg, (size_t)len, mac);
+	if (!feed_mac(msg, (size_t)len, mac))
+		return false;
 	memcpy(out, mac, CALENDAR_TOKEN_LEN - 1);
 	out[CALENDAR_TOKEN_LEN - 1] = '\0';
 	return true;
@@ -48,13 +57,9 @@ bool calendar_token(calendar_kind k, int64_t id, int64_t generation, char out[CA
 
 const char *calendar_uid_domain(arena *a)
 {
-	const auth_policy *p = auth_policy_get();
-	if (!p->has_secret)
-		return "citkit.invalid";
-	unsigned char key[CRYPTO_KEY_BYTES];
-	crypto_derive_key(p->secret, "calendar feeds", key);
 	char mac[CRYPTO_HASH_HEX];
-	crypto_hmac_hex(key, sizeof key, "uid", 3, mac);
+	if (!feed_mac("uid", 3, mac))
+		return "citkit.invalid";
 	return arena_printf(a, "%.16s.citkit", mac);
 }
 

@@ -73,10 +73,12 @@ static void own_feeds(request *req, db *d)
 {
 	buf *b = &req->resp.body;
 	const char *teach = NULL, *enrolled = NULL;
+	bool teaches = req->who.roles & (ROLE_INSTRUCTOR | ROLE_CLINICIAN | ROLE_PRESENTER);
 	int64_t generation = 0;
-	if (calendar_generation(d, CALENDAR_OFFICER, req->who.user_id, &generation) < 0)
+	if ((!teaches && !(req->who.roles & ROLE_OFFICER)) ||
+	    calendar_generation(d, CALENDAR_OFFICER, req->who.user_id, &generation) < 0)
 		return;
-	if (req->who.roles & (ROLE_INSTRUCTOR | ROLE_CLINICIAN | ROLE_PRESENTER))
+	if (teaches)
 		teach = calendar_feed_path(req->arena, CALENDAR_INSTRUCTOR, req->who.user_id,
 		                           generation);
 	if (req->who.roles & ROLE_OFFICER)
